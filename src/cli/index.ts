@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_ABORT, isUserError } from './errors';
+import { version } from './version';
+
+/** Each command module adds itself to the program; the CLI itself holds no logic. */
+type Register = (program: Command) => void;
+const commands: Register[] = [
+];
+
+export function buildProgram(): Command {
+  const program = new Command('cskit')
+    .description('Synthesize, verify, apply and manage Cluster API cluster stacks to the SCS KaaS standards')
+    .version(version(), '-V, --version')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of commands) register(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; user errors print one clear message, never a stack. */
+export async function run(argv: string[], program: Command = buildProgram()): Promise<number> {
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (isUserError(e)) {
+      process.stderr.write(`cskit: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`cskit: unexpected error: ${msg}\n(set CSKIT_DEBUG=1 for details)\n`);
+    if (process.env.CSKIT_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return EXIT_ABORT;
+  }
+}

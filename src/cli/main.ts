@@ -1,0 +1,5 @@
+import { run } from './index';
+
+run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,37 @@
+import { buildProgram, run } from '../../src/cli/index';
+import { UserError } from '../../src/cli/errors';
+
+function capture(stream: NodeJS.WriteStream): { text: () => string; restore: () => void } {
+  const out: string[] = [];
+  const spy = jest.spyOn(stream, 'write').mockImplementation((s: any) => { out.push(String(s)); return true; });
+  return { text: () => out.join(''), restore: () => spy.mockRestore() };
+}
+
+test('--version prints the package version', async () => {
+  const out = capture(process.stdout);
+  const code = await run(['--version']);
+  out.restore();
+  expect(code).toBe(0);
+  expect(out.text()).toBe(`${require('../../package.json').version}\n`);
+});
+
+test('a UserError prints one line without a stack and exits with its code', async () => {
+  const program = buildProgram();
+  program.command('boom').action(() => { throw new UserError('stacks.lock.json: field "x" is wrong; fix it', 3); });
+  const err = capture(process.stderr);
+  const code = await run(['boom'], program);
+  err.restore();
+  expect(code).toBe(3);
+  expect(err.text()).toBe('cskit: stacks.lock.json: field "x" is wrong; fix it\n');
+});
+
+test('an unexpected error is reported in one line and exits ABORT', async () => {
+  const program = buildProgram();
+  program.command('crash').action(() => { throw new TypeError('cannot read x of undefined'); });
+  const err = capture(process.stderr);
+  const code = await run(['crash'], program);
+  err.restore();
+  expect(code).toBe(3);
+  expect(err.text()).toMatch(/^cskit: unexpected error: cannot read x of undefined\n/);
+  expect(err.text()).not.toMatch(/at Object/);
+});
