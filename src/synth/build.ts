@@ -1,0 +1,72 @@
+import { App, Chart, Yaml } from 'cdk8s';
+import { LockEntry } from '../model/lock';
+import { minorOf, stackId, stackName } from '../model/naming';
+import { CapiApiVersion, StackContext, StackDefinition } from '../model/stack';
+import { OutputFile, synthesizeAddons } from './addons';
+import { metadataYaml } from './metadata';
+import { toV1Beta1 } from './v1beta1';
+import { K8sObject, validateStackObjects } from './validate';
+
+export interface BuildOptions {
+  /** @default 'v1beta2' */
+  readonly capiApiVersion?: CapiApiVersion;
+}
+
+/** One stack version, built in memory: its context, class objects and every file of dist/<name>/. */
+export interface StackOutput {
+  readonly ctx: StackContext;
+  readonly classObjects: K8sObject[];
+  readonly files: OutputFile[];
+}
+
+/** A broken stack definition: the message names the stack, the object and the field. */
+export class StackDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StackDefinitionError';
+  }
+}
+
+export function stackContext(def: StackDefinition, entry: Pick<LockEntry, 'kubernetesVersion' | 'version'>): StackContext {
+  return {
+    id: stackId(def.provider, def.stack),
+    provider: def.provider,
+    stack: def.stack,
+    name: stackName(def.provider, def.stack, entry.kubernetesVersion, entry.version),
+    kubernetesVersion: entry.kubernetesVersion,
+    minor: minorOf(entry.kubernetesVersion),
+    version: entry.version,
+  };
+}
+
+/** Builds one stack version purely (nothing is written): the class chart, metadata and addons. */
+export function buildStack(def: StackDefinition, entry: Pick<LockEntry, 'kubernetesVersion' | 'version'>, opts: BuildOptions = {}): StackOutput {
+  const ctx = stackContext(def, entry);
+  const where = `${ctx.id} ${ctx.minor} (${ctx.name})`;
+  let objects: K8sObject[];
+  try {
+    // outdir is never written: we serialize the chart ourselves to control the layout.
+    const app = new App({ outdir: '.cskit-unused' });
+    const chart = new Chart(app, 'cluster-class', { disableResourceNameHashes: true });
+    def.buildClass(chart, ctx);
+    objects = chart.toJson();
+  } catch (e) {
+    throw new StackDefinitionError(`${where}: building the class failed: ${(e as Error).message}`);
+  }
+  const errs = validateStackObjects(objects);
+  if (errs.length) throw new StackDefinitionError(`${where}:\n  ${errs.join('\n  ')}`);
+  if (opts.capiApiVersion === 'v1beta1') objects = toV1Beta1(objects);
+
+  let addonFiles: OutputFile[];
+  try {
+    addonFiles = synthesizeAddons(def, ctx);
+  } catch (e) {
+    throw new StackDefinitionError(`${where}: building the addons failed: ${(e as Error).message}`);
+  }
+  const files: OutputFile[] = [
+    { path: 'cluster-class.yaml', content: Yaml.stringify(...objects) },
+    { path: 'metadata.yaml', content: metadataYaml(def, ctx) },
+    ...addonFiles,
+  ];
+  return { ctx, classObjects: objects, files };
+}
