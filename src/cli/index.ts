@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_ABORT, isUserError } from './errors';
 import { version } from './version';
+import * as synth from './commands/synth';
 
 /** Each command module adds itself to the program; the CLI itself holds no logic. */
 type Register = (program: Command) => void;
 const commands: Register[] = [
+  synth.register,
 ];
 
 export function buildProgram(): Command {

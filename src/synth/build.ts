@@ -41,7 +41,12 @@ export function stackContext(def: StackDefinition, entry: Pick<LockEntry, 'kuber
 
 /** Builds one stack version purely (nothing is written): the class chart, metadata and addons. */
 export function buildStack(def: StackDefinition, entry: Pick<LockEntry, 'kubernetesVersion' | 'version'>, opts: BuildOptions = {}): StackOutput {
-  const ctx = stackContext(def, entry);
+  let ctx: StackContext;
+  try {
+    ctx = stackContext(def, entry);
+  } catch (e) {
+    throw new StackDefinitionError(`stack definition ${def.provider}-${def.stack}: ${(e as Error).message}`);
+  }
   const where = `${ctx.id} ${ctx.minor} (${ctx.name})`;
   let objects: K8sObject[];
   try {

@@ -26,7 +26,8 @@ export interface SynthResult {
  */
 export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult {
   const defs = opts.definitions ?? shippedDefinitions;
-  const byId = new Map(defs.map((d) => [stackId(d.provider, d.stack), d]));
+  const ids = defs.map((d) => stackId(d.provider, d.stack));
+  const byId = new Map(defs.map((d, i) => [ids[i], d]));
   const unknown = Object.keys(lock.stacks).filter((id) => !byId.has(id));
   if (unknown.length) {
     throw new StackDefinitionError(`stacks.lock.json: unknown stack(s) ${unknown.join(', ')}; known: ${[...byId.keys()].join(', ')} `
@@ -34,7 +35,8 @@ export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult
   }
   const stacks: StackOutput[] = [];
   const lockMismatches: string[] = [];
-  for (const [id, def] of byId) {
+  for (const [i, def] of defs.entries()) {
+    const id = ids[i];
     const minors = lock.stacks[id] ?? {};
     for (const minor of Object.keys(minors).sort(compareMinor)) {
       const entry = minors[minor];
