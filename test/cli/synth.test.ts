@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { run } from '../../src/cli/index';
+
+function capture(stream: NodeJS.WriteStream) {
+  const out: string[] = [];
+  const spy = jest.spyOn(stream, 'write').mockImplementation((s: any) => { out.push(String(s)); return true; });
+  return { text: () => out.join(''), restore: () => spy.mockRestore() };
+}
+const repoLock = path.join(__dirname, '..', '..', 'stacks.lock.json');
+
+test('cskit synth writes every locked stack and reports them', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-cli-'));
+  const out = capture(process.stdout);
+  const code = await run(['synth', '-o', path.join(dir, 'dist'), '--lock', repoLock, '--strict']);
+  out.restore();
+  expect(code).toBe(0);
+  expect(out.text()).toMatch(/openstack-scs-1-36-v\d+\/ \(Kubernetes v1\.36\.\d+, \d+ files\)/);
+  expect(fs.readdirSync(path.join(dir, 'dist'))).toContain('docker-scs-1-36-v1');
+});
+
+test('a lock whose hash no longer matches fails with --strict and writes nothing', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-cli-'));
+  const lock = JSON.parse(fs.readFileSync(repoLock, 'utf8'));
+  lock.stacks['docker-scs']['1.36'].hash = `sha256:${'1'.repeat(64)}`;
+  fs.writeFileSync(path.join(dir, 'lock.json'), JSON.stringify(lock));
+  const err = capture(process.stderr);
+  const code = await run(['synth', '-o', path.join(dir, 'dist'), '--lock', path.join(dir, 'lock.json'), '--strict']);
+  err.restore();
+  expect(code).toBe(1);
+  expect(err.text()).toMatch(/error: docker-scs-1-36-v1: content differs from the hash in stacks\.lock\.json; .*cskit bump/);
+  expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+});
+
+test('a broken lock file is one clear line and exit 1', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-cli-'));
+  fs.writeFileSync(path.join(dir, 'lock.json'), '{"lockVersion": 1, "stacks": {"docker-scs": {"1.36": {"kubernetesVersion": "1.36"}}}}');
+  const err = capture(process.stderr);
+  const code = await run(['synth', '-o', path.join(dir, 'dist'), '--lock', path.join(dir, 'lock.json')]);
+  err.restore();
+  expect(code).toBe(1);
+  expect(err.text().trim().split('\n')).toHaveLength(1);
+  expect(err.text()).toMatch(/^cskit: .*lock\.json: stacks\.docker-scs\["1\.36"\]\.kubernetesVersion: expecting a patch version/);
+});
+
+test('an invalid --capi-api-version is a usage error', async () => {
+  const err = capture(process.stderr);
+  const code = await run(['synth', '--capi-api-version', 'v1alpha1']);
+  err.restore();
+  expect(code).not.toBe(0);
+  expect(err.text()).toMatch(/Allowed choices are v1beta2, v1beta1/);
+});
