@@ -1,11 +1,7 @@
 import { buildProgram, run } from '../../src/cli/index';
+import { capture } from '../support/capture';
 import { UserError } from '../../src/cli/errors';
 
-function capture(stream: NodeJS.WriteStream): { text: () => string; restore: () => void } {
-  const out: string[] = [];
-  const spy = jest.spyOn(stream, 'write').mockImplementation((s: any) => { out.push(String(s)); return true; });
-  return { text: () => out.join(''), restore: () => spy.mockRestore() };
-}
 
 test('--version prints the package version', async () => {
   const out = capture(process.stdout);

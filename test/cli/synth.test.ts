@@ -2,12 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run } from '../../src/cli/index';
+import { capture } from '../support/capture';
 
-function capture(stream: NodeJS.WriteStream) {
-  const out: string[] = [];
-  const spy = jest.spyOn(stream, 'write').mockImplementation((s: any) => { out.push(String(s)); return true; });
-  return { text: () => out.join(''), restore: () => spy.mockRestore() };
-}
 const repoLock = path.join(__dirname, '..', '..', 'stacks.lock.json');
 
 test('cskit synth writes every locked stack and reports them', async () => {
