@@ -1,12 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_ABORT, isUserError } from './errors';
 import { version } from './version';
+import * as bump from './commands/bump';
 import * as synth from './commands/synth';
+import * as versions from './commands/versions';
 
 /** Each command module adds itself to the program; the CLI itself holds no logic. */
 type Register = (program: Command) => void;
 const commands: Register[] = [
   synth.register,
+  versions.register,
+  bump.register,
 ];
 
 export function buildProgram(): Command {

@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { definitions } from '../../../classes';
+import { loadVersionData } from '../../k8s-versions/data';
+import { bump } from '../../k8s-versions/bump';
+import { LOCK_FILE, readLock, serializeLock, writeLock } from '../../model/lock';
+import { stackId } from '../../model/naming';
+import { computeStackHash } from '../../synth/hash';
+import { EXIT_FAIL, UserError } from '../errors';
+import { atOption, today } from '../options';
+
+/** `cskit bump`: moves stacks.lock.json to the versions scs-0210 requires and re-versions changed stacks. */
+export function register(program: Command): void {
+  program.command('bump')
+    .description('update stacks.lock.json: add new minors, move patches, drop end-of-life minors, new vN for changed content')
+    .addOption(atOption())
+    .option('--lock <file>', 'lock file', LOCK_FILE)
+    .option('--dry-run', 'print the changes without writing')
+    .action((flags: { at?: Date; lock: string; dryRun?: boolean }) => {
+      let lock;
+      try { lock = readLock(flags.lock); } catch (e) { throw new UserError((e as Error).message, EXIT_FAIL); }
+      const data = loadVersionData();
+      const at = flags.at ?? today();
+      const result = bump(lock, { at, data, hashStack: computeStackHash, stackIds: definitions.map((d) => stackId(d.provider, d.stack)) });
+      for (const c of result.changes) {
+        const what = c.action === 'add' ? `+ ${c.to!.kubernetesVersion} ${c.to!.version}`
+          : c.action === 'drop' ? `- ${c.from!.kubernetesVersion} ${c.from!.version}`
+            : c.action === 'keep' ? `= ${c.from!.kubernetesVersion} ${c.from!.version}`
+              : `${c.from!.kubernetesVersion} ${c.from!.version} -> ${c.to!.kubernetesVersion} ${c.to!.version}`;
+        process.stdout.write(`${c.stack} ${c.minor}: ${what}: ${c.reason}\n`);
+      }
+      const changed = serializeLock(result.lock) !== serializeLock(lock);
+      if (!changed) process.stdout.write(`${flags.lock} is up to date for ${at.toISOString().slice(0, 10)}\n`);
+      else if (flags.dryRun) process.stdout.write(`dry run: ${flags.lock} not written\n`);
+      else { writeLock(result.lock, flags.lock); process.stdout.write(`wrote ${flags.lock}\n`); }
+      if (data.dataAsOf.getTime() < at.getTime() - 30 * 86_400_000) {
+        process.stderr.write(`warning: version data is as of ${data.dataAsOf.toISOString().slice(0, 10)}; run \`cskit versions update\` for releases since\n`);
+      }
+    });
+}
