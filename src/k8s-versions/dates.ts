@@ -13,7 +13,17 @@ export function parseDay(s: string | Date): Date {
   return d;
 }
 
-export const formatDay = (d: Date): string => d.toISOString().slice(0, 10);
+const formatted = new Map<number, string>();
+/** `YYYY-MM-DD`; memoized because verdict messages format the same few dates over and over. */
+export function formatDay(d: Date): string {
+  const t = d.getTime();
+  let s = formatted.get(t);
+  if (s === undefined) {
+    s = d.toISOString().slice(0, 10);
+    if (formatted.size < 100_000) formatted.set(t, s);
+  }
+  return s;
+}
 export const addDays = (d: Date, n: number): Date => new Date(d.getTime() + n * DAY);
 export const daysBetween = (from: Date, to: Date): number => Math.round((to.getTime() - from.getTime()) / DAY);
 
