@@ -3,6 +3,7 @@ import { EXIT_ABORT, isUserError } from './errors';
 import { version } from './version';
 import * as bump from './commands/bump';
 import * as synth from './commands/synth';
+import * as verify from './commands/verify';
 import * as versions from './commands/versions';
 
 /** Each command module adds itself to the program; the CLI itself holds no logic. */
@@ -11,6 +12,7 @@ const commands: Register[] = [
   synth.register,
   versions.register,
   bump.register,
+  verify.register,
 ];
 
 export function buildProgram(): Command {

@@ -1,0 +1,58 @@
+/**
+ * What the rest of cskit needs from a Kubernetes API server, as plain interfaces. Only src/kube/client.ts
+ * imports @kubernetes/client-node (ESM-only, unloadable in jest); everything else, and every unit test,
+ * works against these types.
+ */
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string; deletionTimestamp?: string; [k: string]: unknown };
+  spec?: any;
+  status?: any;
+  [k: string]: unknown;
+}
+
+export type WatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** A permission to check with a SelfSubjectAccessReview. */
+export interface Permission {
+  readonly verb: string;
+  readonly group: string;
+  readonly resource: string;
+  readonly namespace?: string;
+}
+
+export interface ClusterClient {
+  /** The server's `/version` gitVersion, e.g. `v1.36.4+k3s1`. */
+  serverVersion(): Promise<string>;
+  list(apiVersion: string, kind: string, opts?: { namespace?: string; labelSelector?: string }): Promise<KObject[]>;
+  get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KObject | undefined>;
+  create(obj: KObject): Promise<KObject>;
+  /** Deletes; resolves quietly if it is already gone. */
+  delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<void>;
+  /**
+   * Watches objects of a kind (one namespace, or all) until `until` returns a value other than undefined for an
+   * event, then resolves with it; rejects with a TimeoutError after `timeoutMs`. Events for objects that exist
+   * when the watch starts are delivered first, so nothing between a list and a watch is missed.
+   */
+  watchUntil<T>(apiVersion: string, kind: string, opts: { namespace?: string; name?: string; timeoutMs: number },
+    until: (type: WatchEvent, obj: KObject) => T | undefined): Promise<T>;
+  /** The permissions in `wanted` that the current user does NOT have. */
+  missingPermissions(wanted: readonly Permission[]): Promise<Permission[]>;
+}
+
+/** Why talking to a cluster failed, in terms a user can act on. */
+export type KubeErrorKind = 'config' | 'unreachable' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'invalid' | 'timeout' | 'server';
+
+export class KubeError extends Error {
+  constructor(public readonly kind: KubeErrorKind, message: string, public readonly status?: number) {
+    super(message);
+    this.name = 'KubeError';
+  }
+}
+
+export class TimeoutError extends KubeError {
+  constructor(message: string) {
+    super('timeout', message);
+  }
+}

@@ -1,0 +1,27 @@
+import { VersionData } from '../../k8s-versions/data';
+import { evaluateClusterVersion } from '../../k8s-versions/policy';
+import { ClusterClient } from '../../kube/types';
+import { CheckResult, resultOf } from './result';
+
+/**
+ * scs-0210 on a live cluster: the server's /version judged by the version engine at `at`, plus the nodes'
+ * kubelet versions as information (skew).
+ */
+export async function checkVersionPolicy(client: ClusterClient, at: Date, data: VersionData): Promise<CheckResult> {
+  const started = Date.now();
+  const version = await client.serverVersion();
+  const evaluation = evaluateClusterVersion(version, at, data);
+  const findings = [...evaluation.findings];
+  const nodes = await client.list('v1', 'Node');
+  const kubelets = new Map<string, string[]>();
+  for (const n of nodes) {
+    const v = String(n.status?.nodeInfo?.kubeletVersion ?? 'unknown');
+    kubelets.set(v, [...(kubelets.get(v) ?? []), n.metadata!.name!]);
+  }
+  findings.push({
+    severity: 'info', code: 'kubelet-versions',
+    message: `API server ${version}; kubelets: ${[...kubelets].map(([v, ns]) => `${v} (${ns.length} node${ns.length === 1 ? '' : 's'})`).join(', ') || 'no nodes'}`,
+    evidence: { apiServer: version, kubelets: Object.fromEntries(kubelets) },
+  });
+  return resultOf('scs-0210', 'version-policy-check', findings, started);
+}
