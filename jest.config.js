@@ -1,16 +1,29 @@
-// Unit tests run without any cluster; the e2e project (test/e2e) talks to the real control plane from testenv/.
+// Unit tests run without any cluster. The e2e project (test/e2e) talks to the real control plane that
+// testenv/ builds from the Go module proxy and starts once per run (globalSetup; compiled by `npm test`'s build).
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+const common = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  transform: { '^.+\\.tsx?$': tsJest },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 module.exports = {
+  // e2e tests wait for a real control plane (probes, namespace deletion); unit tests never come near this.
+  testTimeout: 120000,
   projects: [
     {
+      ...common,
       displayName: 'unit',
-      testEnvironment: 'node',
-      roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
-      transform: { '^.+\\.tsx?$': tsJest },
-      moduleFileExtensions: ['ts', 'js', 'json'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/lib/testenv/jest-setup.js',
+      globalTeardown: '<rootDir>/lib/testenv/jest-teardown.js',
     },
   ],
 };

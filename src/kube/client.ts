@@ -126,9 +126,10 @@ export function connect(opts: ConnectOptions = {}): ClusterClient {
         return await request('POST', await pathOf(obj.apiVersion!, obj.kind!, obj.metadata?.namespace), obj);
       } catch (e) { throw toKubeError(e, `creating ${obj.kind} ${obj.metadata?.name}`); }
     },
-    async delete(apiVersion, kind, name, namespace) {
+    async delete(apiVersion, kind, name, namespace, o = {}) {
       try {
-        await request('DELETE', await pathOf(apiVersion, kind, namespace, name));
+        const body = o.gracePeriodSeconds !== undefined ? { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: o.gracePeriodSeconds } : undefined;
+        await request('DELETE', await pathOf(apiVersion, kind, namespace, name), body);
       } catch (e) {
         const ke = toKubeError(e, `deleting ${kind} ${name}`);
         if (ke.kind !== 'not-found') throw ke;

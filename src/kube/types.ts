@@ -29,7 +29,7 @@ export interface ClusterClient {
   get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KObject | undefined>;
   create(obj: KObject): Promise<KObject>;
   /** Deletes; resolves quietly if it is already gone. */
-  delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<void>;
+  delete(apiVersion: string, kind: string, name: string, namespace?: string, opts?: { gracePeriodSeconds?: number }): Promise<void>;
   /**
    * Watches objects of a kind (one namespace, or all) until `until` returns a value other than undefined for an
    * event, then resolves with it; rejects with a TimeoutError after `timeoutMs`. Events for objects that exist

@@ -44,11 +44,12 @@ export function registerVerifyCluster(verify: Command): void {
     .option('--selector <labels>', 'fleet mode: only Clusters matching this label selector')
     .option('--concurrency <n>', 'fleet mode: clusters verified at once', '4')
     .action(async (flags: Flags) => {
+      const t0 = Date.now();
       const connect = await connector();
       const at = flags.at ?? today();
       const timeoutMs = parseDuration('--timeout', flags.timeout);
       const opts = { at, data: loadVersionData(), namespacePrefix: flags.namespacePrefix, image: flags.image, timeoutMs, onInterrupt,
-        log: (l: string) => { if (flags.output === 'table') process.stderr.write(`${l}\n`); } };
+        log: (l: string) => { if (flags.output === 'table') process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`); } };
       let reports: ClusterReport[];
       try {
         if (flags.cleanup) {
