@@ -1,6 +1,13 @@
 import { AddonDefinition } from '../src/model/addon';
+import { cilium } from './cilium';
+import { cinderCsi } from './cinder-csi';
+import { devStorage } from './dev-storage';
+import { metricsServer } from './metrics-server';
+import { openstackCcm } from './openstack-ccm';
 
-// Placeholder created by the lead so the class definitions compile; the addons work (issue 5) owns this file
-// and fills the lists.
-export const openstackAddons: AddonDefinition[] = [];
-export const dockerAddons: AddonDefinition[] = [];
+export { cilium, cinderCsi, devStorage, metricsServer, openstackCcm };
+
+/** Addons of every OpenStack (CAPO) cluster: CNI, CCM, Cinder CSI with the SCS default StorageClass, metrics-server. */
+export const openstackAddons: AddonDefinition[] = [cilium, openstackCcm, cinderCsi, metricsServer];
+/** Addons of the Docker (CAPD) development stack: no CCM, no failure-safe storage (see docs/addons.md). */
+export const dockerAddons: AddonDefinition[] = [cilium, devStorage, metricsServer];

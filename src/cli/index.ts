@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_ABORT, isUserError } from './errors';
 import { version } from './version';
+import * as addons from './commands/addons';
 import * as bump from './commands/bump';
 import * as synth from './commands/synth';
 import * as verify from './commands/verify';
@@ -13,6 +14,7 @@ const commands: Register[] = [
   versions.register,
   bump.register,
   verify.register,
+  addons.register,
 ];
 
 export function buildProgram(): Command {

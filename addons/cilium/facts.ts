@@ -1,0 +1,20 @@
+import { AddonRelease } from '../../src/model/addon';
+
+// Facts, not code: Cilium releases per Kubernetes minor.
+// 1.34: cilium 1.18.9, the chart version SCS `openstack/scs2` ships (scs-cluster-stacks.md §2.1).
+// 1.35, 1.36: cilium 1.19.4 (current 1.19 patch; 1.18 is not tested against these minors upstream).
+// Image names: quay.io/cilium/cilium (agent) and quay.io/cilium/operator-generic (operator for
+// non-cloud-specific IPAM, which `ipam.mode: kubernetes` is).
+const release = (v: string): AddonRelease => ({
+  version: v,
+  images: {
+    agent: `quay.io/cilium/cilium:v${v}`,
+    operator: `quay.io/cilium/operator-generic:v${v}`,
+  },
+});
+
+export const ciliumReleases: Readonly<Record<string, AddonRelease>> = {
+  '1.34': release('1.18.9'),
+  '1.35': release('1.19.4'),
+  '1.36': release('1.19.4'),
+};

@@ -1,0 +1,79 @@
+import { Command, Option } from 'commander';
+import { Yaml } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ClusterInputError } from '../../render/context';
+import { clusterResourceSet } from '../../render/crs';
+import { AddonInputFileError, readAddonIndex, renderStack } from '../../render/stack';
+import { addonFileName } from '../../synth/addons';
+import { UserError } from '../errors';
+import { table } from '../table';
+
+const print = (s: string): void => { process.stdout.write(s); };
+
+/** Our input errors become user errors (message, no stack); anything else is a bug and stays one. */
+function asUserError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof AddonInputFileError || e instanceof ClusterInputError) throw new UserError(e.message);
+    if (e instanceof Error && /ConfigMap|ClusterResourceSet/.test(e.message)) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+/** Writes every file next to its final path first, then renames: a failed run leaves no half-written file. */
+function writeAll(outDir: string, files: { path: string; content: string }[]): void {
+  const tmp: [string, string][] = [];
+  try {
+    for (const f of files) {
+      const dest = path.join(outDir, f.path);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      const t = `${dest}.tmp-${process.pid}`;
+      fs.writeFileSync(t, f.content);
+      tmp.push([t, dest]);
+    }
+    for (const [t, dest] of tmp) fs.renameSync(t, dest);
+  } catch (e) {
+    for (const [t] of tmp) fs.rmSync(t, { force: true });
+    throw new UserError(`cannot write to ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+interface RenderFlags { cluster: string; output?: string; dist: string; format: 'manifests' | 'crs' }
+
+/** `cskit addons list|render`: the addons of a synthesized stack, and their manifests for one Cluster. */
+export function register(program: Command): void {
+  const addons = program.command('addons').description('addons of a synthesized stack (CNI, CCM, CSI, metrics-server)');
+
+  addons.command('list <stack>')
+    .description('list the addons of a synthesized stack (e.g. openstack-scs-1-36-v1) in install order')
+    .option('--dist <dir>', 'synthesized output', 'dist')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action((stack: string, flags: { dist: string; output: string }) => {
+      const index = asUserError(() => readAddonIndex(flags.dist, stack));
+      if (flags.output === 'json') return print(`${JSON.stringify(index, null, 2)}\n`);
+      print(`${index.stack} (Kubernetes ${index.kubernetesVersion})\n\n`);
+      print(table(['#', 'addon', 'version', 'phase', 'namespace', 'inputs', 'images'],
+        index.addons.map((a) => [String(a.order), a.name, a.version, a.phase, a.namespace,
+          (a.inputs ?? []).map((i) => `${i.path}:${i.type}`).join(',') || '-', String(Object.keys(a.images ?? {}).length)])));
+    });
+
+  addons.command('render <stack>')
+    .description('render the addons of a stack for one Cluster (values from the Cluster file and ClusterClass variable defaults)')
+    .requiredOption('--cluster <file>', 'YAML file with the Cluster object')
+    .option('-o, --output <dir>', 'write addons/<NN>-<addon>.yaml and crs.yaml (ConfigMaps + ClusterResourceSet) here instead of printing')
+    .option('--dist <dir>', 'synthesized output', 'dist')
+    .addOption(new Option('--format <format>', 'what to print without -o').choices(['manifests', 'crs']).default('manifests'))
+    .action((stack: string, flags: RenderFlags) => {
+      const { context, manifests } = asUserError(() => renderStack(flags.dist, stack, flags.cluster));
+      const crs = asUserError(() => clusterResourceSet(manifests, { clusterName: context.cluster.name, namespace: context.cluster.namespace }));
+      const files = manifests.map((m) => ({ path: `addons/${addonFileName(m.order, m.addon)}`, content: Yaml.stringify(...m.objects) }));
+      const crsFile = { path: 'crs.yaml', content: Yaml.stringify(...crs) };
+      if (!flags.output) {
+        return print(flags.format === 'crs' ? crsFile.content : files.map((f) => f.content).join('---\n'));
+      }
+      writeAll(flags.output, [...files, crsFile]);
+      print(`rendered ${manifests.length} addons of ${stack} for Cluster ${context.cluster.namespace}/${context.cluster.name} into ${flags.output}/ (addons/, crs.yaml)\n`);
+    });
+}
