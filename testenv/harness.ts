@@ -11,7 +11,13 @@ import type { EnvState } from './supervisor';
  */
 export type { EnvState, ClusterState } from './supervisor';
 
-const repo = path.join(__dirname, '..', '..');
+/** The repository root, whether this runs compiled (lib/testenv/) or from source under ts-jest (testenv/). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+const repo = repoRoot();
 export const STATE_ENV = 'CSKIT_TESTENV_STATE';
 
 export function kubernetesVersion(): string {
@@ -35,7 +41,8 @@ export function ensureBinaries(): string {
 export async function startEnv(clusters: string[], opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {}): Promise<EnvState> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-testenv-'));
   const log = fs.openSync(path.join(dir, 'supervisor.log'), 'a');
-  const child = spawn(process.execPath, [path.join(__dirname, 'supervisor.js'), dir, binDir(), String(opts.parentPid ?? process.pid), ...clusters],
+  // Always the compiled supervisor: it runs as a plain node process (built by `npm test` / `npm run build`).
+  const child = spawn(process.execPath, [path.join(repo, 'lib', 'testenv', 'supervisor.js'), dir, binDir(), String(opts.parentPid ?? process.pid), ...clusters],
     { stdio: ['ignore', log, log], detached: true });
   child.unref();
   const stateFile = path.join(dir, 'state.json');

@@ -62,7 +62,7 @@ export function registerVerifyCluster(verify: Command): void {
           reports = await verifyFleet(mgmt, (yaml) => connect({ kubeconfigYaml: yaml }), { ...opts, selector: flags.selector, concurrency: Math.max(1, Number(flags.concurrency) || 4) });
         } else {
           const client = connect({ kubeconfig: flags.kubeconfig, context: flags.context });
-          reports = [{ cluster: flags.context ?? '', results: await verifyCluster(client, opts) }];
+          reports = [{ cluster: '', results: await verifyCluster(client, opts) }];
         }
       } catch (e) {
         if (e instanceof KubeError) throw new UserError(e.message, EXIT_ABORT);

@@ -17,7 +17,7 @@ export function overall(reports: readonly ClusterReport[]): CheckVerdict {
 export function formatTable(reports: readonly ClusterReport[]): string {
   const out: string[] = [];
   for (const r of reports) {
-    if (reports.length > 1 || r.cluster) out.push(`cluster ${r.cluster}`);
+    if (r.cluster) out.push(`cluster ${r.cluster}`);
     for (const res of r.results) {
       out.push(`  ${res.standard} ${res.name}: ${res.verdict} (${(res.durationMs / 1000).toFixed(1)} s)`);
       for (const f of res.findings) out.push(`    ${MARK[f.severity].padEnd(4)}  ${f.message}`);
@@ -32,7 +32,7 @@ export function formatTable(reports: readonly ClusterReport[]): string {
 export function formatScs(reports: readonly ClusterReport[]): string {
   return reports.flatMap((r) => r.results.map((res) => {
     const v = res.verdict === 'WARN' ? 'PASS' : res.verdict;
-    return `${reports.length > 1 ? `${r.cluster}: ` : ''}${res.name}: ${v}`;
+    return `${r.cluster ? `${r.cluster}: ` : ''}${res.name}: ${v}`;
   })).join('\n') + '\n';
 }
 

@@ -31,3 +31,22 @@ export function cskit(args: string[], opts: { onStart?: (pid: number) => void; t
     opts.onStart?.(child.pid!);
   });
 }
+
+/**
+ * A cluster of the test file's own (its own API server; etcd and binaries as the shared one), for tests that
+ * change cluster-wide state while other files run in parallel. Call in the file's top level.
+ */
+export function ownCluster(): () => { kubeconfig: string; restrictedKubeconfig?: string } {
+  let state: EnvState | undefined;
+  beforeAll(async () => {
+    if (process.env.CSKIT_E2E_KUBECONFIG) return;
+    const { startEnv } = await import('../../../testenv/harness');
+    state = await startEnv(['mgmt']);
+  }, 120_000);
+  afterAll(async () => {
+    if (!state) return;
+    const { stopEnv } = await import('../../../testenv/harness');
+    await stopEnv(state);
+  });
+  return () => (state ? state.clusters.mgmt : workload());
+}

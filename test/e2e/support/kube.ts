@@ -28,7 +28,11 @@ export class TestKube {
         headers: { 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
         let data = '';
         res.on('data', (c) => { data += c; });
-        res.on('end', () => resolve({ status: res.statusCode!, body: data ? JSON.parse(data) : undefined }));
+        res.on('end', () => {
+          let body: unknown = data;
+          try { body = data ? JSON.parse(data) : undefined; } catch { /* e.g. "404 page not found" */ }
+          resolve({ status: res.statusCode!, body });
+        });
       });
       req.on('error', reject);
       if (body !== undefined) req.write(JSON.stringify(body));
