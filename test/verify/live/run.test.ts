@@ -1,0 +1,50 @@
+import { bundledVersionData } from '../../../src/k8s-versions/data';
+import { KubeError } from '../../../src/kube/types';
+import { mapLimit } from '../../../src/verify/live/fleet';
+import { formatJunit, formatScs, formatTable } from '../../../src/verify/live/report';
+import { verifyCluster } from '../../../src/verify/live/run';
+import { fakeClient } from './fake-client';
+
+const opts = { at: new Date('2026-09-01'), data: bundledVersionData(), namespacePrefix: 'cskit-probe', image: 'pause', timeoutMs: 1000 };
+
+test('missing permissions ABORT the storage check, naming them, before anything is created', async () => {
+  const client = fakeClient({ missing: [{ verb: 'create', group: '', resource: 'namespaces' }, { verb: 'list', group: 'storage.k8s.io', resource: 'storageclasses' }] });
+  const [v, s] = await verifyCluster(client, opts);
+  expect(v.verdict).toBe('PASS');
+  expect(s.verdict).toBe('ABORT');
+  expect(s.findings[0].message).toBe('missing permissions: create namespaces, list storageclasses.storage.k8s.io (grant them, or run with a more privileged kubeconfig)');
+  expect(client.calls.filter((c) => c.startsWith('create'))).toEqual([]);
+});
+
+test('an unreachable server ABORTs both checks; an outdated version FAILs scs-0210', async () => {
+  const down = fakeClient({ fail: { serverVersion: new KubeError('unreachable', 'reading /version: cannot reach the API server (ECONNREFUSED)'), list: new KubeError('unreachable', 'x') } });
+  const r = await verifyCluster(down, opts);
+  expect(r.map((x) => x.verdict)).toEqual(['ABORT', 'ABORT']);
+  expect(formatScs([{ cluster: '', results: r }])).toBe('version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n');
+  const old = await verifyCluster(fakeClient({ version: 'v1.36.2+k3s1', objects: { StorageClass: [] } }), opts);
+  expect(old[0].verdict).toBe('FAIL');
+  expect(old[0].findings.map((f) => f.code)).toContain('patch-outdated');
+});
+
+test('reports: table summary, scs lines (WARN counts as PASS), JUnit failures', async () => {
+  const results = await verifyCluster(fakeClient({ version: 'v1.36.4', objects: { StorageClass: [], Node: [{ metadata: { name: 'n1' }, status: { nodeInfo: { kubeletVersion: 'v1.36.3' } } }] } }), opts);
+  const reports = [{ cluster: 'ns/c1', results }];
+  expect(formatTable(reports)).toMatch(/^cluster ns\/c1\n {2}scs-0210 version-policy-check: PASS[\s\S]*kubelets: v1\.36\.3 \(1 node\)[\s\S]*FAIL: 1 PASS, 1 FAIL \(1 cluster\)\n$/);
+  expect(formatScs(reports)).toBe('ns/c1: version-policy-check: PASS\nns/c1: default-storage-class-check: FAIL\n');
+  const junit = formatJunit(reports);
+  expect(junit).toMatch(/<testsuite name="ns\/c1" tests="2" failures="1" errors="0">/);
+  expect(junit).toMatch(/<failure message="no default StorageClass among 0 \(none\)/);
+});
+
+test('mapLimit keeps order and never runs more than the limit at once', async () => {
+  let running = 0;
+  let peak = 0;
+  const out = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
+    running++; peak = Math.max(peak, running);
+    await new Promise((r) => setTimeout(r, n * 5));
+    running--;
+    return n * 10;
+  });
+  expect(out).toEqual([50, 10, 40, 20, 30]);
+  expect(peak).toBe(2);
+});
