@@ -3,7 +3,7 @@ import { checkDefaultStorageClass, checkVolume } from '../../../src/verify/live/
 import { fakeClient } from './fake-client';
 
 const sc = (name: string, provisioner: string, isDefault = true) => ({
-  metadata: { name, annotations: isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {} }, provisioner,
+  metadata: { name, annotations: (isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}) as Record<string, string> }, provisioner,
 });
 const opts = { namespacePrefix: 'cskit-probe', image: 'pause', timeoutMs: 1000 };
 const codes = (r: { findings: { severity: string; code: string }[] }) => r.findings.map((f) => `${f.severity}:${f.code}`);
