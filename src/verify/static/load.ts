@@ -1,0 +1,78 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { KObject } from '../../kube/types';
+
+/** A rendered object and where it came from (file, document index), for messages. */
+export interface Located {
+  readonly obj: KObject;
+  readonly file: string;
+  readonly doc: number;
+}
+
+/** The objects of one cluster stack (a dist/<name>/ folder, or what one ClusterClass and its templates make). */
+export interface StackInput {
+  readonly name: string;
+  readonly dir?: string;
+  readonly metadata?: { versions?: { kubernetes?: string; clusterStack?: string } };
+  readonly objects: Located[];
+}
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+function yamlFiles(p: string): string[] {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  if (!st) throw new InputError(`${p}: no such file or directory`);
+  if (st.isFile()) return [p];
+  return fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(p, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(p, e.name)] : []));
+}
+
+export function readObjects(file: string): Located[] {
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
+  const out: Located[] = [];
+  docs.forEach((d, i) => {
+    if (d.errors.length) throw new InputError(`${file}: document ${i + 1}: ${d.errors[0].message.split('\n')[0]}`);
+    const obj = d.toJS();
+    if (obj && typeof obj === 'object' && !Array.isArray(obj)) out.push({ obj, file, doc: i + 1 });
+  });
+  return out;
+}
+
+/**
+ * Reads rendered YAML from files and directories. A directory holding metadata.yaml is one stack (our dist/ layout
+ * or a CSO release); a directory of stacks is walked; other YAML becomes one stack per ClusterClass it contains.
+ */
+export function loadStacks(paths: readonly string[]): StackInput[] {
+  const stacks: StackInput[] = [];
+  const loose: Located[] = [];
+  const visit = (p: string) => {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (!st) throw new InputError(`${p}: no such file or directory`);
+    if (st.isDirectory() && fs.existsSync(path.join(p, 'metadata.yaml'))) {
+      const meta = readObjects(path.join(p, 'metadata.yaml'))[0]?.obj as StackInput['metadata'];
+      const objects = yamlFiles(p).filter((f) => !/(^|\/)(metadata|addons)\.yaml$/.test(f)).flatMap(readObjects);
+      stacks.push({ name: path.basename(path.resolve(p)), dir: p, metadata: meta, objects });
+    } else if (st.isDirectory()) {
+      const entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+      for (const e of entries) {
+        const child = path.join(p, e.name);
+        if (e.isDirectory()) visit(child);
+        else if (/\.ya?ml$/.test(e.name)) loose.push(...readObjects(child));
+      }
+    } else {
+      loose.push(...readObjects(p));
+    }
+  };
+  paths.forEach(visit);
+  const classes = loose.filter((l) => l.obj.kind === 'ClusterClass');
+  for (const cc of classes) stacks.push({ name: String(cc.obj.metadata?.name), objects: loose });
+  if (!classes.length && loose.length) stacks.push({ name: 'objects', objects: loose });
+  if (!stacks.length) throw new InputError(`no Kubernetes objects found in ${paths.join(', ')}`);
+  return stacks;
+}

@@ -1,0 +1,21 @@
+import { VersionData } from '../../k8s-versions/data';
+import { capiFindings } from './capi-rules';
+import { StaticFinding } from './finding';
+import { StackInput } from './load';
+import { storageFindings, versionFindings } from './scs-rules';
+
+export interface StaticOptions {
+  readonly at: Date;
+  readonly data: VersionData;
+  /** Only rules whose id starts with one of these prefixes (e.g. `capi/`, `scs-0211`). */
+  readonly rules?: readonly string[];
+}
+
+/** Every offline rule over the given stacks. Pure: reads nothing but its input. */
+export function verifyStacks(stacks: readonly StackInput[], opts: StaticOptions): StaticFinding[] {
+  const all = [
+    ...stacks.flatMap((s) => [...capiFindings(s), ...storageFindings(s)]),
+    ...versionFindings(stacks, opts.at, opts.data),
+  ];
+  return opts.rules?.length ? all.filter((f) => opts.rules!.some((r) => f.rule.startsWith(r))) : all;
+}
