@@ -38,7 +38,7 @@ const defects: Array<[string, (s: StackInput) => void]> = [
   }],
   ['capi/template-ref-resolves', (s) => { find(s, 'ClusterClass').spec.controlPlane.templateRef.name = 'missing'; }],
   ['capi/md-class-unique', (s) => { const md = find(s, 'ClusterClass').spec.workers.machineDeployments; md.push({ ...md[0] }); }],
-  ['capi/variable-name', (s) => { find(s, 'ClusterClass').spec.variables[0].name = 'builtin'; }],
+  ['capi/variable-name', (s) => { const v = find(s, 'ClusterClass').spec.variables; v.push({ ...v[0], name: 'builtin' }); }],
   ['capi/patch-name-unique', (s) => { const p = find(s, 'ClusterClass').spec.patches; p[1].name = p[0].name; }],
   ['capi/patch-path', (s) => { find(s, 'ClusterClass').spec.patches[0].definitions[0].jsonPatches[0].path = '/metadata/labels/x'; }],
   ['capi/patch-variable', (s) => { find(s, 'ClusterClass').spec.patches.find((p: any) => p.name === 'workerFlavor').definitions[0].jsonPatches[0].valueFrom.variable = 'workerFlavour'; }],
