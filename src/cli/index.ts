@@ -22,6 +22,9 @@ export function buildProgram(): Command {
     .description('Synthesize, verify, apply and manage Cluster API cluster stacks to the SCS KaaS standards')
     .version(version(), '-V, --version')
     .showHelpAfterError()
+    // `verify` has options of its own and a `cluster` subcommand with options of the same names (--at, -o):
+    // options belong to the command they follow.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of commands) register(program);
   return program;

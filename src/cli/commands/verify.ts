@@ -12,6 +12,7 @@ interface Flags { at?: Date; output: string; rules?: string; strict?: boolean }
 /** `cskit verify [paths…]` checks rendered stacks offline; `cskit verify cluster` checks a live cluster. */
 export function register(program: Command): void {
   const verify = program.command('verify')
+    .enablePositionalOptions()
     .description('verify rendered cluster stacks offline (default: dist/) against Cluster API rules, scs-0210 and scs-0211; `verify cluster` checks a live cluster')
     .argument('[paths...]', 'stack folders, directories of them, or YAML files', ['dist'])
     .addOption(atOption())
