@@ -1,8 +1,13 @@
+import { checkVariableSchema } from './class-rules-schema';
+import { checkGoTemplate } from './class-rules-template';
+
 /**
- * The ClusterClass rules Cluster API's webhooks enforce that need no cluster (names, references, patches), as
- * one pure function over a rendered class and the objects shipped with it. Synth runs it on what it builds; the
- * offline verifier (`cskit verify`) runs it on any rendered stack. Accepts v1beta2 (`templateRef`) and v1beta1
- * (`ref`, MachineDeployment refs under `template`).
+ * The ClusterClass rules Cluster API's webhooks enforce that need no cluster (names, references, variable schemas,
+ * patches, Go templates, kubernetesVersions), as one pure function over a rendered class and the objects shipped
+ * with it. Synth runs it on what it builds; the offline verifier (`cskit verify`) runs it on any rendered stack.
+ * Accepts v1beta2 (`templateRef`) and v1beta1 (`ref`, MachineDeployment/MachinePool refs under `template`).
+ * Facts from cluster-api core/webhooks/admission/{clusterclass,patch_validation}.go and
+ * internal/topology/variables/clusterclass_variable_validation.go.
  */
 export interface ClassProblem {
   /** Stable rule id, e.g. `capi/patch-variable`. */
@@ -12,98 +17,169 @@ export interface ClassProblem {
   readonly message: string;
 }
 
-export const CLASS_RULES: ReadonlyArray<{ id: string; source: string; fix: string }> = [
-  { id: 'capi/template-ref-kind', source: 'ClusterClass webhook: template kinds end in "Template"', fix: 'reference the *Template kind' },
-  { id: 'capi/template-ref-resolves', source: 'a class must ship every template it references', fix: 'add the template to the stack or fix the reference' },
-  { id: 'capi/md-class-unique', source: 'ClusterClass webhook: MachineDeployment class names are unique', fix: 'rename the duplicate class' },
-  { id: 'capi/variable-name', source: 'ClusterClass webhook: variable names are non-empty, unique, not "builtin", without "."', fix: 'rename the variable' },
-  { id: 'capi/patch-name-unique', source: 'ClusterClass webhook: patch names are unique', fix: 'rename the duplicate patch' },
-  { id: 'capi/patch-path', source: 'ClusterClass webhook: JSON patch paths start with /spec; arrays only by add at /0 or /-', fix: 'patch under /spec; append with /- or prepend with /0' },
-  { id: 'capi/patch-variable', source: 'ClusterClass webhook: valueFrom.variable, templates and enabledIf use defined variables or builtin.*', fix: 'define the variable in spec.variables or use a builtin.* variable' },
-  { id: 'capi/patch-selector', source: 'ClusterClass webhook: a patch selector must match a template of the class', fix: 'select the apiVersion and kind of a referenced template' },
+export interface ClassRuleInfo {
+  readonly id: string;
+  readonly source: string;
+  readonly fix: string;
+}
+
+const WEBHOOK = 'ClusterClass webhook';
+export const CLASS_RULES: readonly ClassRuleInfo[] = [
+  { id: 'capi/template-ref-kind', source: `${WEBHOOK}: template kinds end in "Template"`, fix: 'reference the *Template kind' },
+  { id: 'capi/template-ref-fields', source: `${WEBHOOK}: a template reference has a name and an apiVersion of the form group/version`, fix: 'set name, kind and apiVersion (e.g. infrastructure.cluster.x-k8s.io/v1beta2) on the reference' },
+  { id: 'capi/template-ref-resolves', source: 'cskit (the topology controller needs it at runtime): a class ships every template it references', fix: 'add the template to the stack or fix the reference' },
+  { id: 'capi/md-class-unique', source: `${WEBHOOK}: MachineDeployment class names are unique`, fix: 'rename the duplicate class' },
+  { id: 'capi/mp-class-unique', source: `${WEBHOOK}: MachinePool class names are unique`, fix: 'rename the duplicate class' },
+  { id: 'capi/variable-name', source: `${WEBHOOK}: variable names are non-empty, unique, not "builtin", without "."`, fix: 'rename the variable' },
+  { id: 'capi/variable-schema-structural', source: `${WEBHOOK}: variable schemas are structural (every node typed with one of the 6 types, properties xor additionalProperties, no type/default in allOf/anyOf/oneOf/not)`, fix: 'give every property a type; use properties or additionalProperties, not both' },
+  { id: 'capi/variable-schema-keyword', source: 'ClusterClass CRD: only the JSONSchemaProps subset is kept; other keywords are dropped by the API server', fix: 'remove or correct the keyword (e.g. minLength, not minLenght)' },
+  { id: 'capi/variable-default', source: `${WEBHOOK}: defaults are valid against their schema (structural defaulting)`, fix: 'change the default so it satisfies the schema, or fix the schema' },
+  { id: 'capi/variable-example', source: `${WEBHOOK}: examples are valid against their schema`, fix: 'change the example so it satisfies the schema' },
+  { id: 'capi/variable-enum', source: `${WEBHOOK}: enum values are valid against their schema`, fix: 'make every enum value match the type, pattern and bounds of the schema' },
+  { id: 'capi/patch-name', source: `${WEBHOOK}: a patch has a name, and not "inline"`, fix: 'name the patch (any name but "inline")' },
+  { id: 'capi/patch-name-unique', source: `${WEBHOOK}: patch names are unique`, fix: 'rename the duplicate patch' },
+  { id: 'capi/patch-definitions', source: `${WEBHOOK}: exactly one of definitions or external; external names generatePatchesExtension or validateTopologyExtension`, fix: 'give the patch either definitions or an external extension, not both' },
+  { id: 'capi/patch-op', source: `${WEBHOOK}: JSON patch op is add, replace or remove`, fix: 'use add, replace or remove' },
+  { id: 'capi/patch-path', source: `${WEBHOOK}: JSON patch paths start with /spec; arrays only by add at /0 or /-`, fix: 'patch under /spec; append with /- or prepend with /0' },
+  { id: 'capi/patch-value', source: `${WEBHOOK}: add/replace set exactly one of value or valueFrom, and valueFrom exactly one of variable or template`, fix: 'set exactly one of value, valueFrom.variable or valueFrom.template' },
+  { id: 'capi/patch-variable', source: `${WEBHOOK}: valueFrom.variable is a defined variable or builtin (cskit also checks templates and enabledIf)`, fix: 'define the variable in spec.variables or use a builtin.* variable' },
+  { id: 'capi/builtin-unknown', source: `${WEBHOOK}: builtin variables come from a fixed list (patch_validation.go); cskit also checks templates, where CAPI would render "<no value>"`, fix: 'use a builtin from docs/rules.md (e.g. builtin.cluster.name, builtin.controlPlane.version)' },
+  { id: 'capi/template-parse', source: `${WEBHOOK}: enabledIf and valueFrom.template parse as Go text/template with sprig's hermetic functions`, fix: 'fix the template syntax: balance {{ }}, close if/range/with with {{ end }}, use only Go and sprig functions' },
+  { id: 'capi/patch-selector', source: `${WEBHOOK}: a selector enables at least one match, and each enabled match selects a template of this class with the same apiVersion and kind`, fix: 'select the apiVersion and kind of a template the enabled match refers to' },
+  { id: 'capi/kubernetes-versions', source: `${WEBHOOK}: kubernetesVersions are valid semver, strictly increasing, each minor equal to or one above the previous`, fix: 'list versions such as v1.35.3, v1.36.0, v1.36.4 in increasing order without skipping a minor' },
   { id: 'capi/empty-optional', source: 'CAPI v1beta2 schema: optional lists/objects have MinItems/MinProperties=1', fix: 'omit the field instead of writing [] or {}' },
 ];
 
-interface Obj { apiVersion?: string; kind?: string; metadata?: { name?: string } }
+/** Cluster API's builtin variables (core/webhooks/admission/patch_validation.go `builtinVariables`). */
+export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set([
+  'builtin', 'builtin.cluster', 'builtin.cluster.name', 'builtin.cluster.namespace', 'builtin.cluster.uid',
+  'builtin.cluster.metadata.labels', 'builtin.cluster.metadata.annotations',
+  'builtin.cluster.topology', 'builtin.cluster.topology.classRef.name', 'builtin.cluster.topology.classRef.namespace',
+  'builtin.cluster.topology.class', 'builtin.cluster.topology.classNamespace', 'builtin.cluster.topology.version',
+  'builtin.cluster.network', 'builtin.cluster.network.serviceDomain', 'builtin.cluster.network.services', 'builtin.cluster.network.pods',
+  'builtin.controlPlane', 'builtin.controlPlane.name', 'builtin.controlPlane.replicas', 'builtin.controlPlane.version',
+  'builtin.controlPlane.metadata.labels', 'builtin.controlPlane.metadata.annotations', 'builtin.controlPlane.machineTemplate.infrastructureRef.name',
+  ...['machineDeployment', 'machinePool'].flatMap((w) => ['', '.class', '.name', '.replicas', '.topologyName', '.version', '.metadata.labels',
+    '.metadata.annotations', '.bootstrap.configRef.name', '.infrastructureRef.name'].map((s) => `builtin.${w}${s}`)),
+]);
 
-// A field reference in a Go template: `.name` not preceded by a variable, call or identifier (`$x.name`).
-const TEMPLATE_FIELD = /(?<![\w$)\]])\.([A-Za-z_]\w*)/g;
+/** A template may read inside a builtin map (`.builtin.cluster.metadata.labels.team`) or a whole builtin object. */
+function builtinKnown(path: string, inTemplate: boolean): boolean {
+  if (BUILTIN_VARIABLES.has(path)) return true;
+  return inTemplate && /^builtin\.(cluster|controlPlane|machineDeployment|machinePool)\.metadata\.(labels|annotations)\.[^.]+/.test(path);
+}
+
+const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const GROUP_VERSION = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v\d+((alpha|beta)\d+)?$/;
+
+interface Obj { apiVersion?: string; kind?: string; metadata?: { name?: string } }
+interface Ref { apiVersion?: string; kind?: string; name?: string }
 
 export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objects: readonly Obj[]): ClassProblem[] {
   const out: ClassProblem[] = [];
   const add = (rule: string, path: string, message: string) => out.push({ rule, path, message });
   const spec = cc.spec ?? {};
-  const refOf = (v: any) => v?.templateRef ?? v?.ref;
-  const field = spec.infrastructure?.templateRef ? 'templateRef' : 'ref';
+  const refOf = (v: any): Ref | undefined => v?.templateRef ?? v?.ref;
+  const field = spec.infrastructure?.templateRef || spec.controlPlane?.templateRef ? 'templateRef' : 'ref';
 
-  const refs: Array<[string, any]> = [[`spec.infrastructure.${field}`, refOf(spec.infrastructure)], [`spec.controlPlane.${field}`, refOf(spec.controlPlane)]];
-  if (spec.controlPlane?.machineInfrastructure) refs.push([`spec.controlPlane.machineInfrastructure.${field}`, refOf(spec.controlPlane.machineInfrastructure)]);
-  const mdClasses = new Set<string>();
-  (spec.workers?.machineDeployments ?? []).forEach((md: any, i: number) => {
-    const p = `spec.workers.machineDeployments[${i}]`;
-    if (mdClasses.has(md.class)) add('capi/md-class-unique', `${p}.class`, `duplicate MachineDeployment class "${md.class}"; class names must be unique`);
-    mdClasses.add(md.class);
-    const t = md.template ? `${p}.template` : p;
-    refs.push([`${t}.bootstrap.${field}`, refOf(md.bootstrap ?? md.template?.bootstrap)], [`${t}.infrastructure.${field}`, refOf(md.infrastructure ?? md.template?.infrastructure)]);
-  });
-  const templates: Obj[] = [];
-  for (const [path, ref] of refs) {
+  // every template reference, with the place a patch selector can name it by
+  type Place = { path: string; ref: Ref | undefined; match: 'infrastructureCluster' | 'controlPlane' | 'machineDeploymentClass' | 'machinePoolClass'; cls?: string };
+  const places: Place[] = [
+    { path: `spec.infrastructure.${field}`, ref: refOf(spec.infrastructure), match: 'infrastructureCluster' },
+    { path: `spec.controlPlane.${field}`, ref: refOf(spec.controlPlane), match: 'controlPlane' },
+  ];
+  if (spec.controlPlane?.machineInfrastructure) places.push({ path: `spec.controlPlane.machineInfrastructure.${field}`, ref: refOf(spec.controlPlane.machineInfrastructure), match: 'controlPlane' });
+  const workers = (list: any[], kind: 'machineDeployments' | 'machinePools') => {
+    const seen = new Set<string>();
+    const [rule, label, match] = kind === 'machineDeployments' ? ['capi/md-class-unique', 'MachineDeployment', 'machineDeploymentClass'] as const : ['capi/mp-class-unique', 'MachinePool', 'machinePoolClass'] as const;
+    (Array.isArray(list) ? list : []).forEach((w: any, i: number) => {
+      const p = `spec.workers.${kind}[${i}]`;
+      if (seen.has(w?.class)) add(rule, `${p}.class`, `duplicate ${label} class "${w.class}"; class names must be unique`);
+      seen.add(w?.class);
+      const t = w?.template ? `${p}.template` : p;
+      places.push({ path: `${t}.bootstrap.${field}`, ref: refOf(w?.bootstrap ?? w?.template?.bootstrap), match, cls: w?.class },
+        { path: `${t}.infrastructure.${field}`, ref: refOf(w?.infrastructure ?? w?.template?.infrastructure), match, cls: w?.class });
+    });
+  };
+  workers(spec.workers?.machineDeployments, 'machineDeployments');
+  workers(spec.workers?.machinePools, 'machinePools');
+  for (const { path, ref } of places) {
     if (!ref) { add('capi/template-ref-resolves', path, 'missing template reference'); continue; }
-    templates.push({ apiVersion: ref.apiVersion, kind: ref.kind });
-    if (!/Template$/.test(ref.kind ?? '')) add('capi/template-ref-kind', `${path}.kind`, `"${ref.kind}" does not end in "Template"; Cluster API only references template kinds`);
-    if (!objects.some((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.metadata?.name === ref.name)) {
+    if (!ref.name) add('capi/template-ref-fields', `${path}.name`, 'template reference without a name');
+    if (!ref.apiVersion || !GROUP_VERSION.test(ref.apiVersion)) add('capi/template-ref-fields', `${path}.apiVersion`, `apiVersion ${JSON.stringify(ref.apiVersion ?? '')} is not of the form group/version`);
+    if (!/Template$/.test(ref.kind ?? '')) add('capi/template-ref-kind', `${path}.kind`, `"${ref.kind ?? ''}" does not end in "Template"; Cluster API only references template kinds`);
+    if (ref.name && !objects.some((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.metadata?.name === ref.name)) {
       add('capi/template-ref-resolves', path, `${ref.apiVersion} ${ref.kind} "${ref.name}" is not in the stack; add the template or fix the reference`);
     }
   }
 
   const variables = new Set<string>();
-  (spec.variables ?? []).forEach((v: any, i: number) => {
-    const p = `spec.variables[${i}].name`;
-    if (!v.name) add('capi/variable-name', p, 'empty variable name');
-    else if (v.name === 'builtin' || String(v.name).includes('.')) add('capi/variable-name', p, `"${v.name}" is reserved or contains "."; rename the variable`);
-    else if (variables.has(v.name)) add('capi/variable-name', p, `duplicate variable "${v.name}"`);
-    variables.add(v.name);
-  });
-  const checkRoot = (path: string, root: string, where: string) => {
-    if (root !== 'builtin' && !variables.has(root)) add('capi/patch-variable', path, `unknown variable "${root}" in ${where}; define it in spec.variables or use a builtin.* variable`);
-  };
-  const checkTemplate = (path: string, tpl: string) => {
-    for (const block of tpl.match(/\{\{[\s\S]*?\}\}/g) ?? []) {
-      for (const m of block.matchAll(TEMPLATE_FIELD)) checkRoot(path, m[1], `template "${block}"`);
+  (Array.isArray(spec.variables) ? spec.variables : []).forEach((v: any, i: number) => {
+    const p = `spec.variables[${i}]`;
+    if (!v?.name) add('capi/variable-name', `${p}.name`, 'empty variable name');
+    else if (v.name === 'builtin' || String(v.name).includes('.')) add('capi/variable-name', `${p}.name`, `"${v.name}" is reserved or contains "."; rename the variable`);
+    else if (variables.has(v.name)) add('capi/variable-name', `${p}.name`, `duplicate variable "${v.name}"`);
+    variables.add(v?.name);
+    for (const sp of checkVariableSchema(v?.schema?.openAPIV3Schema)) {
+      add(sp.rule, `${p}.schema.openAPIV3Schema${sp.path}`, `variable "${v?.name}": ${sp.message}`);
     }
+  });
+  const checkRoot = (path: string, ref: string, where: string, inTemplate: boolean) => {
+    const root = ref.split(/[.[]/)[0];
+    if (root === 'builtin') {
+      if (!builtinKnown(ref, inTemplate)) add('capi/builtin-unknown', path, `"${ref}" in ${where} is not a Cluster API builtin variable`);
+    } else if (!variables.has(root)) {
+      add('capi/patch-variable', path, `unknown variable "${root}" in ${where}; define it in spec.variables or use a builtin.* variable`);
+    }
+  };
+  const checkTemplate = (path: string, tpl: unknown) => {
+    if (typeof tpl !== 'string') { add('capi/template-parse', path, `expecting a template string, found ${JSON.stringify(tpl)}`); return; }
+    const r = checkGoTemplate(tpl);
+    if (r.error) add('capi/template-parse', path, `template ${JSON.stringify(tpl)} does not parse: ${r.error}`);
+    for (const f of new Set(r.fields)) checkRoot(path, f, `template ${JSON.stringify(tpl)}`, true);
   };
 
   const patchNames = new Set<string>();
-  (spec.patches ?? []).forEach((p: any, i: number) => {
+  (Array.isArray(spec.patches) ? spec.patches : []).forEach((p: any, i: number) => {
     const pp = `spec.patches[${i}]`;
-    if (patchNames.has(p.name)) add('capi/patch-name-unique', `${pp}.name`, `duplicate patch name "${p.name}"`);
-    patchNames.add(p.name);
-    if (p.enabledIf) checkTemplate(`${pp}.enabledIf`, p.enabledIf);
-    (p.definitions ?? []).forEach((d: any, j: number) => {
-      const sel = d.selector ?? {};
-      if (!templates.some((t) => t.apiVersion === sel.apiVersion && t.kind === sel.kind)) {
-        add('capi/patch-selector', `${pp}.definitions[${j}].selector`, `selects ${sel.apiVersion} ${sel.kind}, which is not a template of this class`);
-      }
-      (d.jsonPatches ?? []).forEach((jp: any, k: number) => {
+    if (!p?.name || p.name === 'inline') add('capi/patch-name', `${pp}.name`, p?.name ? '"inline" is reserved (it marks inline variables)' : 'patch without a name');
+    else if (patchNames.has(p.name)) add('capi/patch-name-unique', `${pp}.name`, `duplicate patch name "${p.name}"`);
+    patchNames.add(p?.name);
+    if (p?.enabledIf !== undefined) checkTemplate(`${pp}.enabledIf`, p.enabledIf);
+    if (!p?.definitions && !p?.external) add('capi/patch-definitions', pp, `patch "${p?.name}" has neither definitions nor external`);
+    if (p?.definitions && p?.external) add('capi/patch-definitions', pp, `patch "${p?.name}" has both definitions and external; only one is allowed`);
+    if (p?.external && !p.external.generatePatchesExtension && !p.external.validateTopologyExtension) {
+      add('capi/patch-definitions', `${pp}.external`, 'external patch names neither generatePatchesExtension nor validateTopologyExtension');
+    }
+    (Array.isArray(p?.definitions) ? p.definitions : []).forEach((d: any, j: number) => {
+      checkSelector(d?.selector ?? {}, `${pp}.definitions[${j}].selector`, places, add);
+      (Array.isArray(d?.jsonPatches) ? d.jsonPatches : []).forEach((jp: any, k: number) => {
         const jpp = `${pp}.definitions[${j}].jsonPatches[${k}]`;
-        const path = String(jp.path ?? '');
-        if (!path.startsWith('/spec/')) add('capi/patch-path', `${jpp}.path`, `"${path}" is not under /spec; Cluster API only patches a template's spec`);
-        const indexes = path.split('/').filter((s) => /^\d+$/.test(s) || s === '-');
-        if (indexes.some((x) => x !== '0' && x !== '-') || (jp.op !== 'add' && indexes.length)) {
-          add('capi/patch-path', `${jpp}.path`, `"${path}" indexes an array; only "add" at /0 or /- is allowed`);
+        if (!['add', 'replace', 'remove'].includes(jp?.op)) add('capi/patch-op', `${jpp}.op`, `op ${JSON.stringify(jp?.op)} is not supported; Cluster API allows add, replace, remove`);
+        const path = String(jp?.path ?? '');
+        if (!/^\/spec(\/|$)/.test(path)) add('capi/patch-path', `${jpp}.path`, `"${path}" is not under /spec; Cluster API only patches a template's spec`);
+        const indexes = path.split('/').filter((s) => /^[+-]?\d+$/.test(s));
+        if (jp?.op === 'add' && indexes.some((x) => Number(x) !== 0)) add('capi/patch-path', `${jpp}.path`, `"${path}" adds at an array index; only /0 (prepend) or /- (append) is allowed`);
+        if ((jp?.op === 'replace' || jp?.op === 'remove') && indexes.length) add('capi/patch-path', `${jpp}.path`, `"${path}" indexes an array in a ${jp.op}; elements in arrays can not be accessed in ${jp.op}`);
+        if (jp?.op === 'add' || jp?.op === 'replace') {
+          const hasValue = jp.value !== undefined;
+          const vf = jp.valueFrom;
+          if (hasValue === (vf !== undefined)) add('capi/patch-value', jpp, hasValue ? 'both value and valueFrom are set' : `${jp.op} needs value or valueFrom`);
+          if (vf !== undefined && !!vf?.variable === !!vf?.template) add('capi/patch-value', `${jpp}.valueFrom`, vf?.variable ? 'valueFrom sets both variable and template' : 'valueFrom sets neither variable nor template');
+          if (vf?.variable) checkRoot(`${jpp}.valueFrom.variable`, String(vf.variable), `"${vf.variable}"`, false);
+          if (vf?.template !== undefined) checkTemplate(`${jpp}.valueFrom.template`, vf.template);
         }
-        const variable = jp.valueFrom?.variable;
-        if (variable !== undefined) checkRoot(`${jpp}.valueFrom.variable`, String(variable).split('.')[0], `"${variable}"`);
-        if (jp.valueFrom?.template !== undefined) checkTemplate(`${jpp}.valueFrom.template`, jp.valueFrom.template);
       });
     });
   });
+
+  checkKubernetesVersions(spec.kubernetesVersions, add);
 
   // v1beta2 rejects empty optional lists and objects. Variable schemas are skipped: an empty list or object is
   // a legitimate default value there.
   if (cc.apiVersion?.endsWith('/v1beta2')) {
     const walk = (v: unknown, path: string) => {
-      if (/^spec\.variables\[\d+\]\.schema/.test(path)) return;
+      if (/^spec\.variables\[\d+\]\.schema/.test(path) || /\.jsonPatches\[\d+\]\.value/.test(path)) return;
       if (Array.isArray(v)) {
         if (v.length === 0) add('capi/empty-optional', path, 'empty list; omit the field instead (v1beta2 forbids empty optional lists)');
         v.forEach((x, i) => walk(x, `${path}[${i}]`));
@@ -115,4 +191,54 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
     walk(spec, 'spec');
   }
   return out;
+}
+
+type Add = (rule: string, path: string, message: string) => void;
+
+function checkSelector(sel: any, path: string, places: ReadonlyArray<{ ref?: Ref; match: string; cls?: string }>, add: Add): void {
+  const m = sel.matchResources ?? {};
+  const names = (k: string): string[] => (Array.isArray(m[k]?.names) ? m[k].names : []);
+  const same = (r?: Ref) => !!r && r.apiVersion === sel.apiVersion && r.kind === sel.kind;
+  const what = `${sel.apiVersion} ${sel.kind}`;
+  if (m.infrastructureCluster !== true && m.controlPlane !== true && !names('machineDeploymentClass').length && !names('machinePoolClass').length) {
+    add('capi/patch-selector', `${path}.matchResources`, `no match enabled for ${what}; set infrastructureCluster, controlPlane or class names`);
+    return;
+  }
+  for (const k of ['infrastructureCluster', 'controlPlane'] as const) {
+    if (m[k] === true && !places.some((p) => p.match === k && same(p.ref))) {
+      add('capi/patch-selector', `${path}.matchResources.${k}`, `selects ${what}, which is not the ${k === 'controlPlane' ? 'controlPlane or its machineInfrastructure' : 'infrastructure'} template of this class`);
+    }
+  }
+  for (const k of ['machineDeploymentClass', 'machinePoolClass'] as const) {
+    names(k).forEach((name, i) => {
+      const p = `${path}.matchResources.${k}.names[${i}]`;
+      const stars = (name.match(/\*/g) ?? []).length;
+      if (stars > 1 || (stars === 1 && !name.startsWith('*') && !name.endsWith('*'))) {
+        add('capi/patch-selector', p, `"${name}": a single "*" is allowed, only at the start or the end`);
+        return;
+      }
+      const hit = (cls?: string) => cls !== undefined && (cls === name || name === '*' || (name.startsWith('*') && cls.endsWith(name.slice(1))) || (name.endsWith('*') && cls.startsWith(name.slice(0, -1))));
+      if (!places.some((pl) => pl.match === k && hit(pl.cls) && same(pl.ref))) {
+        add('capi/patch-selector', p, `"${name}" names no ${k === 'machineDeploymentClass' ? 'MachineDeployment' : 'MachinePool'} class whose bootstrap or infrastructure template is ${what}`);
+      }
+    });
+  }
+}
+
+function checkKubernetesVersions(list: unknown, add: Add): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) { add('capi/kubernetes-versions', 'spec.kubernetesVersions', 'expecting a list of versions'); return; }
+  let prev: number[] | undefined;
+  list.forEach((v, i) => {
+    const p = `spec.kubernetesVersions[${i}]`;
+    const m = SEMVER.exec(String(v));
+    if (!m) { add('capi/kubernetes-versions', p, `${JSON.stringify(v)} is not a semantic version such as v1.36.4`); prev = undefined; return; }
+    const cur = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (prev) {
+      const cmp = cur[0] - prev[0] || cur[1] - prev[1] || cur[2] - prev[2];
+      if (cmp <= 0) add('capi/kubernetes-versions', p, `${v} is not greater than the version before it; list versions in strictly increasing order`);
+      else if (cur[0] !== prev[0] || cur[1] - prev[1] > 1) add('capi/kubernetes-versions', p, `${v} skips a minor after v${prev.join('.')}; each minor must follow the previous one`);
+    }
+    prev = cur;
+  });
 }
