@@ -1,0 +1,187 @@
+/**
+ * Runs the Cluster API managers against one test cluster until told to stop, or until the process that asked for
+ * them dies (the same contract as testenv/supervisor.ts):
+ *   1. CRDs of core CAPI, kubeadm bootstrap and kubeadm control plane (conversion → their manager's /convert), and
+ *      of CAPO and CAPD (no providers run), all with the kustomizations' contract labels; wait for Established.
+ *   2. The three managers (ClusterTopology on, webhooks on 127.0.0.1:<free port> with a certificate of our own CA,
+ *      health on 127.0.0.1, metrics off); wait until each reports ready (its webhook server is serving).
+ *   3. Their admission webhook configurations, rewritten to URLs; wait until the API server calls them.
+ * Writes <dir>/capi-state.json ({ ready: true, managers… } or { ready: false, error }). Logs: <dir>/<manager>.log.
+ * Usage: node capi-supervisor.js <dir> <binDir> <parentPid> <kubeconfig>
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import { makeCerts } from './certs';
+import { SetupKube } from './capi-kube';
+import { INFRA_CRD_DIRS, MANAGERS, kustomizedCrds, moduleDirs, webhookConfigs, withConversion } from './capi-manifests';
+import { repoRoot } from './harness';
+import { freePort } from './supervisor';
+
+export interface CapiManagerState {
+  readonly name: string;
+  readonly webhookPort: number;
+  readonly healthPort: number;
+  readonly log: string;
+  readonly args: string[];
+}
+
+export interface CapiState {
+  readonly ready: boolean;
+  readonly error?: string;
+  readonly pid: number;
+  readonly dir: string;
+  readonly versions?: { capi: string; capo: string; capd: string };
+  readonly managers?: CapiManagerState[];
+  /** Names of the webhook configurations registered (deleted again on a clean stop). */
+  readonly webhookConfigurations?: Array<{ kind: string; name: string }>;
+}
+
+/** The feature gates every manager gets: ClusterClass is alpha and off by default up to CAPI v1.14. */
+export const CAPI_FEATURE_GATES = 'ClusterTopology=true';
+
+const children: ChildProcess[] = [];
+let stopping = false;
+let cleanup: (() => Promise<void>) | undefined;
+
+function writeState(dir: string, state: CapiState): void {
+  fs.writeFileSync(path.join(dir, 'capi-state.json.tmp'), JSON.stringify(state, null, 2));
+  fs.renameSync(path.join(dir, 'capi-state.json.tmp'), path.join(dir, 'capi-state.json'));
+}
+
+function fail(dir: string, error: string): void {
+  try { writeState(dir, { ready: false, error, pid: process.pid, dir }); } catch { /* dir gone */ }
+  stop(1);
+}
+
+function stop(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  // Remove our webhook configurations first: left behind with failurePolicy Fail they would block every CAPI
+  // object on a cluster that outlives us. Bounded, so a dead API server cannot hold up the exit.
+  const first = cleanup ? Promise.race([cleanup().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]) : Promise.resolve();
+  void first.then(() => {
+    for (const c of children) c.kill('SIGTERM');
+    const deadline = Date.now() + 5000;
+    const wait = () => {
+      if (children.every((c) => c.exitCode !== null || c.signalCode !== null) || Date.now() > deadline) {
+        for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+        process.exit(code);
+      }
+      setTimeout(wait, 100);
+    };
+    wait();
+  });
+}
+
+function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => { res.resume(); resolve(res.statusCode === 200); });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => { req.destroy(); resolve(false); });
+  });
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * A ClusterClass that passes the CRD schema but that the ClusterClass webhook must reject (its patch uses an
+ * undefined variable), sent as a dry run: a rejection naming the webhook proves the API server calls it.
+ */
+const PROBE = {
+  apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'ClusterClass',
+  metadata: { name: 'cskit-webhook-probe', namespace: 'default' },
+  spec: {
+    infrastructure: { templateRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind: 'DockerClusterTemplate', name: 'probe' } },
+    controlPlane: { templateRef: { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlaneTemplate', name: 'probe' } },
+    patches: [{ name: 'probe', definitions: [{
+      selector: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind: 'DockerClusterTemplate', matchResources: { infrastructureCluster: true } },
+      jsonPatches: [{ op: 'add', path: '/spec/template/spec/loadBalancer', valueFrom: { variable: 'cskitUndefinedVariable' } }],
+    }] }],
+  },
+};
+
+async function main(): Promise<void> {
+  const [dir, binDir, parentPid, kubeconfig] = process.argv.slice(2);
+  fs.mkdirSync(dir, { recursive: true });
+  setInterval(() => { try { process.kill(Number(parentPid), 0); } catch { stop(0); } }, 1000).unref();
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => stop(0));
+  for (const m of MANAGERS) {
+    if (!fs.existsSync(path.join(binDir, m.name))) throw new Error(`${path.join(binDir, m.name)} is missing: run testenv/build.sh (or set CSKIT_TESTENV_BIN)`);
+  }
+  const mods = moduleDirs(repoRoot());
+  const kube = new SetupKube(kubeconfig);
+
+  // Webhook serving certificate for 127.0.0.1/localhost from a CA of this run; the managers read tls.crt/tls.key.
+  const certs = makeCerts(path.join(dir, 'pki'));
+  const certDir = path.join(dir, 'webhook-certs');
+  fs.mkdirSync(certDir, { recursive: true });
+  fs.copyFileSync(certs.serving.cert, path.join(certDir, 'tls.crt'));
+  fs.copyFileSync(certs.serving.key, path.join(certDir, 'tls.key'));
+  const caBundle = fs.readFileSync(certs.ca.cert).toString('base64');
+
+  const managers: CapiManagerState[] = [];
+  const crds: any[] = [];
+  for (const m of MANAGERS) {
+    const [webhookPort, healthPort] = [await freePort(), await freePort()];
+    const { crds: own, converted } = kustomizedCrds(path.join(mods.capi.dir, m.crdDir), m.provider);
+    for (const crd of own) crds.push(converted.has(crd.metadata.name) ? withConversion(crd, `https://127.0.0.1:${webhookPort}`, caBundle) : crd);
+    managers.push({
+      name: m.name, webhookPort, healthPort, log: path.join(dir, `${m.name}.log`),
+      args: [`--kubeconfig=${kubeconfig}`, `--feature-gates=${CAPI_FEATURE_GATES}`, '--leader-elect=false',
+        `--webhook-port=${webhookPort}`, `--webhook-cert-dir=${certDir}`,
+        `--health-addr=127.0.0.1:${healthPort}`, '--diagnostics-address=0'],
+    });
+  }
+  // Providers we do not run: their objects only need to exist (the topology controller creates and patches them).
+  crds.push(...kustomizedCrds(path.join(mods.capo.dir, INFRA_CRD_DIRS.capo), true).crds);
+  crds.push(...kustomizedCrds(path.join(mods.capd.dir, INFRA_CRD_DIRS.capd), true).crds);
+  for (const crd of crds) await kube.apply(crd);
+  await until('CRDs Established', 60_000, async () => {
+    for (const crd of crds) {
+      const live = await kube.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+      if (!(live.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True')) return undefined;
+    }
+    return true;
+  });
+
+  for (const m of managers) {
+    const log = fs.openSync(m.log, 'a');
+    const child = spawn(path.join(binDir, m.name), m.args, { stdio: ['ignore', log, log] });
+    children.push(child);
+    child.on('exit', (code, signal) => { if (!stopping) fail(dir, `${m.name} exited (${signal ?? code}); see ${m.log}`); });
+  }
+  await Promise.all(managers.map((m) => until(`${m.name} (${m.log})`, 120_000,
+    async () => (await httpOk(`http://127.0.0.1:${m.healthPort}/readyz`)) || undefined)));
+
+  const configs = MANAGERS.flatMap((m, i) =>
+    webhookConfigs(path.join(mods.capi.dir, m.webhooks), m.name, `https://127.0.0.1:${managers[i].webhookPort}`, caBundle));
+  cleanup = async () => {
+    for (const c of configs) await kube.request('DELETE', `/apis/admissionregistration.k8s.io/v1/${c.kind.toLowerCase()}s/${c.metadata.name}`);
+  };
+  for (const c of configs) await kube.apply(c);
+  // The API server picks new webhook configurations up asynchronously.
+  await until('ClusterClass validating webhook called by the API server', 30_000, async () => {
+    const r = await kube.request('POST', '/apis/cluster.x-k8s.io/v1beta2/namespaces/default/clusterclasses?dryRun=All', PROBE);
+    return r.status >= 400 && /admission webhook .* denied the request/.test(r.body?.message ?? '') ? true : undefined;
+  });
+
+  writeState(dir, {
+    ready: true, pid: process.pid, dir, managers,
+    versions: { capi: mods.capi.version, capo: mods.capo.version, capd: mods.capd.version },
+    webhookConfigurations: configs.map((c) => ({ kind: c.kind, name: c.metadata.name })),
+  });
+}
+
+if (require.main === module) {
+  main().catch((e) => fail(process.argv[2], (e as Error).message));
+}

@@ -1,0 +1,86 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CapiManagerState, CapiState } from './capi-supervisor';
+import { MANAGERS } from './capi-manifests';
+import { binDir, repoRoot } from './harness';
+import type { ClusterState } from './supervisor';
+
+/**
+ * Real Cluster API on a test cluster: the core, kubeadm bootstrap and kubeadm control-plane managers built by
+ * testenv/build.sh from the Go module proxy (wrapper module testenv/capi), their CRDs and webhooks, plus the
+ * CAPO and CAPD CRDs. The work happens in a supervisor process (testenv/capi-supervisor.ts) that outlives no
+ * one: it stops when stopCapi is called or when the process that started it dies.
+ *
+ *   const env = await startEnv(['mgmt']);
+ *   const capi = await startCapi(env.clusters.mgmt, { dir: env.dir });
+ *   …
+ *   await stopCapi(capi); await stopEnv(env);
+ */
+export type { CapiManagerState } from './capi-supervisor';
+
+export interface CapiEnv {
+  /** Supervisor pid; it leads a process group holding the three managers. */
+  readonly pid: number;
+  /** Where the state file, certificates and manager logs (<manager>.log) are. */
+  readonly dir: string;
+  readonly kubeconfig: string;
+  readonly versions: { capi: string; capo: string; capd: string };
+  readonly managers: CapiManagerState[];
+}
+
+/** Binary names in the testenv bin dir (testenv/build.sh builds them with the rest). */
+export const CAPI_BINARIES = MANAGERS.map((m) => m.name);
+
+/** Manager binaries that are not built (empty when Cluster API can run). */
+export function missingCapiBinaries(dir = binDir()): string[] {
+  return CAPI_BINARIES.filter((b) => !fs.existsSync(path.join(dir, b))).map((b) => path.join(dir, b));
+}
+
+/**
+ * Installs Cluster API on the cluster and starts its managers; resolves when the admission webhooks answer.
+ * `dir` defaults to <cluster kubeconfig dir>/capi, so the logs sit next to the cluster's own.
+ */
+export async function startCapi(cluster: Pick<ClusterState, 'kubeconfig'>,
+  opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {}): Promise<CapiEnv> {
+  const dir = opts.dir ?? path.join(path.dirname(cluster.kubeconfig), 'capi');
+  fs.mkdirSync(dir, { recursive: true });
+  const stateFile = path.join(dir, 'capi-state.json');
+  fs.rmSync(stateFile, { force: true });
+  const log = fs.openSync(path.join(dir, 'capi-supervisor.log'), 'a');
+  // Compiled like testenv/supervisor.js (`npm run build`); detached, so it leads its own process group.
+  const child = spawn(process.execPath,
+    [path.join(repoRoot(), 'lib', 'testenv', 'capi-supervisor.js'), dir, binDir(), String(opts.parentPid ?? process.pid), cluster.kubeconfig],
+    { stdio: ['ignore', log, log], detached: true });
+  child.unref();
+  fs.closeSync(log);
+  const timeoutMs = opts.timeoutMs ?? 240_000;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (fs.existsSync(stateFile)) {
+      const state: CapiState = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+      if (!state.ready) throw new Error(`Cluster API failed to start: ${state.error} (logs in ${dir})`);
+      return { pid: state.pid, dir, kubeconfig: cluster.kubeconfig, versions: state.versions!, managers: state.managers! };
+    }
+    if (child.exitCode !== null) throw new Error(`Cluster API supervisor exited (${child.exitCode}); see ${path.join(dir, 'capi-supervisor.log')}`);
+    if (Date.now() > until) {
+      await stopCapi({ pid: child.pid! });
+      throw new Error(`Cluster API not ready after ${timeoutMs / 1000} s; logs in ${dir}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+/**
+ * Stops the managers (the supervisor first removes its webhook configurations from the cluster) and waits until
+ * the whole process group is gone, killing what is left after 15 s.
+ */
+export async function stopCapi(env: Pick<CapiEnv, 'pid'>): Promise<void> {
+  try { process.kill(env.pid, 'SIGTERM'); } catch { /* already gone */ }
+  const until = Date.now() + 15_000;
+  while (Date.now() < until && alive(env.pid)) await new Promise((r) => setTimeout(r, 100));
+  // Managers whose supervisor died without cleaning up share its process group.
+  try { process.kill(-env.pid, 'SIGKILL'); } catch { /* group empty */ }
+}
