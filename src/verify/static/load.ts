@@ -16,6 +16,8 @@ export interface StackInput {
   readonly dir?: string;
   readonly metadata?: { versions?: { kubernetes?: string; clusterStack?: string } };
   readonly objects: Located[];
+  /** For a stack folder: every file's path relative to it and its text (the lock's content hash covers them). */
+  readonly files?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
 }
 
 export class InputError extends Error {
@@ -33,8 +35,8 @@ function yamlFiles(p: string): string[] {
     .flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(p, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(p, e.name)] : []));
 }
 
-export function readObjects(file: string): Located[] {
-  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
+export function readObjects(file: string, text = fs.readFileSync(file, 'utf8')): Located[] {
+  const docs = parseAllDocuments(text);
   const out: Located[] = [];
   docs.forEach((d, i) => {
     if (d.errors.length) throw new InputError(`${file}: document ${i + 1}: ${d.errors[0].message.split('\n')[0]}`);
@@ -55,9 +57,10 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
     const st = fs.statSync(p, { throwIfNoEntry: false });
     if (!st) throw new InputError(`${p}: no such file or directory`);
     if (st.isDirectory() && fs.existsSync(path.join(p, 'metadata.yaml'))) {
-      const meta = readObjects(path.join(p, 'metadata.yaml'))[0]?.obj as StackInput['metadata'];
-      const objects = yamlFiles(p).filter((f) => !/(^|\/)(metadata|addons)\.yaml$/.test(f)).flatMap(readObjects);
-      stacks.push({ name: path.basename(path.resolve(p)), dir: p, metadata: meta, objects });
+      const files = yamlFiles(p).map((f) => ({ file: f, path: path.relative(p, f).split(path.sep).join('/'), content: fs.readFileSync(f, 'utf8') }));
+      const meta = readObjects(path.join(p, 'metadata.yaml'), files.find((f) => f.path === 'metadata.yaml')?.content)[0]?.obj as StackInput['metadata'];
+      const objects = files.filter((f) => !/(^|\/)(metadata|addons)\.yaml$/.test(f.path)).flatMap((f) => readObjects(f.file, f.content));
+      stacks.push({ name: path.basename(path.resolve(p)), dir: p, metadata: meta, objects, files: files.map(({ path: rel, content }) => ({ path: rel, content })) });
     } else if (st.isDirectory()) {
       const entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
       for (const e of entries) {

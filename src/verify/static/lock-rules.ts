@@ -1,0 +1,52 @@
+import { createHash } from 'crypto';
+import { LockFile } from '../../model/lock';
+import { RuleInfo, StaticFinding } from './finding';
+import { StackInput } from './load';
+
+export const LOCK_RULES: readonly RuleInfo[] = [
+  { id: 'capi/lock-immutable', source: 'cskit immutability (ARCHITECTURE: a released name never changes content; CAPI reuses templates by name)', fix: 'never change a released stack: run `cskit bump` so the change ships under a new version vN+1' },
+];
+
+/** The stack version placeholder src/synth/hash.ts hashes with, so that a hash does not depend on `vN` itself. */
+const HASH_VERSION = 'v0';
+const NAME = /^(.+)-(\d+)-(\d+)-(v\d+)$/;
+
+/**
+ * The content hash `stacks.lock.json` records, recomputed from a rendered stack folder: the same algorithm as
+ * src/synth/hash.ts (sha256 over `path\0content\0`, files sorted by path, the stack's own version replaced by v0).
+ * Only the default v1beta2 output hashes like the lock; the test on our dist/ keeps both in step.
+ */
+export function renderedStackHash(name: string, files: ReadonlyArray<{ path: string; content: string }>): string | undefined {
+  const m = NAME.exec(name);
+  if (!m) return undefined;
+  const neutral = `${m[1]}-${m[2]}-${m[3]}-${HASH_VERSION}`;
+  const h = createHash('sha256');
+  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    let c = f.content.split(name).join(neutral);
+    if (f.path === 'metadata.yaml') c = c.replace(/^(\s*clusterStack: )v\d+$/m, `$1${HASH_VERSION}`).replace(/^(\s*clusterAddon: )v\d+$/m, `$1${HASH_VERSION}`);
+    h.update(`${f.path}\0${c}\0`);
+  }
+  return `sha256:${h.digest('hex')}`;
+}
+
+/**
+ * A stack whose class name the lock records (same provider-stack id, minor and version) must hash as the lock
+ * says: a released name never changes content. Stacks the lock does not know (foreign ones, newer versions) pass.
+ */
+export function lockFindings(stack: StackInput, lock: LockFile | undefined, lockFile = 'stacks.lock.json'): StaticFinding[] {
+  if (!lock || !stack.files) return [];
+  const cc = stack.objects.find((o) => o.obj.kind === 'ClusterClass');
+  const name = String(cc?.obj.metadata?.name ?? stack.name);
+  const m = NAME.exec(name);
+  if (!m) return [];
+  const entry = lock.stacks[m[1]]?.[`${m[2]}.${m[3]}`];
+  if (!entry || entry.version !== m[4]) return [];
+  if (cc && !String(cc.obj.apiVersion).endsWith('/v1beta2')) return []; // the lock hashes the v1beta2 form only
+  const hash = renderedStackHash(name, stack.files);
+  if (hash === entry.hash) return [];
+  return [{
+    rule: 'capi/lock-immutable', severity: 'error', stack: stack.name, file: cc?.file, object: `ClusterClass ${name}`,
+    message: `${name} is recorded in ${lockFile} with ${entry.hash} but its content hashes to ${hash}: a released class name must never change content`,
+    fix: LOCK_RULES[0].fix,
+  }];
+}
