@@ -1,7 +1,9 @@
 import { createHash } from 'crypto';
-import { LockFile } from '../../model/lock';
+import * as fs from 'fs';
+import * as path from 'path';
+import { LOCK_FILE, LockFile, parseLock } from '../../model/lock';
 import { RuleInfo, StaticFinding } from './finding';
-import { StackInput } from './load';
+import { InputError, StackInput } from './load';
 
 export const LOCK_RULES: readonly RuleInfo[] = [
   { id: 'capi/lock-immutable', source: 'cskit immutability (ARCHITECTURE: a released name never changes content; CAPI reuses templates by name)', fix: 'never change a released stack: run `cskit bump` so the change ships under a new version vN+1' },
@@ -49,4 +51,20 @@ export function lockFindings(stack: StackInput, lock: LockFile | undefined, lock
     message: `${name} is recorded in ${lockFile} with ${entry.hash} but its content hashes to ${hash}: a released class name must never change content`,
     fix: LOCK_RULES[0].fix,
   }];
+}
+
+/**
+ * The lock `cskit verify` holds stacks to: `--lock FILE`, or `stacks.lock.json` in the working directory when it
+ * exists (verifying our own dist/), or none with `--no-lock`. A broken lock file is an InputError naming the file.
+ */
+export function resolveLock(option: string | boolean | undefined, cwd = process.cwd()): { lock: LockFile; file: string } | undefined {
+  if (option === false) return undefined;
+  const file = typeof option === 'string' ? option : path.join(cwd, LOCK_FILE);
+  if (typeof option !== 'string' && !fs.existsSync(file)) return undefined;
+  if (!fs.existsSync(file)) throw new InputError(`--lock ${file}: no such file; give the path of a stacks.lock.json, or --no-lock`);
+  try {
+    return { lock: parseLock(fs.readFileSync(file, 'utf8'), file), file: typeof option === 'string' ? option : LOCK_FILE };
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
 }

@@ -29,3 +29,10 @@ export function staticScs(findings: readonly StaticFinding[]): string {
   const fails = (prefix: string) => findings.some((f) => f.rule.startsWith(prefix) && f.severity === 'error');
   return `version-policy-check: ${fails('scs-0210/') ? 'FAIL' : 'PASS'}\ndefault-storage-class-check: ${fails('scs-0211/') ? 'FAIL' : 'PASS'}\n`;
 }
+
+/** The JSON report (schema documented in docs/rules.md; `schemaVersion` changes only on incompatible changes). */
+export function staticJson(findings: readonly StaticFinding[], stacks: readonly string[], opts: { at: Date; strict?: boolean }): string {
+  const c = countBy(findings);
+  const result = c.errors || (opts.strict && c.warnings) ? 'FAIL' : 'PASS';
+  return `${JSON.stringify({ schemaVersion: 1, at: opts.at.toISOString().slice(0, 10), strict: !!opts.strict, result, stacks, ...c, findings }, null, 2)}\n`;
+}

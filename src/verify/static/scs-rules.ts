@@ -16,6 +16,23 @@ export const SCS_0211_RULES: RuleInfo[] = [
 
 export const SCS_0210_PREFIX = 'scs-0210/';
 
+/** The version engine's finding codes (src/k8s-versions/policy.ts), as rules judged on the set of stacks. */
+const BUMP = 'run `cskit bump` and synthesize new stack versions';
+export const SCS_0210_RULES: RuleInfo[] = [
+  { id: 'scs-0210/minor-missing', source: 'scs-0210: the latest minor is offered within 4 months of its release', fix: BUMP },
+  { id: 'scs-0210/branch-missing', source: 'scs-0210: every upstream-supported minor is offered', fix: BUMP },
+  { id: 'scs-0210/patch-outdated', source: 'scs-0210: newer patches are offered within 1 month of their release', fix: BUMP },
+  { id: 'scs-0210/critical-cve', source: 'scs-0210: a critical CVE fix is offered within 14 days (recommended 2)', fix: BUMP },
+  { id: 'scs-0210/branch-eol', source: 'scs-0210: end-of-life branches are not offered', fix: 'drop the branch and offer a supported minor' },
+  { id: 'scs-0210/branch-eol-offered', source: 'scs-0210: end-of-life branches should not be offered (warning)', fix: 'drop the branch once no cluster uses it' },
+  { id: 'scs-0210/unknown-version', source: 'version data: the version is not known to the bundled release data', fix: 'run `cskit versions update`, or fix the version' },
+  { id: 'scs-0210/data-stale', source: 'version data: release data older than the evaluation date', fix: 'run `cskit versions update`' },
+  { id: 'scs-0210/data-load', source: 'version data: the data file could not be read fully', fix: 'run `cskit versions update`' },
+  { id: 'scs-0210/latest', source: 'scs-0210 evidence (info): the offered patch is the latest', fix: '—' },
+  { id: 'scs-0210/patch-pending', source: 'scs-0210 evidence (info): a newer patch must be offered by a date', fix: '—' },
+  { id: 'scs-0210/minor-pending', source: 'scs-0210 evidence (info): a new minor must be offered by a date', fix: '—' },
+];
+
 /** scs-0211 for one stack: what its addons ship as StorageClasses. */
 export function storageFindings(stack: StackInput): StaticFinding[] {
   const out: StaticFinding[] = [];
