@@ -155,7 +155,19 @@ async function deleteProbe(client: ClusterClient, ns: string): Promise<void> {
 export async function deleteNamespace(client: ClusterClient, ns: string, timeoutMs: number): Promise<void> {
   await client.delete('v1', 'Namespace', ns);
   if (!(await client.get('v1', 'Namespace', ns))) return;
-  await client.watchUntil('v1', 'Namespace', { name: ns, timeoutMs }, (t) => (t === 'DELETED' ? true : undefined));
+  try {
+    await client.watchUntil('v1', 'Namespace', { name: ns, timeoutMs }, (t) => (t === 'DELETED' ? true : undefined));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}${await stuckBecause(client, ns)}`);
+  }
+}
+
+/** Why the namespace controller cannot finish, from the Namespace's conditions (e.g. a dead aggregated API). */
+async function stuckBecause(client: ClusterClient, ns: string): Promise<string> {
+  const live = await client.get('v1', 'Namespace', ns).catch(() => undefined);
+  const conditions = (live?.status?.conditions ?? []) as { type: string; status: string; message?: string }[];
+  const why = conditions.filter((c) => c.status === 'True' && c.message).map((c) => `${c.type}: ${c.message}`);
+  return why.length ? ` (${why.join('; ')})` : '';
 }
 
 /** Deletes probe namespaces left by interrupted runs (found by label); returns their names. */

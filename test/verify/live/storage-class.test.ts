@@ -1,5 +1,5 @@
 import { KubeError } from '../../../src/kube/types';
-import { checkDefaultStorageClass, checkVolume } from '../../../src/verify/live/storage-class';
+import { checkDefaultStorageClass, checkVolume, deleteNamespace } from '../../../src/verify/live/storage-class';
 import { fakeClient } from './fake-client';
 
 const sc = (name: string, provisioner: string, isDefault = true) => ({
@@ -35,6 +35,15 @@ test('a probe that cannot proceed fails the check and still deletes its namespac
 test('a permission error during the probe is not a FAIL: it propagates (ABORT)', async () => {
   const client = fakeClient({ objects: { StorageClass: [sc('std', 'cinder.csi.openstack.org')] }, fail: { create: new KubeError('forbidden', 'namespaces is forbidden') } });
   await expect(checkDefaultStorageClass(client, opts)).rejects.toThrow('namespaces is forbidden');
+});
+
+test('a namespace that cannot be deleted says why, from its conditions (e.g. a dead aggregated API)', async () => {
+  const stuck = { metadata: { name: 'p' }, status: { phase: 'Terminating', conditions: [
+    { type: 'NamespaceDeletionDiscoveryFailure', status: 'True', message: 'Discovery failed for some groups: metrics.k8s.io/v1beta1' },
+    { type: 'NamespaceContentRemaining', status: 'False', message: 'All resources successfully removed' },
+  ] } };
+  await expect(deleteNamespace(fakeClient({ objects: { Namespace: [stuck] } }), 'p', 10))
+    .rejects.toThrow('fake: no watches (NamespaceDeletionDiscoveryFailure: Discovery failed for some groups: metrics.k8s.io/v1beta1)');
 });
 
 const pvc = { metadata: { name: 'cskit-probe', namespace: 'ns', uid: 'u1' }, spec: { volumeName: 'pv1' } };
