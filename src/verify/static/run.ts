@@ -4,6 +4,7 @@ import { capiFindings } from './capi-rules';
 import { StaticFinding } from './finding';
 import { StackInput } from './load';
 import { lockFindings } from './lock-rules';
+import { schemaFindings, wantsSchema } from './schema-rules';
 import { storageFindings, versionFindings } from './scs-rules';
 
 export interface StaticOptions {
@@ -22,5 +23,6 @@ export function verifyStacks(stacks: readonly StackInput[], opts: StaticOptions)
     ...stacks.flatMap((s) => [...capiFindings(s), ...storageFindings(s), ...lockFindings(s, opts.lock, opts.lockFile)]),
     ...versionFindings(stacks, opts.at, opts.data),
   ];
+  if (wantsSchema(opts.rules)) all.push(...schemaFindings(stacks, all));
   return opts.rules?.length ? all.filter((f) => opts.rules!.some((r) => f.rule.startsWith(r))) : all;
 }

@@ -1,0 +1,186 @@
+/**
+ * Regenerates src/verify/static/schema/bundle.json: the OpenAPI schemas `cskit verify` checks objects against.
+ *
+ * - Kubernetes built-in kinds: the official OpenAPI v3 documents of k8s.io/kubernetes (api/openapi-spec/v3/), at the
+ *   version the test control plane pins (testenv/k8s/go.mod), only the kinds below and the definitions they reach.
+ * - Cluster API, CAPO and CAPD kinds: the openAPIV3Schema of every served version of their CRDs, at the versions pinned
+ *   in scripts/import-crds.sh (one source of truth for the CRD pins).
+ *
+ * Descriptions, defaults, examples and patch/CEL annotations are dropped: they do not take part in the structural checks
+ * and make up most of the size. Everything else is kept as upstream wrote it; the conversion to JSON Schema semantics
+ * (int-or-string, preserve-unknown-fields, pruning = unknown field) happens at run time in schema/convert.ts.
+ *
+ * Usage: npx ts-node scripts/import-schemas.ts   (needs Go and the Go module proxy; run from the repo root)
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..').replace(/\/lib$/, '');
+const OUT = path.join(ROOT, 'src/verify/static/schema/bundle.json');
+
+/** Built-in kinds: what our stacks ship plus the kinds addon manifests commonly carry. */
+const CORE_KINDS: ReadonlyArray<[string, string[]]> = [
+  ['v1', ['ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Namespace', 'Pod', 'PersistentVolumeClaim', 'PersistentVolume',
+    'LimitRange', 'ResourceQuota', 'Endpoints']],
+  ['apps/v1', ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet']],
+  ['batch/v1', ['Job', 'CronJob']],
+  ['rbac.authorization.k8s.io/v1', ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']],
+  ['storage.k8s.io/v1', ['StorageClass', 'CSIDriver', 'VolumeAttachment']],
+  ['policy/v1', ['PodDisruptionBudget']],
+  ['networking.k8s.io/v1', ['NetworkPolicy', 'Ingress', 'IngressClass']],
+  ['scheduling.k8s.io/v1', ['PriorityClass']],
+  ['apiregistration.k8s.io/v1', ['APIService']],
+  ['apiextensions.k8s.io/v1', ['CustomResourceDefinition']],
+  ['admissionregistration.k8s.io/v1', ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']],
+  ['autoscaling/v2', ['HorizontalPodAutoscaler']],
+  ['coordination.k8s.io/v1', ['Lease']],
+];
+
+/** CRD files per module (relative to the module root): the kinds a cluster stack or a cluster built from it uses. */
+const CRDS: Record<'capi' | 'capd' | 'capo', string[]> = {
+  capi: [
+    'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml', 'config/crd/bases/cluster.x-k8s.io_clusters.yaml',
+    'config/crd/bases/cluster.x-k8s.io_machinedeployments.yaml', 'config/crd/bases/cluster.x-k8s.io_machinehealthchecks.yaml',
+    'config/crd/bases/addons.cluster.x-k8s.io_clusterresourcesets.yaml',
+    'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.yaml',
+    'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigs.yaml',
+    'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.yaml',
+    'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanes.yaml',
+  ],
+  capo: ['openstackclustertemplates', 'openstackmachinetemplates', 'openstackclusters', 'openstackmachines']
+    .map((n) => `config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`),
+  capd: ['dockerclustertemplates', 'dockermachinetemplates', 'dockerclusters', 'dockermachines']
+    .map((n) => `infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`),
+};
+
+/** Schema keywords that take part in validation; everything else is dropped. */
+const KEEP = new Set(['type', 'properties', 'items', 'additionalProperties', 'required', 'enum', 'format', 'pattern',
+  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems',
+  'minProperties', 'maxProperties', 'uniqueItems', 'multipleOf', 'nullable', 'allOf', 'anyOf', 'oneOf', 'not', '$ref',
+  'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource',
+  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type']);
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Keeps validation keywords; `properties` keys are field names, so they are kept whatever they are called. */
+function strip(s: Json): Json {
+  if (Array.isArray(s)) return s.map(strip);
+  if (!s || typeof s !== 'object') return s;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (!KEEP.has(k)) continue;
+    if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, strip(ps)]));
+    else if (k === '$ref') out[k] = String(v).replace('#/components/schemas/', '#/definitions/');
+    else if (typeof v === 'object' && k !== 'enum' && k !== 'required' && k !== 'x-kubernetes-list-map-keys') out[k] = strip(v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+function pin(script: string, name: string): string {
+  const m = new RegExp(`^${name}='?([^'\\s]+)'?`, 'm').exec(script);
+  if (!m) throw new Error(`scripts/import-crds.sh: no ${name}=`);
+  return m[1];
+}
+
+/** `go mod download` into the module cache; returns the module directory. Checks the sum when one is pinned. */
+function moduleDir(mod: string, sum?: string, env: NodeJS.ProcessEnv = {}): string {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-schemas-'));
+  try {
+    const out = execFileSync('go', ['mod', 'download', '-json', mod], {
+      cwd, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', ...env },
+    });
+    const info = JSON.parse(out);
+    if (!info.Dir) throw new Error(`cannot download ${mod}: ${out}`);
+    if (sum && info.Sum !== sum) throw new Error(`checksum mismatch for ${mod}: got ${info.Sum}, want ${sum}`);
+    return info.Dir;
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+function coreSchemas(dir: string, definitions: Record<string, Json>, kinds: Record<string, Json>): void {
+  const specDir = path.join(dir, 'api/openapi-spec/v3');
+  for (const [gv, names] of CORE_KINDS) {
+    const file = gv === 'v1' ? 'api__v1_openapi.json' : `apis__${gv.replace('/', '__')}_openapi.json`;
+    const doc = JSON.parse(fs.readFileSync(path.join(specDir, file), 'utf8'));
+    const all: Record<string, Json> = doc.components.schemas;
+    const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
+    for (const kind of names) {
+      const id = Object.keys(all).find((k) => (all[k]['x-kubernetes-group-version-kind'] ?? [])
+        .some((g: Json) => g.group === group && g.version === version && g.kind === kind));
+      if (!id) throw new Error(`${file}: no schema for ${gv} ${kind}`);
+      kinds[`${gv}/${kind}`] = { source: 'kubernetes', schema: { $ref: `#/definitions/${id}` } };
+      const visit = (name: string) => {
+        if (definitions[name]) return;
+        definitions[name] = strip(all[name]);
+        JSON.stringify(all[name], (k, v) => {
+          if (k === '$ref' && typeof v === 'string') visit(String(v).replace('#/components/schemas/', ''));
+          return v;
+        });
+      };
+      visit(id);
+    }
+  }
+}
+
+function crdSchemas(dir: string, files: string[], kinds: Record<string, Json>): void {
+  for (const f of files) {
+    for (const d of parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8'))) {
+      const crd = d.toJS();
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
+      for (const v of crd.spec.versions) {
+        if (!v.served) continue;
+        kinds[`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`] = { source: 'crd', schema: strip(v.schema.openAPIV3Schema) };
+      }
+    }
+  }
+}
+
+/** One definition or kind per line: small diffs when a pin moves. */
+function write(bundle: { comment: string; sources: Json; definitions: Json; kinds: Json }): void {
+  const obj = (o: Record<string, Json>) => `{\n${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}: ${JSON.stringify(o[k])}`).join(',\n')}\n}`;
+  const text = `{\n"comment": ${JSON.stringify(bundle.comment)},\n"sources": ${JSON.stringify(bundle.sources)},\n`
+    + `"definitions": ${obj(bundle.definitions)},\n"kinds": ${obj(bundle.kinds)}\n}\n`;
+  JSON.parse(text); // never write a broken file
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(`${OUT}.tmp`, text);
+  fs.renameSync(`${OUT}.tmp`, OUT);
+  process.stdout.write(`wrote ${path.relative(ROOT, OUT)}: ${Object.keys(bundle.kinds).length} kinds, `
+    + `${Object.keys(bundle.definitions).length} definitions, ${Math.round(text.length / 1024)} KiB\n`);
+}
+
+function main(): void {
+  const crdPins = fs.readFileSync(path.join(ROOT, 'scripts/import-crds.sh'), 'utf8');
+  const k8sMod = /^require k8s\.io\/kubernetes (v\S+)/m.exec(fs.readFileSync(path.join(ROOT, 'testenv/k8s/go.mod'), 'utf8'));
+  if (!k8sMod) throw new Error('testenv/k8s/go.mod: no k8s.io/kubernetes requirement');
+  const sources = {
+    'k8s.io/kubernetes': k8sMod[1],
+    'sigs.k8s.io/cluster-api': pin(crdPins, 'CAPI_VERSION'),
+    'sigs.k8s.io/cluster-api/test': pin(crdPins, 'CAPD_VERSION'),
+    'sigs.k8s.io/cluster-api-provider-openstack': pin(crdPins, 'CAPO_VERSION'),
+  };
+  const definitions: Record<string, Json> = {};
+  const kinds: Record<string, Json> = {};
+  coreSchemas(moduleDir(`k8s.io/kubernetes@${sources['k8s.io/kubernetes']}`), definitions, kinds);
+  crdSchemas(moduleDir(`sigs.k8s.io/cluster-api@${sources['sigs.k8s.io/cluster-api']}`), CRDS.capi, kinds);
+  crdSchemas(moduleDir(`sigs.k8s.io/cluster-api/test@${sources['sigs.k8s.io/cluster-api/test']}`), CRDS.capd, kinds);
+  crdSchemas(moduleDir(`sigs.k8s.io/cluster-api-provider-openstack@${sources['sigs.k8s.io/cluster-api-provider-openstack']}`,
+    pin(crdPins, 'CAPO_SUM'), { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' }), CRDS.capo, kinds);
+  write({
+    comment: 'GENERATED by scripts/import-schemas.ts from the pinned upstream versions in "sources"; do not edit. '
+      + 'Kubernetes kinds: api/openapi-spec/v3 of k8s.io/kubernetes; other kinds: the openAPIV3Schema of each served CRD version. '
+      + 'Descriptions, defaults and patch/CEL annotations are dropped.',
+    sources, definitions, kinds,
+  });
+}
+
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`import-schemas: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+}
