@@ -52,7 +52,10 @@ export function storageFindings(stack: StackInput): StaticFinding[] {
   }
   const defaults = scs.filter((l) => isDefaultClass(l.obj));
   if (defaults.length !== 1) {
-    out.push({ rule: 'scs-0211/default-count', severity: 'error', stack: stack.name, message: `${defaults.length} default StorageClasses (${defaults.map((d) => d.obj.metadata?.name).join(', ') || 'none'}); exactly one is required`, fix: fix('scs-0211/default-count') });
+    const named = (defaults.length ? defaults : scs).map((d) => d.obj.metadata?.name);
+    out.push({ rule: 'scs-0211/default-count', severity: 'error', stack: stack.name, file: (defaults[0] ?? scs[0])?.file, object: named.length ? `StorageClass ${named.join(', ')}` : undefined,
+      path: `metadata.annotations["${DEFAULT_CLASS_ANNOTATION}"]`,
+      message: `${defaults.length} default StorageClasses (${defaults.map((d) => d.obj.metadata?.name).join(', ') || `none of ${scs.length} StorageClass(es) is annotated`}); exactly one is required`, fix: fix('scs-0211/default-count') });
     return out;
   }
   const d = defaults[0];
