@@ -49,3 +49,28 @@ test.each(DEFECTS.map((d) => [slug(d), d] as const))('%s yields exactly its rule
   }
   expect(JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, dir, 'defect.json'), 'utf8')).rule).toBe(d.rule);
 });
+
+describe('an SCS-style v1beta1 stack (written for the test, modelled on the scs2 facts)', () => {
+  const dir = path.join(FIXTURES_DIR, 'scs-v1beta1');
+
+  test('verifies clean: v1beta1 refs, nested variable paths, range/printf templates, rendered CSI addon', () => {
+    const stacks = loadStacks([dir]);
+    expect(stacks).toHaveLength(1);
+    expect(stacks[0].objects.find((o) => o.obj.kind === 'ClusterClass')!.obj.apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+    const found = verifyDir(dir);
+    expect(failing(found)).toEqual([]);
+    expect(found.find((f) => f.rule === 'scs-0211/properties')!.message).toContain('cinder.csi.openstack.org (network)');
+  });
+
+  test('a defect in it is reported at its v1beta1 path', () => {
+    const stacks = loadStacks([dir]);
+    const cc = stacks[0].objects.find((o) => o.obj.kind === 'ClusterClass')!.obj;
+    cc.spec.workers.machineDeployments[0].template.bootstrap.ref.name = 'gone';
+    cc.spec.patches.find((p: any) => p.name === 'workerImage').definitions[0].jsonPatches[0].valueFrom.template = '{{ .imageName | toYaml }}';
+    const got = verifyStacks(stacks, opts).filter((f) => f.rule.startsWith('capi/')).map((f) => [f.rule, f.path]);
+    expect(got).toEqual([
+      ['capi/template-ref-resolves', 'spec.workers.machineDeployments[0].template.bootstrap.ref'],
+      ['capi/template-parse', 'spec.patches[12].definitions[0].jsonPatches[0].valueFrom.template'],
+    ]);
+  });
+});
