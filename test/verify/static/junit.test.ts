@@ -15,7 +15,7 @@ test('one testcase per rule and stack, errors fail, set rules in their own suite
   expect(suites.map((s) => [s.getAttribute('name'), s.getAttribute('tests'), s.getAttribute('failures')])).toEqual([
     ['a', '2', '1'], ['b', '2', '0'], ['(all stacks)', '1', '1']]);
   const failure = doc.getElementsByTagName('failure')[0];
-  expect(failure.parentNode && (failure.parentNode as Element).getAttribute('name')).toBe('capi/patch-op');
+  expect(failure.parentNode && failure.parentNode.getAttribute('name')).toBe('capi/patch-op');
   expect(failure.getAttribute('message')).toBe('op "move" <not> & \'allowed\''); // the BEL character cannot be carried by XML
   expect(failure.textContent).toContain('(ClusterClass a spec.patches[0]); fix: use add');
   expect(doc.getElementsByTagName('testsuites')[0].getAttribute('failures')).toBe('2');
