@@ -117,7 +117,8 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
   (Array.isArray(spec.variables) ? spec.variables : []).forEach((v: any, i: number) => {
     const p = `spec.variables[${i}]`;
     if (!v?.name) add('capi/variable-name', `${p}.name`, 'empty variable name');
-    else if (v.name === 'builtin' || String(v.name).includes('.')) add('capi/variable-name', `${p}.name`, `"${v.name}" is reserved or contains "."; rename the variable`);
+    else if (v.name === 'builtin') add('capi/variable-name', `${p}.name`, '"builtin" is reserved for Cluster API\'s builtin variables; rename the variable');
+    else if (String(v.name).includes('.')) add('capi/variable-name', `${p}.name`, `"${v.name}" contains "."; variable names cannot (a dot reads a nested field)`);
     else if (variables.has(v.name)) add('capi/variable-name', `${p}.name`, `duplicate variable "${v.name}"`);
     variables.add(v?.name);
     for (const sp of checkVariableSchema(v?.schema?.openAPIV3Schema)) {
@@ -127,7 +128,11 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
   const checkRoot = (path: string, ref: string, where: string, inTemplate: boolean) => {
     const root = ref.split(/[.[]/)[0];
     if (root === 'builtin') {
-      if (!builtinKnown(ref, inTemplate)) add('capi/builtin-unknown', path, `"${ref}" in ${where} is not a Cluster API builtin variable`);
+      if (!builtinKnown(ref, inTemplate)) {
+        const parent = ref.split('.').slice(0, -1).join('.');
+        const near = [...BUILTIN_VARIABLES].filter((b) => b.startsWith(`${parent}.`) && b.split('.').length === ref.split('.').length);
+        add('capi/builtin-unknown', path, `"${ref}" in ${where} is not a Cluster API builtin variable${near.length ? ` (known here: ${near.join(', ')})` : ''}`);
+      }
     } else if (!variables.has(root)) {
       add('capi/patch-variable', path, `unknown variable "${root}" in ${where}; define it in spec.variables or use a builtin.* variable`);
     }
@@ -166,7 +171,7 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
           const vf = jp.valueFrom;
           if (hasValue === (vf !== undefined)) add('capi/patch-value', jpp, hasValue ? 'both value and valueFrom are set' : `${jp.op} needs value or valueFrom`);
           if (vf !== undefined && !!vf?.variable === !!vf?.template) add('capi/patch-value', `${jpp}.valueFrom`, vf?.variable ? 'valueFrom sets both variable and template' : 'valueFrom sets neither variable nor template');
-          if (vf?.variable) checkRoot(`${jpp}.valueFrom.variable`, String(vf.variable), `"${vf.variable}"`, false);
+          if (vf?.variable) checkRoot(`${jpp}.valueFrom.variable`, String(vf.variable), 'valueFrom.variable', false);
           if (vf?.template !== undefined) checkTemplate(`${jpp}.valueFrom.template`, vf.template);
         }
       });
