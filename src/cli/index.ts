@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_ABORT, isUserError } from './errors';
 import { version } from './version';
 import * as addons from './commands/addons';
+import * as apply from './commands/apply';
 import * as bump from './commands/bump';
 import * as synth from './commands/synth';
 import * as verify from './commands/verify';
@@ -15,6 +16,7 @@ const commands: Register[] = [
   bump.register,
   verify.register,
   addons.register,
+  apply.register,
 ];
 
 export function buildProgram(): Command {

@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { KObject } from '../kube/types';
+import { parseStackName } from '../model/naming';
+
+/**
+ * Reads what `cskit apply` is given: synthesized stack folders (dist/<stack>/, of which only cluster-class.yaml
+ * goes to the management cluster: metadata.yaml is CSO metadata and addons/ are per-workload-cluster templates),
+ * plain folders of manifests (every *.yaml, *.yml, *.json directly inside) and single files.
+ */
+export interface Manifest {
+  readonly obj: KObject;
+  /** `file#doc` for messages (doc counts from 1). */
+  readonly source: string;
+}
+
+export interface InputSet {
+  readonly manifests: Manifest[];
+  /** Names of the stack folders among the inputs (e.g. openstack-scs-1-36-v1). */
+  readonly stacks: string[];
+}
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export const STACK_FILE = 'cluster-class.yaml';
+
+/** A synthesized stack folder: it has cluster-class.yaml and metadata.yaml. */
+export function isStackDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, STACK_FILE)) && fs.existsSync(path.join(dir, 'metadata.yaml'));
+}
+
+function filesOf(p: string): { files: string[]; stack?: string } {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  if (!st) throw new InputError(`${p}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files`);
+  if (st.isFile()) return { files: [p] };
+  if (isStackDir(p)) return { files: [path.join(p, STACK_FILE)], stack: path.basename(path.resolve(p)) };
+  const files = fs.readdirSync(p, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name)).map((e) => path.join(p, e.name)).sort();
+  if (files.length === 0) throw new InputError(`${p}: no *.yaml, *.yml or *.json files in this folder (sub-folders are not read)`);
+  return { files };
+}
+
+/** Parses one file's documents; every document must be a Kubernetes object. Empty documents are skipped. */
+export function parseManifests(file: string, text: string): Manifest[] {
+  const out: Manifest[] = [];
+  const docs = parseAllDocuments(text);
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, i) => {
+    const where = `${file}#${i + 1}`;
+    if (doc.errors.length) throw new InputError(`${where}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    const value = doc.toJS();
+    if (value === null || value === undefined) return;
+    for (const [j, obj] of (isList(value) ? value.items : [value]).entries()) {
+      const at = isList(value) ? `${where} items[${j}]` : where;
+      checkObject(obj, at);
+      out.push({ obj, source: at });
+    }
+  });
+  return out;
+}
+
+const isList = (v: any): v is { items: unknown[] } => typeof v === 'object' && v && /List$/.test(String(v.kind ?? '')) && Array.isArray(v.items);
+
+function checkObject(obj: any, where: string): asserts obj is KObject {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError(`${where}: not a Kubernetes object (expecting a mapping with apiVersion, kind, metadata.name)`);
+  if (typeof obj.apiVersion !== 'string' || !/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(obj.apiVersion)) {
+    throw new InputError(`${where}: invalid apiVersion ${JSON.stringify(obj.apiVersion)}, expecting GROUP/VERSION or v1`);
+  }
+  if (typeof obj.kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(obj.kind)) throw new InputError(`${where}: invalid kind ${JSON.stringify(obj.kind)}`);
+  if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name) {
+    throw new InputError(`${where}: ${obj.kind} has no metadata.name (generateName is not supported: apply needs stable names)`);
+  }
+}
+
+export function loadInputs(paths: readonly string[]): InputSet {
+  if (paths.length === 0) throw new InputError('nothing to apply: give dist/<stack> folders, folders of manifests or YAML files');
+  const manifests: Manifest[] = [];
+  const stacks: string[] = [];
+  for (const p of paths) {
+    const { files, stack } = filesOf(p);
+    if (stack) stacks.push(stack);
+    for (const f of files) {
+      let text: string;
+      try { text = fs.readFileSync(f, 'utf8'); } catch (e) { throw new InputError(`${f}: cannot read (${(e as NodeJS.ErrnoException).code})`); }
+      manifests.push(...parseManifests(f, text));
+    }
+  }
+  if (manifests.length === 0) throw new InputError(`nothing to apply: ${paths.join(', ')} contain no objects`);
+  return { manifests, stacks };
+}
+
+/**
+ * The default ApplySet name: `cskit-<provider>-<stack>` when every input is a stack folder of one family (so a
+ * new class version of openstack-scs prunes older openstack-scs classes, never docker-scs ones), else `cskit`.
+ */
+export function defaultApplySetName(stacks: readonly string[], allStacks: boolean): string {
+  const families = new Set(stacks.map((s) => {
+    const n = parseStackName(s);
+    return n ? `${n.provider}-${n.stack}` : undefined;
+  }));
+  if (allStacks && families.size === 1 && !families.has(undefined)) return `cskit-${[...families][0]}`;
+  return 'cskit';
+}

@@ -1,0 +1,66 @@
+import { KObject, KubeError, KubeErrorKind } from './types';
+
+/**
+ * What `cskit apply` needs from an API server beyond ClusterClient: discovery by group and kind, server-side
+ * apply, label-selected lists, deletes and polling. Plain types: src/apply/ and its unit tests use this
+ * interface, only src/kube/apply-client.ts talks HTTP.
+ */
+
+/** How the server serves one kind (from discovery, or from a CRD in the input before it is installed). */
+export interface ResourceInfo {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** The resource's plural, e.g. `clusterclasses`. */
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+export interface ApplyOptions {
+  readonly fieldManager: string;
+  /** Take over fields another field manager owns (`force=true`). */
+  readonly force?: boolean;
+  /** `dryRun=All`: the server runs admission and returns the result without storing it. */
+  readonly dryRun?: boolean;
+}
+
+export interface ApplyResult {
+  /** The object as the server returned it. */
+  readonly object: KObject;
+  /** True when the apply created the object (HTTP 201). */
+  readonly created: boolean;
+}
+
+export interface ApplyClient {
+  /** The API server URL, for messages. */
+  readonly server: string;
+  /**
+   * The resource serving `kind` in `group`; at `version` when given, else at the group's preferred version.
+   * Resolves undefined when the group or kind is not served (at that version).
+   */
+  resource(group: string, kind: string, version?: string): Promise<ResourceInfo | undefined>;
+  /** The versions a group serves, preferred first; undefined when the group is not served at all. */
+  groupVersions(group: string): Promise<string[] | undefined>;
+  apply(res: ResourceInfo, obj: KObject, opts: ApplyOptions): Promise<ApplyResult>;
+  get(res: ResourceInfo, name: string, namespace?: string): Promise<KObject | undefined>;
+  /** Lists in one namespace, or cluster-wide when `namespace` is undefined. */
+  list(res: ResourceInfo, opts: { namespace?: string; labelSelector?: string }): Promise<KObject[]>;
+  /** Deletes (background propagation); resolves quietly when already gone. */
+  delete(res: ResourceInfo, name: string, namespace: string | undefined, opts?: { dryRun?: boolean }): Promise<void>;
+}
+
+/** One field error of a 409 or 422 Status (`details.causes`). */
+export interface StatusCause {
+  readonly reason?: string;
+  readonly message?: string;
+  readonly field?: string;
+}
+
+/** A failed API call with the server's Status details, so apply can name conflicting managers and bad fields. */
+export class ApiStatusError extends KubeError {
+  constructor(kind: KubeErrorKind, message: string, status: number | undefined,
+    public readonly reason?: string, public readonly causes: readonly StatusCause[] = []) {
+    super(kind, message, status);
+    this.name = 'ApiStatusError';
+  }
+}
