@@ -8,7 +8,8 @@
  *   fields; the apiserver prunes the rest silently, so a misspelt field simply disappears. For built-in kinds the
  *   apiserver (field validation `Strict`, kubectl's default) rejects them. Either way they are findings, so every
  *   object schema that lists properties gets `additionalProperties: false` (CRDs: also the ones listing none).
- * - A CRD's root `metadata` is validated as the real ObjectMeta, as the apiserver does.
+ * - A CRD's root always allows `apiVersion`, `kind` and `metadata`; `metadata` is validated as the real ObjectMeta, as
+ *   the apiserver does.
  * Value validations inside allOf/anyOf/oneOf/not never close an object: structural schemas may only restate fields there.
  */
 
@@ -38,10 +39,7 @@ function convert(s: Schema, opts: ConvertOptions, where: Where): Schema {
   for (const [k, v] of Object.entries(s)) {
     if (k === 'properties') {
       out.properties = {};
-      for (const [name, ps] of Object.entries(v as Schema)) {
-        out.properties[name] = where.root && name === 'metadata' && opts.crd && opts.objectMetaRef
-          ? { $ref: opts.objectMetaRef } : convert(ps as Schema, opts, inner);
-      }
+      for (const [name, ps] of Object.entries(v as Schema)) out.properties[name] = convert(ps as Schema, opts, inner);
     } else if (k === 'items') {
       out.items = Array.isArray(v) ? v.map((i) => convert(i, opts, inner)) : convert(v as Schema, opts, inner);
     } else if (k === 'additionalProperties') {
@@ -74,6 +72,11 @@ function convert(s: Schema, opts: ConvertOptions, where: Where): Schema {
     out.type = 'object';
     out.properties = { apiVersion: { type: 'string', minLength: 1 }, kind: { type: 'string', minLength: 1 }, metadata: { type: 'object' }, ...out.properties };
     out.required = [...new Set([...(out.required ?? []), 'apiVersion', 'kind'])];
+  }
+  if (where.root && opts.crd) {
+    // apiVersion, kind and metadata belong to every custom object, whether the CRD's schema lists them or not.
+    out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...out.properties };
+    if (opts.objectMetaRef) out.properties.metadata = { $ref: opts.objectMetaRef };
   }
   if (s.nullable && typeof out.type === 'string') out.type = [out.type, 'null'];
   const isObject = out.type === 'object' || (out.type === undefined && out.properties);

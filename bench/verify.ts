@@ -1,0 +1,165 @@
+/**
+ * Offline verification benchmark (issue 6, item 8): a corpus of ≥ 10,000 objects (our synthesized stacks replicated,
+ * every replica renamed) verified by the compiled `cskit verify` (all rules) and by kubeconform given the same schemas
+ * (the bundle's, converted to its JSON-schema layout in a temp dir, local only), in the same run.
+ * Anchor: ours ≤ 1.0× kubeconform's wall time. Prints wall times (median of RUNS, alternating) and the ratio.
+ *
+ * Run: `npm run bench:verify` (builds first). kubeconform is built once from the Go module proxy into
+ * $CSKIT_CACHE/bench/bin (default ~/.cache/cskit), never into the repo. Options: env OBJECTS (default 10000), RUNS (5), KEEP=1 keeps
+ * the temp dir (corpus, schemas) for profiling.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseLock } from '../src/model/lock';
+import { synthesize, writeStacks } from '../src/synth/synth';
+import { Schema, convertSchema } from '../src/verify/static/schema/convert';
+import { SchemaBundle } from '../src/verify/static/schema/registry';
+
+const KUBECONFORM = 'github.com/yannh/kubeconform/cmd/kubeconform';
+const KUBECONFORM_VERSION = 'v0.8.0';
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'lib/src/cli/main.js');
+const OBJECTS = Number(process.env.OBJECTS ?? 10_000);
+const RUNS = Number(process.env.RUNS ?? 5);
+
+function kubeconform(): string {
+  const dir = path.join(process.env.CSKIT_CACHE ?? path.join(os.homedir(), '.cache/cskit'), 'bench/bin');
+  const bin = path.join(dir, `kubeconform-${KUBECONFORM_VERSION}`);
+  if (fs.existsSync(bin)) return bin;
+  const gobin = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-kubeconform-'));
+  console.log(`building kubeconform ${KUBECONFORM_VERSION} from the Go module proxy ...`);
+  execFileSync('go', ['install', `${KUBECONFORM}@${KUBECONFORM_VERSION}`], {
+    cwd: gobin, stdio: 'inherit', env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
+  });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.renameSync(path.join(gobin, 'kubeconform'), bin);
+  fs.rmSync(gobin, { recursive: true, force: true });
+  return bin;
+}
+
+const NAME = /^(.+)-(\d+-\d+-v\d+)$/;
+
+/** Our stacks, replicated until the corpus holds `target` objects; replica r renames `<id>-1-36-v1` to `<id>-rNN-1-36-v1`. */
+function corpus(dir: string, target: number): { objects: number; stacks: number; files: number } {
+  const dist = path.join(dir, 'dist');
+  writeStacks(synthesize(parseLock(fs.readFileSync(path.join(root, 'stacks.lock.json'), 'utf8'))).stacks, dist);
+  const stacks = fs.readdirSync(dist).sort();
+  const files = stacks.flatMap((s) => walk(path.join(dist, s)).map((f) => ({ stack: s, rel: path.relative(path.join(dist, s), f), text: fs.readFileSync(f, 'utf8') })));
+  const perReplica = files.filter((f) => !/(^|\/)(metadata|addons)\.yaml$/.test(f.rel)).reduce((n, f) => n + (f.text.match(/^kind: /gm) ?? []).length, 0);
+  const replicas = Math.ceil(target / perReplica);
+  const out = path.join(dir, 'corpus');
+  for (let r = 0; r < replicas; r++) {
+    for (const f of files) {
+      const m = NAME.exec(f.stack)!;
+      const renamed = `${m[1]}-r${String(r).padStart(2, '0')}-${m[2]}`;
+      const target = path.join(out, renamed, f.rel);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, f.text.split(f.stack).join(renamed));
+    }
+  }
+  fs.rmSync(dist, { recursive: true, force: true });
+  return { objects: replicas * perReplica, stacks: replicas * stacks.length, files: replicas * files.length };
+}
+
+function walk(d: string): string[] {
+  return fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+}
+
+/**
+ * The bundle's schemas in kubeconform's layout (`{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`),
+ * converted exactly as cskit converts them (closed objects, int-or-string, …), each file self-contained.
+ */
+function kubeconformSchemas(dir: string): string {
+  const bundle = JSON.parse(fs.readFileSync(path.join(root, 'src/verify/static/schema/bundle.json'), 'utf8')) as SchemaBundle;
+  const defs: Record<string, Schema> = {};
+  for (const [n, s] of Object.entries(bundle.definitions)) defs[n] = convertSchema(s, { crd: false });
+  const objectMeta = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+  for (const [key, entry] of Object.entries(bundle.kinds)) {
+    const parts = key.split('/');
+    const kind = parts.pop()!;
+    const version = parts.pop()!;
+    const group = parts[0] ?? version;
+    const schema = entry.source === 'crd' ? convertSchema(entry.schema, { crd: true, objectMetaRef: objectMeta }) : { ...entry.schema };
+    const reach: Record<string, Schema> = {};
+    const visit = (s: unknown) => JSON.stringify(s, (k, v) => {
+      if (k === '$ref' && typeof v === 'string' && v.startsWith('#/definitions/')) {
+        const n = v.slice('#/definitions/'.length);
+        if (!reach[n]) {
+          reach[n] = defs[n];
+          visit(defs[n]);
+        }
+      }
+      return v;
+    });
+    visit(schema);
+    const file = path.join(dir, group, `${kind.toLowerCase()}_${version}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...schema, definitions: reach }));
+  }
+  return `${dir}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`;
+}
+
+interface Run { readonly ms: number; readonly status: number | null; readonly stdout: string; readonly stderr: string }
+
+function run(cmd: string, args: string[]): Run {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.error) throw r.error;
+  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main(): void {
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm run bench:verify does)`);
+  const bin = kubeconform();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-verify-'));
+  try {
+    const c = corpus(tmp, OBJECTS);
+    const location = kubeconformSchemas(path.join(tmp, 'schemas'));
+    const corpusDir = path.join(tmp, 'corpus');
+    console.log(`corpus: ${c.objects} objects in ${c.stacks} stacks, ${c.files} files (${tmp}); ${RUNS} runs each, alternating; ${os.cpus().length} CPUs`);
+
+    const ours = () => run(process.execPath, [cli, 'verify', corpusDir, '-o', 'json']);
+    // Same objects: kubeconform skips our metadata.yaml and addon index (not Kubernetes objects), as cskit does.
+    const theirs = () => run(bin, ['-strict', '-summary', '-output', 'json', '-schema-location', location,
+      '-ignore-filename-pattern', '(^|/)metadata\\.yaml$', '-ignore-filename-pattern', '(^|/)addons\\.yaml$', corpusDir]);
+
+    // Both must have judged every object and agree that the corpus is schema-valid, or the times compare nothing.
+    const o = ours();
+    const report = JSON.parse(o.stdout) as { findings: Array<{ rule: string; severity: string }> };
+    const schemaFindings = report.findings.filter((f) => f.rule.startsWith('schema/'));
+    const errorRules = [...new Set(report.findings.filter((f) => f.severity === 'error').map((f) => f.rule))];
+    const t = theirs();
+    const summary = (JSON.parse(t.stdout) as { summary: { valid: number; invalid: number; errors: number; skipped: number } }).summary;
+    console.log(`cskit:       ${report.findings.length} findings; schema findings: ${schemaFindings.length}; error rules: ${errorRules.join(', ') || 'none'} (docker stacks: scs-0211/node-local expected)`);
+    console.log(`kubeconform: valid ${summary.valid}, invalid ${summary.invalid}, errors ${summary.errors}, skipped ${summary.skipped}`);
+    if (schemaFindings.length || summary.valid !== c.objects || summary.invalid || summary.errors) {
+      console.log('WARNING: the two tools disagree with the clean corpus; the times below are not comparable');
+      if (t.stdout.includes('"status": "statusInvalid"') || summary.errors) console.log(t.stdout.slice(0, 2000));
+    }
+
+    const mine: number[] = [];
+    const kc: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      if (i % 2) { kc.push(theirs().ms); mine.push(ours().ms); } else { mine.push(ours().ms); kc.push(theirs().ms); }
+    }
+    const [a, b] = [median(mine), median(kc)];
+    console.log(`cskit verify (all rules, compiled CLI)   ${a.toFixed(0).padStart(7)} ms  (runs: ${mine.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`kubeconform ${KUBECONFORM_VERSION} (-strict, same schemas) ${b.toFixed(0).padStart(7)} ms  (runs: ${kc.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`ratio cskit/kubeconform: ${(a / b).toFixed(2)}× (target ≤ 1.00×) ${a <= b ? 'MET' : 'NOT MET'}`);
+  } finally {
+    if (process.env.KEEP) console.log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`bench/verify: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,188 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { bundledVersionData } from '../../../src/k8s-versions/data';
+import { parseLock } from '../../../src/model/lock';
+import { synthesize, writeStacks } from '../../../src/synth/synth';
+import { Located, StackInput, loadStacks } from '../../../src/verify/static/load';
+import { verifyStacks } from '../../../src/verify/static/run';
+import { schemaFindings } from '../../../src/verify/static/schema-rules';
+import { sharedRegistry } from '../../../src/verify/static/schema/registry';
+
+// Our own synthesized stacks on disk, validated against the real schemas in the generated bundle.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-schema-'));
+writeStacks(synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8'))).stacks, path.join(dir, 'dist'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const stack = (name = 'openstack-scs-1-36-v1') => loadStacks([path.join(dir, 'dist', name)])[0];
+const find = (s: StackInput, kind: string, name?: string): any => s.objects.find((o) => o.obj.kind === kind && (!name || o.obj.metadata?.name === name))!.obj;
+const summary = (s: StackInput) => schemaFindings([s]).map((f) => ({ rule: f.rule, severity: f.severity, object: f.object, path: f.path, message: f.message }));
+const add = (s: StackInput, obj: any): void => { s.objects.push({ obj, file: 'extra.yaml', doc: s.objects.length + 1 }); };
+
+test('every object of every shipped stack is valid against the real schema of its kind', () => {
+  const all = loadStacks([path.join(dir, 'dist')]);
+  expect(all).toHaveLength(6);
+  const kinds = new Set(all.flatMap((s) => s.objects.map((o) => `${o.obj.apiVersion} ${o.obj.kind}`)));
+  // the bundle knows every kind we ship: CAPI v1beta2, CAPO v1beta1, CAPD v1beta2 and the addons' built-in kinds
+  for (const k of kinds) expect(sharedRegistry().has(k.split(' ')[0], k.split(' ')[1])).toBe(true);
+  expect(kinds.has('cluster.x-k8s.io/v1beta2 ClusterClass') && kinds.has('apps/v1 Deployment')).toBe(true);
+  expect(schemaFindings(all)).toEqual([]);
+});
+
+test('a wrong type names the exact path, the expected type and the value found', () => {
+  const s = stack();
+  find(s, 'ClusterClass').spec.workers.machineDeployments[0].class = 5;
+  expect(summary(s)).toEqual([{ rule: 'schema/invalid', severity: 'error', object: 'ClusterClass openstack-scs-1-36-v1',
+    path: 'spec.workers.machineDeployments[0].class', message: 'expected string, found number 5' }]);
+});
+
+test('a misspelt CRD field is schema/unknown-field (the apiserver would prune it silently), with a suggestion', () => {
+  const s = stack();
+  const omt = find(s, 'OpenStackMachineTemplate');
+  omt.spec.template.spec.flavr = omt.spec.template.spec.flavor;
+  const f = schemaFindings([s]);
+  expect(f).toHaveLength(1);
+  expect(f[0]).toMatchObject({ rule: 'schema/unknown-field', severity: 'error', path: 'spec.template.spec.flavr', object: `OpenStackMachineTemplate ${omt.metadata.name}` });
+  expect(f[0].message).toMatch(/^expected one of the fields .*\bflavor\b.*, found unknown field "flavr"$/);
+  expect(f[0].fix).toMatch(/^did you mean "flavor"\?/);
+});
+
+test('an unknown field of a built-in kind is found too (strict field validation rejects it)', () => {
+  const s = stack();
+  find(s, 'StorageClass', 'csi-cinder-sc-delete').parametrs = { type: 'ssd' };
+  expect(summary(s)).toEqual([expect.objectContaining({ rule: 'schema/unknown-field', path: 'parametrs', object: 'StorageClass csi-cinder-sc-delete' })]);
+});
+
+test('enum, required, pattern and format violations each name what was expected', () => {
+  const s = stack();
+  const kct = find(s, 'KubeadmConfigTemplate');
+  kct.spec.template.spec.format = 'yaml';
+  const dep = find(s, 'Deployment');
+  delete dep.spec.template.spec.containers[0].name;
+  const omt = find(s, 'OpenStackMachineTemplate');
+  omt.spec.template.spec.rootVolume = { sizeGiB: 50, availabilityZone: { from: 'Name', name: 'nova zone' } };
+  omt.spec.template.spec.image = { id: 'not-a-uuid' };
+  const got = summary(s);
+  expect(got).toEqual(expect.arrayContaining([
+    expect.objectContaining({ path: 'spec.template.spec.format', message: 'expected one of "cloud-config", "ignition", found string "yaml"' }),
+    expect.objectContaining({ path: 'spec.template.spec.containers[0].name', message: 'expected a value (required field), found nothing' }),
+    expect.objectContaining({ path: 'spec.template.spec.rootVolume.availabilityZone.name', message: 'expected a string matching ^[^ ]+$, found string "nova zone"' }),
+    expect.objectContaining({ path: 'spec.template.spec.image.id', message: 'expected format uuid, found string "not-a-uuid"' }),
+  ]));
+  expect(got).toHaveLength(4);
+  expect(new Set(got.map((f) => f.rule))).toEqual(new Set(['schema/invalid']));
+});
+
+test('int-or-string: integers and strings pass, anything else fails once with both forms named', () => {
+  const s = stack();
+  const dep = find(s, 'Deployment'); // built-in IntOrString
+  dep.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } };
+  const kcp = find(s, 'KubeadmControlPlaneTemplate'); // CRD x-kubernetes-int-or-string
+  kcp.spec.template.spec.rollout = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } };
+  expect(summary(s)).toEqual([]);
+  dep.spec.strategy.rollingUpdate.maxSurge = true;
+  kcp.spec.template.spec.rollout.strategy.rollingUpdate.maxSurge = 1.5;
+  const got = summary(s);
+  expect(got).toEqual(expect.arrayContaining([
+    expect.objectContaining({ path: 'spec.template.spec.rollout.strategy.rollingUpdate.maxSurge', message: 'expected integer or string, found number 1.5' }),
+    expect.objectContaining({ path: 'spec.strategy.rollingUpdate.maxSurge', message: 'expected integer or string, found boolean true' }),
+  ]));
+  expect(got).toHaveLength(2);
+});
+
+test('x-kubernetes-preserve-unknown-fields keeps arbitrary content (a variable default), closed objects around it stay closed', () => {
+  const s = stack();
+  const cc = find(s, 'ClusterClass');
+  const v = cc.spec.variables[0];
+  v.schema.openAPIV3Schema.default = { any: { nested: [1, 'two', { three: true }] } };
+  v.schema.openAPIV3Schema.type = 'object';
+  v.schema.openAPIV3Schema.x_typo = 1;
+  expect(summary(s)).toEqual([expect.objectContaining({ rule: 'schema/unknown-field', path: 'spec.variables[0].schema.openAPIV3Schema.x_typo' })]);
+});
+
+test('null means "not set" as for the apiserver: creationTimestamp: null passes, a required field set to null does not', () => {
+  const s = stack();
+  const dep = find(s, 'Deployment');
+  dep.metadata.creationTimestamp = null;
+  dep.spec.paused = null;
+  expect(summary(s)).toEqual([]);
+  dep.spec.template.spec.containers[0].name = null;
+  expect(summary(s)).toEqual([expect.objectContaining({ path: 'spec.template.spec.containers[0].name', message: 'expected a value (required field), found nothing' })]);
+});
+
+test('list-type map keys must be unique (two container ports 80/TCP)', () => {
+  const s = stack();
+  const dep = find(s, 'Deployment');
+  dep.spec.template.spec.containers[0].ports = [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 81 }, { containerPort: 80, protocol: 'TCP' }];
+  expect(summary(s)).toEqual([expect.objectContaining({ path: 'spec.template.spec.containers[0].ports[2]', message: 'expected unique containerPort+protocol in the list, found [80,"TCP"] again (first at [0])' })]);
+});
+
+test('keys that are not identifiers are quoted in the path', () => {
+  const s = stack();
+  find(s, 'StorageClass', 'csi-cinder-sc-delete').metadata.annotations['example.com/size'] = 3;
+  expect(summary(s)).toEqual([expect.objectContaining({ path: 'metadata.annotations["example.com/size"]', message: 'expected string, found number 3' })]);
+});
+
+test('an unknown kind is a warning naming the versions the bundle knows, never silence', () => {
+  const s = stack();
+  add(s, { apiVersion: 'cluster.x-k8s.io/v1beta3', kind: 'ClusterClass', metadata: { name: 'x' }, spec: {} });
+  add(s, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+  add(s, { kind: 'ConfigMap', metadata: { name: 'no-api-version' } });
+  expect(summary(s)).toEqual([
+    { rule: 'schema/unknown-kind', severity: 'warning', object: 'ClusterClass x', path: undefined,
+      message: 'no schema for cluster.x-k8s.io/v1beta3 ClusterClass, so it is not validated; known: cluster.x-k8s.io/v1beta1, cluster.x-k8s.io/v1beta2' },
+    { rule: 'schema/unknown-kind', severity: 'warning', object: 'Widget w', path: undefined, message: 'no schema for example.com/v1 Widget, so it is not validated' },
+    expect.objectContaining({ rule: 'schema/invalid', severity: 'error', object: 'ConfigMap no-api-version', path: 'apiVersion' }),
+  ]);
+});
+
+test('the v1beta1 schemas are used for v1beta1 objects (served by CAPI v1.13 too)', () => {
+  const s = stack();
+  add(s, { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'ClusterClass', metadata: { name: 'old' },
+    spec: { infrastructure: { ref: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackClusterTemplate', name: 'x' } } } });
+  expect(summary(s)).toEqual([]);
+  s.objects[s.objects.length - 1].obj.spec.infrastructure.templateRef = { name: 'v1beta2-style' };
+  expect(summary(s)).toEqual([expect.objectContaining({ rule: 'schema/unknown-field', object: 'ClusterClass old', path: 'spec.infrastructure.templateRef' })]);
+});
+
+test('a CRD shipped in the stack validates its custom objects (closed, preserve-unknown-fields, embedded resources)', () => {
+  const s = stack();
+  add(s, {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+    spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets' }, versions: [{
+      name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: {
+        size: { type: 'integer', format: 'int32' },
+        extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        template: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true },
+      } } } } },
+    }] },
+  });
+  add(s, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'ok' }, spec: { size: 3, extra: { a: { b: 1 } }, template: { apiVersion: 'v1', kind: 'Pod', spec: {} } } });
+  expect(summary(s)).toEqual([]);
+  add(s, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'bad' }, spec: { size: 2 ** 40, colour: 'red', template: { apiVersion: 'v1' } } });
+  const got = summary(s);
+  expect(got).toEqual(expect.arrayContaining([
+    expect.objectContaining({ object: 'Widget bad', path: 'spec.colour', rule: 'schema/unknown-field' }),
+    expect.objectContaining({ object: 'Widget bad', path: 'spec.size', message: `expected format int32, found number ${2 ** 40}` }),
+    expect.objectContaining({ object: 'Widget bad', path: 'spec.template.kind', message: 'expected a value (required field), found nothing' }),
+  ]));
+  expect(got).toHaveLength(3);
+});
+
+test('loose YAML shared by two ClusterClasses is judged once; --rules selects or skips schema rules', () => {
+  const s = stack();
+  find(s, 'StorageClass', 'csi-cinder-sc-delete').parametrs = {};
+  const twin: StackInput = { name: 'twin', objects: s.objects };
+  expect(schemaFindings([s, twin])).toHaveLength(1);
+  const opts = { at: new Date('2026-09-01'), data: bundledVersionData() };
+  expect(verifyStacks([s], { ...opts, rules: ['capi/'] }).filter((f) => f.rule.startsWith('schema/'))).toEqual([]);
+  expect(verifyStacks([s], { ...opts, rules: ['schema/'] }).map((f) => f.rule)).toEqual(['schema/unknown-field']);
+  expect(verifyStacks([s], opts).filter((f) => f.rule.startsWith('schema/')).map((f) => f.path)).toEqual(['parametrs']);
+});
+
+test('one broken object reports at most 10 problems', () => {
+  const s = stack();
+  const sc: Located = s.objects.find((o) => o.obj.kind === 'StorageClass')!;
+  for (let i = 0; i < 30; i++) sc.obj[`field${i}`] = i;
+  expect(schemaFindings([s])).toHaveLength(10);
+});
