@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { bundledVersionData } from '../../../src/k8s-versions/data';
 import { parseLock } from '../../../src/model/lock';
+import { STATIC_RULES } from '../../../src/verify/static/catalog';
 import { StaticFinding } from '../../../src/verify/static/finding';
 import { loadStacks } from '../../../src/verify/static/load';
 import { verifyStacks } from '../../../src/verify/static/run';
@@ -73,4 +74,10 @@ describe('an SCS-style v1beta1 stack (written for the test, modelled on the scs2
       ['capi/template-parse', 'spec.patches[12].definitions[0].jsonPatches[0].valueFrom.template'],
     ]);
   });
+});
+
+test('docs/rules.md documents every rule of the catalogue', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '../../../docs/rules.md'), 'utf8');
+  const missing = STATIC_RULES.map((r) => r.id).filter((id) => !doc.includes(`\`${id}\``));
+  expect(missing).toEqual([]);
 });
