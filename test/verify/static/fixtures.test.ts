@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { bundledVersionData } from '../../../src/k8s-versions/data';
 import { parseLock } from '../../../src/model/lock';
@@ -80,4 +81,15 @@ test('docs/rules.md documents every rule of the catalogue', () => {
   const doc = fs.readFileSync(path.join(__dirname, '../../../docs/rules.md'), 'utf8');
   const missing = STATIC_RULES.map((r) => r.id).filter((id) => !doc.includes(`\`${id}\``));
   expect(missing).toEqual([]);
+});
+
+test('loose YAML with two classes (helm template output) is two stacks, each class checked once', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-loose-'));
+  const text = fs.readFileSync(path.join(FIXTURES_DIR, 'capi-patch-op--move', 'cluster-class.yaml'), 'utf8');
+  fs.writeFileSync(path.join(dir, 'a.yaml'), text);
+  fs.writeFileSync(path.join(dir, 'b.yaml'), text.replace(/name: fixture-mini-1-36-v1$/m, 'name: fixture-mini-1-36-v2'));
+  const stacks = loadStacks([dir]);
+  expect(stacks.map((s) => s.name)).toEqual(['fixture-mini-1-36-v1', 'fixture-mini-1-36-v2']);
+  const ops = verifyStacks(stacks, opts).filter((f) => f.rule === 'capi/patch-op');
+  expect(ops.map((f) => [f.stack, f.file])).toEqual([['fixture-mini-1-36-v1', path.join(dir, 'a.yaml')], ['fixture-mini-1-36-v2', path.join(dir, 'b.yaml')]]);
 });
