@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the test control plane from the Go module proxy into a cache outside the repo:
 #   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/<k8s version>/bin/{kube-apiserver,kube-controller-manager,
-#   kube-scheduler,kubectl,etcd,kwok}
+#   kube-scheduler,kubectl,etcd,kwok,capi-manager,capi-kubeadm-bootstrap,capi-kubeadm-control-plane}
 # Reuse is keyed on the wrapper modules' go.sum, the Go version and the architecture. Prints progress, the time
 # and peak memory of each step (the first build takes many minutes on 2 cores).
 # Usage: testenv/build.sh [binary…]   (default: all)
@@ -24,10 +24,10 @@ for p in $pkgs; do
   LDFLAGS+=" -X $p.gitCommit=0000000000000000000000000000000000000000 -X $p.buildDate=1970-01-01T00:00:00Z"
 done
 
-build() { # name module-dir package [ldflags]
-  local name=$1 dir=$2 pkg=$3 ldflags=${4:-$LDFLAGS}
+build() { # name module-dir package [ldflags version]
+  local name=$1 dir=$2 pkg=$3 ldflags=${4:-$LDFLAGS} version=${5:-$K8S_VERSION}
   if [ -x "$BIN/$name" ] && [ "$(cat "$BIN/.$name.key" 2>/dev/null)" = "$KEY" ]; then
-    echo "testenv: $name $K8S_VERSION: cached ($BIN/$name)"
+    echo "testenv: $name $version: cached ($BIN/$name)"
     return
   fi
   echo "testenv: building $name from $pkg (first build can take 10+ minutes on 2 cores)…"
@@ -43,7 +43,7 @@ build() { # name module-dir package [ldflags]
 CAPI_VERSION=$(sed -n 's/^\tsigs.k8s.io\/cluster-api \(v[0-9.]*\)\( .*\)\?$/\1/p' capi/go.mod)
 CAPI_KEY=$(cat capi/go.sum <(go version) <(go env GOARCH) | sha256sum | cut -c1-16)
 CAPI_LDFLAGS="-s -w -X sigs.k8s.io/cluster-api/version.gitVersion=$CAPI_VERSION -X sigs.k8s.io/cluster-api/version.gitTreeState=clean"
-capi() { KEY=$CAPI_KEY build "$1" capi "$2" "$CAPI_LDFLAGS"; }
+capi() { KEY=$CAPI_KEY build "$1" capi "$2" "$CAPI_LDFLAGS" "$CAPI_VERSION"; }
 
 want=${*:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl capi-manager capi-kubeadm-bootstrap capi-kubeadm-control-plane}
 for b in $want; do

@@ -1,0 +1,240 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { CapiEnv, missingCapiBinaries, startCapi, stopCapi } from '../../testenv/capi';
+import { binDir, repoRoot, startEnv, stopEnv } from '../../testenv/harness';
+import type { EnvState } from '../../testenv/supervisor';
+import { TestKube } from './support/kube';
+
+// Our synthesized stacks against the real Cluster API v1.13 managers (built from the Go module proxy by
+// testenv/build.sh): the webhooks accept every class, the ClusterClass controller resolves its templates and
+// variables, and the topology controller turns a Cluster's variables into provider objects through our patches.
+// This file runs its own API server: it installs CRDs and cluster-wide webhooks.
+
+const dist = path.join(repoRoot(), 'dist');
+const stacks = fs.existsSync(dist) ? fs.readdirSync(dist).filter((s) => fs.existsSync(path.join(dist, s, 'cluster-class.yaml'))).sort() : [];
+const missing = missingCapiBinaries();
+// Skipped only when the managers are not built; `.ci/run` builds them (testenv/build.sh), so CI never skips.
+const suite = missing.length ? describe.skip : describe;
+const suiteName = missing.length
+  ? `Cluster API e2e SKIPPED: missing ${missing.join(', ')} (build them with: bash testenv/build.sh)`
+  : 'Cluster API e2e (real core, kubeadm bootstrap and control-plane managers)';
+
+const CC = '/apis/cluster.x-k8s.io/v1beta2';
+type Obj = Record<string, any>;
+
+interface Run { code: number; stdout: string; stderr: string }
+function kubectl(kubeconfig: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(path.join(binDir(), 'kubectl'), ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+/** Polls until `probe` returns a value; on timeout the error shows the last thing seen. */
+async function eventually<T>(what: string, probe: () => Promise<{ value?: T; seen: unknown }>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let seen: unknown;
+  for (;;) {
+    const r = await probe();
+    if (r.value !== undefined) return r.value;
+    seen = r.seen;
+    if (Date.now() > end) throw new Error(`${what}: not reached in ${timeoutMs / 1000} s; last seen: ${JSON.stringify(seen, null, 1)}`);
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
+const condition = (obj: Obj | undefined, type: string) => (obj?.status?.conditions ?? []).find((c: Obj) => c.type === type);
+
+suite(suiteName, () => {
+  let env: EnvState;
+  let capi: CapiEnv;
+  let kube: TestKube;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    env = await startEnv(['mgmt']);
+    capi = await startCapi(env.clusters.mgmt, { dir: path.join(env.dir, 'capi') });
+    kubeconfig = env.clusters.mgmt.kubeconfig;
+    kube = new TestKube(kubeconfig);
+  }, 300_000);
+
+  afterAll(async () => {
+    if (capi) await stopCapi(capi);
+    if (env) await stopEnv(env, { keepDir: !!process.env.CSKIT_KEEP_TESTENV });
+  });
+
+  async function namespace(name: string): Promise<string> {
+    const r = await kube.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    if (r.status !== 201 && r.status !== 409) throw new Error(`namespace ${name}: HTTP ${r.status}`);
+    return name;
+  }
+
+  /** Applies a synthesized stack's templates and ClusterClass the way a user would (server-side apply). */
+  async function applyStack(stack: string, ns: string): Promise<void> {
+    const r = await kubectl(kubeconfig, ['apply', '--server-side', '--field-manager=cskit-e2e', '-n', ns, '-f', path.join(dist, stack, 'cluster-class.yaml')]);
+    if (r.code !== 0) throw new Error(`kubectl apply ${stack} failed (${r.code}):\n${r.stderr}`);
+  }
+
+  const readClass = (stack: string): Obj[] =>
+    parseAllDocuments(fs.readFileSync(path.join(dist, stack, 'cluster-class.yaml'), 'utf8')).map((d) => d.toJS()).filter((o) => o?.kind);
+
+  test('the managers run from the pinned modules', () => {
+    expect(capi.versions.capi).toBe('v1.13.6');
+    expect(capi.managers.map((m) => m.name)).toEqual(['capi-manager', 'capi-kubeadm-bootstrap', 'capi-kubeadm-control-plane']);
+    for (const m of capi.managers) expect(m.args).toContain('--feature-gates=ClusterTopology=true');
+  });
+
+  test('dist/ holds the OpenStack and Docker stacks for 1.34-1.36 (run `npx cdk8s synth` first)', () => {
+    for (const p of ['openstack', 'docker']) for (const m of [34, 35, 36]) expect(stacks).toContain(`${p}-scs-1-${m}-v1`);
+  });
+
+  describe('every synthesized class is accepted and reconciled', () => {
+    const ns = 'cskit-capi-classes';
+    beforeAll(async () => { await namespace(ns); });
+
+    test.each(stacks)('%s', async (stack) => {
+      await applyStack(stack, ns);
+      const objects = readClass(stack);
+      // Everything of the file now exists: the webhooks admitted it.
+      for (const o of objects) {
+        const r = await kubectl(kubeconfig, ['get', '-n', ns, `${o.kind}.${o.apiVersion.split('/')[0]}/${o.metadata.name}`, '-o', 'name']);
+        expect(`${r.code} ${r.stdout.trim()}`).toBe(`0 ${o.kind.toLowerCase()}.${o.apiVersion.split('/')[0]}/${o.metadata.name}`);
+      }
+      const name = objects.find((o) => o.kind === 'ClusterClass')!.metadata.name;
+      const cc = await eventually(`ClusterClass ${name} reconciled`, async () => {
+        const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${name}`);
+        const done = c.status?.observedGeneration === c.metadata.generation && condition(c, 'VariablesReady')?.status === 'True';
+        return { value: done ? c : undefined, seen: c.status };
+      });
+      expect(condition(cc, 'RefVersionsUpToDate')?.status).toBe('True');
+      // The controller read our variable schemas: every variable of the class is in the status, from the class.
+      const declared = cc.spec.variables.map((v: Obj) => v.name).sort();
+      expect(cc.status.variables.map((v: Obj) => v.name).sort()).toEqual(declared);
+      expect(cc.status.variables.every((v: Obj) => v.definitions[0].from === 'inline')).toBe(true);
+    }, 120_000);
+
+    test('v1beta1 clients get the class through the core conversion webhook', async () => {
+      const name = 'openstack-scs-1-36-v1';
+      await applyStack(name, ns);
+      const old = await kube.ok('GET', `/apis/cluster.x-k8s.io/v1beta1/namespaces/${ns}/clusterclasses/${name}`);
+      expect(old.apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+      expect(old.spec.infrastructure.ref).toMatchObject({ kind: 'OpenStackClusterTemplate', name: `${name}-cluster`, namespace: ns });
+      // Only CAPI's converter keeps the v1beta2-only fields in this annotation (strategy None would not).
+      expect(old.metadata.annotations['cluster.x-k8s.io/conversion-data']).toContain('"templateRef"');
+    });
+
+    test('a broken class is rejected by the ClusterClass webhook', async () => {
+      const cc = readClass('openstack-scs-1-36-v1').find((o) => o.kind === 'ClusterClass')!;
+      const selector = cc.spec.patches[0].definitions[0].selector;
+      const broken = {
+        ...cc,
+        metadata: { name: 'cskit-broken-class', namespace: ns },
+        spec: { ...cc.spec, patches: [...cc.spec.patches, { name: 'usesUndefined', definitions: [{ selector,
+          jsonPatches: [{ op: 'add', path: '/spec/template/spec/networkMTU', valueFrom: { variable: 'cskitNotDefined' } }] }] }] },
+      };
+      const r = await kube.request('POST', `${CC}/namespaces/${ns}/clusterclasses`, broken);
+      expect(r.status).toBe(422);
+      expect(r.body.message).toMatch(/admission webhook "validation\.clusterclass\.cluster\.x-k8s\.io" denied the request/);
+      expect(r.body.message).toMatch(/cskitNotDefined.*cannot be found/);
+      expect((await kube.request('GET', `${CC}/namespaces/${ns}/clusterclasses/cskit-broken-class`)).status).toBe(404);
+    });
+  });
+
+  describe('topology: Cluster variables reach the provider objects through our patches', () => {
+    const ns = 'cskit-capi-topology';
+    const stack = 'openstack-scs-1-36-v1';
+    // Values differ from the class defaults, so finding them proves the patches ran.
+    const values = {
+      workerFlavor: 'SCS-8V-16', controlPlaneFlavor: 'SCS-4V-8-50', nodeCIDR: '10.42.0.0/22', apiServerLoadBalancer: 'octavia-amphora',
+      oidcConfig: { clientID: 'kubectl-e2e', issuerURL: 'https://issuer.example.com/realms/e2e', groupsClaim: 'roles' },
+    };
+    const selector = (extra = '') => `labelSelector=${encodeURIComponent(`cluster.x-k8s.io/cluster-name=topo${extra}`)}`;
+    const INFRA = '/apis/infrastructure.cluster.x-k8s.io/v1beta1';
+
+    beforeAll(async () => {
+      await namespace(ns);
+      await applyStack(stack, ns);
+      await eventually('class reconciled', async () => {
+        const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${stack}`);
+        return { value: condition(c, 'VariablesReady')?.status === 'True' && c.status.observedGeneration === c.metadata.generation ? true : undefined, seen: c.status };
+      });
+      await kube.ok('POST', `${CC}/namespaces/${ns}/clusters`, {
+        apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster',
+        metadata: { name: 'topo', namespace: ns },
+        spec: {
+          clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] } },
+          topology: {
+            classRef: { name: stack }, version: 'v1.36.4',
+            controlPlane: { replicas: 1 },
+            workers: { machineDeployments: [{ class: 'default-worker', name: 'md-0', replicas: 1 }] },
+            variables: Object.entries(values).map(([name, value]) => ({ name, value })),
+          },
+        },
+      });
+    }, 120_000);
+
+    const one = async (what: string, listPath: string) => eventually(what, async () => {
+      const l = await kube.ok('GET', listPath);
+      return { value: l.items.length === 1 ? l.items[0] : undefined, seen: l.items.map((i: Obj) => i.metadata.name) };
+    });
+    const osmt = (name: string) => kube.ok('GET', `${INFRA}/namespaces/${ns}/openstackmachinetemplates/${name}`);
+
+    test('the topology controller reconciles the Cluster', async () => {
+      const c = await eventually('TopologyReconciled', async () => {
+        const cl = await kube.ok('GET', `${CC}/namespaces/${ns}/clusters/topo`);
+        return { value: condition(cl, 'TopologyReconciled')?.status === 'True' ? cl : undefined, seen: cl.status?.conditions };
+      });
+      expect(c.spec.infrastructureRef).toMatchObject({ kind: 'OpenStackCluster' });
+      expect(c.spec.controlPlaneRef).toMatchObject({ kind: 'KubeadmControlPlane' });
+    });
+
+    test('OpenStackCluster: node subnet from nodeCIDR, amphora load balancer from apiServerLoadBalancer', async () => {
+      const osc = await one('OpenStackCluster', `${INFRA}/namespaces/${ns}/openstackclusters?${selector()}`);
+      expect(osc.spec.managedSubnets).toEqual([{ cidr: '10.42.0.0/22', dnsNameservers: ['9.9.9.9', '149.112.112.112'] }]);
+      expect(osc.spec.apiServerLoadBalancer).toEqual({ enabled: true, provider: 'amphora' });
+    });
+
+    test('KubeadmControlPlane: OIDC flags from oidcConfig (defaults for unset fields), control plane flavor', async () => {
+      const kcp = await one('KubeadmControlPlane', `/apis/controlplane.cluster.x-k8s.io/v1beta2/namespaces/${ns}/kubeadmcontrolplanes?${selector()}`);
+      expect(kcp.spec.version).toBe('v1.36.4');
+      const args = kcp.spec.kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs;
+      expect(args).toEqual(expect.arrayContaining([
+        { name: 'oidc-client-id', value: 'kubectl-e2e' },
+        { name: 'oidc-issuer-url', value: 'https://issuer.example.com/realms/e2e' },
+        { name: 'oidc-groups-claim', value: 'roles' },
+        { name: 'oidc-username-claim', value: 'preferred_username' },
+        { name: 'oidc-username-prefix', value: 'oidc:' },
+        { name: 'oidc-groups-prefix', value: 'oidc:' },
+      ]));
+      const ref = kcp.spec.machineTemplate.spec.infrastructureRef;
+      expect(ref.kind).toBe('OpenStackMachineTemplate');
+      const cpTemplate = await osmt(ref.name);
+      expect(cpTemplate.spec.template.spec.flavor).toBe('SCS-4V-8-50');
+      expect(cpTemplate.spec.template.spec.image).toEqual({ filter: { name: 'ubuntu-capi-image-v1.36.4' } });
+    });
+
+    test('MachineDeployment: worker flavor, kubeadm bootstrap template, version', async () => {
+      const md = await one('MachineDeployment', `${CC}/namespaces/${ns}/machinedeployments?${selector(',topology.cluster.x-k8s.io/deployment-name=md-0')}`);
+      expect(md.spec.template.spec.version).toBe('v1.36.4');
+      const boot = md.spec.template.spec.bootstrap.configRef;
+      expect(boot.kind).toBe('KubeadmConfigTemplate');
+      await kube.ok('GET', `/apis/bootstrap.cluster.x-k8s.io/v1beta2/namespaces/${ns}/kubeadmconfigtemplates/${boot.name}`);
+      const worker = await osmt(md.spec.template.spec.infrastructureRef.name);
+      expect(worker.spec.template.spec.flavor).toBe('SCS-8V-16');
+    });
+
+    test('changing workerFlavor rolls the worker machine template to the new flavor', async () => {
+      const cl = await kube.ok('GET', `${CC}/namespaces/${ns}/clusters/topo`);
+      const variables = cl.spec.topology.variables.map((v: Obj) => (v.name === 'workerFlavor' ? { ...v, value: 'SCS-16V-32' } : v));
+      await kube.ok('PUT', `${CC}/namespaces/${ns}/clusters/topo`, { ...cl, spec: { ...cl.spec, topology: { ...cl.spec.topology, variables } } });
+      const flavor = await eventually('worker template with the new flavor', async () => {
+        const md = await one('MachineDeployment', `${CC}/namespaces/${ns}/machinedeployments?${selector()}`);
+        const f = (await osmt(md.spec.template.spec.infrastructureRef.name)).spec.template.spec.flavor;
+        return { value: f === 'SCS-16V-32' ? f : undefined, seen: f };
+      });
+      expect(flavor).toBe('SCS-16V-32');
+    });
+  });
+});
