@@ -54,7 +54,7 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) { ops.push({ op: ' ', line: a[i] }); i++; j++; } else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) { ops.push({ op: '+', line: b[j] }); j++; } else { ops.push({ op: '-', line: a[i] }); i++; }
+    if (i < n && j < m && a[i] === b[j]) { ops.push({ op: ' ', line: a[i] }); i++; j++; } else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) { ops.push({ op: '-', line: a[i] }); i++; } else { ops.push({ op: '+', line: b[j] }); j++; }
   }
   const out = [`--- ${oldName}`, `+++ ${newName}`];
   let k = 0;

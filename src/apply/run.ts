@@ -293,7 +293,7 @@ async function refuseChangedImmutables(client: ApplyClient, plan: Plan, liveOf: 
       return undefined; // the real apply reports it
     }
     if (sameSpec(live, would)) return undefined;
-    const d = unifiedDiff(toYaml({ spec: live.spec }), toYaml({ spec: would.spec }), 'live', 'input').split('\n').slice(2, 22).map((l) => `    ${l}`).join('\n');
+    const d = unifiedDiff(toYaml({ spec: live.spec }), toYaml({ spec: would.spec }), 'live', 'input').split('\n').slice(2, 22).filter(Boolean).map((l) => `    ${l}`).join('\n');
     return `${o.key} (${o.source}) exists with a different spec:\n${d}`;
   })).filter((x): x is string => !!x);
   if (refused.length) {

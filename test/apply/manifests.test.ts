@@ -1,0 +1,49 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { defaultApplySetName, loadInputs, parseManifests } from '../../src/apply/manifests';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-apply-manifests-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function write(rel: string, text: string): string {
+  const p = path.join(tmp, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+describe('inputs', () => {
+  test('a stack folder contributes only cluster-class.yaml (metadata.yaml and addons are not for the management cluster)', () => {
+    const dir = path.join(tmp, 'openstack-scs-1-36-v1');
+    write('openstack-scs-1-36-v1/cluster-class.yaml', 'apiVersion: cluster.x-k8s.io/v1beta2\nkind: ClusterClass\nmetadata:\n  name: c\n');
+    write('openstack-scs-1-36-v1/metadata.yaml', 'apiVersion: metadata.clusterstack.x-k8s.io/v1alpha1\nversions: {}\n');
+    write('openstack-scs-1-36-v1/addons/01-cilium.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ cluster.name }}"\n');
+    const r = loadInputs([dir]);
+    expect(r.stacks).toEqual(['openstack-scs-1-36-v1']);
+    expect(r.manifests.map((m) => m.obj.kind)).toEqual(['ClusterClass']);
+  });
+
+  test('a plain folder contributes every YAML/JSON file in it (sorted), Lists unpacked, empty documents skipped', () => {
+    write('plain/b.yaml', '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\n');
+    write('plain/a.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a1' } }] }));
+    write('plain/notes.txt', 'ignored');
+    const r = loadInputs([path.join(tmp, 'plain')]);
+    expect(r.manifests.map((m) => [m.obj.metadata!.name, path.basename(m.source)])).toEqual([['a1', 'a.json#1 items[0]'], ['b', 'b.yaml#1']]);
+  });
+
+  test('bad input names the file and document and says what to fix', () => {
+    expect(() => parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n')).toThrow('x.yaml#1: ConfigMap has no metadata.name (generateName is not supported: apply needs stable names)');
+    expect(() => parseManifests('x.yaml', 'a: 1\n---\nkind: [\n')).toThrow(/^x.yaml#1: invalid apiVersion undefined/);
+    expect(() => parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: [\n')).toThrow(/^x.yaml#2: invalid YAML/);
+    expect(() => loadInputs([path.join(tmp, 'missing')])).toThrow(/missing: no such file or directory/);
+    fs.mkdirSync(path.join(tmp, 'empty'), { recursive: true });
+    expect(() => loadInputs([path.join(tmp, 'empty')])).toThrow(/no \*\.yaml, \*\.yml or \*\.json files/);
+  });
+
+  test('default ApplySet: one per stack family, else cskit', () => {
+    expect(defaultApplySetName(['openstack-scs-1-36-v1', 'openstack-scs-1-35-v2'], true)).toBe('cskit-openstack-scs');
+    expect(defaultApplySetName(['openstack-scs-1-36-v1', 'docker-scs-1-36-v1'], true)).toBe('cskit');
+    expect(defaultApplySetName(['openstack-scs-1-36-v1'], false)).toBe('cskit');
+  });
+});
