@@ -7,10 +7,11 @@ import { synthesize, writeStacks } from '../../../src/synth/synth';
 import { Located, StackInput, loadStacks } from '../../../src/verify/static/load';
 import { verifyStacks } from '../../../src/verify/static/run';
 import { schemaFindings } from '../../../src/verify/static/schema-rules';
-import { sharedRegistry } from '../../../src/verify/static/schema/registry';
+import { SchemaRegistry, sharedRegistry } from '../../../src/verify/static/schema/registry';
 
 // Our own synthesized stacks on disk, validated against the real schemas in the generated bundle.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-schema-'));
+process.env.CSKIT_SCHEMA_CACHE = path.join(dir, 'cache'); // the shared registry's compiled validators stay in the temp dir
 writeStacks(synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8'))).stacks, path.join(dir, 'dist'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -185,4 +186,26 @@ test('one broken object reports at most 10 problems', () => {
   const sc: Located = s.objects.find((o) => o.obj.kind === 'StorageClass')!;
   for (let i = 0; i < 30; i++) sc.obj[`field${i}`] = i;
   expect(schemaFindings([s])).toHaveLength(10);
+});
+
+test('compiled validators are cached on disk; later registries load them and judge the same; a broken cache file is recompiled', () => {
+  const cache = path.join(dir, 'cache-test');
+  const s = stack();
+  const cc = find(s, 'ClusterClass');
+  cc.spec.workers.machineDeployments[0].class = 5;
+  find(s, 'Deployment').spec.template.spec.containers[0].ports = [{ containerPort: 80 }, { containerPort: 80 }];
+  const fresh = new SchemaRegistry(undefined, cache);
+  const expected = schemaFindings([s], [], fresh);
+  expect(expected.map((f) => f.path)).toEqual(expect.arrayContaining(['spec.workers.machineDeployments[0].class', 'spec.template.spec.containers[0].ports[1]']));
+  expect((fresh.validator('apps/v1', 'Deployment') as any).source).toBeDefined(); // compiled here
+  const [sub] = fs.readdirSync(cache);
+  expect(fs.readdirSync(path.join(cache, sub))).toEqual(expect.arrayContaining(['apps_v1_Deployment.js', 'cluster.x-k8s.io_v1beta2_ClusterClass.js']));
+
+  const warm = new SchemaRegistry(undefined, cache);
+  expect(schemaFindings([s], [], warm)).toEqual(expected);
+  expect((warm.validator('apps/v1', 'Deployment') as any).source).toBeUndefined(); // loaded from the cache
+
+  fs.writeFileSync(path.join(cache, sub, 'apps_v1_Deployment.js'), 'this is not a validator');
+  expect(schemaFindings([s], [], new SchemaRegistry(undefined, cache))).toEqual(expected);
+  expect(schemaFindings([s], [], new SchemaRegistry(undefined, undefined))).toEqual(expected);
 });

@@ -1,7 +1,10 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { KeywordCxt, ValidateFunction, _ } from 'ajv';
 import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone';
+import { cacheDir } from '../../../k8s-versions/data';
 import { KObject } from '../../../kube/types';
 import { Schema, convertSchema } from './convert';
 
@@ -34,38 +37,35 @@ export class SchemaRegistry {
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction | Error>();
   private readonly known = new Set<string>();
+  private readonly cache: string | undefined;
 
-  constructor(readonly bundle: SchemaBundle = readBundle()) {
+  /**
+   * @param cache directory for compiled validators (ajv standalone code), keyed by the bundle and the compiler: a kind
+   *   is compiled once per machine, later runs load its code. `undefined`: no cache. Default: see schemaCacheDir().
+   */
+  constructor(readonly bundle: SchemaBundle = readBundle(), cache: string | undefined = schemaCacheDir()) {
     this.ajv = new Ajv({
-      allErrors: true, verbose: true, strict: false, unicodeRegExp: false, inlineRefs: false,
+      allErrors: true, verbose: true, strict: false, unicodeRegExp: false, inlineRefs: false, code: { source: true },
       // date-time and the number formats as ajv-formats defines them; the rest as Kubernetes reads them.
       formats: { 'int-or-string': true, duration: GO_DURATION },
     });
     addFormats(this.ajv, ['date-time', 'date', 'byte', 'int32', 'int64', 'float', 'double', 'uuid', 'ipv4', 'ipv6', 'uri', 'email', 'hostname', 'password', 'binary']);
+    // Generated code calls the helper through `require(RUNTIME)`, so validators survive the trip through the cache.
     this.ajv.addKeyword({
-      keyword: 'k8sListMapKeys', type: 'array', schemaType: 'array', errors: true,
-      validate: function listMapKeys(keys: string[], data: unknown[]): boolean {
-        const seen = new Map<string, number>();
-        for (let i = 0; i < data.length; i++) {
-          const item = data[i] as Record<string, unknown> | null;
-          if (!item || typeof item !== 'object') continue;
-          const key = JSON.stringify(keys.map((k) => item[k]));
-          const first = seen.get(key);
-          if (first !== undefined) {
-            (listMapKeys as unknown as { errors: Partial<ErrorObject>[] }).errors = [{
-              keyword: 'k8sListMapKeys', params: { keys, first, duplicate: i, value: keys.map((k) => item[k]) },
-            }];
-            return false;
-          }
-          seen.set(key, i);
-        }
-        return true;
+      keyword: 'k8sListMapKeys', type: 'array', schemaType: 'array',
+      code(cxt: KeywordCxt) {
+        const fn = cxt.gen.scopeValue('func', { ref: listMapDuplicate, code: _`require(${RUNTIME}).listMapDuplicate` });
+        const dup = cxt.gen.const('dup', _`${fn}(${cxt.data}, ${cxt.schemaCode})`);
+        cxt.setParams({ dup });
+        cxt.fail(_`${dup} !== undefined`);
       },
+      error: { message: 'duplicate list-map keys', params: ({ params }) => _`${params.dup}` },
     });
     const definitions: Record<string, Schema> = {};
     for (const [name, s] of Object.entries(bundle.definitions)) definitions[name] = convertSchema(s, { crd: false, onFormat: this.format });
     this.ajv.addSchema({ $id: DEFS_ID, definitions });
     for (const k of Object.keys(bundle.kinds)) this.known.add(k);
+    this.cache = cache && path.join(cache, createHash('sha256').update(JSON.stringify([CACHE_FORMAT, AJV_VERSION, bundle])).digest('hex').slice(0, 16));
   }
 
   has(apiVersion: string, kind: string): boolean {
@@ -86,7 +86,8 @@ export class SchemaRegistry {
     if (!v) {
       const entry = this.bundle.kinds[key];
       if (!entry) return undefined;
-      v = this.compileSafe(entry.source === 'crd' ? this.crd(entry.schema) : { $ref: `${DEFS_ID}${entry.schema.$ref}` });
+      v = this.fromCache(key) ?? this.compileSafe(entry.source === 'crd' ? this.crd(entry.schema) : { $ref: `${DEFS_ID}${entry.schema.$ref}` });
+      if (typeof v === 'function') this.toCache(key, v);
       this.validators.set(key, v);
     }
     if (v instanceof Error) throw v;
@@ -105,6 +106,35 @@ export class SchemaRegistry {
     return out;
   }
 
+  private cacheFile(key: string): string | undefined {
+    return this.cache && path.join(this.cache, `${key.replace(/[^A-Za-z0-9.-]/g, '_')}.js`);
+  }
+
+  /** A validator compiled by an earlier run; anything unreadable is ignored and compiled afresh. */
+  private fromCache(key: string): ValidateFunction | undefined {
+    const file = this.cacheFile(key);
+    if (!file || !fs.existsSync(file)) return undefined;
+    try {
+      const mod = { exports: {} as ValidateFunction };
+      new Function('module', 'exports', 'require', fs.readFileSync(file, 'utf8'))(mod, mod.exports, runtimeRequire); // eslint-disable-line no-new-func
+      return typeof mod.exports === 'function' ? mod.exports : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Written to a temp file and renamed, so a reader never sees half a validator; a cache that cannot be written is skipped. */
+  private toCache(key: string, v: ValidateFunction): void {
+    const file = this.cacheFile(key);
+    if (!file || fs.existsSync(file)) return;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, standaloneCode(this.ajv, v));
+      fs.renameSync(tmp, file);
+    } catch { /* no cache this time */ }
+  }
+
   private crd(schema: Schema): Schema {
     return convertSchema(schema, { crd: true, objectMetaRef: OBJECT_META, onFormat: this.format });
   }
@@ -121,6 +151,38 @@ export class SchemaRegistry {
   private readonly format = (name: string): void => {
     if (!this.ajv.formats[name]) this.ajv.addFormat(name, true);
   };
+}
+
+/** Bump when the conversion or the generated code changes meaning: older cached validators are then ignored. */
+const CACHE_FORMAT = 1;
+const AJV_VERSION: string = require('ajv/package.json').version; // eslint-disable-line @typescript-eslint/no-var-requires
+const RUNTIME = 'cskit:schema-runtime';
+
+/** `$CSKIT_SCHEMA_CACHE` (`off`: none), else `<cskit cache>/schema-validators`. */
+export function schemaCacheDir(): string | undefined {
+  const env = process.env.CSKIT_SCHEMA_CACHE;
+  if (env === 'off') return undefined;
+  return env || path.join(cacheDir(), 'schema-validators');
+}
+
+/** The first repeated key tuple of a `x-kubernetes-list-type: map` list, or undefined. */
+export function listMapDuplicate(data: unknown[], keys: string[]): { keys: string[]; first: number; duplicate: number; value: unknown[] } | undefined {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < data.length; i++) {
+    const item = data[i] as Record<string, unknown> | null;
+    if (!item || typeof item !== 'object') continue;
+    const value = keys.map((k) => item[k]);
+    const key = JSON.stringify(value);
+    const first = seen.get(key);
+    if (first !== undefined) return { keys, first, duplicate: i, value };
+    seen.set(key, i);
+  }
+  return undefined;
+}
+
+/** What cached validator code may require: our helper, and ajv's runtime as this installation has it. */
+function runtimeRequire(id: string): unknown {
+  return id === RUNTIME ? { listMapDuplicate } : require(id); // eslint-disable-line @typescript-eslint/no-require-imports
 }
 
 function readBundle(): SchemaBundle {
