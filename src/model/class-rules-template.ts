@@ -32,6 +32,8 @@ toPrettyJson toRawJson toString toStrings trim trimAll trimPrefix trimSuffix tri
 typeOf uniq unixEpoch unset until untilStep untitle upper urlJoin urlParse values without wrap wrapWith`.split(/\s+/);
 
 export const TEMPLATE_FUNCTIONS: ReadonlySet<string> = new Set([...GO_BUILTINS, ...SPRIG_HERMETIC]);
+/** Naming templates are parsed without sprig (internal/topology/names: `template.New(..).Parse`). */
+export const GO_TEMPLATE_FUNCTIONS: ReadonlySet<string> = new Set(GO_BUILTINS);
 
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil', 'true', 'false']);
 
@@ -92,7 +94,7 @@ function lexAction(s: string): Tok[] | string {
 
 interface Frame { kw: string; dotChanged: boolean }
 
-export function checkGoTemplate(tpl: string): TemplateCheck {
+export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TEMPLATE_FUNCTIONS): TemplateCheck {
   const fields: string[] = [];
   const declared = new Set<string>(['$']);
   const used: string[] = [];
@@ -174,7 +176,7 @@ export function checkGoTemplate(tpl: string): TemplateCheck {
       body = body.slice(assignAt + 1);
       if (!body.length) return fail('missing value for command');
     }
-    const err = checkPipeline(body, stack.some((f) => f.dotChanged), fields, used);
+    const err = checkPipeline(body, stack.some((f) => f.dotChanged), fields, used, functions);
     if (err) return fail(err);
     if (kw === 'if' || kw === 'with' || kw === 'range') stack.push({ kw, dotChanged: kw !== 'if' });
     if (kw === 'define' || kw === 'block') stack.push({ kw, dotChanged: true });
@@ -185,7 +187,7 @@ export function checkGoTemplate(tpl: string): TemplateCheck {
   return { fields };
 }
 
-function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used: string[]): string | undefined {
+function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used: string[], functions: ReadonlySet<string>): string | undefined {
   let depth = 0;
   let stageLen = 0;
   for (const t of toks) {
@@ -202,7 +204,7 @@ function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used:
     }
     if (t.t === 'assign' || t.t === 'comma') return `unexpected "${t.v}" in operand`;
     stageLen++;
-    if (t.t === 'ident' && !KEYWORDS.has(t.v) && !TEMPLATE_FUNCTIONS.has(t.v.split('.')[0])) return `function "${t.v.split('.')[0]}" not defined`;
+    if (t.t === 'ident' && !KEYWORDS.has(t.v) && !functions.has(t.v.split('.')[0])) return `function "${t.v.split('.')[0]}" not defined`;
     if (t.t === 'ident' && ['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue'].includes(t.v)) return `unexpected keyword "${t.v}" in command`;
     if (t.t === 'var') {
       const [name, ...rest] = t.v.split('.');
@@ -214,4 +216,34 @@ function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used:
   if (depth > 0) return 'unclosed left paren';
   if (!stageLen) return 'missing command after "|"';
   return undefined;
+}
+
+/**
+ * Renders a template made only of text and plain field actions (`{{ .cluster.name }}`, with or without trim markers)
+ * against `data`, failing on a missing key as Cluster API's name generator does (`missingkey=error`). Returns
+ * undefined for anything more complex (functions, pipelines, control structures), which cskit does not execute.
+ */
+export function renderSimpleTemplate(tpl: string, data: Record<string, unknown>): { value?: string; error?: string } | undefined {
+  let out = '';
+  let pos = 0;
+  const re = /\{\{(-[ \t\r\n])?\s*(\.[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*([ \t\r\n]-)?\}\}/y;
+  while (pos < tpl.length) {
+    const open = tpl.indexOf('{{', pos);
+    if (open < 0) { out += tpl.slice(pos); break; }
+    let text = tpl.slice(pos, open);
+    re.lastIndex = open;
+    const m = re.exec(tpl);
+    if (!m) return undefined;
+    if (m[1]) text = text.replace(/\s+$/, '');
+    out += text;
+    let v: unknown = data;
+    for (const k of m[2].slice(1).split('.')) {
+      if (!v || typeof v !== 'object' || !(k in (v as object))) return { error: `map has no entry for key "${k}" (in ${m[2]})` };
+      v = (v as Record<string, unknown>)[k];
+    }
+    out += String(v);
+    pos = re.lastIndex;
+    if (m[3]) while (pos < tpl.length && /\s/.test(tpl[pos])) pos++;
+  }
+  return { value: out };
 }

@@ -1,5 +1,5 @@
 import { checkVariableSchema } from './class-rules-schema';
-import { checkGoTemplate } from './class-rules-template';
+import { GO_TEMPLATE_FUNCTIONS, checkGoTemplate, renderSimpleTemplate } from './class-rules-template';
 
 /**
  * The ClusterClass rules Cluster API's webhooks enforce that need no cluster (names, references, variable schemas,
@@ -46,6 +46,8 @@ export const CLASS_RULES: readonly ClassRuleInfo[] = [
   { id: 'capi/builtin-unknown', source: `${WEBHOOK}: builtin variables come from a fixed list (patch_validation.go); cskit also checks templates, where CAPI would render "<no value>"`, fix: 'use a builtin from docs/rules.md (e.g. builtin.cluster.name, builtin.controlPlane.version)' },
   { id: 'capi/template-parse', source: `${WEBHOOK}: enabledIf and valueFrom.template parse as Go text/template with sprig's hermetic functions`, fix: 'fix the template syntax: balance {{ }}, close if/range/with with {{ end }}, use only Go and sprig functions' },
   { id: 'capi/patch-selector', source: `${WEBHOOK}: a selector enables at least one match, and each enabled match selects a template of this class with the same apiVersion and kind`, fix: 'select the apiVersion and kind of a template the enabled match refers to' },
+  { id: 'capi/naming-template', source: `${WEBHOOK}: naming templates parse (Go text/template without sprig) and render, for a sample cluster, to a DNS-1123 subdomain`, fix: 'use only {{ .cluster.name }}, {{ .random }} and {{ .machineDeployment.topologyName }}/{{ .machinePool.topologyName }} with lowercase letters, digits, "-" and "."' },
+  { id: 'capi/cp-health-check', source: `${WEBHOOK}: a control plane health check needs spec.controlPlane.machineInfrastructure`, fix: 'set controlPlane.machineInfrastructure, or drop the control plane health check' },
   { id: 'capi/kubernetes-versions', source: `${WEBHOOK}: kubernetesVersions are valid semver, strictly increasing, each minor equal to or one above the previous`, fix: 'list versions such as v1.35.3, v1.36.0, v1.36.4 in increasing order without skipping a minor' },
   { id: 'capi/empty-optional', source: 'CAPI v1beta2 schema: optional lists/objects have MinItems/MinProperties=1', fix: 'omit the field instead of writing [] or {}' },
 ];
@@ -179,6 +181,11 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
   });
 
   checkKubernetesVersions(spec.kubernetesVersions, add);
+  checkNaming(spec, add);
+  const cpHealth = spec.controlPlane?.healthCheck ? 'healthCheck' : spec.controlPlane?.machineHealthCheck ? 'machineHealthCheck' : undefined;
+  if (cpHealth && !refOf(spec.controlPlane?.machineInfrastructure)) {
+    add('capi/cp-health-check', `spec.controlPlane.${cpHealth}`, 'a control plane health check is set, but spec.controlPlane.machineInfrastructure is not: Cluster API only checks control plane Machines it creates from a machine template');
+  }
 
   // v1beta2 rejects empty optional lists and objects. Variable schemas are skipped: an empty list or object is
   // a legitimate default value there.
@@ -246,4 +253,38 @@ function checkKubernetesVersions(list: unknown, add: Add): void {
     }
     prev = cur;
   });
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Naming templates (v1beta2 `naming.template`, v1beta1 `*NamingStrategy.template`), as internal/topology/names renders them. */
+function checkNaming(spec: any, add: Add): void {
+  const sample = { cluster: { name: 'cluster' }, random: 'x7k2q' };
+  const list: Array<[string, unknown, Record<string, unknown>]> = [];
+  // v1beta2 `<x>.naming.template`, v1beta1 `<x>.namingStrategy.template` (infrastructure: spec.infrastructureNamingStrategy)
+  const push = (o: any, path: string, v1beta1: string, data: Record<string, unknown>) => {
+    if (o?.naming?.template !== undefined) list.push([`${path}.naming.template`, o.naming.template, data]);
+    else if (o?.[v1beta1]?.template !== undefined) list.push([`${path}.${v1beta1}.template`, o[v1beta1].template, data]);
+  };
+  if (spec.infrastructure?.naming?.template !== undefined) list.push(['spec.infrastructure.naming.template', spec.infrastructure.naming.template, sample]);
+  push(spec, 'spec', 'infrastructureNamingStrategy', sample);
+  push(spec.controlPlane, 'spec.controlPlane', 'namingStrategy', sample);
+  for (const [kind, key] of [['machineDeployments', 'machineDeployment'], ['machinePools', 'machinePool']] as const) {
+    (Array.isArray(spec.workers?.[kind]) ? spec.workers[kind] : []).forEach((w: any, i: number) => {
+      push(w, `spec.workers.${kind}[${i}]`, 'namingStrategy', { ...sample, [key]: { topologyName: key === 'machineDeployment' ? 'mdtopology' : 'mptopology' } });
+    });
+  }
+  for (const [path, tpl, data] of list) {
+    if (typeof tpl !== 'string' || tpl === '') continue;
+    const parsed = checkGoTemplate(tpl, GO_TEMPLATE_FUNCTIONS);
+    if (parsed.error) { add('capi/naming-template', path, `naming template ${JSON.stringify(tpl)} does not parse: ${parsed.error}`); continue; }
+    const r = renderSimpleTemplate(tpl, data);
+    if (!r) continue; // functions or control structures: parsed, not executed offline
+    if (r.error) { add('capi/naming-template', path, `naming template ${JSON.stringify(tpl)} fails to render: ${r.error}`); continue; }
+    let name = r.value!;
+    if (name.length > 63) name = `${name.slice(0, 58)}x7k2q`;
+    if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
+      add('capi/naming-template', path, `naming template ${JSON.stringify(tpl)} renders to ${JSON.stringify(name)} for a cluster named "cluster", which is not a DNS-1123 subdomain (lowercase letters, digits, "-", ".")`);
+    }
+  }
 }
