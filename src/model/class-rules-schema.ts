@@ -41,9 +41,11 @@ const cache = new Map<string, ValidateFunction>();
 function toJsonSchema(s: S): S {
   if (!s || typeof s !== 'object' || Array.isArray(s)) return {};
   const out: S = {};
-  for (const k of ['type', 'maxProperties', 'minProperties', 'required', 'maxItems', 'minItems', 'uniqueItems', 'maxLength', 'minLength', 'pattern', 'enum']) {
+  for (const k of ['type', 'maxProperties', 'minProperties', 'required', 'maxItems', 'minItems', 'uniqueItems', 'maxLength', 'minLength', 'enum']) {
     if (s[k] !== undefined) out[k] = s[k];
   }
+  // Kubernetes patterns are Go RE2; one JavaScript cannot compile (e.g. inline flags `(?i)`) is left unchecked, not failed
+  if (typeof s.pattern === 'string' && jsRegexOk(s.pattern)) out.pattern = s.pattern;
   if (s.format && ajv.formats[s.format]) out.format = s.format;
   if (s.maximum !== undefined) out[s.exclusiveMaximum === true ? 'exclusiveMaximum' : 'maximum'] = s.maximum;
   if (s.minimum !== undefined) out[s.exclusiveMinimum === true ? 'exclusiveMinimum' : 'minimum'] = s.minimum;
@@ -59,6 +61,15 @@ function toJsonSchema(s: S): S {
   for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k])) out[k] = [...(out[k] ?? []), ...s[k].map(toJsonSchema)];
   if (s.not) out.not = toJsonSchema(s.not);
   return out;
+}
+
+function jsRegexOk(p: string): boolean {
+  try {
+    new RegExp(p, 'u');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function validator(s: S): ValidateFunction | string {

@@ -99,7 +99,7 @@ export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TE
   const declared = new Set<string>(['$']);
   const used: string[] = [];
   const stack: Frame[] = [];
-  const fail = (error: string): TemplateCheck => ({ error, fields });
+  const fail = (error: string): TemplateCheck => ({ error, fields: [...new Set(fields)] });
   let pos = 0;
   for (;;) {
     const open = tpl.indexOf('{{', pos);
@@ -123,7 +123,10 @@ export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TE
       if (c === '"' || c === '`' || c === "'") {
         const q = c;
         j++;
-        while (j < tpl.length && tpl[j] !== q) { if (q !== '`' && tpl[j] === '\\') j++; j++; }
+        while (j < tpl.length && tpl[j] !== q && (q === '`' || tpl[j] !== '\n')) { if (q !== '`' && tpl[j] === '\\') j++; j++; }
+        if (j >= tpl.length || tpl[j] !== q) {
+          return fail(q === '"' ? 'unterminated quoted string' : q === '`' ? 'unterminated raw quoted string' : 'unterminated character constant');
+        }
         j++;
         continue;
       }
@@ -184,7 +187,7 @@ export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TE
   if (stack.length) return fail(`unexpected EOF: {{${stack[stack.length - 1].kw}}} has no {{end}}`);
   const undef = used.find((v) => !declared.has(v));
   if (undef) return fail(`undefined variable "${undef}"`);
-  return { fields };
+  return { fields: [...new Set(fields)] };
 }
 
 function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used: string[], functions: ReadonlySet<string>): string | undefined {
