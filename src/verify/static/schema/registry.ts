@@ -34,24 +34,35 @@ const GO_DURATION = /^[-+]?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$|^0$/;
  * once for Deployment, DaemonSet and the rest.
  */
 export class SchemaRegistry {
-  private readonly ajv: Ajv;
+  private ajvInstance: Ajv | undefined;
   private readonly validators = new Map<string, ValidateFunction | Error>();
-  private readonly known = new Set<string>();
+  private readonly known: Set<string>;
   private readonly cache: string | undefined;
 
   /**
    * @param cache directory for compiled validators (ajv standalone code), keyed by the bundle and the compiler: a kind
    *   is compiled once per machine, later runs load its code. `undefined`: no cache. Default: see schemaCacheDir().
    */
-  constructor(readonly bundle: SchemaBundle = readBundle(), cache: string | undefined = schemaCacheDir()) {
-    this.ajv = new Ajv({
+  constructor(bundle?: SchemaBundle, cache: string | undefined = schemaCacheDir()) {
+    const text = bundle ? JSON.stringify(bundle) : fs.readFileSync(BUNDLE_FILE, 'utf8');
+    this.bundle = bundle ?? JSON.parse(text) as SchemaBundle;
+    this.known = new Set(Object.keys(this.bundle.kinds));
+    this.cache = cache && path.join(cache, createHash('sha256').update(`${CACHE_FORMAT}\0${AJV_VERSION}\0${text}`).digest('hex').slice(0, 16));
+  }
+
+  readonly bundle: SchemaBundle;
+
+  /** Set up on the first compile only: a run whose validators all come from the cache never needs it. */
+  private get ajv(): Ajv {
+    if (this.ajvInstance) return this.ajvInstance;
+    const ajv = new Ajv({
       allErrors: true, verbose: true, strict: false, unicodeRegExp: false, inlineRefs: false, code: { source: true },
       // date-time and the number formats as ajv-formats defines them; the rest as Kubernetes reads them.
       formats: { 'int-or-string': true, duration: GO_DURATION },
     });
-    addFormats(this.ajv, ['date-time', 'date', 'byte', 'int32', 'int64', 'float', 'double', 'uuid', 'ipv4', 'ipv6', 'uri', 'email', 'hostname', 'password', 'binary']);
+    addFormats(ajv, ['date-time', 'date', 'byte', 'int32', 'int64', 'float', 'double', 'uuid', 'ipv4', 'ipv6', 'uri', 'email', 'hostname', 'password', 'binary']);
     // Generated code calls the helper through `require(RUNTIME)`, so validators survive the trip through the cache.
-    this.ajv.addKeyword({
+    ajv.addKeyword({
       keyword: 'k8sListMapKeys', type: 'array', schemaType: 'array',
       code(cxt: KeywordCxt) {
         const fn = cxt.gen.scopeValue('func', { ref: listMapDuplicate, code: _`require(${RUNTIME}).listMapDuplicate` });
@@ -61,11 +72,11 @@ export class SchemaRegistry {
       },
       error: { message: 'duplicate list-map keys', params: ({ params }) => _`${params.dup}` },
     });
+    this.ajvInstance = ajv;
     const definitions: Record<string, Schema> = {};
-    for (const [name, s] of Object.entries(bundle.definitions)) definitions[name] = convertSchema(s, { crd: false, onFormat: this.format });
-    this.ajv.addSchema({ $id: DEFS_ID, definitions });
-    for (const k of Object.keys(bundle.kinds)) this.known.add(k);
-    this.cache = cache && path.join(cache, createHash('sha256').update(JSON.stringify([CACHE_FORMAT, AJV_VERSION, bundle])).digest('hex').slice(0, 16));
+    for (const [name, s] of Object.entries(this.bundle.definitions)) definitions[name] = convertSchema(s, { crd: false, onFormat: this.format });
+    ajv.addSchema({ $id: DEFS_ID, definitions });
+    return ajv;
   }
 
   has(apiVersion: string, kind: string): boolean {
@@ -183,10 +194,6 @@ export function listMapDuplicate(data: unknown[], keys: string[]): { keys: strin
 /** What cached validator code may require: our helper, and ajv's runtime as this installation has it. */
 function runtimeRequire(id: string): unknown {
   return id === RUNTIME ? { listMapDuplicate } : require(id); // eslint-disable-line @typescript-eslint/no-require-imports
-}
-
-function readBundle(): SchemaBundle {
-  return JSON.parse(fs.readFileSync(BUNDLE_FILE, 'utf8')) as SchemaBundle;
 }
 
 let shared: SchemaRegistry | undefined;
