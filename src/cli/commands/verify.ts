@@ -40,7 +40,8 @@ export function register(program: Command): void {
       const names = stacks.map((s) => s.name);
       const out = flags.output === 'json' ? staticJson(findings, names, { at, strict: flags.strict })
         : flags.output === 'junit' ? junitReport(findings, names, selectRules(rules), flags.strict)
-          : flags.output === 'scs' ? staticScs(findings) : staticTable(findings, names);
+          : flags.output === 'scs' ? staticScs(findings)
+            : staticTable(findings, names, { strict: flags.strict, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
       process.stdout.write(out);
       const c = countBy(findings);
       if (c.errors || (flags.strict && c.warnings)) process.exitCode = EXIT_FAIL;

@@ -1,3 +1,4 @@
+import { createColors } from 'picocolors';
 import { StaticFinding } from './finding';
 
 const MARK = { error: 'ERROR', warning: 'WARN', info: 'info' } as const;
@@ -6,21 +7,31 @@ export function countBy(findings: readonly StaticFinding[]) {
   return { errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length };
 }
 
+export interface TableOptions {
+  /** ANSI colours (the CLI turns them on for a terminal unless NO_COLOR is set). @default false */
+  readonly color?: boolean;
+  /** Warnings fail the summary too. @default false */
+  readonly strict?: boolean;
+}
+
 /** Findings grouped by stack, with a summary line. */
-export function staticTable(findings: readonly StaticFinding[], stacks: readonly string[]): string {
+export function staticTable(findings: readonly StaticFinding[], stacks: readonly string[], opts: TableOptions = {}): string {
+  const pc = createColors(!!opts.color);
+  const paint = { error: pc.red, warning: pc.yellow, info: pc.dim } as const;
   const out: string[] = [];
   for (const s of [...stacks, '(all stacks)']) {
     const mine = findings.filter((f) => f.stack === s);
     if (!mine.length && s === '(all stacks)') continue;
-    out.push(`${s}`);
-    if (!mine.length) out.push('  ok');
+    out.push(pc.bold(s));
+    if (!mine.length) out.push(`  ${pc.green('ok')}`);
     for (const f of mine) {
       const where = [f.file, f.object, f.path].filter(Boolean).join(' ');
-      out.push(`  ${MARK[f.severity].padEnd(5)} ${f.rule}: ${f.message}${where ? ` (${where})` : ''}${f.fix && f.severity !== 'info' ? `; fix: ${f.fix}` : ''}`);
+      out.push(`  ${paint[f.severity](MARK[f.severity].padEnd(5))} ${f.rule}: ${f.message}${where ? pc.dim(` (${where})`) : ''}${f.fix && f.severity !== 'info' ? `; fix: ${f.fix}` : ''}`);
     }
   }
   const c = countBy(findings);
-  out.push(`${c.errors ? 'FAIL' : 'PASS'}: ${stacks.length} stack(s), ${c.errors} error(s), ${c.warnings} warning(s)`);
+  const fail = c.errors > 0 || (!!opts.strict && c.warnings > 0);
+  out.push(`${fail ? pc.red('FAIL') : pc.green('PASS')}: ${stacks.length} stack(s), ${c.errors} error(s), ${c.warnings} warning(s)${opts.strict ? ' (strict)' : ''}`);
   return `${out.join('\n')}\n`;
 }
 
