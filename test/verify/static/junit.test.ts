@@ -1,6 +1,5 @@
 import { StaticFinding } from '../../../src/verify/static/finding';
 import { junitReport, xmlEscape } from '../../../src/verify/static/junit';
-import { staticTable } from '../../../src/verify/static/report';
 import { parseXml } from './xml';
 
 const rules = [{ id: 'capi/patch-op', source: 's', fix: 'f' }, { id: 'scs-0211/unknown-provisioner', source: 's', fix: 'f' }, { id: 'scs-0210/branch-missing', source: 's', fix: 'f' }];
@@ -36,22 +35,4 @@ test('a finding of a rule not in the catalog still gets its testcase', () => {
 
 test('xmlEscape escapes markup and drops characters XML cannot hold', () => {
   expect(xmlEscape('<a href="x">&\'\u0000\u001b')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
-});
-
-describe('table report', () => {
-  // eslint-disable-next-line no-control-regex
-  const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-  test('grouped by stack with a summary; colour only when asked, same text', () => {
-    const bw = staticTable(findings, ['a', 'b', 'c']);
-    expect(bw).not.toMatch(/\x1b\[/);
-    expect(bw.split('\n')).toEqual(expect.arrayContaining(['a', 'c', '  ok', 'FAIL: 3 stack(s), 2 error(s), 1 warning(s)']));
-    const color = staticTable(findings, ['a', 'b', 'c'], { color: true });
-    expect(color).toContain('\x1b[31mERROR');
-    expect(plain(color)).toBe(bw);
-  });
-  test('with strict, a warning alone fails the summary', () => {
-    const warnOnly = findings.filter((f) => f.severity === 'warning');
-    expect(staticTable(warnOnly, ['b'])).toMatch(/^PASS: 1 stack\(s\), 0 error\(s\), 1 warning\(s\)$/m);
-    expect(staticTable(warnOnly, ['b'], { strict: true })).toMatch(/^FAIL: 1 stack\(s\), 0 error\(s\), 1 warning\(s\) \(strict\)$/m);
-  });
 });
