@@ -7,7 +7,26 @@ import { InputError, StackInput } from './load';
 
 export const LOCK_RULES: readonly RuleInfo[] = [
   { id: 'capi/lock-immutable', source: 'cskit immutability (ARCHITECTURE: a released name never changes content; CAPI reuses templates by name)', fix: 'never change a released stack: run `cskit bump` so the change ships under a new version vN+1' },
+  { id: 'capi/class-name-unique', source: 'cskit immutability: one ClusterClass name, one content (applying both, the second silently replaces the first in the management cluster)', fix: 'give the changed stack a new version (`cskit bump`), or drop the stale copy' },
 ];
+
+/** The same ClusterClass name with different content in two of the stacks given: one of them must be a new version. */
+export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[] {
+  const seen = new Map<string, { stack: string; spec: string }>();
+  const out: StaticFinding[] = [];
+  for (const s of stacks) {
+    for (const l of s.objects.filter((o) => o.obj.kind === 'ClusterClass')) {
+      const name = String(l.obj.metadata?.name);
+      const spec = JSON.stringify(l.obj.spec ?? {});
+      const first = seen.get(name);
+      if (!first) { seen.set(name, { stack: s.name, spec }); continue; }
+      if (first.spec === spec || first.stack === s.name) continue;
+      out.push({ rule: 'capi/class-name-unique', severity: 'error', stack: s.name, file: l.file, object: `ClusterClass ${name}`, path: 'spec',
+        message: `ClusterClass ${name} is also in stack ${first.stack} with a different spec; one name must always mean one content`, fix: LOCK_RULES[1].fix });
+    }
+  }
+  return out;
+}
 
 /** The stack version placeholder src/synth/hash.ts hashes with, so that a hash does not depend on `vN` itself. */
 const HASH_VERSION = 'v0';

@@ -3,7 +3,7 @@ import { LockFile } from '../../model/lock';
 import { capiFindings } from './capi-rules';
 import { StaticFinding } from './finding';
 import { StackInput } from './load';
-import { lockFindings } from './lock-rules';
+import { classNameFindings, lockFindings } from './lock-rules';
 import { schemaFindings, wantsSchema } from './schema-rules';
 import { storageFindings, versionFindings } from './scs-rules';
 
@@ -21,6 +21,7 @@ export interface StaticOptions {
 export function verifyStacks(stacks: readonly StackInput[], opts: StaticOptions): StaticFinding[] {
   const all = [
     ...stacks.flatMap((s) => [...capiFindings(s), ...storageFindings(s), ...lockFindings(s, opts.lock, opts.lockFile)]),
+    ...classNameFindings(stacks),
     ...versionFindings(stacks, opts.at, opts.data),
   ];
   if (wantsSchema(opts.rules)) all.push(...schemaFindings(stacks, all));
