@@ -1,5 +1,6 @@
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CapiEnv, missingCapiBinaries, startCapi, stopCapi } from '../../testenv/capi';
@@ -12,8 +13,22 @@ import { TestKube } from './support/kube';
 // variables, and the topology controller turns a Cluster's variables into provider objects through our patches.
 // This file runs its own API server: it installs CRDs and cluster-wide webhooks.
 
-const dist = path.join(repoRoot(), 'dist');
-const stacks = fs.existsSync(dist) ? fs.readdirSync(dist).filter((s) => fs.existsSync(path.join(dist, s, 'cluster-class.yaml'))).sort() : [];
+// Our own synth of every stack (v1beta2, the default, and v1beta1), as `npx cdk8s synth` writes dist/: the shared
+// dist/ may be rewritten by a parallel run at any moment. Done at load time because test.each needs the list.
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-capi-e2e-'));
+const dist = path.join(out, 'dist');
+const distV1beta1 = path.join(out, 'dist-v1beta1');
+const synthErrors: string[] = [];
+for (const [dir, version] of [[dist, 'v1beta2'], [distV1beta1, 'v1beta1']]) {
+  try {
+    execFileSync(process.execPath, [path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js'), 'synth', '--capi-api-version', version, '-o', dir],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  } catch (e) {
+    synthErrors.push(`cskit synth --capi-api-version ${version}: ${(e as { stderr?: Buffer }).stderr ?? (e as Error).message}`);
+  }
+}
+const listStacks = (d: string) => (fs.existsSync(d) ? fs.readdirSync(d).filter((s) => fs.existsSync(path.join(d, s, 'cluster-class.yaml'))).sort() : []);
+const stacks = listStacks(dist);
 const missing = missingCapiBinaries();
 // Skipped only when the managers are not built; `.ci/run` builds them (testenv/build.sh), so CI never skips.
 const suite = missing.length ? describe.skip : describe;
@@ -63,6 +78,7 @@ suite(suiteName, () => {
   afterAll(async () => {
     if (capi) await stopCapi(capi);
     if (env) await stopEnv(env, { keepDir: !!process.env.CSKIT_KEEP_TESTENV });
+    fs.rmSync(out, { recursive: true, force: true });
   });
 
   async function namespace(name: string): Promise<string> {
@@ -72,8 +88,8 @@ suite(suiteName, () => {
   }
 
   /** Applies a synthesized stack's templates and ClusterClass the way a user would (server-side apply). */
-  async function applyStack(stack: string, ns: string): Promise<void> {
-    const r = await kubectl(kubeconfig, ['apply', '--server-side', '--field-manager=cskit-e2e', '-n', ns, '-f', path.join(dist, stack, 'cluster-class.yaml')]);
+  async function applyStack(stack: string, ns: string, from = dist): Promise<void> {
+    const r = await kubectl(kubeconfig, ['apply', '--server-side', '--field-manager=cskit-e2e', '-n', ns, '-f', path.join(from, stack, 'cluster-class.yaml')]);
     if (r.code !== 0) throw new Error(`kubectl apply ${stack} failed (${r.code}):\n${r.stderr}`);
   }
 
@@ -86,8 +102,10 @@ suite(suiteName, () => {
     for (const m of capi.managers) expect(m.args).toContain('--feature-gates=ClusterTopology=true');
   });
 
-  test('dist/ holds the OpenStack and Docker stacks for 1.34-1.36 (run `npx cdk8s synth` first)', () => {
+  test('synth writes the OpenStack and Docker stacks for 1.34-1.36, for v1beta2 and v1beta1', () => {
+    expect(synthErrors).toEqual([]);
     for (const p of ['openstack', 'docker']) for (const m of [34, 35, 36]) expect(stacks).toContain(`${p}-scs-1-${m}-v1`);
+    expect(listStacks(distV1beta1)).toEqual(stacks);
   });
 
   describe('every synthesized class is accepted and reconciled', () => {
@@ -142,8 +160,52 @@ suite(suiteName, () => {
     });
   });
 
-  describe('topology: Cluster variables reach the provider objects through our patches', () => {
-    const ns = 'cskit-capi-topology';
+  describe('v1beta1 output (`cskit synth --capi-api-version v1beta1`) survives conversion to the v1beta2 storage version', () => {
+    const ns = 'cskit-capi-v1beta1';
+    const plural = (kind: string) => kind.toLowerCase() + (kind.endsWith('s') ? 'es' : 's');
+    /** Same meaning, independent of API version: apiVersion groups only, named lists (args) sorted by name. */
+    const normal = (v: any): any => {
+      if (Array.isArray(v)) {
+        const items = v.map(normal);
+        return items.every((i) => i && typeof i === 'object' && typeof i.name === 'string' && 'value' in i)
+          ? [...items].sort((a, b) => a.name.localeCompare(b.name)) : items;
+      }
+      if (v && typeof v === 'object') {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'apiVersion' && typeof x === 'string' ? x.split('/')[0] : normal(x)]));
+      }
+      return v;
+    };
+
+    beforeAll(async () => { await namespace(ns); });
+
+    test.each(stacks)('%s', async (stack) => {
+      const file = path.join(distV1beta1, stack, 'cluster-class.yaml');
+      const r = await kubectl(kubeconfig, ['apply', '--server-side', '--field-manager=cskit-e2e', '-n', ns, '-f', file]);
+      expect(`${r.code} ${r.code ? r.stderr : ''}`).toBe('0 ');
+      const v1 = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter((o) => o?.kind);
+      expect(v1.find((o) => o.kind === 'ClusterClass').apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+      // Read back at v1beta2 (through the core, bootstrap and control-plane conversion webhooks), everything
+      // equals what we synthesize for v1beta2; only defaults the webhooks add (KCP rollout) may come on top.
+      // Patches are the exception: they address the template fields of the version they were written for
+      // (extraArgs/<name> in v1beta1 maps, extraArgs/- in v1beta2 lists), and conversion keeps them as they are.
+      const v1Patches = v1.find((o) => o.kind === 'ClusterClass').spec.patches;
+      for (const want of readClass(stack)) {
+        if (want.kind === 'ClusterClass') want.spec.patches = v1Patches;
+        const url = `/apis/${want.apiVersion}/namespaces/${ns}/${plural(want.kind)}/${want.metadata.name}`;
+        const live = await kube.ok('GET', url);
+        expect({ url, spec: normal(live.spec) }).toMatchObject({ url, spec: normal(want.spec) });
+      }
+      const name = v1.find((o) => o.kind === 'ClusterClass').metadata.name;
+      await eventually(`ClusterClass ${name} (v1beta1) reconciled`, async () => {
+        const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${name}`);
+        return { value: c.status?.observedGeneration === c.metadata.generation && condition(c, 'VariablesReady')?.status === 'True' ? true : undefined, seen: c.status };
+      });
+    }, 120_000);
+  });
+
+  // The same Cluster on the class synthesized for v1beta2 and for v1beta1 (whose patches address v1beta1 fields).
+  describe.each([['v1beta2', dist], ['v1beta1', distV1beta1]])('topology (%s class): Cluster variables reach the provider objects through our patches', (version, from) => {
+    const ns = `cskit-capi-topology-${version}`;
     const stack = 'openstack-scs-1-36-v1';
     // Values differ from the class defaults, so finding them proves the patches ran.
     const values = {
@@ -155,7 +217,7 @@ suite(suiteName, () => {
 
     beforeAll(async () => {
       await namespace(ns);
-      await applyStack(stack, ns);
+      await applyStack(stack, ns, from);
       await eventually('class reconciled', async () => {
         const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${stack}`);
         return { value: condition(c, 'VariablesReady')?.status === 'True' && c.status.observedGeneration === c.metadata.generation ? true : undefined, seen: c.status };
