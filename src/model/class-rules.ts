@@ -48,6 +48,7 @@ export const CLASS_RULES: readonly ClassRuleInfo[] = [
   { id: 'capi/patch-selector', source: `${WEBHOOK}: a selector enables at least one match, and each enabled match selects a template of this class with the same apiVersion and kind`, fix: 'select the apiVersion and kind of a template the enabled match refers to' },
   { id: 'capi/naming-template', source: `${WEBHOOK}: naming templates parse (Go text/template without sprig) and render, for a sample cluster, to a DNS-1123 subdomain`, fix: 'use only {{ .cluster.name }}, {{ .random }} and {{ .machineDeployment.topologyName }}/{{ .machinePool.topologyName }} with lowercase letters, digits, "-" and "."' },
   { id: 'capi/cp-health-check', source: `${WEBHOOK}: a control plane health check needs spec.controlPlane.machineInfrastructure`, fix: 'set controlPlane.machineInfrastructure, or drop the control plane health check' },
+  { id: 'capi/health-check', source: `${WEBHOOK}: health checks wait at least 30 s for a node to start (or 0: never), and unhealthyLessThanOrEqualTo/maxInFlight are an integer or a percentage`, fix: 'set nodeStartupTimeoutSeconds to 0 or 30 and more; write limits as 2 or "40%"' },
   { id: 'capi/kubernetes-versions', source: `${WEBHOOK}: kubernetesVersions are valid semver, strictly increasing, each minor equal to or one above the previous`, fix: 'list versions such as v1.35.3, v1.36.0, v1.36.4 in increasing order without skipping a minor' },
   { id: 'capi/empty-optional', source: 'CAPI v1beta2 schema: optional lists/objects have MinItems/MinProperties=1', fix: 'omit the field instead of writing [] or {}' },
 ];
@@ -184,6 +185,7 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
 
   checkKubernetesVersions(spec.kubernetesVersions, add);
   checkNaming(spec, add);
+  checkHealthChecks(spec, add);
   const cpHealth = spec.controlPlane?.healthCheck ? 'healthCheck' : spec.controlPlane?.machineHealthCheck ? 'machineHealthCheck' : undefined;
   if (cpHealth && !refOf(spec.controlPlane?.machineInfrastructure)) {
     add('capi/cp-health-check', `spec.controlPlane.${cpHealth}`, 'a control plane health check is set, but spec.controlPlane.machineInfrastructure is not: Cluster API only checks control plane Machines it creates from a machine template');
@@ -287,6 +289,46 @@ function checkNaming(spec: any, add: Add): void {
     if (name.length > 63) name = `${name.slice(0, 58)}x7k2q`;
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
       add('capi/naming-template', path, `naming template ${JSON.stringify(tpl)} renders to ${JSON.stringify(name)} for a cluster named "cluster", which is not a DNS-1123 subdomain (lowercase letters, digits, "-", ".")`);
+    }
+  }
+}
+
+/** Go's time.ParseDuration, for v1beta1 durations such as "10m" or "1h30m"; undefined when it does not parse. */
+function durationSeconds(d: string): number | undefined {
+  if (d === '0') return 0;
+  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const parts = [...d.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== d.replace(/^[+-]/, '')) return undefined;
+  const total = parts.reduce((n, p) => n + Number(p[1]) * units[p[2]], 0);
+  return d.startsWith('-') ? -total : total;
+}
+
+/** intstr.GetScaledValueFromIntOrPercent: an integer, or a string "<int>%". */
+const intOrPercent = (v: unknown) => (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^[+-]?\d+%$/.test(v));
+
+/** Control plane and MachineDeployment health checks (v1beta2 `healthCheck`, v1beta1 `machineHealthCheck`). */
+function checkHealthChecks(spec: any, add: Add): void {
+  const places: Array<[string, any]> = [];
+  const hc = (o: any, path: string) => {
+    if (o?.healthCheck) places.push([`${path}.healthCheck`, o.healthCheck]);
+    else if (o?.machineHealthCheck) places.push([`${path}.machineHealthCheck`, o.machineHealthCheck]);
+  };
+  hc(spec.controlPlane, 'spec.controlPlane');
+  (Array.isArray(spec.workers?.machineDeployments) ? spec.workers.machineDeployments : []).forEach((md: any, i: number) => hc(md, `spec.workers.machineDeployments[${i}]`));
+  for (const [path, h] of places) {
+    // v1beta2: checks.nodeStartupTimeoutSeconds, remediation.{triggerIf.unhealthyLessThanOrEqualTo,maxInFlight}
+    // v1beta1: nodeStartupTimeout (duration), maxUnhealthy, remediation-less
+    const startup: [string, unknown] | undefined = h.checks?.nodeStartupTimeoutSeconds !== undefined ? ['checks.nodeStartupTimeoutSeconds', h.checks.nodeStartupTimeoutSeconds]
+      : h.nodeStartupTimeout !== undefined ? ['nodeStartupTimeout', h.nodeStartupTimeout] : undefined;
+    if (startup) {
+      const secs = typeof startup[1] === 'number' ? startup[1] : durationSeconds(String(startup[1]));
+      if (secs === undefined) add('capi/health-check', `${path}.${startup[0]}`, `${JSON.stringify(startup[1])} is not a duration such as "10m"`);
+      else if (secs !== 0 && secs < 30) add('capi/health-check', `${path}.${startup[0]}`, `${JSON.stringify(startup[1])}: the node startup timeout must be at least 30s (or 0 to disable it)`);
+    }
+    const limits: Array<[string, unknown]> = [['remediation.triggerIf.unhealthyLessThanOrEqualTo', h.remediation?.triggerIf?.unhealthyLessThanOrEqualTo],
+      ['remediation.maxInFlight', h.remediation?.maxInFlight], ['maxUnhealthy', h.maxUnhealthy]];
+    for (const [k, v] of limits) {
+      if (v !== undefined && !intOrPercent(v)) add('capi/health-check', `${path}.${k}`, `${JSON.stringify(v)} must be either an integer or a percentage such as "40%"`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { checkClusterClass } from '../../../src/model/class-rules';
 import { checkVariableSchema } from '../../../src/model/class-rules-schema';
 import { checkGoTemplate, renderSimpleTemplate } from '../../../src/model/class-rules-template';
 
@@ -69,5 +70,20 @@ describe('variable schema check', () => {
     expect(rules({ type: 'string', allOf: [{ type: 'string' }] })).toEqual(['capi/variable-schema-structural .allOf[0].type']);
     expect(rules({ type: 'string', nullable: true })).toEqual(['capi/variable-schema-keyword .nullable']);
     expect(rules(undefined)).toEqual(['capi/variable-schema-structural ']);
+  });
+});
+
+describe('health checks in both API versions', () => {
+  const ref = (kind: string) => ({ ref: { apiVersion: 'x.io/v1beta1', kind, name: kind.toLowerCase() } });
+  const objects = ['ClusterTemplate', 'CPTemplate', 'MachineTemplate'].map((kind) => ({ apiVersion: 'x.io/v1beta1', kind, metadata: { name: kind.toLowerCase() } }));
+  const v1beta1 = (mhc: object) => checkClusterClass({ apiVersion: 'cluster.x-k8s.io/v1beta1', spec: {
+    infrastructure: ref('ClusterTemplate'), controlPlane: { ...ref('CPTemplate'), machineInfrastructure: ref('MachineTemplate'), machineHealthCheck: mhc },
+  } }, objects).map((p) => `${p.rule} ${p.path}`);
+  test('v1beta1 durations and maxUnhealthy', () => {
+    expect(v1beta1({ nodeStartupTimeout: '10m', maxUnhealthy: '40%' })).toEqual([]);
+    expect(v1beta1({ nodeStartupTimeout: '0' })).toEqual([]);
+    expect(v1beta1({ nodeStartupTimeout: '20s', maxUnhealthy: '40' })).toEqual([
+      'capi/health-check spec.controlPlane.machineHealthCheck.nodeStartupTimeout', 'capi/health-check spec.controlPlane.machineHealthCheck.maxUnhealthy']);
+    expect(v1beta1({ nodeStartupTimeout: 'ten minutes' })).toEqual(['capi/health-check spec.controlPlane.machineHealthCheck.nodeStartupTimeout']);
   });
 });
