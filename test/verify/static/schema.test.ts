@@ -207,7 +207,9 @@ test('compiled validators are cached on disk; later registries load them and jud
 
   fs.writeFileSync(path.join(cache, sub, 'apps_v1_Deployment.js'), 'this is not a validator');
   expect(schemaFindings([s], [], new SchemaRegistry(undefined, cache))).toEqual(expected);
-  expect(schemaFindings([s], [], new SchemaRegistry(undefined, undefined))).toEqual(expected);
+  const uncached = new SchemaRegistry(undefined, null);
+  expect(schemaFindings([s], [], uncached)).toEqual(expected);
+  expect((uncached.validator('apps/v1', 'Deployment') as any).source).toBeDefined();
 });
 
 test('the bundle is generated data from the current pins (re-run scripts/import-schemas.ts after moving one)', () => {
