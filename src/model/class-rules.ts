@@ -49,6 +49,7 @@ export const CLASS_RULES: readonly ClassRuleInfo[] = [
   { id: 'capi/naming-template', source: `${WEBHOOK}: naming templates parse (Go text/template without sprig) and render, for a sample cluster, to a DNS-1123 subdomain`, fix: 'use only {{ .cluster.name }}, {{ .random }} and {{ .machineDeployment.topologyName }}/{{ .machinePool.topologyName }} with lowercase letters, digits, "-" and "."' },
   { id: 'capi/cp-health-check', source: `${WEBHOOK}: a control plane health check needs spec.controlPlane.machineInfrastructure`, fix: 'set controlPlane.machineInfrastructure, or drop the control plane health check' },
   { id: 'capi/health-check', source: `${WEBHOOK}: health checks wait at least 30 s for a node to start (or 0: never), and unhealthyLessThanOrEqualTo/maxInFlight are an integer or a percentage`, fix: 'set nodeStartupTimeoutSeconds to 0 or 30 and more; write limits as 2 or "40%"' },
+  { id: 'capi/metadata', source: `${WEBHOOK}: labels and annotations of the control plane, worker classes and variables' x-metadata are valid Kubernetes metadata`, fix: 'label keys: [prefix/]name (name ≤ 63 of letters, digits, "-", "_", "."); label values ≤ 63 of the same, starting and ending alphanumeric' },
   { id: 'capi/kubernetes-versions', source: `${WEBHOOK}: kubernetesVersions are valid semver, strictly increasing, each minor equal to or one above the previous`, fix: 'list versions such as v1.35.3, v1.36.0, v1.36.4 in increasing order without skipping a minor' },
   { id: 'capi/empty-optional', source: 'CAPI v1beta2 schema: optional lists/objects have MinItems/MinProperties=1', fix: 'omit the field instead of writing [] or {}' },
 ];
@@ -186,6 +187,7 @@ export function checkClusterClass(cc: { apiVersion?: string; spec?: any }, objec
   checkKubernetesVersions(spec.kubernetesVersions, add);
   checkNaming(spec, add);
   checkHealthChecks(spec, add);
+  checkMetadata(spec, add);
   const cpHealth = spec.controlPlane?.healthCheck ? 'healthCheck' : spec.controlPlane?.machineHealthCheck ? 'machineHealthCheck' : undefined;
   if (cpHealth && !refOf(spec.controlPlane?.machineInfrastructure)) {
     add('capi/cp-health-check', `spec.controlPlane.${cpHealth}`, 'a control plane health check is set, but spec.controlPlane.machineInfrastructure is not: Cluster API only checks control plane Machines it creates from a machine template');
@@ -329,6 +331,56 @@ function checkHealthChecks(spec: any, add: Add): void {
       ['remediation.maxInFlight', h.remediation?.maxInFlight], ['maxUnhealthy', h.maxUnhealthy]];
     for (const [k, v] of limits) {
       if (v !== undefined && !intOrPercent(v)) add('capi/health-check', `${path}.${k}`, `${JSON.stringify(v)} must be either an integer or a percentage such as "40%"`);
+    }
+  }
+}
+
+const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const DNS_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** metav1validation.ValidateLabels / apivalidation.ValidateAnnotations key and value rules; undefined when valid. */
+function keyProblem(key: string): string | undefined {
+  const slash = key.split('/');
+  if (slash.length > 2) return 'a key has at most one "/"';
+  const [prefix, name] = slash.length === 2 ? slash : [undefined, slash[0]];
+  if (prefix !== undefined && (!DNS_PREFIX.test(prefix) || prefix.length > 253)) return `prefix "${prefix}" is not a DNS subdomain`;
+  if (!name || name.length > 63 || !QUALIFIED_NAME.test(name)) return `name "${name}" must be 1-63 letters, digits, "-", "_" or ".", starting and ending alphanumeric`;
+  return undefined;
+}
+
+function checkMetadata(spec: any, add: Add): void {
+  const places: Array<[string, any]> = [];
+  const meta = (o: any, path: string) => {
+    if (o?.metadata) places.push([`${path}.metadata`, o.metadata]);
+    if (o?.template?.metadata) places.push([`${path}.template.metadata`, o.template.metadata]);
+  };
+  meta(spec.controlPlane, 'spec.controlPlane');
+  for (const kind of ['machineDeployments', 'machinePools']) {
+    (Array.isArray(spec.workers?.[kind]) ? spec.workers[kind] : []).forEach((w: any, i: number) => meta(w, `spec.workers.${kind}[${i}]`));
+  }
+  (Array.isArray(spec.variables) ? spec.variables : []).forEach((v: any, i: number) => {
+    const walk = (s: any, path: string) => {
+      if (!s || typeof s !== 'object') return;
+      if (s['x-metadata']) places.push([`${path}.x-metadata`, s['x-metadata']]);
+      for (const [k, x] of Object.entries(s.properties ?? {})) walk(x, `${path}.properties.${k}`);
+      if (s.items) walk(s.items, `${path}.items`);
+      if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, `${path}.additionalProperties`);
+    };
+    walk(v?.schema?.openAPIV3Schema, `spec.variables[${i}].schema.openAPIV3Schema`);
+    if (v?.metadata) places.push([`spec.variables[${i}].metadata`, v.metadata]);
+    if (v?.deprecatedV1Beta1Metadata) places.push([`spec.variables[${i}].deprecatedV1Beta1Metadata`, v.deprecatedV1Beta1Metadata]);
+  });
+  for (const [path, m] of places) {
+    for (const [k, v] of Object.entries(m?.labels ?? {})) {
+      const kp = keyProblem(k);
+      if (kp) add('capi/metadata', `${path}.labels["${k}"]`, `label key "${k}": ${kp}`);
+      else if (typeof v !== 'string' || v.length > 63 || (v !== '' && !QUALIFIED_NAME.test(v))) {
+        add('capi/metadata', `${path}.labels["${k}"]`, `label value ${JSON.stringify(v)} must be at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric`);
+      }
+    }
+    for (const k of Object.keys(m?.annotations ?? {})) {
+      const kp = keyProblem(k);
+      if (kp) add('capi/metadata', `${path}.annotations["${k}"]`, `annotation key "${k}": ${kp}`);
     }
   }
 }
