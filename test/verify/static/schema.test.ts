@@ -228,3 +228,11 @@ test('the bundle is generated data from the current pins (re-run scripts/import-
   expect(Object.keys(bundle.kinds)).toEqual(expect.arrayContaining(['cluster.x-k8s.io/v1beta2/ClusterClass', 'cluster.x-k8s.io/v1beta1/ClusterClass', 'apps/v1/Deployment']));
   expect(JSON.stringify(bundle).includes('Deployment enables declarative updates')).toBe(false);
 });
+
+test('an unknown field among many allowed ones lists 15 of them and names the closest in the fix', () => {
+  const s = stack();
+  find(s, 'Deployment').spec.template.spec.serviceAcountName = 'x';
+  const [f] = schemaFindings([s]);
+  expect(f).toMatchObject({ rule: 'schema/unknown-field', path: 'spec.template.spec.serviceAcountName', fix: expect.stringMatching(/^did you mean "serviceAccountName"\?/) });
+  expect(f.message).toMatch(/^expected one of the fields activeDeadlineSeconds, affinity, .* … \(\d+ more\), found unknown field "serviceAcountName"$/);
+});

@@ -43,7 +43,7 @@ function problem(e: ErrorObject, data: unknown): SchemaProblem {
       const name = String(params.additionalProperty);
       return {
         rule: 'schema/unknown-field', path: join(at, name),
-        expected: allowed.length ? `one of the fields ${allowed.join(', ')}` : 'no fields here',
+        expected: allowed.length ? `one of the fields ${list(allowed)}` : 'no fields here',
         found: `unknown field "${name}"`, suggestion: closest(name, allowed),
       };
     }
@@ -76,6 +76,11 @@ function problem(e: ErrorObject, data: unknown): SchemaProblem {
     default:
       return { rule: 'schema/invalid', path: at, expected: e.message ?? e.keyword, found: here };
   }
+}
+
+/** At most 15 names, then how many more: a PodSpec has 40 fields, and the fix names the closest one anyway. */
+function list(names: readonly string[]): string {
+  return names.length <= 15 ? names.join(', ') : `${names.slice(0, 15).join(', ')} … (${names.length - 15} more)`;
 }
 
 const BOUND: Record<string, string> = {
