@@ -80,3 +80,15 @@ test('a lock file that is missing or broken is one clear line, not a stack trace
   expect(broken.code).toBe(2);
   expect(broken.err).toMatch(/lock\.json: lockVersion: expecting 1/);
 });
+
+test('a missing path says how to get one', async () => {
+  const cwd = process.cwd();
+  process.chdir(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-cli-')));
+  try {
+    const r = await cskit('verify');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^cskit: verify: dist: no such file or directory; .*npx cdk8s synth/);
+  } finally {
+    process.chdir(cwd);
+  }
+});

@@ -63,7 +63,9 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
   const loose: Located[] = [];
   const visit = (p: string) => {
     const st = fs.statSync(p, { throwIfNoEntry: false });
-    if (!st) throw new InputError(`${p}: no such file or directory`);
+    if (!st) {
+      throw new InputError(`${p}: no such file or directory; give stack folders, directories of them or YAML files${path.basename(p) === 'dist' ? ' (create dist/ with `npm run build && npx cdk8s synth`)' : ''}`);
+    }
     if (st.isDirectory() && fs.existsSync(path.join(p, 'metadata.yaml'))) {
       const files = yamlFiles(p).map((f) => ({ file: f, path: path.relative(p, f).split(path.sep).join('/'), content: fs.readFileSync(f, 'utf8') }));
       const meta = readObjects(path.join(p, 'metadata.yaml'), files.find((f) => f.path === 'metadata.yaml')?.content)[0]?.obj as StackInput['metadata'];
