@@ -1,22 +1,14 @@
-import { createHash } from 'crypto';
 import { definitions } from '../../classes';
+import { HASH_VERSION, contentHash } from '../model/content-hash';
 import { StackDefinition } from '../model/stack';
 import { buildStack } from './build';
-
-/** The stack version placeholder used while hashing, so that the hash does not depend on `vN` itself. */
-const HASH_VERSION = 'v0';
 
 /**
  * Content hash of everything a stack version ships (class, templates, metadata, addons), in the default
  * (v1beta2) form, independent of its own version number: `sha256:<hex>`.
  */
 export function hashStack(def: StackDefinition, kubernetesVersion: string): string {
-  const out = buildStack(def, { kubernetesVersion, version: HASH_VERSION });
-  const h = createHash('sha256');
-  for (const f of [...out.files].sort((a, b) => a.path.localeCompare(b.path))) {
-    h.update(`${f.path}\0${f.content}\0`);
-  }
-  return `sha256:${h.digest('hex')}`;
+  return contentHash(buildStack(def, { kubernetesVersion, version: HASH_VERSION }).files);
 }
 
 export function findDefinition(id: string, defs: readonly StackDefinition[] = definitions): StackDefinition {

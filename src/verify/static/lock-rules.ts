@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { HASH_VERSION, contentHash } from '../../model/content-hash';
 import { LOCK_FILE, LockFile, parseLock } from '../../model/lock';
 import { RuleInfo, StaticFinding } from './finding';
 import { InputError, StackInput } from './load';
@@ -28,26 +28,21 @@ export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[
   return out;
 }
 
-/** The stack version placeholder src/synth/hash.ts hashes with, so that a hash does not depend on `vN` itself. */
-const HASH_VERSION = 'v0';
 const NAME = /^(.+)-(\d+)-(\d+)-(v\d+)$/;
 
 /**
- * The content hash `stacks.lock.json` records, recomputed from a rendered stack folder: the same algorithm as
- * src/synth/hash.ts (sha256 over `path\0content\0`, files sorted by path, the stack's own version replaced by v0).
+ * The content hash `stacks.lock.json` records, recomputed from a rendered stack folder: contentHash (shared with
+ * synth) over the files with the stack's own version replaced by HASH_VERSION.
  * Only the default v1beta2 output hashes like the lock; the test on our dist/ keeps both in step.
  */
 export function renderedStackHash(name: string, files: ReadonlyArray<{ path: string; content: string }>): string | undefined {
   const m = NAME.exec(name);
   if (!m) return undefined;
   const neutral = `${m[1]}-${m[2]}-${m[3]}-${HASH_VERSION}`;
-  const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    let c = f.content.split(name).join(neutral);
-    if (f.path === 'metadata.yaml') c = c.replace(/^(\s*clusterStack: )v\d+$/m, `$1${HASH_VERSION}`).replace(/^(\s*clusterAddon: )v\d+$/m, `$1${HASH_VERSION}`);
-    h.update(`${f.path}\0${c}\0`);
-  }
-  return `sha256:${h.digest('hex')}`;
+  return contentHash(files.map((f) => {
+    const c = f.content.split(name).join(neutral);
+    return { path: f.path, content: f.path === 'metadata.yaml' ? c.replace(/^(\s*clusterStack: )v\d+$/m, `$1${HASH_VERSION}`).replace(/^(\s*clusterAddon: )v\d+$/m, `$1${HASH_VERSION}`) : c };
+  }));
 }
 
 /**
