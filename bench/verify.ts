@@ -140,25 +140,36 @@ function main(): void {
 
     const schemaCache = path.join(tmp, 'schema-cache');
     let cold = 0;
-    const ours = (fresh = false) => run(process.execPath, [cli, 'verify', corpusDir, '-o', 'json'],
+    const ours = (fresh = false, dir = corpusDir) => run(process.execPath, [cli, 'verify', dir, '-o', 'json'],
       { CSKIT_SCHEMA_CACHE: fresh ? path.join(tmp, `schema-cache-cold-${cold++}`) : schemaCache });
     // Same objects: kubeconform skips our metadata.yaml and addon index (not Kubernetes objects), as cskit does.
-    const theirs = () => run(bin, ['-strict', '-summary', '-output', 'json', '-schema-location', location,
-      '-ignore-filename-pattern', '(^|/)metadata\\.yaml$', '-ignore-filename-pattern', '(^|/)addons\\.yaml$', corpusDir]);
+    const theirs = (dir = corpusDir) => run(bin, ['-strict', '-summary', '-output', 'json', '-schema-location', location,
+      '-ignore-filename-pattern', '(^|/)metadata\\.yaml$', '-ignore-filename-pattern', '(^|/)addons\\.yaml$', dir]);
+    type Summary = { summary: { valid: number; invalid: number; errors: number; skipped: number } };
 
     // Both must have judged every object and agree that the corpus is schema-valid, or the times compare nothing.
     const o = ours();
-    const report = JSON.parse(o.stdout) as { findings: Array<{ rule: string; severity: string }> };
+    const report = JSON.parse(o.stdout) as { findings: Array<{ rule: string; severity: string; path?: string }> };
     const schemaFindings = report.findings.filter((f) => f.rule.startsWith('schema/'));
     const errorRules = [...new Set(report.findings.filter((f) => f.severity === 'error').map((f) => f.rule))];
     const t = theirs();
-    const summary = (JSON.parse(t.stdout) as { summary: { valid: number; invalid: number; errors: number; skipped: number } }).summary;
+    const { summary } = JSON.parse(t.stdout) as Summary;
     console.log(`cskit:       ${report.findings.length} findings; schema findings: ${schemaFindings.length}; error rules: ${errorRules.join(', ') || 'none'} (docker stacks: scs-0211/node-local expected)`);
     console.log(`kubeconform: valid ${summary.valid}, invalid ${summary.invalid}, errors ${summary.errors}, skipped ${summary.skipped}`);
     if (schemaFindings.length || summary.valid !== c.objects || summary.invalid || summary.errors) {
       console.log('WARNING: the two tools disagree with the clean corpus; the times below are not comparable');
       if (t.stdout.includes('"status": "statusInvalid"') || summary.errors) console.log(t.stdout.slice(0, 2000));
     }
+    // And both must see defects with these schemas: one stack with a misspelt CRD field and a string replica count.
+    const canary = path.join(tmp, 'canary', fs.readdirSync(corpusDir).find((n) => n.startsWith('openstack'))!);
+    fs.cpSync(path.join(corpusDir, path.basename(canary)), canary, { recursive: true });
+    const classFile = path.join(canary, 'cluster-class.yaml');
+    fs.writeFileSync(classFile, fs.readFileSync(classFile, 'utf8').replace(/^(\s+)flavor: /m, '$1flavr: '));
+    const cilium = path.join(canary, 'addons', fs.readdirSync(path.join(canary, 'addons')).find((n) => n.includes('cilium'))!);
+    fs.writeFileSync(cilium, fs.readFileSync(cilium, 'utf8').replace(/^(\s+)replicas: \d+$/m, '$1replicas: two'));
+    const caught = (JSON.parse(ours(false, canary).stdout) as typeof report).findings.filter((f) => f.rule.startsWith('schema/')).map((f) => f.path);
+    const kcCaught = (JSON.parse(theirs(canary).stdout) as Summary).summary.invalid;
+    console.log(`canary (misspelt flavor, replicas "two"): cskit ${caught.length} schema finding(s) (${caught.join(', ')}); kubeconform ${kcCaught} invalid object(s)`);
 
     const mine: Run[] = [];
     const mineCold: Run[] = [];
