@@ -2,7 +2,7 @@ import { ValidateFunction } from 'ajv';
 import { RuleInfo, StaticFinding } from './finding';
 import { Located, StackInput } from './load';
 import { stripNulls } from './schema/convert';
-import { SchemaProblem, toProblems } from './schema/errors';
+import { SchemaProblem, describe, toProblems } from './schema/errors';
 import { SchemaRegistry, kindKey, sharedRegistry } from './schema/registry';
 
 /** The schema rules (docs/rules.md, "Schema rules"). */
@@ -64,8 +64,9 @@ function objectFindings(l: Located, stack: string, registry: SchemaRegistry, shi
   const object = `${kind ?? '(no kind)'} ${l.obj.metadata?.name ?? '(no name)'}`;
   const at = { stack, file: l.file, object };
   if (typeof apiVersion !== 'string' || !apiVersion || typeof kind !== 'string' || !kind) {
-    return [{ ...at, rule: 'schema/invalid', severity: 'error', path: typeof apiVersion !== 'string' || !apiVersion ? 'apiVersion' : 'kind',
-      message: 'expected a non-empty string (every object names its apiVersion and kind), found nothing', fix: 'add apiVersion and kind' }];
+    const field = typeof apiVersion !== 'string' || !apiVersion ? 'apiVersion' : 'kind';
+    return [{ ...at, rule: 'schema/invalid', severity: 'error', path: field,
+      message: `expected a non-empty string (every object names its apiVersion and kind), found ${describe(l.obj[field])}`, fix: 'set apiVersion and kind' }];
   }
   let validate: ValidateFunction | Error | undefined = shipped.get(kindKey(apiVersion, kind));
   if (!validate) {
