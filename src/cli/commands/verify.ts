@@ -44,7 +44,7 @@ export function register(program: Command): void {
             : staticTable(findings, names, { strict: flags.strict, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
       process.stdout.write(out);
       const c = countBy(findings);
-      if (c.errors || (flags.strict && c.warnings)) process.exitCode = EXIT_FAIL;
+      if (c.errors || (flags.strict && c.warnings) || (flags.output === 'scs' && out.includes(': FAIL'))) process.exitCode = EXIT_FAIL;
     });
   registerVerifyCluster(verify);
 }

@@ -6,6 +6,7 @@ import { parseLock } from '../../../src/model/lock';
 import { synthesize, writeStacks } from '../../../src/synth/synth';
 import { StackInput, loadStacks } from '../../../src/verify/static/load';
 import { verifyStacks } from '../../../src/verify/static/run';
+import { staticScs } from '../../../src/verify/static/report';
 
 // Our own synthesized stacks, loaded from disk as a user's `cskit verify dist/` would.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-'));
@@ -22,8 +23,15 @@ test('the shipped OpenStack stacks pass every offline rule', () => {
   expect(verifyStacks(all.filter((s) => s.name.startsWith('openstack')), opts).filter((f) => f.severity === 'error')).toEqual([]);
 });
 
-test('the docker stacks fail scs-0211 as documented (node-local development storage)', () => {
+test('the docker stacks are development stacks: no error, a scs-0211 warning each, and the scs line fails', () => {
   const docker = loadStacks([path.join(dir, 'dist')]).filter((s) => s.name.startsWith('docker'));
+  expect(errors(docker)).toEqual([]);
+  const findings = verifyStacks(docker, opts);
+  expect(findings.filter((f) => f.severity === 'warning').map((f) => `${f.stack} ${f.rule}`).sort())
+    .toEqual(['docker-scs-1-34-v1', 'docker-scs-1-35-v1', 'docker-scs-1-36-v1'].map((n) => `${n} scs-0211/development-stack`));
+  expect(staticScs(findings)).toMatch(/^default-storage-class-check: FAIL$/m);
+  // The same storage without the declaration is an error: the annotation only says it openly, it does not excuse.
+  for (const s of docker) for (const o of s.objects) if (o.obj.kind === 'StorageClass') delete o.obj.metadata!.annotations!['cskit.io/failure-safe'];
   expect([...new Set(errors(docker))]).toEqual(['scs-0211/node-local']);
 });
 
