@@ -8,9 +8,23 @@ const kube = new TestKube(cluster.kubeconfig);
 const verify = (...args: string[]) => cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, '--timeout', '60s', ...args]);
 const AT = ['--at', '2026-09-01'];
 
+// cskit returns once the probe's pod, claim and volume are gone and its namespace is Terminating; the namespace
+// controller removes the empty namespace after its fixed 5 s delay. After each test: nothing of a probe is left but
+// empty Terminating namespaces; after the file: those are gone too.
 afterEach(async () => {
-  expect(await kube.namespaces('cskit.io/probe=scs-0211')).toEqual([]);
+  for (const ns of await kube.namespaces('cskit.io/probe=scs-0211')) {
+    expect(ns.phase).toBe('Terminating');
+    for (const kind of ['pods', 'persistentvolumeclaims']) expect((await kube.ok('GET', `/api/v1/namespaces/${ns.name}/${kind}`)).items).toEqual([]);
+  }
 });
+afterAll(async () => {
+  let left = await kube.namespaces('cskit.io/probe=scs-0211');
+  for (let i = 0; i < 300 && left.length; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = await kube.namespaces('cskit.io/probe=scs-0211');
+  }
+  expect(left).toEqual([]);
+}, 60_000);
 
 test('a compliant cluster passes scs-0210 and scs-0211, with evidence', async () => {
   await kube.setStorageClasses([storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'), storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false)]);

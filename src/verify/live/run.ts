@@ -16,9 +16,9 @@ export function requiredPermissions(prefix: string): Permission[] {
   const core = (verb: string, resource: string): Permission => ({ verb, group: '', resource });
   return [
     core('list', 'nodes'), { verb: 'list', group: 'storage.k8s.io', resource: 'storageclasses' },
-    core('create', 'namespaces'), core('delete', 'namespaces'), core('watch', 'namespaces'), core('list', 'namespaces'),
-    core('get', 'persistentvolumes'),
-    ...['create', 'watch', 'get'].flatMap((v) => [core(v, 'persistentvolumeclaims'), core(v, 'pods')]).map((p) => ({ ...p, namespace: `${prefix}-x` })),
+    core('create', 'namespaces'), core('delete', 'namespaces'), core('watch', 'namespaces'), core('list', 'namespaces'), core('get', 'namespaces'),
+    core('get', 'persistentvolumes'), core('watch', 'persistentvolumes'),
+    ...['create', 'watch', 'get', 'delete'].flatMap((v) => [core(v, 'persistentvolumeclaims'), core(v, 'pods')]).map((p) => ({ ...p, namespace: `${prefix}-x` })),
     { ...core('watch', 'serviceaccounts'), namespace: `${prefix}-x` },
   ];
 }
@@ -31,25 +31,35 @@ function abortOrThrow(standard: string, name: string, e: unknown, started: numbe
   throw e;
 }
 
-/** Both standards on one cluster. */
+/**
+ * Both standards on one cluster, at the same time: they are independent, and the storage probe's round trips
+ * dominate. The access reviews go out at once too (one request each), not one after another.
+ */
 export async function verifyCluster(client: ClusterClient, opts: VerifyOptions): Promise<CheckResult[]> {
-  let started = Date.now();
-  let v: CheckResult;
-  try {
-    v = await checkVersionPolicy(client, opts.at, opts.data);
-  } catch (e) {
-    v = abortOrThrow('scs-0210', 'version-policy-check', e, started);
-  }
-  started = Date.now();
-  let s: CheckResult;
-  try {
-    const missing = await client.missingPermissions(requiredPermissions(opts.namespacePrefix));
-    if (missing.length) throw new KubeError('forbidden', `missing permission${missing.length > 1 ? 's' : ''}: ${missing.map(describe).join(', ')} (grant them, or run with a more privileged kubeconfig)`);
-    s = await checkDefaultStorageClass(client, opts);
-  } catch (e) {
-    s = abortOrThrow('scs-0211', 'default-storage-class-check', e, started);
-  }
-  return [v, s];
+  const version = async (): Promise<CheckResult> => {
+    const started = Date.now();
+    try {
+      return await checkVersionPolicy(client, opts.at, opts.data);
+    } catch (e) {
+      return abortOrThrow('scs-0210', 'version-policy-check', e, started);
+    }
+  };
+  const storage = async (): Promise<CheckResult> => {
+    const started = Date.now();
+    try {
+      const wanted = requiredPermissions(opts.namespacePrefix);
+      const missing = (await Promise.all(wanted.map((p) => client.missingPermissions([p])))).flat();
+      if (missing.length) throw new KubeError('forbidden', `missing permission${missing.length > 1 ? 's' : ''}: ${missing.map(describe).join(', ')} (grant them, or run with a more privileged kubeconfig)`);
+      return await checkDefaultStorageClass(client, opts);
+    } catch (e) {
+      return abortOrThrow('scs-0211', 'default-storage-class-check', e, started);
+    }
+  };
+  // allSettled: an unexpected error in one check must not return while the other still has a probe to clean up.
+  const settled = await Promise.allSettled([version(), storage()]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<CheckResult>).value);
 }
 
 /** Every CAPI workload cluster of a management cluster, with bounded concurrency. */

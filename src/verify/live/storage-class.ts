@@ -30,8 +30,9 @@ export const DEFAULT_PROBE_IMAGE = 'registry.k8s.io/pause:3.10';
 export async function checkDefaultStorageClass(client: ClusterClient, opts: ProbeOptions): Promise<CheckResult> {
   const started = Date.now();
   const findings: Finding[] = [];
-  const done = () => resultOf('scs-0211', 'default-storage-class-check', findings, started);
-  const classes = await client.list('storage.k8s.io/v1', 'StorageClass');
+  // Earlier probe namespaces still Terminating mean namespace deletion is stalled here: worth saying every run.
+  const [classes, stuck] = await Promise.all([client.list('storage.k8s.io/v1', 'StorageClass'), stuckProbes(client).catch(() => [] as Finding[])]);
+  const done = () => resultOf('scs-0211', 'default-storage-class-check', [...findings, ...stuck], started);
   const defaults = classes.filter(isDefaultClass);
   if (defaults.length === 0) {
     findings.push({ severity: 'error', code: 'no-default', message: `no default StorageClass among ${classes.length} (${classes.map((c) => c.metadata!.name).join(', ') || 'none'}); annotate exactly one with ${DEFAULT_CLASS_ANNOTATION}: "true"` });
@@ -55,43 +56,47 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
   }
   if (kind === 'unknown') findings.push({ severity: 'warning', code: 'unknown-provisioner', message: `default StorageClass ${name} uses ${provisioner}, which cskit does not know as network-backed; the probe below checks what it can`, evidence });
   else findings.push({ severity: 'info', code: 'default-class', message: `default StorageClass ${name} (${provisioner}, network-backed; reclaimPolicy ${evidence.reclaimPolicy}, volumeBindingMode ${evidence.volumeBindingMode}, volume expansion ${evidence.allowVolumeExpansion ? 'allowed' : 'not allowed'})`, evidence });
-  findings.push(...await probe(client, name, opts));
+  findings.push(...await probe(client, sc, opts));
   return done();
 }
 
-async function probe(client: ClusterClient, scName: string, opts: ProbeOptions): Promise<Finding[]> {
+async function probe(client: ClusterClient, sc: KObject, opts: ProbeOptions): Promise<Finding[]> {
+  const scName = sc.metadata!.name!;
   const log = opts.log ?? (() => undefined);
   const ns = `${opts.namespacePrefix}-${randomBytes(3).toString('hex')}`;
   const deadline = Date.now() + opts.timeoutMs;
   const left = () => Math.max(1000, deadline - Date.now());
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () => (cleaned ??= deleteProbe(client, ns).then(() => log(`deleted probe namespace ${ns}`)));
-  const unregister = opts.onInterrupt?.(cleanup);
   const findings: Finding[] = [];
+  let volume: string | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () => (cleaned ??= removeProbe(client, ns, volume, String(sc.reclaimPolicy ?? 'Delete')).then((f) => {
+    findings.push(...f);
+    log(`deleted probe namespace ${ns} (pod, claim${volume ? ' and volume' : ''} gone; the namespace controller removes the empty namespace)`);
+  }));
+  const unregister = opts.onInterrupt?.(cleanup);
   try {
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [PROBE_LABEL]: PROBE_LABEL_VALUE, 'app.kubernetes.io/managed-by': 'cskit' } } });
     log(`created probe namespace ${ns}`);
-    // Pods need the namespace's default ServiceAccount, which a controller creates moments later.
-    await client.watchUntil('v1', 'ServiceAccount', { namespace: ns, name: 'default', timeoutMs: left() }, () => true);
     await client.create({
       apiVersion: 'v1', kind: 'PersistentVolumeClaim',
       metadata: { name: 'cskit-probe', namespace: ns },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
     });
-    await client.create({
+    await createPod(client, {
       apiVersion: 'v1', kind: 'Pod',
       metadata: { name: 'cskit-probe', namespace: ns },
       spec: {
         restartPolicy: 'Never',
         automountServiceAccountToken: false,
-        // The probe holds no state: a short grace period lets its namespace go away in seconds, not half a minute.
+        // The probe holds no state: a short grace period lets it go in seconds, not half a minute.
         terminationGracePeriodSeconds: 1,
         containers: [{ name: 'probe', image: opts.image, volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
         volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'cskit-probe' } }],
       },
-    });
+    }, left);
     const pvc = await client.watchUntil('v1', 'PersistentVolumeClaim', { namespace: ns, name: 'cskit-probe', timeoutMs: left() },
       (_t, o) => (o.status?.phase === 'Bound' ? o : undefined)).catch(async (e) => { throw await explain(client, ns, 'PersistentVolumeClaim', 'cskit-probe', 'Bound', e); });
+    volume = pvc.spec.volumeName;
     log(`PVC ${ns}/cskit-probe bound to ${pvc.spec.volumeName}`);
     if (pvc.spec.storageClassName !== scName) {
       findings.push({ severity: 'error', code: 'not-default-class', message: `the probe PVC without storageClassName got class ${pvc.spec.storageClassName ?? 'none'}, not the default ${scName}` });
@@ -110,6 +115,22 @@ async function probe(client: ClusterClient, scName: string, opts: ProbeOptions):
     unregister?.();
   }
   return findings;
+}
+
+/**
+ * Creates the probe pod without waiting for the namespace's default ServiceAccount first: the ServiceAccount
+ * admission plugin looks it up even with automountServiceAccountToken false, but it retries the default account
+ * itself for about a second, and the controller creates it within milliseconds of the namespace. Only if the
+ * admission gives up ("error looking up service account") do we wait for the account and try once more.
+ */
+async function createPod(client: ClusterClient, pod: KObject, left: () => number): Promise<void> {
+  try {
+    await client.create(pod);
+  } catch (e) {
+    if (!(e instanceof KubeError && e.kind === 'forbidden' && /error looking up service account/.test(e.message))) throw e;
+    await client.watchUntil('v1', 'ServiceAccount', { namespace: pod.metadata!.namespace, name: 'default', timeoutMs: left() }, () => true);
+    await client.create(pod);
+  }
 }
 
 /** What the bound PV says about the default class: RWO, bound to our claim, not node-local, not node-pinned. */
@@ -140,20 +161,92 @@ async function explain(client: ClusterClient, ns: string, kind: string, name: st
   return new Error(`${kind} ${ns}/${name} not ${wanted}: ${e.message} (phase ${obj?.status?.phase ?? 'unknown'}${mine.length ? `; events: ${mine.join(' | ')}` : '; no events'})`);
 }
 
+/** How long cleanup may wait for the probe's pod, claim and volume to go, after the probe's own timeout. */
+export const CLEANUP_TIMEOUT_MS = 60_000;
+
 /**
- * Deletes the probe's pod (no grace: it holds nothing) and claim before the namespace, so the namespace
- * controller finds it empty: seconds instead of its backoff over still-terminating content.
+ * Removes the probe: pod (no grace: it holds nothing), claim and namespace are deleted at once, then we wait until
+ * the pod and the claim are gone, and the bound volume too when the class deletes volumes (so no cloud volume is
+ * left behind), with the namespace Terminating. We do NOT wait for the namespace object itself to disappear:
+ * kube-controller-manager's namespace controller only looks at a deleted namespace after a fixed 5 s
+ * (namespaceDeletionGracePeriod, a constant, not a flag), so waiting for it would add 5 s to every run on every
+ * cluster while the namespace is already empty. What could still keep an empty namespace from going is reported
+ * instead: an unavailable aggregated API (now), or probe namespaces Terminating for long (at the next run).
  */
-async function deleteProbe(client: ClusterClient, ns: string): Promise<void> {
-  const gone = (kind: string) => client.get('v1', kind, 'cskit-probe', ns).then((o) => !o);
-  await client.delete('v1', 'Pod', 'cskit-probe', ns, { gracePeriodSeconds: 0 }).catch(() => undefined);
-  await client.delete('v1', 'PersistentVolumeClaim', 'cskit-probe', ns).catch(() => undefined);
-  for (let i = 0; i < 100 && !((await gone('Pod')) && (await gone('PersistentVolumeClaim'))); i++) await new Promise((r) => setTimeout(r, 100));
-  await deleteNamespace(client, ns, 120_000);
+async function removeProbe(client: ClusterClient, ns: string, volume: string | undefined, reclaimPolicy: string): Promise<Finding[]> {
+  const timeoutMs = CLEANUP_TIMEOUT_MS;
+  const findings: Finding[] = [];
+  const [stalled] = await Promise.all([
+    unavailableApis(client),
+    client.delete('v1', 'Pod', 'cskit-probe', ns, { gracePeriodSeconds: 0 }),
+    client.delete('v1', 'PersistentVolumeClaim', 'cskit-probe', ns),
+    client.delete('v1', 'Namespace', ns),
+  ]);
+  await Promise.all([waitGone(client, 'Pod', 'cskit-probe', ns, timeoutMs), waitGone(client, 'PersistentVolumeClaim', 'cskit-probe', ns, timeoutMs)]);
+  if (volume && reclaimPolicy === 'Delete') {
+    if (!(await waitGone(client, 'PersistentVolume', volume, undefined, timeoutMs).catch(() => false))) {
+      findings.push({ severity: 'warning', code: 'volume-not-deleted', message: `PV ${volume} of the deleted probe claim is still there after ${timeoutMs / 1000} s although its class deletes volumes; check the provisioner (CSI driver) logs` });
+    }
+  } else if (volume) {
+    findings.push({ severity: 'warning', code: 'volume-retained', message: `PV ${volume} of the probe stays (Released) because the default class has reclaimPolicy ${reclaimPolicy}; delete it and its backing volume by hand` });
+  }
+  if (stalled.length) {
+    findings.push({ severity: 'warning', code: 'namespace-deletion-stalls', message: `probe namespace ${ns} cannot finish terminating while ${stalled.join(', ')} ${stalled.length > 1 ? 'are' : 'is'} unavailable: the namespace controller needs every API to be discoverable; fix or delete ${stalled.length > 1 ? 'those APIServices' : 'that APIService'}, then \`cskit verify cluster --cleanup\``, evidence: { namespace: ns, apiServices: stalled } });
+  }
+  return findings;
 }
 
+/**
+ * Resolves true once the object is gone, false at the timeout. Driven by a watch; as the watch starts without a
+ * resourceVersion, an object deleted between our read and the watch's start sends no event, so it re-reads the
+ * object every second to close that gap.
+ */
+async function waitGone(client: ClusterClient, kind: string, name: string, ns: string | undefined, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (!(await client.get('v1', kind, name, ns))) return true;
+    try {
+      return await client.watchUntil('v1', kind, { namespace: ns, name, timeoutMs: Math.min(1000, until - Date.now()) }, (t) => (t === 'DELETED' ? true : undefined));
+    } catch (e) {
+      if (!(e instanceof KubeError && e.kind === 'timeout')) throw e;
+    }
+  }
+  return !(await client.get('v1', kind, name, ns));
+}
+
+/**
+ * APIServices that are not Available: while one is, API discovery is incomplete and the namespace controller
+ * leaves every deleted namespace Terminating (NamespaceDeletionDiscoveryFailure). Best effort: without permission
+ * to list APIServices this says nothing.
+ */
+async function unavailableApis(client: ClusterClient): Promise<string[]> {
+  const services = await client.list('apiregistration.k8s.io/v1', 'APIService').catch(() => [] as KObject[]);
+  return services.filter((a) => (a.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Available' && c.status !== 'True'))
+    .map((a) => a.metadata!.name!);
+}
+
+/** How long a probe namespace may be Terminating before a later run reports it as stuck. */
+export const STUCK_AFTER_MS = 60_000;
+
+/** Probe namespaces of earlier runs that have been Terminating for long, each with the namespace's own reasons. */
+export async function stuckProbes(client: ClusterClient, now = Date.now()): Promise<Finding[]> {
+  const ours = await client.list('v1', 'Namespace', { labelSelector: `${PROBE_LABEL}=${PROBE_LABEL_VALUE}` });
+  return ours.filter((n) => n.metadata?.deletionTimestamp && now - Date.parse(n.metadata.deletionTimestamp) > STUCK_AFTER_MS).map((n) => ({
+    severity: 'warning' as const, code: 'stuck-probe-namespace',
+    message: `probe namespace ${n.metadata!.name} of an earlier run has been Terminating since ${n.metadata!.deletionTimestamp}${reasons(n)}; namespace deletion is stalled on this cluster: fix the cause, then \`cskit verify cluster --cleanup\``,
+    evidence: { namespace: n.metadata!.name, conditions: n.status?.conditions ?? [] },
+  }));
+}
+
+const reasons = (ns: KObject | undefined) => {
+  const conditions = (ns?.status?.conditions ?? []) as { type: string; status: string; message?: string }[];
+  const why = conditions.filter((c) => c.status === 'True' && c.message).map((c) => `${c.type}: ${c.message}`);
+  return why.length ? ` (${why.join('; ')})` : '';
+};
+
 export async function deleteNamespace(client: ClusterClient, ns: string, timeoutMs: number): Promise<void> {
-  await client.delete('v1', 'Namespace', ns);
+  // A namespace already Terminating answers a delete with 409 ("the system is ensuring all content is removed"): fine.
+  await client.delete('v1', 'Namespace', ns).catch((e) => { if (!(e instanceof KubeError && e.kind === 'conflict')) throw e; });
   if (!(await client.get('v1', 'Namespace', ns))) return;
   try {
     await client.watchUntil('v1', 'Namespace', { name: ns, timeoutMs }, (t) => (t === 'DELETED' ? true : undefined));
@@ -164,16 +257,15 @@ export async function deleteNamespace(client: ClusterClient, ns: string, timeout
 
 /** Why the namespace controller cannot finish, from the Namespace's conditions (e.g. a dead aggregated API). */
 async function stuckBecause(client: ClusterClient, ns: string): Promise<string> {
-  const live = await client.get('v1', 'Namespace', ns).catch(() => undefined);
-  const conditions = (live?.status?.conditions ?? []) as { type: string; status: string; message?: string }[];
-  const why = conditions.filter((c) => c.status === 'True' && c.message).map((c) => `${c.type}: ${c.message}`);
-  return why.length ? ` (${why.join('; ')})` : '';
+  return reasons(await client.get('v1', 'Namespace', ns).catch(() => undefined));
 }
 
-/** Deletes probe namespaces left by interrupted runs (found by label); returns their names. */
+/**
+ * Deletes probe namespaces left by interrupted runs (found by label) and waits until every probe namespace is gone,
+ * also those already Terminating (a finished probe's, for a few seconds); returns the names it deleted.
+ */
 export async function cleanupProbes(client: ClusterClient, timeoutMs = 120_000): Promise<string[]> {
   const left = await client.list('v1', 'Namespace', { labelSelector: `${PROBE_LABEL}=${PROBE_LABEL_VALUE}` });
-  const names = left.map((n) => n.metadata!.name!);
-  await Promise.all(names.map((n) => deleteNamespace(client, n, timeoutMs)));
-  return names;
+  await Promise.all(left.map((n) => deleteNamespace(client, n.metadata!.name!, timeoutMs)));
+  return left.filter((n) => !n.metadata?.deletionTimestamp).map((n) => n.metadata!.name!);
 }

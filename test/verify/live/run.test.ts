@@ -2,8 +2,8 @@ import { bundledVersionData } from '../../../src/k8s-versions/data';
 import { KubeError } from '../../../src/kube/types';
 import { mapLimit } from '../../../src/verify/live/fleet';
 import { formatJunit, formatScs, formatTable } from '../../../src/verify/live/report';
-import { verifyCluster } from '../../../src/verify/live/run';
-import { fakeClient } from './fake-client';
+import { requiredPermissions, verifyCluster } from '../../../src/verify/live/run';
+import { fakeClient, simulateStorage } from './fake-client';
 
 const opts = { at: new Date('2026-09-01'), data: bundledVersionData(), namespacePrefix: 'cskit-probe', image: 'pause', timeoutMs: 1000 };
 
@@ -12,8 +12,29 @@ test('missing permissions ABORT the storage check, naming them, before anything 
   const [v, s] = await verifyCluster(client, opts);
   expect(v.verdict).toBe('PASS');
   expect(s.verdict).toBe('ABORT');
-  expect(s.findings[0].message).toBe('missing permissions: create namespaces, list storageclasses.storage.k8s.io (grant them, or run with a more privileged kubeconfig)');
+  expect(s.findings[0].message).toBe('missing permissions: list storageclasses.storage.k8s.io, create namespaces (grant them, or run with a more privileged kubeconfig)');
   expect(client.calls.filter((c) => c.startsWith('create'))).toEqual([]);
+});
+
+test('scs-0210 does not wait for the storage probe: both checks run at once', async () => {
+  const client = fakeClient({ objects: { StorageClass: [{ metadata: { name: 'std', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'cinder.csi.openstack.org' }] } });
+  simulateStorage(client);
+  // /version answers only once the probe has created its namespace: run one after the other, this never finishes.
+  let created!: () => void;
+  const probing = new Promise<void>((r) => { created = r; });
+  client.react((event, kind) => { if (event === 'create' && kind === 'Namespace') created(); });
+  const version = client.serverVersion.bind(client);
+  client.serverVersion = async () => { await probing; return version(); };
+  const r = await verifyCluster(client, opts);
+  expect(r.map((x) => `${x.standard}:${x.verdict}`)).toEqual(['scs-0210:PASS', 'scs-0211:PASS']);
+}, 10_000);
+
+test('one access review per permission, all sent before the probe creates anything', async () => {
+  const client = fakeClient({ objects: { StorageClass: [] } });
+  await verifyCluster(client, opts);
+  const reviews = client.calls.filter((c) => c === 'access review').length;
+  expect(reviews).toBe(requiredPermissions('cskit-probe').length);
+  expect(requiredPermissions('cskit-probe').map((p) => `${p.verb} ${p.resource}`)).toEqual(expect.arrayContaining(['delete pods', 'delete persistentvolumeclaims', 'watch persistentvolumes']));
 });
 
 test('an unreachable server ABORTs both checks; an outdated version FAILs scs-0210', async () => {
