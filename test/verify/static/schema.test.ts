@@ -236,3 +236,15 @@ test('an unknown field among many allowed ones lists 15 of them and names the cl
   expect(f).toMatchObject({ rule: 'schema/unknown-field', path: 'spec.template.spec.serviceAcountName', fix: expect.stringMatching(/^did you mean "serviceAccountName"\?/) });
   expect(f.message).toMatch(/^expected one of the fields activeDeadlineSeconds, affinity, .* … \(\d+ more\), found unknown field "serviceAcountName"$/);
 });
+
+test('a CRD shipped by many stacks is compiled once (validators keyed by the schema content)', () => {
+  const crd = (description: string) => ({
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.example.com' },
+    spec: { group: 'example.com', names: { kind: 'Gadget' }, versions: [{ name: 'v1', served: true, schema: { openAPIV3Schema: { type: 'object', description } } }] },
+  });
+  const reg = new SchemaRegistry(undefined, null);
+  const a = reg.compileCrd(crd('same')).get('example.com/v1/Gadget');
+  expect(typeof a).toBe('function');
+  expect(reg.compileCrd(JSON.parse(JSON.stringify(crd('same')))).get('example.com/v1/Gadget')).toBe(a);
+  expect(reg.compileCrd(crd('changed')).get('example.com/v1/Gadget')).not.toBe(a);
+});

@@ -113,7 +113,15 @@ export class SchemaRegistry {
     for (const v of Array.isArray(spec.versions) ? spec.versions : []) {
       const schema = v?.schema?.openAPIV3Schema;
       if (!v?.served || !schema || !spec.group || !spec.names?.kind) continue;
-      out.set(kindKey(`${spec.group}/${v.name}`, spec.names.kind), this.compileSafe(this.crd(schema)));
+      // Keyed by content: the same CRD shipped by many stacks (or runs) is compiled once.
+      const key = `crd-${createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 24)}`;
+      let fn = this.validators.get(key);
+      if (!fn) {
+        fn = this.fromCache(key) ?? this.compileSafe(this.crd(schema));
+        if (typeof fn === 'function') this.toCache(key, fn);
+        this.validators.set(key, fn);
+      }
+      out.set(kindKey(`${spec.group}/${v.name}`, spec.names.kind), fn);
     }
     return out;
   }
