@@ -16,11 +16,12 @@ import { TestKube } from './support/kube';
 
 // Our own synth of every stack (v1beta2, the default, and v1beta1), as `npx cdk8s synth` writes dist/: the shared
 // dist/ may be rewritten by a parallel run at any moment. Done at load time because test.each needs the list.
+const missing = missingCapiBinaries();
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-capi-e2e-'));
 const dist = path.join(out, 'dist');
 const distV1beta1 = path.join(out, 'dist-v1beta1');
 const synthErrors: string[] = [];
-for (const [dir, version] of [[dist, 'v1beta2'], [distV1beta1, 'v1beta1']]) {
+for (const [dir, version] of missing.length ? [] : [[dist, 'v1beta2'], [distV1beta1, 'v1beta1']]) {
   try {
     execFileSync(process.execPath, [path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js'), 'synth', '--capi-api-version', version, '-o', dir],
       { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
@@ -30,12 +31,13 @@ for (const [dir, version] of [[dist, 'v1beta2'], [distV1beta1, 'v1beta1']]) {
 }
 const listStacks = (d: string) => (fs.existsSync(d) ? fs.readdirSync(d).filter((s) => fs.existsSync(path.join(d, s, 'cluster-class.yaml'))).sort() : []);
 const stacks = listStacks(dist);
-const missing = missingCapiBinaries();
+if (missing.length) fs.rmSync(out, { recursive: true, force: true });
 // Skipped only when the managers are not built; `.ci/run` builds them (testenv/build.sh), so CI never skips.
 const suite = missing.length ? describe.skip : describe;
 const suiteName = missing.length
   ? `Cluster API e2e SKIPPED: missing ${missing.join(', ')} (build them with: bash testenv/build.sh)`
   : 'Cluster API e2e (real core, kubeadm bootstrap and control-plane managers)';
+if (missing.length) console.warn(suiteName);
 
 const CC = '/apis/cluster.x-k8s.io/v1beta2';
 type Obj = Record<string, any>;
@@ -92,8 +94,9 @@ suite(suiteName, () => {
   const readClass = (stack: string): Obj[] =>
     parseAllDocuments(fs.readFileSync(path.join(dist, stack, 'cluster-class.yaml'), 'utf8')).map((d) => d.toJS()).filter((o) => o?.kind);
 
-  test('the managers run from the pinned modules', () => {
-    expect(capi.versions.capi).toBe('v1.13.6');
+  test('the managers are the Cluster API version our typed imports come from (scripts/import-crds.sh)', () => {
+    const pinned = /^CAPI_VERSION=(v[\d.]+)/m.exec(fs.readFileSync(path.join(repoRoot(), 'scripts', 'import-crds.sh'), 'utf8'))?.[1];
+    expect(capi.versions.capi).toBe(pinned);
     expect(capi.managers.map((m) => m.name)).toEqual(['capi-manager', 'capi-kubeadm-bootstrap', 'capi-kubeadm-control-plane']);
     for (const m of capi.managers) expect(m.args).toContain('--feature-gates=ClusterTopology=true');
   });
