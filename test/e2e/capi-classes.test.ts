@@ -295,9 +295,14 @@ suite(suiteName, () => {
     });
 
     test('changing workerFlavor rolls the worker machine template to the new flavor', async () => {
-      const cl = await kube.ok('GET', `${CC}/namespaces/${ns}/clusters/topo`);
-      const variables = cl.spec.topology.variables.map((v: Obj) => (v.name === 'workerFlavor' ? { ...v, value: 'SCS-16V-32' } : v));
-      await kube.ok('PUT', `${CC}/namespaces/${ns}/clusters/topo`, { ...cl, spec: { ...cl.spec, topology: { ...cl.spec.topology, variables } } });
+      // Read-modify-write; the controllers update the Cluster's status meanwhile, so a 409 means: read again.
+      await eventually('Cluster updated', async () => {
+        const cl = await kube.ok('GET', `${CC}/namespaces/${ns}/clusters/topo`);
+        const variables = cl.spec.topology.variables.map((v: Obj) => (v.name === 'workerFlavor' ? { ...v, value: 'SCS-16V-32' } : v));
+        const r = await kube.request('PUT', `${CC}/namespaces/${ns}/clusters/topo`, { ...cl, spec: { ...cl.spec, topology: { ...cl.spec.topology, variables } } });
+        if (r.status !== 200 && r.status !== 409) throw new Error(`PUT Cluster: HTTP ${r.status} ${r.body?.message}`);
+        return { value: r.status === 200 ? true : undefined, seen: r.status };
+      }, 30_000);
       const flavor = await eventually('worker template with the new flavor', async () => {
         const md = await one('MachineDeployment', `${CC}/namespaces/${ns}/machinedeployments?${selector()}`);
         const f = (await osmt(md.spec.template.spec.infrastructureRef.name)).spec.template.spec.flavor;
