@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, YAMLException, loadAll } from 'js-yaml';
 import { KObject } from '../kube/types';
 import { parseStackName } from '../model/naming';
 
@@ -46,15 +46,24 @@ function filesOf(p: string): { files: string[]; stack?: string } {
   return { files };
 }
 
-/** Parses one file's documents; every document must be a Kubernetes object. Empty documents are skipped. */
+/**
+ * Parses one file's documents; every document must be a Kubernetes object. Empty documents are skipped. js-yaml
+ * with the YAML 1.2 core schema (what the `yaml` package writes dist/ with, and no timestamp or merge-key
+ * surprises), because it parses a 500-object input several times faster.
+ */
 export function parseManifests(file: string, text: string): Manifest[] {
+  let docs: unknown[];
+  try {
+    docs = loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
+  } catch (e) {
+    const err = e as YAMLException;
+    const line = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
+    const doc = err.mark ? text.slice(0, err.mark.position).split(/^---/m).length : 1;
+    throw new InputError(`${file}#${doc}: invalid YAML${line}: ${err.reason ?? err.message.split('\n')[0]}`);
+  }
   const out: Manifest[] = [];
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  list.forEach((doc, i) => {
+  docs.forEach((value: any, i) => {
     const where = `${file}#${i + 1}`;
-    if (doc.errors.length) throw new InputError(`${where}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-    const value = doc.toJS();
     if (value === null || value === undefined) return;
     for (const [j, obj] of (isList(value) ? value.items : [value]).entries()) {
       const at = isList(value) ? `${where} items[${j}]` : where;

@@ -3,7 +3,7 @@ import { KObject, KubeError } from '../kube/types';
 import {
   FIELD_MANAGER, GroupKind, PARENT_FIELD_MANAGER, ParentRef, applySetId, gkString, groupOf, parentObject, readParent, unionGks, versionOf,
 } from './applyset';
-import { CAPI_GROUP, classConditions, classReconciled, isClusterClass } from './capi';
+import { CAPI_GROUP, classConditions, classReconciled, isClusterClass, templateRefs } from './capi';
 import { sameContent, sameSpec, toYaml, unifiedDiff } from './diff';
 import { ApplyAbort, describeFailure } from './errors';
 import { mapLimit } from './limit';
@@ -147,7 +147,10 @@ export async function runApply(client: ApplyClient, manifests: readonly Manifest
     throw new ApplyAbort(`namespace "${opts.namespace}" does not exist on ${client.server}: create it (kubectl create namespace ${opts.namespace}) or pass --namespace NAME`);
   }
 
-  const members = await listMembers(client, plan, state.groupKinds, state.namespaces, id, warnings);
+  // Full objects only where they are compared (dry runs, immutable kinds, classes for prune); else metadata suffices.
+  const fullKinds = new Set(plan.objects.filter((o) => o.immutable || isClusterClass(o.gk)).map((o) => gkString(o.gk)));
+  const needFull = (gk: GroupKind) => dryRun || opts.strategy === 'dry-run-first' || fullKinds.has(gkString(gk)) || isClusterClass(gk);
+  const members = await listMembers(client, plan, state.groupKinds, state.namespaces, id, warnings, needFull);
   log(`ApplySet ${ref.namespace}/${ref.name}: ${members.size} live members, ${plan.objects.length} objects to apply`);
   const liveOf = async (o: PlannedObject): Promise<KObject | undefined> => members.get(o.key) ?? client.get(o.resource, o.name, o.namespace).catch(() => undefined);
 
@@ -181,27 +184,7 @@ export async function runApply(client: ApplyClient, manifests: readonly Manifest
   await client.apply(SECRET, parentObject(ref, opts.tooling, unionGks(state.groupKinds, plan.groupKinds), [...state.namespaces, ...plan.namespaces]),
     { fieldManager: PARENT_FIELD_MANAGER, force: true });
 
-  for (const { level, objects } of plan.levels) {
-    const todo = objects.filter((o) => !results.has(o.key));
-    if (failed()) {
-      for (const o of todo) results.set(o.key, result(o, 'skipped', { message: 'not applied: an earlier level failed' }));
-      continue;
-    }
-    log(`applying ${todo.length} ${LEVELS[level]}`);
-    const rs = await mapLimit(todo, concurrency, async (o) => {
-      const p = preview?.get(o.key);
-      if (p && p.action === 'unchanged') return p;
-      return applyObject(client, o, members, opts);
-    });
-    for (const r of rs) results.set(r.key, r);
-    if (level === 0 && !failed()) {
-      for (const o of objects) {
-        log(`waiting for CustomResourceDefinition ${o.name} to be Established`);
-        const ok = await pollUntil(() => client.get(CRD, o.name), (crd) => (crd?.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'), timeoutMs, opts.pollMs ?? 250, sleep);
-        if (!ok) results.set(o.key, result(o, 'failed', { message: `not Established after ${Math.round(timeoutMs / 1000)} s (see its status.conditions)` }));
-      }
-    }
-  }
+  await applyInOrder(client, plan, members, results, preview, opts, { log, sleep, timeoutMs, concurrency });
 
   let parentKinds: GroupKind[] = plan.groupKinds;
   let parentNamespaces: string[] = plan.namespaces;
@@ -238,6 +221,68 @@ export async function runApply(client: ApplyClient, manifests: readonly Manifest
   return report(ref, id, false, plan, results, classes, warnings);
 }
 
+/**
+ * Applies every object once what it depends on is in place: CRDs (applied and Established) and Namespaces before
+ * everything else, a ClusterClass after the templates it refers to, Clusters after classes. Objects wait for their
+ * own dependencies only, so ClusterClasses go out while unrelated objects are still being applied; when something
+ * fails, what depends on it is skipped (never a ClusterClass without its templates) and the rest carries on.
+ */
+async function applyInOrder(client: ApplyClient, plan: Plan, members: ReadonlyMap<string, KObject>, results: Map<string, ObjectResult>,
+  preview: Map<string, ObjectResult> | undefined, opts: ApplyRunOptions,
+  env: { log: (l: string) => void; sleep: (ms: number) => Promise<void>; timeoutMs: number; concurrency: number }): Promise<void> {
+  const keysAt = (pred: (level: number) => boolean) => plan.objects.filter((o) => pred(o.level)).map((o) => o.key);
+  const inPlan = new Set(plan.objects.map((o) => o.key));
+  const basics = keysAt((l) => l <= 1);
+  const deps = new Map<string, string[]>();
+  const referenced = new Set<string>();
+  for (const o of plan.objects) {
+    let d: string[];
+    if (o.level === 0) d = [];
+    else if (o.level === 1) d = keysAt((l) => l === 0);
+    else if (o.level === 2) d = basics;
+    else if (o.level === 3) {
+      const refs = templateRefs(o.body).map((r) => objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, o.namespace)).filter((k) => inPlan.has(k));
+      refs.forEach((k) => referenced.add(k));
+      d = [...basics, ...refs];
+    } else d = keysAt((l) => l < o.level);
+    deps.set(o.key, d);
+  }
+  // Queue order (dependencies always earlier, so waiting workers never starve): CRDs, Namespaces, the templates
+  // classes use, the classes, other objects, Clusters.
+  const rank = (o: PlannedObject) => (o.level <= 1 ? o.level : o.level === 2 ? (referenced.has(o.key) ? 2 : 4) : o.level === 3 ? 3 : 5);
+  const queue = plan.objects.filter((o) => !results.has(o.key)).sort((a, b) => rank(a) - rank(b));
+  const settled = new Map<string, { promise: Promise<boolean>; resolve: (ok: boolean) => void }>();
+  for (const o of plan.objects) {
+    let resolve!: (ok: boolean) => void;
+    const promise = new Promise<boolean>((r) => { resolve = r; });
+    settled.set(o.key, { promise, resolve });
+    const prior = results.get(o.key);
+    if (prior) resolve(prior.action !== 'failed' && prior.action !== 'skipped');
+  }
+  const started = new Set<number>();
+  await mapLimit(queue, env.concurrency, async (o) => {
+    const d = deps.get(o.key)!;
+    const oks = await Promise.all(d.map((k) => settled.get(k)!.promise));
+    let r: ObjectResult;
+    const bad = d.find((_, i) => !oks[i]);
+    if (bad) r = result(o, 'skipped', { message: `not applied: ${bad} failed` });
+    else {
+      if (!started.has(o.level)) { started.add(o.level); env.log(`applying ${LEVELS[o.level]}`); }
+      const p = preview?.get(o.key);
+      r = p && p.action === 'unchanged' ? p : await applyObject(client, o, members, opts);
+      if (o.level === 0 && r.action !== 'failed') {
+        env.log(`waiting for CustomResourceDefinition ${o.name} to be Established`);
+        const ok = await pollUntil(() => client.get(CRD, o.name), (crd) => (crd?.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'),
+          env.timeoutMs, opts.pollMs ?? 250, env.sleep);
+        if (!ok) r = result(o, 'failed', { message: `not Established after ${Math.round(env.timeoutMs / 1000)} s (see its status.conditions)` });
+      }
+    }
+    results.set(o.key, r);
+    settled.get(o.key)!.resolve(r.action !== 'failed' && r.action !== 'skipped');
+    return r;
+  });
+}
+
 async function pollUntil<T>(get: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, pollMs: number, sleep: (ms: number) => Promise<void>): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -252,7 +297,8 @@ async function pollUntil<T>(get: () => Promise<T>, done: (v: T) => boolean, time
 }
 
 /** Live members of the ApplySet, by object key, over every kind and namespace the parent or the input names. */
-async function listMembers(client: ApplyClient, plan: Plan, parentKinds: readonly GroupKind[], parentNamespaces: readonly string[], id: string, warnings: string[]): Promise<Map<string, KObject>> {
+async function listMembers(client: ApplyClient, plan: Plan, parentKinds: readonly GroupKind[], parentNamespaces: readonly string[], id: string,
+  warnings: string[], needFull: (gk: GroupKind) => boolean): Promise<Map<string, KObject>> {
   const byGk = new Map<string, ResourceInfo>();
   for (const o of plan.objects) byGk.set(gkString(o.gk), o.resource);
   const scopes: Array<{ res: ResourceInfo; namespace?: string }> = [];
@@ -270,7 +316,7 @@ async function listMembers(client: ApplyClient, plan: Plan, parentKinds: readonl
   await mapLimit(scopes, 8, async ({ res, namespace }) => {
     let items: KObject[];
     try {
-      items = await client.list(res, { namespace, labelSelector: `applyset.kubernetes.io/part-of=${id}` });
+      items = await client.list(res, { namespace, labelSelector: `applyset.kubernetes.io/part-of=${id}`, metadataOnly: !needFull({ group: res.group, kind: res.kind }) });
     } catch (e) {
       // A kind whose CRD is in the input but not installed yet has no members.
       if (e instanceof ApiStatusError && e.status === 404) return;
@@ -325,7 +371,7 @@ async function previewObject(client: ApplyClient, plan: Plan, o: PlannedObject, 
 async function applyObject(client: ApplyClient, o: PlannedObject, members: ReadonlyMap<string, KObject>, opts: ApplyRunOptions): Promise<ObjectResult> {
   const before = members.get(o.key)?.metadata?.resourceVersion;
   try {
-    const r = await client.apply(o.resource, o.body, { fieldManager: FIELD_MANAGER, force: opts.force });
+    const r = await client.apply(o.resource, o.body, { fieldManager: FIELD_MANAGER, force: opts.force, metadataOnly: true });
     const action: Action = r.created ? 'created' : before !== undefined && before === r.object.metadata?.resourceVersion ? 'unchanged' : 'configured';
     return result(o, action);
   } catch (e) {

@@ -1,13 +1,15 @@
 import * as http from 'http';
 import * as https from 'https';
-import { ConnectOptions, loadKubeConfig, toKubeError } from './client';
 import { ApiStatusError, ApplyClient, ResourceInfo, StatusCause } from './apply-types';
-import { KObject, KubeErrorKind } from './types';
+import { readSimpleKubeconfig } from './apply-kubeconfig';
+import { KObject, KubeError, KubeErrorKind } from './types';
+import type { ConnectOptions } from './client';
 
 /**
  * The real ApplyClient: plain HTTP(S) requests with the kubeconfig's credentials over ONE keep-alive agent.
  * The client library builds a new agent (so a new TLS handshake) per request; for hundreds of applies that
- * handshake would cost more than the apply itself.
+ * handshake would cost more than the apply itself. Common kubeconfigs are read directly (apply-kubeconfig.ts);
+ * the library is loaded only for the others (exec plugins, proxies, merged files).
  */
 export interface ApplyConnectOptions extends ConnectOptions {
   /** Sockets kept open to the server (the apply concurrency needs no more). */
@@ -19,6 +21,8 @@ interface Reply { status: number; body: any }
 const KINDS: Record<number, KubeErrorKind> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 422: 'invalid' };
 
 const RETRIES = 8;
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json';
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json';
 const pause = (attempt: number) => new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** attempt)));
 function transient(r: Reply): boolean {
   if (r.status === 429 || r.status === 503 || r.status === 504) return true;
@@ -26,33 +30,70 @@ function transient(r: Reply): boolean {
   return r.status === 500 && /storage is \(re\)initializing|etcdserver: (request timed out|leader changed)/.test(msg);
 }
 
-export async function connectApply(opts: ApplyConnectOptions = {}): Promise<ApplyClient> {
+/** Network failures in terms a user can act on (as client.ts's toKubeError does, without loading the library). */
+function networkError(e: unknown, what: string): KubeError {
+  if (e instanceof KubeError) return e;
+  const err = e as NodeJS.ErrnoException & { cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code;
+  if (code && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+    return new KubeError('unreachable', `${what}: cannot reach the API server (${code})`);
+  }
+  return new KubeError('server', `${what}: ${err.message ?? String(e)}`);
+}
+
+interface Transport {
+  readonly server: string;
+  readonly agent: http.Agent;
+  headers(): Promise<Record<string, string>>;
+}
+
+async function transport(opts: ApplyConnectOptions): Promise<Transport> {
+  const maxSockets = opts.maxSockets ?? 16;
+  const simple = opts.kubeconfigYaml === undefined ? readSimpleKubeconfig(opts) : undefined;
+  if (simple) {
+    const agent = simple.server.startsWith('http:')
+      ? new http.Agent({ keepAlive: true, maxSockets })
+      : new https.Agent({ keepAlive: true, maxSockets, ca: simple.ca, cert: simple.cert, key: simple.key, rejectUnauthorized: !simple.insecure, servername: simple.servername });
+    return { server: simple.server, agent, headers: async (): Promise<Record<string, string>> => (simple.authorization ? { authorization: simple.authorization() } : {}) };
+  }
+  const { loadKubeConfig, toKubeError } = await import('./client');
   const kc = loadKubeConfig(opts);
   const cluster = kc.getCurrentCluster()!;
-  const server = cluster.server.replace(/\/+$/, '');
-  const url = new URL(server);
   const tls: any = { headers: {} };
   try {
     await kc.applyToHTTPSOptions(tls);
   } catch (e) { throw toKubeError(e, 'reading the kubeconfig credentials'); }
-  // A proxy needs the library's own agent; everything else gets one shared keep-alive agent.
-  const shared = cluster.proxyUrl ? undefined : url.protocol === 'http:'
-    ? new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16 })
-    : new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: tls.ca, cert: tls.cert, key: tls.key,
-      rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername });
-
-  const request = async (method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> => {
+  const server = cluster.server.replace(/\/+$/, '');
+  const agent = cluster.proxyUrl ? tls.agent : server.startsWith('http:')
+    ? new http.Agent({ keepAlive: true, maxSockets })
+    : new https.Agent({ keepAlive: true, maxSockets, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername });
+  return {
+    server,
+    agent,
     // Credentials per request: exec plugins and token files may rotate them.
-    const o: any = { headers: {} };
-    await kc.applyToHTTPSOptions(o);
-    const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
-    if (o.auth) headers.authorization = `Basic ${Buffer.from(o.auth).toString('base64')}`;
+    headers: async () => {
+      const o: any = { headers: {} };
+      await kc.applyToHTTPSOptions(o);
+      const h: Record<string, string> = { ...o.headers };
+      if (o.auth) h.authorization = `Basic ${Buffer.from(o.auth).toString('base64')}`;
+      return h;
+    },
+  };
+}
+
+export async function connectApply(opts: ApplyConnectOptions = {}): Promise<ApplyClient> {
+  const t = await transport(opts);
+  const server = t.server;
+  const url = new URL(server);
+
+  const request = async (method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<Reply> => {
+    const headers: Record<string, string> = { accept, ...await t.headers() };
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     if (data !== undefined) { headers['content-type'] = contentType; headers['content-length'] = String(Buffer.byteLength(data)); }
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise<Reply>((resolve, reject) => {
       const req = lib.request({ protocol: url.protocol, hostname: url.hostname, port: url.port, path: `${url.pathname.replace(/\/$/, '')}${path}`,
-        method, headers, agent: shared ?? o.agent }, (res) => {
+        method, headers, agent: t.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -70,18 +111,18 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
   };
 
   /** Sends a request; a non-2xx reply becomes an ApiStatusError carrying the server's Status. */
-  const call = async (what: string, method: string, path: string, body?: unknown, contentType?: string): Promise<Reply> => {
+  const call = async (what: string, method: string, path: string, body?: unknown, contentType?: string, accept?: string): Promise<Reply> => {
     let r: Reply;
     // Every call apply makes is idempotent (GET, LIST, apply PATCH, DELETE): transient failures are retried, e.g.
     // "storage is (re)initializing" right after a CRD is established, throttling, or a keep-alive socket the
     // server closed.
     for (let attempt = 0; ; attempt++) {
       try {
-        r = await request(method, path, body, contentType);
+        r = await request(method, path, body, contentType, accept);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (attempt < RETRIES && (code === 'ECONNRESET' || code === 'EPIPE')) { await pause(attempt); continue; }
-        throw toKubeError(e, what);
+        throw networkError(e, what);
       }
       if (attempt < RETRIES && transient(r)) { await pause(attempt); continue; }
       break;
@@ -142,6 +183,7 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
 
   return {
     server,
+    close: () => t.agent.destroy(),
     groupVersions,
     async resource(group, kind, version) {
       const versions = await groupVersions(group);
@@ -156,8 +198,9 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
       const q = new URLSearchParams({ fieldManager: o.fieldManager, fieldValidation: 'Strict' });
       if (o.force) q.set('force', 'true');
       if (o.dryRun) q.set('dryRun', 'All');
+      // Only metadata comes back when that is all the caller needs: less to encode, send and parse.
       const r = await call(`applying ${label(res, name, obj.metadata?.namespace)}`, 'PATCH',
-        `${item(res, name, obj.metadata?.namespace)}?${q}`, obj, 'application/apply-patch+yaml');
+        `${item(res, name, obj.metadata?.namespace)}?${q}`, obj, 'application/apply-patch+yaml', o.metadataOnly ? METADATA_ONLY : undefined);
       return { object: r.body, created: r.status === 201 };
     },
     async get(res, name, namespace) {
@@ -170,9 +213,10 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
     },
     async list(res, o) {
       const q = o.labelSelector ? `?${new URLSearchParams({ labelSelector: o.labelSelector })}` : '';
-      const r = await call(`listing ${res.plural}${o.namespace && res.namespaced ? ` in ${o.namespace}` : ''}`, 'GET', `${collection(res, o.namespace)}${q}`);
+      const r = await call(`listing ${res.plural}${o.namespace && res.namespaced ? ` in ${o.namespace}` : ''}`, 'GET', `${collection(res, o.namespace)}${q}`,
+        undefined, undefined, o.metadataOnly ? METADATA_LIST : undefined);
       const apiVersion = res.group ? `${res.group}/${res.version}` : res.version;
-      return (r.body?.items ?? []).map((i: KObject) => ({ apiVersion, kind: res.kind, ...i }));
+      return (r.body?.items ?? []).map((i: KObject) => ({ ...i, apiVersion, kind: res.kind }));
     },
     async delete(res, name, namespace, o = {}) {
       const q = new URLSearchParams({ propagationPolicy: 'Background' });

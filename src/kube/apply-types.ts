@@ -22,6 +22,8 @@ export interface ApplyOptions {
   readonly force?: boolean;
   /** `dryRun=All`: the server runs admission and returns the result without storing it. */
   readonly dryRun?: boolean;
+  /** The caller needs only the result's metadata (resourceVersion): the server may send just that. */
+  readonly metadataOnly?: boolean;
 }
 
 export interface ApplyResult {
@@ -43,8 +45,13 @@ export interface ApplyClient {
   groupVersions(group: string): Promise<string[] | undefined>;
   apply(res: ResourceInfo, obj: KObject, opts: ApplyOptions): Promise<ApplyResult>;
   get(res: ResourceInfo, name: string, namespace?: string): Promise<KObject | undefined>;
-  /** Lists in one namespace, or cluster-wide when `namespace` is undefined. */
-  list(res: ResourceInfo, opts: { namespace?: string; labelSelector?: string }): Promise<KObject[]>;
+  /**
+   * Lists in one namespace, or cluster-wide when `namespace` is undefined; with `metadataOnly` the items may carry
+   * only apiVersion, kind and metadata.
+   */
+  list(res: ResourceInfo, opts: { namespace?: string; labelSelector?: string; metadataOnly?: boolean }): Promise<KObject[]>;
+  /** Closes kept-alive connections (so the process can exit at once). */
+  close?(): void;
   /** Deletes (background propagation); resolves quietly when already gone. */
   delete(res: ResourceInfo, name: string, namespace: string | undefined, opts?: { dryRun?: boolean }): Promise<void>;
 }

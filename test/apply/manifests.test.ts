@@ -34,8 +34,11 @@ describe('inputs', () => {
 
   test('bad input names the file and document and says what to fix', () => {
     expect(() => parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n')).toThrow('x.yaml#1: ConfigMap has no metadata.name (generateName is not supported: apply needs stable names)');
-    expect(() => parseManifests('x.yaml', 'a: 1\n---\nkind: [\n')).toThrow(/^x.yaml#1: invalid apiVersion undefined/);
-    expect(() => parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: [\n')).toThrow(/^x.yaml#2: invalid YAML/);
+    expect(() => parseManifests('x.yaml', 'a: 1\n')).toThrow(/^x.yaml#1: invalid apiVersion undefined, expecting GROUP\/VERSION or v1$/);
+    expect(() => parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: [\n'))
+      .toThrow(/^x.yaml#2: invalid YAML \(line 7, column 1\): unexpected end of the stream within a flow collection$/);
+    // The YAML 1.2 core schema: dates stay strings (as the API server reads them), not Date objects.
+    expect(parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  day: 2026-01-01\n')[0].obj.data).toEqual({ day: '2026-01-01' });
     expect(() => loadInputs([path.join(tmp, 'missing')])).toThrow(/missing: no such file or directory/);
     fs.mkdirSync(path.join(tmp, 'empty'), { recursive: true });
     expect(() => loadInputs([path.join(tmp, 'empty')])).toThrow(/no \*\.yaml, \*\.yml or \*\.json files/);

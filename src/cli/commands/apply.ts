@@ -57,7 +57,7 @@ export function register(program: Command): void {
           namespace: flags.namespace, applySet, tooling: `cskit/${version()}`, dryRun: flags.dryRun === 'server', diff: flags.diff,
           prune: flags.prune, force: flags.forceConflicts, wait: flags.wait, timeoutMs, concurrency, log,
           strategy: process.env.CSKIT_APPLY_STRATEGY === 'dry-run-first' ? 'dry-run-first' : 'apply',
-        });
+        }).finally(() => client.close?.());
       } catch (e) {
         if (e instanceof InputError) throw new UserError(e.message, EXIT_USAGE);
         if (e instanceof ApplyAbort || e instanceof ApplySetError || e instanceof KubeError) throw new UserError(e.message, EXIT_ABORT);

@@ -2,13 +2,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { repoRoot } from '../../../testenv/harness';
 
 /**
  * The upstream CRDs `cskit apply` e2e tests need (Cluster, ClusterClass, the kubeadm and OpenStack templates), read
  * from the Go module cache at the versions scripts/import-crds.sh pins (filled from the module proxy when missing).
  * Nothing upstream is committed. No controllers run: these tests need the API types, not reconciliation.
  */
-const repo = path.join(__dirname, '..', '..', '..');
+const repo = repoRoot();
 
 function pin(name: string): string {
   const script = fs.readFileSync(path.join(repo, 'scripts', 'import-crds.sh'), 'utf8');
@@ -22,7 +23,8 @@ function moduleDir(spec: string, env: NodeJS.ProcessEnv = {}): string {
   return JSON.parse(out).Dir;
 }
 
-export type CrdName = 'clusters' | 'clusterclasses' | 'kubeadmconfigtemplates' | 'kubeadmcontrolplanetemplates' | 'openstackclustertemplates' | 'openstackmachinetemplates';
+export type CrdName = 'clusters' | 'clusterclasses' | 'kubeadmconfigtemplates' | 'kubeadmcontrolplanetemplates' | 'openstackclustertemplates' | 'openstackmachinetemplates'
+  | 'dockerclustertemplates' | 'dockermachinetemplates';
 
 export function capiCrds(names: readonly CrdName[]): object[] {
   const capi = moduleDir(`sigs.k8s.io/cluster-api@${pin('CAPI_VERSION')}`);
@@ -33,9 +35,13 @@ export function capiCrds(names: readonly CrdName[]): object[] {
     kubeadmcontrolplanetemplates: () => path.join(capi, 'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.yaml'),
     openstackclustertemplates: () => path.join(capo(), 'config/crd/bases/infrastructure.cluster.x-k8s.io_openstackclustertemplates.yaml'),
     openstackmachinetemplates: () => path.join(capo(), 'config/crd/bases/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.yaml'),
+    dockerclustertemplates: () => path.join(capd(), 'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_dockerclustertemplates.yaml'),
+    dockermachinetemplates: () => path.join(capd(), 'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_dockermachinetemplates.yaml'),
   };
   return names.map((n) => parse(fs.readFileSync(files[n](), 'utf8')));
 }
+
+const capd = (): string => moduleDir(`sigs.k8s.io/cluster-api/test@${pin('CAPD_VERSION')}`);
 
 let capoDir: string | undefined;
 function capo(): string {
@@ -44,4 +50,5 @@ function capo(): string {
   return capoDir;
 }
 
-export const ALL_STACK_CRDS: CrdName[] = ['clusters', 'clusterclasses', 'kubeadmconfigtemplates', 'kubeadmcontrolplanetemplates', 'openstackclustertemplates', 'openstackmachinetemplates'];
+export const ALL_STACK_CRDS: CrdName[] = ['clusters', 'clusterclasses', 'kubeadmconfigtemplates', 'kubeadmcontrolplanetemplates', 'openstackclustertemplates',
+  'openstackmachinetemplates', 'dockerclustertemplates', 'dockermachinetemplates'];
