@@ -93,8 +93,10 @@ test('interrupting the probe (SIGINT) leaves no namespace behind', async () => {
   let pid = 0;
   const run = cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, ...AT, '--timeout', '5m'], { onStart: (p) => { pid = p; } });
   // Wait until the probe namespace exists (the probe is then waiting for a PVC that never binds), then interrupt.
-  for (let i = 0; i < 300 && (await kube.namespaces('cskit.io/probe=scs-0211')).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-  expect((await kube.namespaces('cskit.io/probe=scs-0211')).length).toBe(1);
+  // Namespaces of earlier tests may still be Terminating for a few seconds: only an Active one is this run's.
+  const active = async () => (await kube.namespaces('cskit.io/probe=scs-0211')).filter((n) => n.phase === 'Active');
+  for (let i = 0; i < 300 && (await active()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect((await active()).length).toBe(1);
   process.kill(pid, 'SIGINT');
   const r = await run;
   expect(r.code).toBe(130);
