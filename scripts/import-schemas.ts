@@ -21,6 +21,13 @@ import { parseAllDocuments } from 'yaml';
 const ROOT = path.resolve(__dirname, '..').replace(/\/lib$/, '');
 const OUT = path.join(ROOT, 'src/verify/static/schema/bundle.json');
 
+/**
+ * Older Kubernetes minors our stacks target, one patch each (the newest is testenv/k8s/go.mod's). A built-in object is
+ * judged by the schema of its stack's minor (metadata.yaml versions.kubernetes): a field added in 1.36 is unknown to a
+ * 1.34 apiserver. Only definitions that differ from the newest are stored again, suffixed `@<minor>`.
+ */
+const OLDER_KUBERNETES = ['v1.35.4', 'v1.34.11'];
+
 /** Built-in kinds: what our stacks ship plus the kinds addon manifests commonly carry. */
 const CORE_KINDS: ReadonlyArray<[string, string[]]> = [
   ['v1', ['ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Namespace', 'Pod', 'PersistentVolumeClaim', 'PersistentVolume',
@@ -102,29 +109,72 @@ function moduleDir(mod: string, sum?: string, env: NodeJS.ProcessEnv = {}): stri
   }
 }
 
-function coreSchemas(dir: string, definitions: Record<string, Json>, kinds: Record<string, Json>): void {
+/** Every component schema of a Kubernetes version's OpenAPI v3 documents, by definition name. */
+function allSchemas(dir: string): Record<string, Json> {
   const specDir = path.join(dir, 'api/openapi-spec/v3');
+  const all: Record<string, Json> = {};
+  for (const f of fs.readdirSync(specDir).sort()) Object.assign(all, JSON.parse(fs.readFileSync(path.join(specDir, f), 'utf8')).components?.schemas ?? {});
+  return all;
+}
+
+const refsOf = (s: Json): string[] => {
+  const out: string[] = [];
+  JSON.stringify(s, (k, v) => {
+    if (k === '$ref' && typeof v === 'string') out.push(v.replace(/^#\/(components\/schemas|definitions)\//, ''));
+    return v;
+  });
+  return out;
+};
+
+/** The kinds' root definitions and everything they reach, stripped. Returns kind key -> root definition name. */
+function coreSchemas(all: Record<string, Json>, definitions: Record<string, Json>): Record<string, string> {
+  const roots: Record<string, string> = {};
   for (const [gv, names] of CORE_KINDS) {
-    const file = gv === 'v1' ? 'api__v1_openapi.json' : `apis__${gv.replace('/', '__')}_openapi.json`;
-    const doc = JSON.parse(fs.readFileSync(path.join(specDir, file), 'utf8'));
-    const all: Record<string, Json> = doc.components.schemas;
     const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
     for (const kind of names) {
       const id = Object.keys(all).find((k) => (all[k]['x-kubernetes-group-version-kind'] ?? [])
         .some((g: Json) => g.group === group && g.version === version && g.kind === kind));
-      if (!id) throw new Error(`${file}: no schema for ${gv} ${kind}`);
-      kinds[`${gv}/${kind}`] = { source: 'kubernetes', schema: { $ref: `#/definitions/${id}` } };
+      if (!id) throw new Error(`no OpenAPI schema for ${gv} ${kind}`);
+      roots[`${gv}/${kind}`] = id;
       const visit = (name: string) => {
         if (definitions[name]) return;
         definitions[name] = strip(all[name]);
-        JSON.stringify(all[name], (k, v) => {
-          if (k === '$ref' && typeof v === 'string') visit(String(v).replace('#/components/schemas/', ''));
-          return v;
-        });
+        refsOf(all[name]).forEach(visit);
       };
       visit(id);
     }
   }
+  return roots;
+}
+
+/**
+ * An older minor's definitions where they differ from the newest: a definition is stored again as `name@minor` when it
+ * changed, or when anything it references did (its references must then point at the older variants).
+ */
+function olderSchemas(minor: string, all: Record<string, Json>, roots: Record<string, string>, definitions: Record<string, Json>): number {
+  const old: Record<string, Json> = {};
+  for (const id of Object.values(roots)) {
+    const visit = (name: string) => {
+      if (old[name] || !all[name]) return;
+      old[name] = strip(all[name]);
+      refsOf(all[name]).forEach(visit);
+    };
+    visit(id);
+  }
+  const changed = new Set(Object.keys(old).filter((n) => JSON.stringify(old[n]) !== JSON.stringify(definitions[n])));
+  for (let grew = true; grew;) { // references to changed definitions make a definition change too
+    grew = false;
+    for (const n of Object.keys(old)) {
+      if (!changed.has(n) && refsOf(old[n]).some((r) => changed.has(r))) {
+        changed.add(n);
+        grew = true;
+      }
+    }
+  }
+  for (const n of changed) {
+    definitions[`${n}@${minor}`] = JSON.parse(JSON.stringify(old[n], (k, v) => (k === '$ref' && typeof v === 'string' && changed.has(v.replace('#/definitions/', '')) ? `${v}@${minor}` : v)));
+  }
+  return changed.size;
 }
 
 function crdSchemas(dir: string, files: string[], kinds: Record<string, Json>): void {
@@ -141,9 +191,10 @@ function crdSchemas(dir: string, files: string[], kinds: Record<string, Json>): 
 }
 
 /** One definition or kind per line: small diffs when a pin moves. */
-function write(bundle: { comment: string; sources: Json; definitions: Json; kinds: Json }): void {
+function write(bundle: { comment: string; sources: Json; kubernetesMinors: Json; definitions: Json; kinds: Json }): void {
   const obj = (o: Record<string, Json>) => `{\n${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}: ${JSON.stringify(o[k])}`).join(',\n')}\n}`;
   const text = `{\n"comment": ${JSON.stringify(bundle.comment)},\n"sources": ${JSON.stringify(bundle.sources)},\n`
+    + `"kubernetesMinors": ${JSON.stringify(bundle.kubernetesMinors)},\n`
     + `"definitions": ${obj(bundle.definitions)},\n"kinds": ${obj(bundle.kinds)}\n}\n`;
   JSON.parse(text); // never write a broken file
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
@@ -152,6 +203,8 @@ function write(bundle: { comment: string; sources: Json; definitions: Json; kind
   process.stdout.write(`wrote ${path.relative(ROOT, OUT)}: ${Object.keys(bundle.kinds).length} kinds, `
     + `${Object.keys(bundle.definitions).length} definitions, ${Math.round(text.length / 1024)} KiB\n`);
 }
+
+const minorOf = (v: string) => /^v?(\d+\.\d+)/.exec(v)![1];
 
 function main(): void {
   const crdPins = fs.readFileSync(path.join(ROOT, 'scripts/import-crds.sh'), 'utf8');
@@ -165,16 +218,24 @@ function main(): void {
   };
   const definitions: Record<string, Json> = {};
   const kinds: Record<string, Json> = {};
-  coreSchemas(moduleDir(`k8s.io/kubernetes@${sources['k8s.io/kubernetes']}`), definitions, kinds);
+  const roots = coreSchemas(allSchemas(moduleDir(`k8s.io/kubernetes@${sources['k8s.io/kubernetes']}`)), definitions);
+  for (const [key, id] of Object.entries(roots)) kinds[key] = { source: 'kubernetes', schema: { $ref: `#/definitions/${id}` } };
+  const kubernetesMinors: Record<string, string> = { [minorOf(sources['k8s.io/kubernetes'])]: sources['k8s.io/kubernetes'] };
+  for (const v of OLDER_KUBERNETES) {
+    const n = olderSchemas(minorOf(v), allSchemas(moduleDir(`k8s.io/kubernetes@${v}`)), roots, definitions);
+    kubernetesMinors[minorOf(v)] = v;
+    process.stdout.write(`Kubernetes ${v}: ${n} definitions differ from ${sources['k8s.io/kubernetes']}\n`);
+  }
   crdSchemas(moduleDir(`sigs.k8s.io/cluster-api@${sources['sigs.k8s.io/cluster-api']}`), CRDS.capi, kinds);
   crdSchemas(moduleDir(`sigs.k8s.io/cluster-api/test@${sources['sigs.k8s.io/cluster-api/test']}`), CRDS.capd, kinds);
   crdSchemas(moduleDir(`sigs.k8s.io/cluster-api-provider-openstack@${sources['sigs.k8s.io/cluster-api-provider-openstack']}`,
     pin(crdPins, 'CAPO_SUM'), { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' }), CRDS.capo, kinds);
   write({
     comment: 'GENERATED by scripts/import-schemas.ts from the pinned upstream versions in "sources"; do not edit. '
-      + 'Kubernetes kinds: api/openapi-spec/v3 of k8s.io/kubernetes; other kinds: the openAPIV3Schema of each served CRD version. '
+      + 'Kubernetes kinds: api/openapi-spec/v3 of k8s.io/kubernetes (older minors in "kubernetesMinors": definitions that differ, as name@minor); '
+      + 'other kinds: the openAPIV3Schema of each served CRD version. '
       + 'Descriptions, defaults and patch/CEL annotations are dropped.',
-    sources, definitions, kinds,
+    sources, kubernetesMinors, definitions, kinds,
   });
 }
 

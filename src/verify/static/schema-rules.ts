@@ -34,7 +34,7 @@ export function schemaFindings(stacks: readonly StackInput[], besides: readonly 
     for (const l of stack.objects) {
       if (done.has(l)) continue;
       done.add(l);
-      out.push(...objectFindings(l, stack.name, registry, shipped));
+      out.push(...objectFindings(l, stack.name, registry, shipped, stack.metadata?.versions?.kubernetes));
     }
   }
   if (!besides.length || !out.length) return out;
@@ -59,7 +59,8 @@ function shippedCrds(stack: StackInput, registry: SchemaRegistry): Map<string, V
   return out;
 }
 
-function objectFindings(l: Located, stack: string, registry: SchemaRegistry, shipped: Map<string, ValidateFunction | Error>): StaticFinding[] {
+function objectFindings(l: Located, stack: string, registry: SchemaRegistry, shipped: Map<string, ValidateFunction | Error>,
+  kubernetesVersion?: string): StaticFinding[] {
   const { apiVersion, kind } = l.obj;
   const object = `${kind ?? '(no kind)'} ${l.obj.metadata?.name ?? '(no name)'}`;
   const at = { stack, file: l.file, object };
@@ -71,7 +72,7 @@ function objectFindings(l: Located, stack: string, registry: SchemaRegistry, shi
   let validate: ValidateFunction | Error | undefined = shipped.get(kindKey(apiVersion, kind));
   if (!validate) {
     try {
-      validate = registry.validator(apiVersion, kind);
+      validate = registry.validator(apiVersion, kind, kubernetesVersion);
     } catch (e) {
       validate = e as Error;
     }
@@ -92,12 +93,16 @@ function objectFindings(l: Located, stack: string, registry: SchemaRegistry, shi
   // a valid object never pays for the copy.
   const data = stripNulls(l.obj);
   if (data !== l.obj && validate(data)) return [];
-  return toProblems(validate.errors ?? [], data).map((p) => finding(p, at));
+  // Built-in kinds of an older stack are judged by that Kubernetes minor's schema: say so, a field may be newer.
+  const k8s = kubernetesVersion && registry.bundle.kinds[kindKey(apiVersion, kind)]?.source === 'kubernetes' && !shipped.has(kindKey(apiVersion, kind))
+    ? registry.kubernetesSchema(kubernetesVersion) : undefined;
+  const note = k8s && !k8s.newest ? ` (Kubernetes ${k8s.version} schema)` : '';
+  return toProblems(validate.errors ?? [], data).map((p) => finding(p, at, note));
 }
 
-function finding(p: SchemaProblem, at: { stack: string; file: string; object: string }): StaticFinding {
+function finding(p: SchemaProblem, at: { stack: string; file: string; object: string }, note: string): StaticFinding {
   const fix = p.rule === 'schema/unknown-field'
     ? (p.suggestion ? `did you mean "${p.suggestion}"? ${fixOf(p.rule)}` : fixOf(p.rule))
     : fixOf(p.rule);
-  return { ...at, rule: p.rule, severity: 'error', path: p.path, message: `expected ${p.expected}, found ${p.found}`, fix };
+  return { ...at, rule: p.rule, severity: 'error', path: p.path, message: `expected ${p.expected}, found ${p.found}${note}`, fix };
 }

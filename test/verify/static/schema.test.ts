@@ -248,3 +248,30 @@ test('a CRD shipped by many stacks is compiled once (validators keyed by the sch
   expect(reg.compileCrd(JSON.parse(JSON.stringify(crd('same')))).get('example.com/v1/Gadget')).toBe(a);
   expect(reg.compileCrd(crd('changed')).get('example.com/v1/Gadget')).not.toBe(a);
 });
+
+test('built-in kinds are judged by the schema of the stack\'s Kubernetes minor', () => {
+  const reg = sharedRegistry();
+  expect(reg.bundle.kubernetesMinors).toEqual({ '1.36': 'v1.36.4', '1.35': 'v1.35.4', '1.34': 'v1.34.11' });
+  expect(reg.kubernetesSchema('v1.34.11')).toEqual({ minor: '1.34', version: 'v1.34.11', newest: false });
+  expect(reg.kubernetesSchema('1.35.2')).toMatchObject({ minor: '1.35', newest: false });
+  expect(reg.kubernetesSchema('v1.37.0')).toMatchObject({ minor: '1.36', newest: true }); // newer: the newest we have
+  expect(reg.kubernetesSchema('v1.30.1')).toMatchObject({ minor: '1.34' }); // older: the oldest we have
+  expect(reg.kubernetesSchema()).toMatchObject({ minor: '1.36', newest: true });
+  // PodSpec changed between 1.34 and 1.36: different validators; ConfigMap did not: one shared validator
+  expect(reg.validator('apps/v1', 'Deployment', 'v1.34.11')).not.toBe(reg.validator('apps/v1', 'Deployment', 'v1.36.4'));
+  expect(reg.validator('v1', 'ConfigMap', 'v1.34.11')).toBe(reg.validator('v1', 'ConfigMap', 'v1.36.4'));
+
+  // a field the 1.36 PodSpec has and the 1.34 one does not: fine in the 1.36 stack, unknown in the 1.34 stack
+  const v134 = reg.bundle.definitions['io.k8s.api.core.v1.PodSpec@1.34'].properties;
+  const newer = Object.keys(reg.bundle.definitions['io.k8s.api.core.v1.PodSpec'].properties).find((f) => !(f in v134))!;
+  expect(newer).toBeDefined();
+  const withField = (name: string) => {
+    const s = stack(name);
+    find(s, 'Deployment').spec.template.spec[newer] = {};
+    return schemaFindings([s]).filter((f) => f.path === `spec.template.spec.${newer}`);
+  };
+  expect(withField('openstack-scs-1-36-v1').filter((f) => f.rule === 'schema/unknown-field')).toEqual([]);
+  expect(withField('openstack-scs-1-34-v1')).toEqual([expect.objectContaining({
+    rule: 'schema/unknown-field', message: expect.stringMatching(new RegExp(`found unknown field "${newer}" \\(Kubernetes v1\\.34\\.11 schema\\)$`)),
+  })]);
+});

@@ -11,6 +11,8 @@ import { Schema, convertSchema } from './convert';
 /** The generated bundle (scripts/import-schemas.ts): built-in definitions and one schema per group/version/kind. */
 export interface SchemaBundle {
   readonly sources: Record<string, string>;
+  /** Kubernetes minor → the version its schemas come from; definitions of older minors that differ are `name@minor`. */
+  readonly kubernetesMinors?: Record<string, string>;
   readonly definitions: Record<string, Schema>;
   readonly kinds: Record<string, { readonly source: 'kubernetes' | 'crd'; readonly schema: Schema }>;
 }
@@ -91,14 +93,42 @@ export class SchemaRegistry {
       .map((k) => k.slice(0, k.length - kind.length - 1));
   }
 
-  /** The validator for a kind, or undefined when the bundle does not know it. Throws when the schema cannot compile. */
-  validator(apiVersion: string, kind: string): ValidateFunction | undefined {
-    const key = kindKey(apiVersion, kind);
+  /**
+   * The Kubernetes schema version built-in kinds of a stack are judged by: its minor if bundled, else the closest
+   * older bundled minor (else the oldest). No version (loose YAML): the newest.
+   */
+  kubernetesSchema(version?: string): { readonly minor: string; readonly version: string; readonly newest: boolean } {
+    const newestVersion = this.bundle.sources['k8s.io/kubernetes'] ?? '';
+    const minors = Object.keys(this.bundle.kubernetesMinors ?? {}).sort(compareMinor);
+    const newest = minorOf(newestVersion) ?? minors[minors.length - 1] ?? '';
+    const wanted = version ? minorOf(version) : undefined;
+    let minor = newest;
+    if (wanted && minors.length) {
+      minor = minors.includes(wanted) ? wanted : [...minors].reverse().find((m) => compareMinor(m, wanted) <= 0) ?? minors[0];
+    }
+    return { minor, version: this.bundle.kubernetesMinors?.[minor] ?? newestVersion, newest: minor === newest };
+  }
+
+  /**
+   * The validator for a kind, or undefined when the bundle does not know it; built-in kinds by the schema of the given
+   * Kubernetes version (see kubernetesSchema). Throws when the schema cannot compile.
+   */
+  validator(apiVersion: string, kind: string, kubernetesVersion?: string): ValidateFunction | undefined {
+    let key = kindKey(apiVersion, kind);
+    const entry = this.bundle.kinds[key];
+    if (!entry) return undefined;
+    let ref = String(entry.schema.$ref);
+    if (entry.source === 'kubernetes') {
+      const k8s = this.kubernetesSchema(kubernetesVersion);
+      // a kind whose definitions did not change since that minor shares the newest validator
+      if (!k8s.newest && this.bundle.definitions[`${ref.slice('#/definitions/'.length)}@${k8s.minor}`]) {
+        ref = `${ref}@${k8s.minor}`;
+        key = `${key}@${k8s.minor}`;
+      }
+    }
     let v = this.validators.get(key);
     if (!v) {
-      const entry = this.bundle.kinds[key];
-      if (!entry) return undefined;
-      v = this.fromCache(key) ?? this.compileSafe(entry.source === 'crd' ? this.crd(entry.schema) : { $ref: `${DEFS_ID}${entry.schema.$ref}` });
+      v = this.fromCache(key) ?? this.compileSafe(entry.source === 'crd' ? this.crd(entry.schema) : { $ref: `${DEFS_ID}${ref}` });
       if (typeof v === 'function') this.toCache(key, v);
       this.validators.set(key, v);
     }
@@ -171,6 +201,15 @@ export class SchemaRegistry {
   private readonly format = (name: string): void => {
     if (!this.ajv.formats[name]) this.ajv.addFormat(name, true);
   };
+}
+
+function minorOf(version: string): string | undefined {
+  return /^v?(\d+\.\d+)/.exec(version)?.[1];
+}
+
+function compareMinor(a: string, b: string): number {
+  const [x, y] = [a, b].map((m) => m.split('.').map(Number));
+  return x[0] - y[0] || x[1] - y[1];
 }
 
 /** Bump when the conversion or the generated code changes meaning: older cached validators are then ignored. */
