@@ -36,6 +36,7 @@ const GO_DURATION = /^[-+]?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$|^0$/;
  * once for Deployment, DaemonSet and the rest.
  */
 export class SchemaRegistry {
+  readonly bundle: SchemaBundle;
   private ajvInstance: Ajv | undefined;
   private readonly validators = new Map<string, ValidateFunction | Error>();
   private readonly known: Set<string>;
@@ -51,8 +52,6 @@ export class SchemaRegistry {
     this.known = new Set(Object.keys(this.bundle.kinds));
     this.cache = cache && path.join(cache, createHash('sha256').update(`${CACHE_FORMAT}\0${AJV_VERSION}\0${text}`).digest('hex').slice(0, 16));
   }
-
-  readonly bundle: SchemaBundle;
 
   /** Set up on the first compile only: a run whose validators all come from the cache never needs it. */
   private get ajv(): Ajv {
