@@ -207,6 +207,7 @@ test('compiled validators are cached on disk; later registries load them and jud
 
   fs.writeFileSync(path.join(cache, sub, 'apps_v1_Deployment.js'), 'this is not a validator');
   expect(schemaFindings([s], [], new SchemaRegistry(undefined, cache))).toEqual(expected);
+  expect(fs.readFileSync(path.join(cache, sub, 'apps_v1_Deployment.js'), 'utf8')).toMatch(/^"use strict";/); // rewritten
   const uncached = new SchemaRegistry(undefined, null);
   expect(schemaFindings([s], [], uncached)).toEqual(expected);
   expect((uncached.validator('apps/v1', 'Deployment') as any).source).toBeDefined();

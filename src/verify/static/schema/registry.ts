@@ -127,8 +127,7 @@ export class SchemaRegistry {
     }
     let v = this.validators.get(key);
     if (!v) {
-      v = this.fromCache(key) ?? this.compileSafe(entry.source === 'crd' ? this.crd(entry.schema) : { $ref: `${DEFS_ID}${ref}` });
-      if (typeof v === 'function') this.toCache(key, v);
+      v = this.load(key, () => (entry.source === 'crd' ? this.crd(entry.schema) : { $ref: `${DEFS_ID}${ref}` }));
       this.validators.set(key, v);
     }
     if (v instanceof Error) throw v;
@@ -146,13 +145,21 @@ export class SchemaRegistry {
       const key = `crd-${createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 24)}`;
       let fn = this.validators.get(key);
       if (!fn) {
-        fn = this.fromCache(key) ?? this.compileSafe(this.crd(schema));
-        if (typeof fn === 'function') this.toCache(key, fn);
+        fn = this.load(key, () => this.crd(schema));
         this.validators.set(key, fn);
       }
       out.set(kindKey(`${spec.group}/${v.name}`, spec.names.kind), fn);
     }
     return out;
+  }
+
+  /** From the cache, else compiled (and then cached). */
+  private load(key: string, schema: () => Schema): ValidateFunction | Error {
+    const cached = this.fromCache(key);
+    if (cached) return cached;
+    const v = this.compileSafe(schema);
+    if (typeof v === 'function') this.toCache(key, v);
+    return v;
   }
 
   private cacheFile(key: string): string | undefined {
@@ -172,25 +179,30 @@ export class SchemaRegistry {
     }
   }
 
-  /** Written to a temp file and renamed, so a reader never sees half a validator; a cache that cannot be written is skipped. */
+  /**
+   * Written to a temp file and renamed over any broken one, so a reader never sees half a validator; a cache that
+   * cannot be written is skipped.
+   */
   private toCache(key: string, v: ValidateFunction): void {
     const file = this.cacheFile(key);
-    if (!file || fs.existsSync(file)) return;
+    if (!file) return;
+    const tmp = `${file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, standaloneCode(this.ajv, v));
       fs.renameSync(tmp, file);
-    } catch { /* no cache this time */ }
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
   }
 
   private crd(schema: Schema): Schema {
     return convertSchema(schema, { crd: true, objectMetaRef: OBJECT_META, onFormat: this.format });
   }
 
-  private compileSafe(schema: Schema): ValidateFunction | Error {
+  private compileSafe(schema: () => Schema): ValidateFunction | Error {
     try {
-      return this.ajv.compile(schema);
+      return this.ajv.compile(schema());
     } catch (e) {
       return e as Error;
     }
