@@ -276,3 +276,15 @@ test('built-in kinds are judged by the schema of the stack\'s Kubernetes minor',
     rule: 'schema/unknown-field', message: expect.stringMatching(new RegExp(`found unknown field "${newer}" \\(Kubernetes v1\\.34\\.11 schema\\)$`)),
   })]);
 });
+
+test('a shipped CRD whose schema cannot be compiled leaves its objects unvalidated with a warning, never a crash', () => {
+  const s = stack();
+  add(s, {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'broken.example.com' },
+    spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Broken', plural: 'brokens' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'no-such-type' } } }] },
+  });
+  add(s, { apiVersion: 'example.com/v1', kind: 'Broken', metadata: { name: 'b' } });
+  expect(summary(s)).toEqual([expect.objectContaining({ rule: 'schema/unknown-kind', severity: 'warning', object: 'Broken b',
+    message: expect.stringMatching(/^the schema of example\.com\/v1 Broken cannot be used \(.+\), so it is not validated$/) })]);
+});
