@@ -156,7 +156,7 @@ function main(): void {
     const errorRules = [...new Set(report.findings.filter((f) => f.severity === 'error').map((f) => f.rule))];
     const t = theirs();
     const { summary } = JSON.parse(t.stdout) as Summary;
-    console.log(`cskit:       ${report.findings.length} findings; schema findings: ${schemaFindings.length}; error rules: ${errorRules.join(', ') || 'none'} (docker stacks: scs-0211/node-local expected)`);
+    console.log(`cskit:       ${report.findings.length} findings; schema findings: ${schemaFindings.length}; error rules: ${errorRules.join(', ') || 'none'} (the docker stacks' node-local dev storage may show as scs-0211)`);
     console.log(`kubeconform: valid ${summary.valid}, invalid ${summary.invalid}, errors ${summary.errors}, skipped ${summary.skipped}`);
     if (schemaFindings.length || summary.valid !== c.objects || summary.invalid || summary.errors) {
       console.log('WARNING: the two tools disagree with the clean corpus; the times below are not comparable');
