@@ -38,8 +38,9 @@ export function schemaFindings(stacks: readonly StackInput[], besides: readonly 
     }
   }
   if (!besides.length || !out.length) return out;
-  const spoken = besides.filter((f) => f.object && f.path !== undefined);
-  return out.filter((f) => f.path === undefined || !spoken.some((o) => o.stack === f.stack && o.object === f.object && overlaps(o.path!, f.path!)));
+  const spoken = new Map<string, string[]>(); // stack + object -> paths other rules report on
+  for (const f of besides) if (f.object && f.path !== undefined) spoken.set(`${f.stack}\0${f.object}`, [...spoken.get(`${f.stack}\0${f.object}`) ?? [], f.path]);
+  return out.filter((f) => f.path === undefined || !(spoken.get(`${f.stack}\0${f.object}`) ?? []).some((p) => overlaps(p, f.path!)));
 }
 
 /** One path is the other or lies inside it (`a.b` and `a.b[0].c`), so both findings are about the same field. */
