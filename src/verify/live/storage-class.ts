@@ -176,15 +176,38 @@ export const CLEANUP_TIMEOUT_MS = 60_000;
 async function removeProbe(client: ClusterClient, ns: string, volume: string | undefined, reclaimPolicy: string): Promise<Finding[]> {
   const timeoutMs = CLEANUP_TIMEOUT_MS;
   const findings: Finding[] = [];
-  const [stalled] = await Promise.all([
-    unavailableApis(client),
-    client.delete('v1', 'Pod', 'cskit-probe', ns, { gracePeriodSeconds: 0 }),
-    client.delete('v1', 'PersistentVolumeClaim', 'cskit-probe', ns),
-    client.delete('v1', 'Namespace', ns),
-  ]);
-  await Promise.all([waitGone(client, 'Pod', 'cskit-probe', ns, timeoutMs), waitGone(client, 'PersistentVolumeClaim', 'cskit-probe', ns, timeoutMs)]);
+  // The claim goes milliseconds after the pod, and the volume milliseconds after the claim: their watches are
+  // running before anything is deleted, so each deletion is seen as it happens. The pod (grace period 0) is gone
+  // when its delete returns.
+  let stop = false;
+  const watching = (kind: string, name: string, namespace?: string) => {
+    let live!: () => void;
+    const started = new Promise<void>((r) => { live = r; });
+    const gone = waitGone(client, kind, name, namespace, timeoutMs, () => stop, live);
+    return { gone, ready: Promise.race([started, gone.then(() => undefined, () => undefined)]) };
+  };
+  const claim = watching('PersistentVolumeClaim', 'cskit-probe', ns);
+  const vol = volume && reclaimPolicy === 'Delete' ? watching('PersistentVolume', volume) : undefined;
+  const claimGone = claim.gone;
+  const volumeGone = vol ? vol.gone.catch(() => false) : Promise.resolve(true);
+  await Promise.all([claim.ready, vol?.ready]);
+  let stalled: string[];
+  try {
+    [stalled] = await Promise.all([
+      unavailableApis(client),
+      client.delete('v1', 'Pod', 'cskit-probe', ns, { gracePeriodSeconds: 0 }),
+      client.delete('v1', 'PersistentVolumeClaim', 'cskit-probe', ns),
+      client.delete('v1', 'Namespace', ns),
+    ]);
+    await Promise.all([waitGone(client, 'Pod', 'cskit-probe', ns, timeoutMs), claimGone]);
+  } catch (e) {
+    // Nothing may outlive the cleanup: end the watches (within a slice) before reporting the failure.
+    stop = true;
+    await Promise.allSettled([claimGone, volumeGone]);
+    throw e;
+  }
   if (volume && reclaimPolicy === 'Delete') {
-    if (!(await waitGone(client, 'PersistentVolume', volume, undefined, timeoutMs).catch(() => false))) {
+    if (!(await volumeGone)) {
       findings.push({ severity: 'warning', code: 'volume-not-deleted', message: `PV ${volume} of the deleted probe claim is still there after ${timeoutMs / 1000} s although its class deletes volumes; check the provisioner (CSI driver) logs` });
     }
   } else if (volume) {
@@ -197,16 +220,21 @@ async function removeProbe(client: ClusterClient, ns: string, volume: string | u
 }
 
 /**
- * Resolves true once the object is gone, false at the timeout. Driven by a watch; as the watch starts without a
- * resourceVersion, an object deleted between our read and the watch's start sends no event, so it re-reads the
- * object every second to close that gap.
+ * Resolves true once the object is gone, false at the timeout or when `stop` says so (checked between slices);
+ * `live` is called once a watch has shown the object, from when on its deletion cannot be missed. As a watch
+ * starts without a resourceVersion, an object deleted between our read and the watch's start sends no event, so
+ * the object is read again after each one-second watch slice.
  */
-async function waitGone(client: ClusterClient, kind: string, name: string, ns: string | undefined, timeoutMs: number): Promise<boolean> {
+async function waitGone(client: ClusterClient, kind: string, name: string, ns: string | undefined, timeoutMs: number, stop = () => false, live = () => undefined as void): Promise<boolean> {
   const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
+  while (Date.now() < until && !stop()) {
     if (!(await client.get('v1', kind, name, ns))) return true;
     try {
-      return await client.watchUntil('v1', kind, { namespace: ns, name, timeoutMs: Math.min(1000, until - Date.now()) }, (t) => (t === 'DELETED' ? true : undefined));
+      return await client.watchUntil('v1', kind, { namespace: ns, name, timeoutMs: Math.max(1, Math.min(1000, until - Date.now())) }, (t) => {
+        if (t === 'DELETED') return true;
+        live();
+        return undefined;
+      });
     } catch (e) {
       if (!(e instanceof KubeError && e.kind === 'timeout')) throw e;
     }
