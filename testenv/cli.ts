@@ -16,7 +16,10 @@ async function main(cmd: string | undefined): Promise<number> {
     console.log(`kubeconfig: ${c.kubeconfig}`);
     console.log(`try: npx cskit verify cluster --kubeconfig ${c.kubeconfig}`);
     console.log('Ctrl-C stops it.');
+    // Signal handlers alone do not keep Node's event loop alive; the interval does (the supervisor stops with us).
+    const alive = setInterval(() => undefined, 1 << 30);
     await new Promise<void>((resolve) => { process.on('SIGINT', resolve); process.on('SIGTERM', resolve); });
+    clearInterval(alive);
     await stopEnv(state);
     return 0;
   }

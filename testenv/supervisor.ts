@@ -147,7 +147,9 @@ async function main(): Promise<void> {
     start(cdir, 'kube-scheduler', bin('kube-scheduler'), [...auth, `--secure-port=${await freePort()}`]);
     start(cdir, 'kwok', bin('kwok'), [`--kubeconfig=${admin}`, `--config=${path.join(__dirname, '..', '..', 'testenv', 'kwok-stages.yaml')}`,
       '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      `--server-address=127.0.0.1:${await freePort()}`, '--cidr=10.244.0.1/24', '--node-ip=127.0.0.1']);
+      // Node leases are the heartbeat: without them kube-controller-manager marks the node unreachable after ~40 s
+      // and taints it, and every later pod stays Pending.
+      `--server-address=127.0.0.1:${await freePort()}`, '--cidr=10.244.0.1/24', '--node-ip=127.0.0.1', '--node-lease-duration-seconds=40']);
 
     const client = connect({ kubeconfig: admin });
     const version = await client.serverVersion();
