@@ -20,7 +20,10 @@ async function main(): Promise<number> {
     console.log(`kubeconfig: ${env.clusters.mgmt.kubeconfig}`);
     for (const m of capi.managers) console.log(`  ${m.name}: webhooks https://127.0.0.1:${m.webhookPort}, health http://127.0.0.1:${m.healthPort}/readyz, log ${m.log}`);
     console.log('Ctrl-C stops it.');
+    // Signal handlers alone do not keep Node's event loop alive; the interval does.
+    const alive = setInterval(() => undefined, 1 << 30);
     await new Promise<void>((resolve) => { process.on('SIGINT', resolve); process.on('SIGTERM', resolve); });
+    clearInterval(alive);
     await stopCapi(capi);
   } finally {
     await stopEnv(env);
