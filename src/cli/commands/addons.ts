@@ -1,22 +1,25 @@
 import { Command, Option } from 'commander';
-import { Yaml } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ClusterInputError } from '../../render/context';
-import { clusterResourceSet } from '../../render/crs';
-import { AddonInputFileError, readAddonIndex, renderStack } from '../../render/stack';
-import { addonFileName } from '../../synth/addons';
 import { UserError } from '../errors';
 import { table } from '../table';
 
 const print = (s: string): void => { process.stdout.write(s); };
 
-/** Our input errors become user errors (message, no stack); anything else is a bug and stays one. */
-function asUserError<T>(fn: () => T): T {
+/** Loaded on use: rendering needs cdk8s, Handlebars and the addon definitions (~100 ms other commands should not pay). */
+async function load() {
+  const [{ Yaml }, { ClusterInputError }, { clusterResourceSet }, { AddonInputFileError, readAddonIndex, renderStack }, { addonFileName }] = await Promise.all([
+    import('cdk8s'), import('../../render/context'), import('../../render/crs'), import('../../render/stack'), import('../../synth/addons')]);
+  /** Our input errors become user errors (message, no stack); anything else is a bug and stays one. */
+  const asUserError = <T>(fn: () => T): T => userErrors(fn, [AddonInputFileError, ClusterInputError]);
+  return { Yaml, clusterResourceSet, readAddonIndex, renderStack, addonFileName, asUserError };
+}
+
+function userErrors<T>(fn: () => T, ours: Array<new (...a: never[]) => Error>): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof AddonInputFileError || e instanceof ClusterInputError) throw new UserError(e.message);
+    if (ours.some((c) => e instanceof c)) throw new UserError((e as Error).message);
     if (e instanceof Error && /ConfigMap|ClusterResourceSet/.test(e.message)) throw new UserError(e.message);
     throw e;
   }
@@ -50,7 +53,8 @@ export function register(program: Command): void {
     .description('list the addons of a synthesized stack (e.g. openstack-scs-1-36-v1) in install order')
     .option('--dist <dir>', 'synthesized output', 'dist')
     .option('-o, --output <format>', 'table or json', 'table')
-    .action((stack: string, flags: { dist: string; output: string }) => {
+    .action(async (stack: string, flags: { dist: string; output: string }) => {
+      const { asUserError, readAddonIndex } = await load();
       const index = asUserError(() => readAddonIndex(flags.dist, stack));
       if (flags.output === 'json') return print(`${JSON.stringify(index, null, 2)}\n`);
       print(`${index.stack} (Kubernetes ${index.kubernetesVersion})\n\n`);
@@ -65,7 +69,8 @@ export function register(program: Command): void {
     .option('-o, --output <dir>', 'write addons/<NN>-<addon>.yaml and crs.yaml (ConfigMaps + ClusterResourceSet) here instead of printing')
     .option('--dist <dir>', 'synthesized output', 'dist')
     .addOption(new Option('--format <format>', 'what to print without -o').choices(['manifests', 'crs']).default('manifests'))
-    .action((stack: string, flags: RenderFlags) => {
+    .action(async (stack: string, flags: RenderFlags) => {
+      const { Yaml, clusterResourceSet, renderStack, addonFileName, asUserError } = await load();
       const { context, manifests } = asUserError(() => renderStack(flags.dist, stack, flags.cluster));
       const crs = asUserError(() => clusterResourceSet(manifests, { clusterName: context.cluster.name, namespace: context.cluster.namespace }));
       const files = manifests.map((m) => ({ path: `addons/${addonFileName(m.order, m.addon)}`, content: Yaml.stringify(...m.objects) }));

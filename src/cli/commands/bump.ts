@@ -1,10 +1,8 @@
 import { Command } from 'commander';
-import { definitions } from '../../../classes';
 import { loadVersionData } from '../../k8s-versions/data';
 import { bump } from '../../k8s-versions/bump';
 import { LOCK_FILE, readLock, serializeLock, writeLock } from '../../model/lock';
 import { stackId } from '../../model/naming';
-import { computeStackHash } from '../../synth/hash';
 import { EXIT_FAIL, UserError } from '../errors';
 import { atOption, today } from '../options';
 
@@ -15,7 +13,10 @@ export function register(program: Command): void {
     .addOption(atOption())
     .option('--lock <file>', 'lock file', LOCK_FILE)
     .option('--dry-run', 'print the changes without writing')
-    .action((flags: { at?: Date; lock: string; dryRun?: boolean }) => {
+    .action(async (flags: { at?: Date; lock: string; dryRun?: boolean }) => {
+      // Loaded on use: hashing synthesizes, and cdk8s and the definitions cost ~100 ms other commands should not pay.
+      const { definitions } = await import('../../../classes');
+      const { computeStackHash } = await import('../../synth/hash');
       let lock;
       try { lock = readLock(flags.lock); } catch (e) { throw new UserError((e as Error).message, EXIT_FAIL); }
       const data = loadVersionData();

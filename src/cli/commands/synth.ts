@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
 import { LOCK_FILE, readLock } from '../../model/lock';
 import { CapiApiVersion } from '../../model/stack';
-import { StackDefinitionError } from '../../synth/build';
-import { synthesize, writeStacks } from '../../synth/synth';
 import { EXIT_FAIL, UserError } from '../errors';
 
 interface SynthFlags { output: string; capiApiVersion: CapiApiVersion; lock: string; strict?: boolean }
@@ -16,7 +14,10 @@ export function register(program: Command): void {
       .choices(['v1beta2', 'v1beta1']).default('v1beta2'))
     .option('--lock <file>', 'lock file', LOCK_FILE)
     .option('--strict', 'fail when a stack\'s content differs from the hash recorded in the lock')
-    .action((flags: SynthFlags) => {
+    .action(async (flags: SynthFlags) => {
+      // Loaded on use: cdk8s and the stack definitions cost ~100 ms that other commands should not pay.
+      const { StackDefinitionError } = await import('../../synth/build');
+      const { synthesize, writeStacks } = await import('../../synth/synth');
       let result;
       try {
         result = synthesize(readLock(flags.lock), { capiApiVersion: flags.capiApiVersion });
