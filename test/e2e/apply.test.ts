@@ -289,6 +289,16 @@ describe('with the Cluster API CRDs', () => {
     expect(kPrune.stdout).toMatch(/clusterclass.cluster.x-k8s.io\/openstack-scs-1-36-v1 pruned/);
     expect((await kube.request('GET', `${CC}/namespaces/t-kubectl/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(200);
     expect((await apply(ours, '-n', 't-kubectl', '--applyset', 'by-cskit')).stdout).toMatch(/0 changed/);
+
+    // Handing kubectl's set over to cskit: delete its parent (members stay), apply the same input under that name.
+    await kube.ok('DELETE', '/api/v1/namespaces/t-kubectl/secrets/by-kubectl');
+    const takeover = await apply(dir, '-n', 't-kubectl', '--applyset', 'by-kubectl');
+    expect(takeover.code).toBe(0);
+    expect((await kube.ok('GET', '/api/v1/namespaces/t-kubectl/secrets/by-kubectl')).metadata.annotations['applyset.kubernetes.io/tooling']).toMatch(/^cskit\//);
+    writeYaml('interop/objs.yaml', [cm('one', { a: '1' })]);
+    const prunedByUs = await apply(dir, '-n', 't-kubectl', '--applyset', 'by-kubectl', '--prune');
+    expect(prunedByUs.stdout).toMatch(/ConfigMap\s+t-kubectl\s+two\s+pruned/);
+    expect((await kube.request('GET', '/api/v1/namespaces/t-kubectl/configmaps/two')).status).toBe(404);
   });
 
   test('--wait without a Cluster API controller times out with the ClusterClass state and a hint', async () => {
