@@ -33,6 +33,7 @@ export function describeFailure(e: unknown): string {
     const lines = e.causes.map((c) => `    ${c.field ? `${c.field}: ` : ''}${c.message ?? c.reason ?? ''}`);
     return `rejected by the server (HTTP ${e.status}${e.reason ? ` ${e.reason}` : ''}), fix these fields:\n${lines.join('\n')}`;
   }
+  if (e.status === 422 || e.status === 400) return `rejected by the server (HTTP ${e.status}${e.reason ? ` ${e.reason}` : ''}): ${e.message}`;
   if (e.status === 403) return `${e.message}; the kubeconfig's user needs get/list/patch/delete on this resource`;
   return e.message;
 }

@@ -15,6 +15,8 @@ describe('failure messages', () => {
     const e = new ApiStatusError('invalid', 'ClusterClass.cluster.x-k8s.io "c" is invalid', 422, 'Invalid',
       [{ reason: 'FieldValueInvalid', field: 'spec.variables[0].name', message: 'Invalid value: "builtin": must not be builtin' }]);
     expect(describeFailure(e)).toBe('rejected by the server (HTTP 422 Invalid), fix these fields:\n    spec.variables[0].name: Invalid value: "builtin": must not be builtin');
+    const plain = new ApiStatusError('invalid', 'applying ConfigMap a: strict decoding error: unknown field "spec"', 400, 'BadRequest');
+    expect(describeFailure(plain)).toBe('rejected by the server (HTTP 400 BadRequest): applying ConfigMap a: strict decoding error: unknown field "spec"');
   });
 });
 
