@@ -10,8 +10,6 @@ export const ID_LABEL = 'applyset.kubernetes.io/id';
 export const TOOLING_ANNOTATION = 'applyset.kubernetes.io/tooling';
 export const GROUP_KINDS_ANNOTATION = 'applyset.kubernetes.io/contains-group-kinds';
 export const NAMESPACES_ANNOTATION = 'applyset.kubernetes.io/additional-namespaces';
-/** Deprecated predecessor of contains-group-kinds; kubectl still reads it. */
-export const GROUP_RESOURCES_ANNOTATION = 'applyset.kubernetes.io/contains-group-resources';
 
 /** The tool name in the tooling annotation; the field manager of members (the parent's is `cskit-applyset`). */
 export const TOOL = 'cskit';
@@ -83,11 +81,9 @@ export function readParent(ref: ParentRef, live: KObject | undefined): ParentSta
     throw new ApplySetError(`${where} has ${ID_LABEL}=${id ?? '(none)'} but its name and namespace give ${want}; `
       + 'it was copied or tampered with: delete it (members keep their objects) and apply again');
   }
-  let kinds = (ann[GROUP_KINDS_ANNOTATION] ?? '').split(',').filter(Boolean).map(parseGk);
-  if (!ann[GROUP_KINDS_ANNOTATION] && ann[GROUP_RESOURCES_ANNOTATION]) {
-    // `resource.version.group` entries: prune scans by resource name then (resolved by the caller).
-    kinds = [];
-  }
+  // Only the current annotation is read: cskit never wrote the deprecated contains-group-resources one, and the
+  // tooling check above means this parent is ours.
+  const kinds = (ann[GROUP_KINDS_ANNOTATION] ?? '').split(',').filter(Boolean).map(parseGk);
   const extra = (ann[NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean);
   return { exists: true, groupKinds: kinds, namespaces: unique([ref.namespace, ...extra]), tooling };
 }
