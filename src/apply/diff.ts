@@ -83,3 +83,24 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   }
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * Secret values never reach the terminal: in a diff of two Secrets every value of `data`/`stringData` becomes
+ * `***`, or `*** (before)` / `*** (after)` where it changed (as `kubectl diff` shows them).
+ */
+export function maskSecrets(live: KObject | undefined, next: KObject | undefined): [KObject | undefined, KObject | undefined] {
+  const isSecret = (o?: KObject) => o?.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
+  if (!isSecret(live) && !isSecret(next)) return [live, next];
+  const mask = (o: KObject | undefined, other: KObject | undefined, tag: string): KObject | undefined => {
+    if (!o) return o;
+    const out: KObject = { ...o };
+    for (const field of ['data', 'stringData'] as const) {
+      const values = o[field] as Record<string, string> | undefined;
+      if (!values || typeof values !== 'object') continue;
+      const theirs = (other?.[field] ?? {}) as Record<string, string>;
+      out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, k in theirs && theirs[k] !== values[k] ? `*** (${tag})` : '***']));
+    }
+    return out;
+  };
+  return [mask(live, next, 'before'), mask(next, live, 'after')];
+}

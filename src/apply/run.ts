@@ -4,7 +4,7 @@ import {
   FIELD_MANAGER, GroupKind, PARENT_FIELD_MANAGER, ParentRef, applySetId, gkString, groupOf, parentObject, readParent, unionGks, versionOf,
 } from './applyset';
 import { CAPI_GROUP, classConditions, classReconciled, isClusterClass, templateRefs } from './capi';
-import { sameContent, sameSpec, toYaml, unifiedDiff } from './diff';
+import { maskSecrets, sameContent, sameSpec, toYaml, unifiedDiff } from './diff';
 import { ApplyAbort, describeFailure } from './errors';
 import { mapLimit } from './limit';
 import { InputError, Manifest } from './manifests';
@@ -354,14 +354,15 @@ async function previewObject(client: ApplyClient, plan: Plan, o: PlannedObject, 
   try {
     const r = await client.apply(o.resource, o.body, { fieldManager: FIELD_MANAGER, force: opts.force, dryRun: true });
     const action: Action = !live ? 'created' : sameContent(live, r.object) ? 'unchanged' : 'configured';
-    const diff = opts.diff && action !== 'unchanged' ? unifiedDiff(toYaml(live), toYaml(r.object), `live/${o.key}`, `cskit/${o.key}`) : undefined;
+    const [shownLive, shownNext] = maskSecrets(live, r.object);
+    const diff = opts.diff && action !== 'unchanged' ? unifiedDiff(toYaml(shownLive), toYaml(shownNext), `live/${o.key}`, `cskit/${o.key}`) : undefined;
     return result(o, action, diff ? { diff } : {});
   } catch (e) {
     // Objects in a namespace, or of a kind, that this input creates cannot be checked by the server yet.
     const dependsOn = plan.objects.find((x) => (x.gk.kind === 'Namespace' && x.gk.group === '' && x.name === o.namespace)
       || (x.gk.kind === 'CustomResourceDefinition' && x.body.spec?.group === o.gk.group && x.body.spec?.names?.kind === o.gk.kind));
     if (e instanceof ApiStatusError && e.status === 404 && dependsOn && !live) {
-      const diff = opts.diff ? unifiedDiff('', toYaml(o.body), '/dev/null', `cskit/${o.key}`) : undefined;
+      const diff = opts.diff ? unifiedDiff('', toYaml(maskSecrets(undefined, o.body)[1]), '/dev/null', `cskit/${o.key}`) : undefined;
       return result(o, 'created', { message: `not checked by the server: needs ${dependsOn.key} of this input first`, ...(diff ? { diff } : {}) });
     }
     return result(o, 'failed', { message: describeFailure(e) });

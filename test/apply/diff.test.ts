@@ -1,4 +1,4 @@
-import { normalize, sameContent, unifiedDiff } from '../../src/apply/diff';
+import { maskSecrets, normalize, sameContent, toYaml, unifiedDiff } from '../../src/apply/diff';
 
 describe('diff', () => {
   test('a unified diff with 3 lines of context and separate hunks for distant changes', () => {
@@ -18,4 +18,16 @@ describe('diff', () => {
     expect(sameContent(live, { kind: 'ConfigMap', apiVersion: 'v1', data: { k: 'v' }, metadata: { name: 'a' } })).toBe(true);
     expect(sameContent(live, { kind: 'ConfigMap', apiVersion: 'v1', data: { k: 'w' }, metadata: { name: 'a' } })).toBe(false);
   });
+});
+
+test('Secret values are masked in diffs: changed ones as before/after, never the value', () => {
+  const live = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'c2VjcmV0MQ==', b: 'c2FtZQ==' } };
+  const next = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'c2VjcmV0Mg==', b: 'c2FtZQ==', c: 'bmV3' } };
+  const [l, n] = maskSecrets(live, next);
+  const d = unifiedDiff(toYaml(l), toYaml(n), 'live', 'new');
+  expect(d).toContain('-  a: "*** (before)"\n+  a: "*** (after)"\n');
+  expect(d).toContain('+  c: "***"');
+  expect(d).not.toMatch(/c2VjcmV0|c2FtZQ|bmV3/);
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'visible' } };
+  expect(maskSecrets(cm, cm)).toEqual([cm, cm]);
 });
