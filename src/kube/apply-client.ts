@@ -43,6 +43,7 @@ function networkError(e: unknown, what: string): KubeError {
 
 interface Transport {
   readonly server: string;
+  readonly namespace?: string;
   readonly agent: http.Agent;
   headers(): Promise<Record<string, string>>;
 }
@@ -54,7 +55,7 @@ async function transport(opts: ApplyConnectOptions): Promise<Transport> {
     const agent = simple.server.startsWith('http:')
       ? new http.Agent({ keepAlive: true, maxSockets })
       : new https.Agent({ keepAlive: true, maxSockets, ca: simple.ca, cert: simple.cert, key: simple.key, rejectUnauthorized: !simple.insecure, servername: simple.servername });
-    return { server: simple.server, agent, headers: async (): Promise<Record<string, string>> => (simple.authorization ? { authorization: simple.authorization() } : {}) };
+    return { server: simple.server, namespace: simple.namespace, agent, headers: async (): Promise<Record<string, string>> => (simple.authorization ? { authorization: simple.authorization() } : {}) };
   }
   const { loadKubeConfig, toKubeError } = await import('./client');
   const kc = loadKubeConfig(opts);
@@ -69,6 +70,7 @@ async function transport(opts: ApplyConnectOptions): Promise<Transport> {
     : new https.Agent({ keepAlive: true, maxSockets, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername });
   return {
     server,
+    namespace: kc.getContextObject(kc.getCurrentContext())?.namespace,
     agent,
     // Credentials per request: exec plugins and token files may rotate them.
     headers: async () => {
@@ -183,6 +185,7 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
 
   return {
     server,
+    contextNamespace: t.namespace,
     close: () => t.agent.destroy(),
     groupVersions,
     async resource(group, kind, version) {

@@ -18,6 +18,8 @@ export interface SimpleKubeconfig {
   readonly servername?: string;
   /** Authorization header, if any. */
   readonly authorization?: () => string;
+  /** The context's namespace, if it sets one. */
+  readonly namespace?: string;
 }
 
 type Named<T> = Array<{ name: string } & T>;
@@ -64,6 +66,7 @@ export function readSimpleKubeconfig(opts: { kubeconfig?: string; context?: stri
       insecure: cluster['insecure-skip-tls-verify'] === true,
       servername: cluster['tls-server-name'],
       authorization,
+      namespace: ctx.namespace ? String(ctx.namespace) : undefined,
     };
   } catch {
     return undefined;

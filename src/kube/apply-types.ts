@@ -36,6 +36,8 @@ export interface ApplyResult {
 export interface ApplyClient {
   /** The API server URL, for messages. */
   readonly server: string;
+  /** The namespace the kubeconfig's context names, if any (kubectl's default for -n). */
+  readonly contextNamespace?: string;
   /**
    * The resource serving `kind` in `group`; at `version` when given, else at the group's preferred version.
    * Resolves undefined when the group or kind is not served (at that version).

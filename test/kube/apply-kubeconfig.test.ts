@@ -12,7 +12,7 @@ function kubeconfig(name: string, users: object[], extra: object = {}): string {
     apiVersion: 'v1', kind: 'Config', 'current-context': 'a',
     clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443/', 'certificate-authority-data': Buffer.from('CA').toString('base64') } },
       { name: 'd', cluster: { server: 'https://10.0.0.1', 'certificate-authority': 'ca.pem', 'insecure-skip-tls-verify': true, 'tls-server-name': 'api' } }],
-    contexts: [{ name: 'a', context: { cluster: 'c', user: 'u' } }, { name: 'b', context: { cluster: 'd', user: 'v' } }],
+    contexts: [{ name: 'a', context: { cluster: 'c', user: 'u' } }, { name: 'b', context: { cluster: 'd', user: 'v', namespace: 'stacks' } }],
     users, ...extra,
   }));
   return p;
@@ -26,6 +26,7 @@ describe('readSimpleKubeconfig', () => {
     expect([k.ca!.toString(), k.cert!.toString(), k.key!.toString()]).toEqual(['CA', 'CERT', 'KEY']);
     expect(k.insecure).toBe(false);
     expect(k.authorization).toBeUndefined();
+    expect(k.namespace).toBeUndefined();
   });
 
   test('files relative to the kubeconfig, --context, token files read per request', () => {
@@ -34,7 +35,7 @@ describe('readSimpleKubeconfig', () => {
     const f = kubeconfig('files', [{ name: 'v', user: { tokenFile: 'token' } }]);
     const k = readSimpleKubeconfig({ kubeconfig: f, context: 'b' })!;
     expect(k.ca!.toString()).toBe('CAFILE');
-    expect([k.insecure, k.servername]).toEqual([true, 'api']);
+    expect([k.insecure, k.servername, k.namespace]).toEqual([true, 'api', 'stacks']);
     expect(k.authorization!()).toBe('Bearer tok-1');
     fs.writeFileSync(path.join(tmp, 'token'), 'tok-2');
     expect(k.authorization!()).toBe('Bearer tok-2');

@@ -10,7 +10,7 @@ import { EXIT_ABORT, EXIT_FAIL, EXIT_USAGE, UserError } from '../errors';
 import { version } from '../version';
 
 interface Flags {
-  kubeconfig?: string; context?: string; namespace: string; dryRun?: string; diff?: boolean; prune?: boolean;
+  kubeconfig?: string; context?: string; namespace?: string; dryRun?: string; diff?: boolean; prune?: boolean;
   forceConflicts?: boolean; wait?: boolean; timeout: string; output: string; applyset?: string; concurrency: string;
 }
 
@@ -21,7 +21,7 @@ export function register(program: Command): void {
       + 'in order (CRDs, Namespaces, templates, ClusterClasses), with an ApplySet inventory for --prune')
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
-    .option('-n, --namespace <name>', 'namespace of namespaced objects without one, and of the ApplySet parent Secret', 'default')
+    .option('-n, --namespace <name>', "namespace of namespaced objects without one, and of the ApplySet parent Secret (default: the kubeconfig context's, else default)")
     .addOption(new Option('--dry-run <mode>', 'server: the API server checks everything (admission included) and nothing is stored').choices(['server']))
     .option('--diff', 'print a unified diff per object, live vs. what the server would store (a server dry run: nothing is changed)')
     .option('--prune', 'delete members of the ApplySet that are no longer in the input (never Clusters, ClusterClasses in use or their templates)')
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         const { connectApply } = await import('../../kube/apply-client');
         const client = await connectApply({ kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: concurrency * 2 });
         report = await runApply(client, inputs.manifests, {
-          namespace: flags.namespace, applySet, tooling: `cskit/${version()}`, dryRun: flags.dryRun === 'server', diff: flags.diff,
+          namespace: flags.namespace ?? client.contextNamespace ?? 'default', applySet, tooling: `cskit/${version()}`, dryRun: flags.dryRun === 'server', diff: flags.diff,
           prune: flags.prune, force: flags.forceConflicts, wait: flags.wait, timeoutMs, concurrency, log,
           strategy: process.env.CSKIT_APPLY_STRATEGY === 'dry-run-first' ? 'dry-run-first' : 'apply',
         }).finally(() => client.close?.());
