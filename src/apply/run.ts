@@ -154,7 +154,7 @@ export async function runApply(client: ApplyClient, manifests: readonly Manifest
   log(`ApplySet ${ref.namespace}/${ref.name}: ${members.size} live members, ${plan.objects.length} objects to apply`);
   const liveOf = async (o: PlannedObject): Promise<KObject | undefined> => members.get(o.key) ?? client.get(o.resource, o.name, o.namespace).catch(() => undefined);
 
-  await refuseChangedImmutables(client, plan, liveOf, opts.force ?? false, concurrency);
+  const checked = await refuseChangedImmutables(client, plan, liveOf, opts.force ?? false, concurrency);
 
   const results = new Map<string, ObjectResult>();
   const failed = () => [...results.values()].some((r) => r.action === 'failed');
@@ -162,10 +162,10 @@ export async function runApply(client: ApplyClient, manifests: readonly Manifest
   // Dry run (and, for dry-run-first, the look-ahead that decides what to send).
   let preview: Map<string, ObjectResult> | undefined;
   if (dryRun || opts.strategy === 'dry-run-first') {
-    preview = new Map();
-    const rs = await mapLimit(plan.objects, concurrency, (o) => previewObject(client, plan, o, liveOf, opts));
+    preview = new Map(checked);
+    const rs = await mapLimit(plan.objects.filter((o) => !checked.has(o.key) || opts.diff), concurrency, (o) => previewObject(client, plan, o, liveOf, opts));
     for (const r of rs) preview.set(r.key, r);
-  }
+  } else preview = checked;
   if (dryRun) {
     for (const [k, r] of preview!) results.set(k, r);
     if (opts.prune) {
@@ -268,8 +268,10 @@ async function applyInOrder(client: ApplyClient, plan: Plan, members: ReadonlyMa
     if (bad) r = result(o, 'skipped', { message: `not applied: ${bad} failed` });
     else {
       if (!started.has(o.level)) { started.add(o.level); env.log(`applying ${LEVELS[o.level]}`); }
+      // An object the server said would not change is not sent again, if cskit already owns it (else the apply
+      // is what makes cskit a manager of its fields).
       const p = preview?.get(o.key);
-      r = p && p.action === 'unchanged' ? p : await applyObject(client, o, members, opts);
+      r = p && p.action === 'unchanged' && ownedByUs(members.get(o.key)) ? p : await applyObject(client, o, members, opts);
       if (o.level === 0 && r.action !== 'failed') {
         env.log(`waiting for CustomResourceDefinition ${o.name} to be Established`);
         const ok = await pollUntil(() => client.get(CRD, o.name), (crd) => (crd?.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'),
@@ -328,7 +330,15 @@ async function listMembers(client: ApplyClient, plan: Plan, parentKinds: readonl
 }
 
 /** A released ClusterClass or template that exists with a different spec is refused before anything is written. */
-async function refuseChangedImmutables(client: ApplyClient, plan: Plan, liveOf: (o: PlannedObject) => Promise<KObject | undefined>, force: boolean, concurrency: number): Promise<void> {
+const ownedByUs = (live: KObject | undefined): boolean =>
+  Array.isArray(live?.metadata?.managedFields) && (live!.metadata!.managedFields as any[]).some((m) => m?.manager === FIELD_MANAGER && m?.operation === 'Apply');
+
+/**
+ * Refuses (throws) when a released class or template would change; returns the ones the server said would stay
+ * exactly as they are, so they need not be sent again.
+ */
+async function refuseChangedImmutables(client: ApplyClient, plan: Plan, liveOf: (o: PlannedObject) => Promise<KObject | undefined>, force: boolean, concurrency: number): Promise<Map<string, ObjectResult>> {
+  const unchanged = new Map<string, ObjectResult>();
   const refused = (await mapLimit(plan.objects.filter((o) => o.immutable), concurrency, async (o) => {
     const live = await liveOf(o);
     if (!live) return undefined;
@@ -338,6 +348,7 @@ async function refuseChangedImmutables(client: ApplyClient, plan: Plan, liveOf: 
     } catch {
       return undefined; // the real apply reports it
     }
+    if (sameContent(live, would)) unchanged.set(o.key, result(o, 'unchanged'));
     if (sameSpec(live, would)) return undefined;
     const d = unifiedDiff(toYaml({ spec: live.spec }), toYaml({ spec: would.spec }), 'live', 'input').split('\n').slice(2, 22).filter(Boolean).map((l) => `    ${l}`).join('\n');
     return `${o.key} (${o.source}) exists with a different spec:\n${d}`;
@@ -347,6 +358,7 @@ async function refuseChangedImmutables(client: ApplyClient, plan: Plan, liveOf: 
       + 'every Cluster using it. Bump the stack version instead (cskit bump, then synth) and move Clusters to the new class by changing '
       + 'spec.topology.classRef.name. Nothing was applied.');
   }
+  return unchanged;
 }
 
 async function previewObject(client: ApplyClient, plan: Plan, o: PlannedObject, liveOf: (o: PlannedObject) => Promise<KObject | undefined>, opts: ApplyRunOptions): Promise<ObjectResult> {

@@ -51,6 +51,22 @@ describe('runApply', () => {
     expect(c.calls.filter((x) => x.verb === 'apply' && !x.dryRun).map((x) => x.key)).toEqual(['Secret./default/cskit-docker-scs', 'ConfigMap./default/a']);
   });
 
+  test('released classes the server says are unchanged are not sent again, unless another manager applied them', async () => {
+    const c = fresh();
+    await runApply(c, manifests(stack()), opts);
+    c.calls.length = 0;
+    const r = await runApply(c, manifests(stack()), opts);
+    expect(r.counts.unchanged).toBe(3);
+    expect(c.calls.filter((x) => x.verb === 'apply' && !x.dryRun).map((x) => x.key)).toEqual(['Secret./default/cskit-docker-scs']);
+    // Same content, but applied by someone else: cskit applies once to become a manager of its fields.
+    const d = fresh();
+    await runApply(d, manifests(stack()), { ...opts, applySet: 'other' });
+    for (const [, v] of d.store) if (v.metadata?.labels) (v.metadata as any).managedFields = [{ manager: 'kubectl', operation: 'Apply' }];
+    d.calls.length = 0;
+    await runApply(d, manifests(stack()), { ...opts, applySet: 'other' });
+    expect(d.calls.filter((x) => x.verb === 'apply' && !x.dryRun)).toHaveLength(4);
+  });
+
   test('a server dry run changes nothing and says what would change, with diffs', async () => {
     const c = fresh();
     await runApply(c, manifests([configMap('a')]), opts);

@@ -63,12 +63,14 @@ export class FakeClient implements ApplyClient {
         [{ reason: 'FieldManagerConflict', message: `conflict with "${owner}" using v1`, field: '.data.a' }]);
     }
     const live = this.store.get(key);
-    const { uid: _u, resourceVersion: _r, generation: _g, owner: _o, ...liveMeta } = (live?.metadata ?? {}) as any;
+    const { uid: _u, resourceVersion: _r, generation: _g, owner: _o, managedFields: _m, ...liveMeta } = (live?.metadata ?? {}) as any;
+    const managers = [...new Set([...((live?.metadata?.managedFields as any[]) ?? []).map((m) => m.manager), o.fieldManager])]
+      .map((manager) => ({ manager, operation: 'Apply' }));
     const same = !!live && canon({ ...live, metadata: liveMeta, status: undefined }) === canon({ ...obj, status: undefined });
     const next: KObject = same ? live! : {
       ...obj,
       status: live?.status,
-      metadata: { ...obj.metadata, uid: live?.metadata?.uid ?? `uid-${this.rv}`, resourceVersion: String(this.rv + 1),
+      metadata: { ...obj.metadata, managedFields: managers, uid: live?.metadata?.uid ?? `uid-${this.rv}`, resourceVersion: String(this.rv + 1),
         generation: Number(live?.metadata?.generation ?? 0) + (live && JSON.stringify(live.spec) === JSON.stringify(obj.spec) ? 0 : 1) },
     };
     if (!o.dryRun && !same) { this.rv++; this.writes++; this.store.set(key, next); }
