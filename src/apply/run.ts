@@ -204,19 +204,25 @@ export async function runApply(client: ApplyClient, manifests: readonly Manifest
 
   const classes: ClassStatus[] = [];
   if (opts.wait && !failed()) {
-    for (const o of plan.objects.filter((x) => isClusterClass(x.gk))) {
+    const ccs = plan.objects.filter((x) => isClusterClass(x.gk));
+    classes.push(...await mapLimit(ccs, concurrency, async (o) => {
       log(`waiting for ClusterClass ${o.namespace}/${o.name} to be reconciled (observedGeneration, VariablesReady)`);
       let last: KObject | undefined;
       const ok = await pollUntil(async () => (last = await client.get(o.resource, o.name, o.namespace)), (cc) => !!cc && classReconciled(cc), timeoutMs, opts.pollMs ?? 500, sleep);
       const status: ClassStatus = { name: o.name, namespace: o.namespace!, reconciled: ok, conditions: last ? classConditions(last) : [] };
-      classes.push(status);
       if (!ok) {
-        const why = status.conditions.filter((c) => c.status !== 'True').map((c) => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`).join('; ');
-        results.set(o.key, result(o, 'failed', { message: `applied, but not reconciled after ${Math.round(timeoutMs / 1000)} s: `
-          + `${why || `status.observedGeneration ${last?.status?.observedGeneration ?? 'unset'}, generation ${last?.metadata?.generation}`}; `
-          + 'is the Cluster API controller running (with the ClusterTopology feature gate)?' }));
+        // Paused is the one condition whose good state is False.
+        const bad = status.conditions.filter((c) => (c.type === 'Paused' ? c.status === 'True' : c.status !== 'True'))
+          .map((c) => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`);
+        const observed = last?.status?.observedGeneration;
+        if (observed === undefined || Number(observed) < Number(last?.metadata?.generation)) {
+          bad.push(`status.observedGeneration ${observed ?? 'unset'}, generation ${last?.metadata?.generation}`);
+        }
+        results.set(o.key, result(o, 'failed', { message: `applied, but not reconciled after ${Math.round(timeoutMs / 1000)} s: ${bad.join('; ')}; `
+          + 'is the Cluster API controller running (with the ClusterTopology feature gate)? Its logs say more' }));
       }
-    }
+      return status;
+    }));
   }
   return report(ref, id, false, plan, results, classes, warnings);
 }
