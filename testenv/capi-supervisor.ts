@@ -14,10 +14,10 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { makeCerts } from './certs';
-import { SetupKube } from './capi-kube';
+import { SetupKube } from './setup-kube';
 import { INFRA_CRD_DIRS, MANAGERS, kustomizedCrds, moduleDirs, webhookConfigs, withConversion } from './capi-manifests';
 import { repoRoot } from './harness';
-import { freePort } from './supervisor';
+import { freePort, killAndExit, writeStateFile } from './supervisor';
 
 export interface CapiManagerState {
   readonly name: string;
@@ -46,8 +46,7 @@ let stopping = false;
 let cleanup: (() => Promise<void>) | undefined;
 
 function writeState(dir: string, state: CapiState): void {
-  fs.writeFileSync(path.join(dir, 'capi-state.json.tmp'), JSON.stringify(state, null, 2));
-  fs.renameSync(path.join(dir, 'capi-state.json.tmp'), path.join(dir, 'capi-state.json'));
+  writeStateFile(path.join(dir, 'capi-state.json'), state);
 }
 
 function fail(dir: string, error: string): void {
@@ -61,18 +60,7 @@ function stop(code: number): void {
   // Remove our webhook configurations first: left behind with failurePolicy Fail they would block every CAPI
   // object on a cluster that outlives us. Bounded, so a dead API server cannot hold up the exit.
   const first = cleanup ? Promise.race([cleanup().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]) : Promise.resolve();
-  void first.then(() => {
-    for (const c of children) c.kill('SIGTERM');
-    const deadline = Date.now() + 5000;
-    const wait = () => {
-      if (children.every((c) => c.exitCode !== null || c.signalCode !== null) || Date.now() > deadline) {
-        for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-        process.exit(code);
-      }
-      setTimeout(wait, 100);
-    };
-    wait();
-  });
+  void first.then(() => killAndExit(children, code));
 }
 
 function httpOk(url: string): Promise<boolean> {

@@ -60,19 +60,25 @@ function start(dir: string, name: string, bin: string, args: string[]): ChildPro
   return child;
 }
 
-function writeState(dir: string, state: EnvState): void {
-  fs.writeFileSync(path.join(dir, 'state.json.tmp'), JSON.stringify(state, null, 2));
-  fs.renameSync(path.join(dir, 'state.json.tmp'), path.join(dir, 'state.json'));
+/** Writes a state file atomically: the harness polls for it and must never read half of one. */
+export function writeStateFile(file: string, state: object): void {
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
+  fs.renameSync(`${file}.tmp`, file);
 }
 
 function fail(dir: string, error: string): void {
-  try { writeState(dir, { ready: false, error, pid: process.pid, dir, clusters: {} }); } catch { /* dir gone */ }
+  try { writeStateFile(path.join(dir, 'state.json'), { ready: false, error, pid: process.pid, dir, clusters: {} }); } catch { /* dir gone */ }
   stop(1);
 }
 
 function stop(code: number): void {
   if (stopping) return;
   stopping = true;
+  killAndExit(children, code);
+}
+
+/** SIGTERM to every child, SIGKILL to those still there after 5 s, then exit with `code`. */
+export function killAndExit(children: readonly ChildProcess[], code: number): void {
   for (const c of children) c.kill('SIGTERM');
   const deadline = Date.now() + 5000;
   const wait = () => {
@@ -171,7 +177,7 @@ async function main(): Promise<void> {
     await client.watchUntil('v1', 'ServiceAccount', { namespace: 'default', name: 'default', timeoutMs: 60_000 }, () => true);
   }
   const version = await connect({ kubeconfig: Object.values(clusters)[0].kubeconfig }).serverVersion();
-  writeState(dir, { ready: true, pid: process.pid, dir, kubernetesVersion: version, clusters });
+  writeStateFile(path.join(dir, 'state.json'), { ready: true, pid: process.pid, dir, kubernetesVersion: version, clusters });
 }
 
 if (require.main === module) {

@@ -1,45 +1,11 @@
-import * as fs from 'fs';
-import * as https from 'https';
-import { parse } from 'yaml';
+import { SetupKube } from '../../../testenv/setup-kube';
 
 /**
- * A minimal JSON client for test set-up (creating StorageClasses, reading namespaces) that reads an admin
+ * The test set-up client (creating StorageClasses, reading namespaces) on the harness's https client: an admin
  * kubeconfig with embedded certificates. Jest cannot load the ESM-only Kubernetes client, and set-up code should
  * not share code with the thing under test anyway.
  */
-export class TestKube {
-  private readonly server: URL;
-  private readonly agent: https.Agent;
-
-  constructor(kubeconfigPath: string) {
-    const kc = parse(fs.readFileSync(kubeconfigPath, 'utf8'));
-    const b64 = (s: string) => Buffer.from(s, 'base64');
-    this.server = new URL(kc.clusters[0].cluster.server);
-    this.agent = new https.Agent({
-      ca: b64(kc.clusters[0].cluster['certificate-authority-data']),
-      cert: b64(kc.users[0].user['client-certificate-data']),
-      key: b64(kc.users[0].user['client-key-data']),
-    });
-  }
-
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    return new Promise((resolve, reject) => {
-      const req = https.request({ host: this.server.hostname, port: this.server.port, path, method, agent: this.agent,
-        headers: { 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
-        let data = '';
-        res.on('data', (c) => { data += c; });
-        res.on('end', () => {
-          let body: unknown = data;
-          try { body = data ? JSON.parse(data) : undefined; } catch { /* e.g. "404 page not found" */ }
-          resolve({ status: res.statusCode!, body });
-        });
-      });
-      req.on('error', reject);
-      if (body !== undefined) req.write(JSON.stringify(body));
-      req.end();
-    });
-  }
-
+export class TestKube extends SetupKube {
   async ok(method: string, path: string, body?: unknown): Promise<any> {
     const r = await this.request(method, path, body);
     if (r.status >= 300) throw new Error(`${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.body?.message ?? r.body)}`);

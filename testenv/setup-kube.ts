@@ -3,7 +3,7 @@ import * as https from 'https';
 import { parse } from 'yaml';
 
 /**
- * The few API calls the Cluster API test environment needs (server-side apply of cluster-scoped set-up objects,
+ * The few API calls the test environment and the e2e set-up need (server-side apply of cluster-scoped set-up objects,
  * reads, dry-run probes), over plain https with the admin kubeconfig's embedded certificates. Kept apart from
  * src/kube/ on purpose: the harness sets the stage for the code under test and must not depend on it.
  */
