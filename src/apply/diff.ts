@@ -1,3 +1,4 @@
+import { structuredPatch } from 'diff';
 import { stringify } from 'yaml';
 import { KObject } from '../kube/types';
 
@@ -35,51 +36,15 @@ export function sameSpec(a: KObject, b: KObject): boolean {
 
 export const toYaml = (obj: KObject | undefined): string => (obj ? stringify(normalize(obj), { lineWidth: 0 }) : '');
 
-/**
- * A unified diff of two texts (3 lines of context), from a longest-common-subsequence table: the objects apply
- * compares are at most a few thousand lines, so the quadratic table stays small.
- */
+/** A unified diff of two texts (`context` lines around each change), as `diff -u` prints it; '' when equal. */
 export function unifiedDiff(oldText: string, newText: string, oldName: string, newName: string, context = 3): string {
   if (oldText === newText) return '';
-  const a = oldText === '' ? [] : oldText.replace(/\n$/, '').split('\n');
-  const b = newText === '' ? [] : newText.replace(/\n$/, '').split('\n');
-  const n = a.length;
-  const m = b.length;
-  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  }
-  // The edit script: ' ' keep, '-' remove, '+' add, with positions in both texts.
-  const ops: Array<{ op: ' ' | '-' | '+'; line: string }> = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) { ops.push({ op: ' ', line: a[i] }); i++; j++; } else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) { ops.push({ op: '-', line: a[i] }); i++; } else { ops.push({ op: '+', line: b[j] }); j++; }
-  }
+  const { hunks } = structuredPatch(oldName, newName, oldText, newText, undefined, undefined, { context });
   const out = [`--- ${oldName}`, `+++ ${newName}`];
-  let k = 0;
-  while (k < ops.length) {
-    if (ops[k].op === ' ') { k++; continue; }
-    // A hunk: from `context` lines before the change to `context` lines after the last change within reach.
-    let start = Math.max(0, k - context);
-    let end = k;
-    while (end < ops.length) {
-      if (ops[end].op !== ' ') { end++; continue; }
-      let run = 0;
-      while (end + run < ops.length && ops[end + run].op === ' ') run++;
-      if (end + run >= ops.length || run > 2 * context) { end = Math.min(ops.length, end + context); break; }
-      end += run;
-    }
-    let oldStart = 1;
-    let newStart = 1;
-    for (let x = 0; x < start; x++) { if (ops[x].op !== '+') oldStart++; if (ops[x].op !== '-') newStart++; }
-    const hunk = ops.slice(start, end);
-    const oldLen = hunk.filter((o) => o.op !== '+').length;
-    const newLen = hunk.filter((o) => o.op !== '-').length;
-    out.push(`@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@`);
-    for (const o of hunk) out.push(`${o.op}${o.line}`);
-    k = end;
-    start = end;
+  for (const h of hunks) {
+    // diff -u numbers an empty side by the line before it (0 for an empty file); the library gives the line after it
+    out.push(`@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`);
+    out.push(...h.lines.filter((l) => !l.startsWith('\\')));
   }
   return `${out.join('\n')}\n`;
 }
