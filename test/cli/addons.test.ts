@@ -2,8 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { run } from '../../src/cli/index';
-import { capture } from '../support/capture';
+import { runCli } from '../support/cli';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'addons');
 const repoLock = path.join(__dirname, '..', '..', 'stacks.lock.json');
@@ -14,28 +13,14 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-addons-'));
   dist = path.join(tmp, 'dist');
   // The lock's hashes may lag behind addon changes (a warning, not an error, without --strict).
-  const out = capture(process.stdout);
-  const err = capture(process.stderr);
-  const code = await run(['synth', '-o', dist, '--lock', repoLock]);
-  out.restore();
-  err.restore();
-  expect(code).toBe(0);
+  expect((await runCli(['synth', '-o', dist, '--lock', repoLock])).code).toBe(0);
 });
 
-async function cli(args: string[]) {
-  const out = capture(process.stdout);
-  const err = capture(process.stderr);
-  process.exitCode = undefined;
-  const code = await run(args);
-  out.restore();
-  err.restore();
-  return { code, stdout: out.text(), stderr: err.text() };
-}
 
 const stack = () => fs.readdirSync(dist).find((d) => d.startsWith('openstack-scs-1-36-')) as string;
 
 test('addons list shows the addons in install order with versions and inputs', async () => {
-  const r = await cli(['addons', 'list', stack(), '--dist', dist]);
+  const r = await runCli(['addons', 'list', stack(), '--dist', dist]);
   expect(r.code).toBe(0);
   const rows = r.stdout.split('\n').filter((l) => /^\d /.test(l));
   expect(rows.map((l) => l.split(/\s+/).slice(0, 3))).toEqual([['1', 'cilium', '1.19.4'], ['2', 'openstack-ccm', '1.36.0'], ['3', 'cinder-csi', '1.36.0'], ['4', 'metrics-server', '0.8.1']]);
@@ -45,7 +30,7 @@ test('addons render -o writes rendered manifests and the CRS form for a sample C
   const cluster = path.join(tmp, 'cluster.yaml');
   fs.writeFileSync(cluster, fs.readFileSync(path.join(fixtures, 'cluster.yaml'), 'utf8').replace('openstack-scs-1-36-v1', stack()));
   const out = path.join(tmp, 'out');
-  const r = await cli(['addons', 'render', stack(), '--dist', dist, '--cluster', cluster, '-o', out]);
+  const r = await runCli(['addons', 'render', stack(), '--dist', dist, '--cluster', cluster, '-o', out]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(fs.readdirSync(path.join(out, 'addons'))).toEqual(['01-cilium.yaml', '02-openstack-ccm.yaml', '03-cinder-csi.yaml', '04-metrics-server.yaml']);
@@ -62,7 +47,7 @@ test('a missing input fails with addon/object/field/variable, exit 2, and writes
   const cluster = path.join(tmp, 'no-endpoint.yaml');
   fs.writeFileSync(cluster, `apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: bare\nspec:\n  topology:\n    classRef:\n      name: ${stack()}\n    version: v1.36.4\n`);
   const out = path.join(tmp, 'out-missing');
-  const r = await cli(['addons', 'render', stack(), '--dist', dist, '--cluster', cluster, '-o', out]);
+  const r = await runCli(['addons', 'render', stack(), '--dist', dist, '--cluster', cluster, '-o', out]);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('addon metrics-server, Deployment kube-system/metrics-server, field metadata.labels.domain: variable "controlPlaneEndpoint.host" is not set for cluster bare');
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -70,10 +55,10 @@ test('a missing input fails with addon/object/field/variable, exit 2, and writes
 });
 
 test('unknown stack and a Cluster of another class are clear errors', async () => {
-  let r = await cli(['addons', 'list', 'nope-1-36-v1', '--dist', dist]);
+  let r = await runCli(['addons', 'list', 'nope-1-36-v1', '--dist', dist]);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/stack nope-1-36-v1 is not in .*known: docker-scs-1-34-v\d+.*run `cskit synth` first/);
-  r = await cli(['addons', 'render', stack(), '--dist', dist, '--cluster', path.join(fixtures, 'cluster-class.yaml')]);
+  r = await runCli(['addons', 'render', stack(), '--dist', dist, '--cluster', path.join(fixtures, 'cluster-class.yaml')]);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/expected exactly one Cluster object \(kind: Cluster\), found 0/);
 });

@@ -1,27 +1,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { run } from '../../src/cli/index';
-import { capture } from '../support/capture';
+import { runCli } from '../support/cli';
 
 // Argument and input errors are caught before cskit apply connects anywhere (the cluster paths are e2e-tested).
-async function cli(args: string[]) {
-  const out = capture(process.stdout);
-  const err = capture(process.stderr);
-  process.exitCode = undefined;
-  const code = await run(args);
-  out.restore();
-  err.restore();
-  process.exitCode = undefined;
-  return { code, stdout: out.text(), stderr: err.text() };
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-apply-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('cskit apply (arguments and input)', () => {
   test('a missing path is a usage error naming it', async () => {
-    const r = await cli(['apply', path.join(tmp, 'nope')]);
+    const r = await runCli(['apply', path.join(tmp, 'nope')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`cskit: ${path.join(tmp, 'nope')}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files\n`);
   });
@@ -29,7 +18,7 @@ describe('cskit apply (arguments and input)', () => {
   test('a document that is not an object is a usage error with file and document', async () => {
     const f = path.join(tmp, 'bad.yaml');
     fs.writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n- just\n- a list\n');
-    const r = await cli(['apply', f]);
+    const r = await runCli(['apply', f]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${f}#2: not a Kubernetes object`);
   });
@@ -37,16 +26,16 @@ describe('cskit apply (arguments and input)', () => {
   test('bad flag values are refused with the accepted form', async () => {
     const f = path.join(tmp, 'ok.yaml');
     fs.writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
-    expect((await cli(['apply', f, '--concurrency', '0'])).stderr).toContain('--concurrency: invalid value "0", expecting 1 to 64');
-    expect((await cli(['apply', f, '--applyset', 'Bad_Name'])).stderr).toContain('--applyset: "Bad_Name" is not a valid Secret name');
-    expect((await cli(['apply', f, '--timeout', 'soon'])).stderr).toContain('--timeout: invalid duration "soon"');
-    const dr = await cli(['apply', f, '--dry-run=client']);
+    expect((await runCli(['apply', f, '--concurrency', '0'])).stderr).toContain('--concurrency: invalid value "0", expecting 1 to 64');
+    expect((await runCli(['apply', f, '--applyset', 'Bad_Name'])).stderr).toContain('--applyset: "Bad_Name" is not a valid Secret name');
+    expect((await runCli(['apply', f, '--timeout', 'soon'])).stderr).toContain('--timeout: invalid duration "soon"');
+    const dr = await runCli(['apply', f, '--dry-run=client']);
     expect(dr.code).not.toBe(0);
     expect(dr.stderr).toMatch(/--dry-run.*client.*Allowed choices are server/);
   });
 
   test('help documents the contract', async () => {
-    const r = await cli(['apply', '--help']);
+    const r = await runCli(['apply', '--help']);
     for (const flag of ['--kubeconfig', '--context', '--namespace', '--dry-run', '--diff', '--prune', '--force-conflicts', '--wait', '--timeout', '--output', '--applyset']) {
       expect(r.stdout).toContain(flag);
     }

@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { run } from '../../src/cli/index';
 import { parseLock } from '../../src/model/lock';
 import { synthesize, writeStacks } from '../../src/synth/synth';
-import { capture } from '../support/capture';
+import { runCli } from '../support/cli';
 import { parseXml } from '../verify/static/xml';
 
 const root = path.join(__dirname, '..', '..');
@@ -15,24 +14,12 @@ const dist = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-cli-'
 writeStacks(synthesize(parseLock(fs.readFileSync(repoLock, 'utf8'))).stacks, dist);
 const openstack = fs.readdirSync(dist).filter((d) => d.startsWith('openstack-')).map((d) => path.join(dist, d));
 
-async function cskit(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = capture(process.stdout);
-  const err = capture(process.stderr);
-  process.exitCode = undefined; // the action sets it; run() reads it, and it outlives one call
-  try {
-    const code = await run(args);
-    return { code, out: out.text(), err: err.text() };
-  } finally {
-    out.restore();
-    err.restore();
-    process.exitCode = undefined;
-  }
-}
+const cskit = (...args: string[]) => runCli(args);
 
 test('our OpenStack stacks pass, lock included, in the documented JSON form', async () => {
   const r = await cskit('verify', ...openstack, '--at', '2026-09-01', '--lock', repoLock, '-o', 'json');
   expect(r.code).toBe(0);
-  const report = JSON.parse(r.out);
+  const report = JSON.parse(r.stdout);
   expect(report).toMatchObject({ schemaVersion: 1, at: '2026-09-01', strict: false, result: 'PASS', errors: 0, warnings: 0 });
   expect(report.stacks).toEqual(openstack.map((p) => path.basename(p)));
   for (const f of report.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['rule', 'severity', 'stack', 'message']));
@@ -45,14 +32,14 @@ test('a changed released stack fails capi/lock-immutable against the lock; --no-
   fs.writeFileSync(cc, fs.readFileSync(cc, 'utf8').replace('default: SCS-4V-8', 'default: SCS-8V-16'));
   const r = await cskit('verify', copy, '--lock', repoLock, '--rules', 'capi/');
   expect(r.code).toBe(1);
-  expect(r.out).toMatch(/ERROR capi\/lock-immutable: openstack-scs-1-3\d-v1 is recorded in .*stacks\.lock\.json with sha256:[0-9a-f]{64} but its content hashes to sha256:[0-9a-f]{64}.*fix: never change a released stack: run `cskit bump`/);
+  expect(r.stdout).toMatch(/ERROR capi\/lock-immutable: openstack-scs-1-3\d-v1 is recorded in .*stacks\.lock\.json with sha256:[0-9a-f]{64} but its content hashes to sha256:[0-9a-f]{64}.*fix: never change a released stack: run `cskit bump`/);
   expect((await cskit('verify', copy, '--no-lock', '--rules', 'capi/')).code).toBe(0);
 });
 
 test('-o junit on a fixture: its rule fails, every other rule passes, exit 1', async () => {
   const r = await cskit('verify', path.join(fixtures, 'capi-patch-op--move'), '-o', 'junit', '--rules', 'capi/,scs-0211/');
   expect(r.code).toBe(1);
-  const doc = parseXml(r.out);
+  const doc = parseXml(r.stdout);
   const cases = Array.from(doc.getElementsByTagName('testcase'));
   expect(cases.length).toBeGreaterThan(25);
   expect(cases.filter((c) => c.getElementsByTagName('failure').length).map((c) => c.getAttribute('name'))).toEqual(['capi/patch-op']);
@@ -63,22 +50,22 @@ test('a warning fails only with --strict (table and junit)', async () => {
   const dir = path.join(fixtures, 'scs-0211-unknown-provisioner--vendor-driver');
   const loose = await cskit('verify', dir, '--rules', 'scs-0211/');
   expect(loose.code).toBe(0);
-  expect(loose.out).toMatch(/WARN {2}scs-0211\/unknown-provisioner: block\.csi\.example\.com is not known as network-backed .*; fix: /);
+  expect(loose.stdout).toMatch(/WARN {2}scs-0211\/unknown-provisioner: block\.csi\.example\.com is not known as network-backed .*; fix: /);
   expect((await cskit('verify', dir, '--rules', 'scs-0211/', '--strict')).code).toBe(1);
   const strict = await cskit('verify', dir, '--rules', 'scs-0211/', '--strict', '-o', 'junit');
-  expect(parseXml(strict.out).getElementsByTagName('failure')[0].getAttribute('type')).toBe('warning');
+  expect(parseXml(strict.stdout).getElementsByTagName('failure')[0].getAttribute('type')).toBe('warning');
 });
 
 test('a lock file that is missing or broken is one clear line, not a stack trace', async () => {
   const missing = await cskit('verify', path.join(fixtures, 'clean'), '--lock', path.join(fixtures, 'nope.json'));
   expect(missing.code).toBe(2);
-  expect(missing.err.trim().split('\n')).toHaveLength(1);
-  expect(missing.err).toMatch(/--lock .*nope\.json: no such file; give the path of a stacks\.lock\.json, or --no-lock/);
+  expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+  expect(missing.stderr).toMatch(/--lock .*nope\.json: no such file; give the path of a stacks\.lock\.json, or --no-lock/);
   const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-cli-')), 'lock.json');
   fs.writeFileSync(bad, '{"lockVersion": 2}');
   const broken = await cskit('verify', path.join(fixtures, 'clean'), '--lock', bad);
   expect(broken.code).toBe(2);
-  expect(broken.err).toMatch(/lock\.json: lockVersion: expecting 1/);
+  expect(broken.stderr).toMatch(/lock\.json: lockVersion: expecting 1/);
 });
 
 test('a missing path says how to get one', async () => {
@@ -87,7 +74,7 @@ test('a missing path says how to get one', async () => {
   try {
     const r = await cskit('verify');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^cskit: verify: dist: no such file or directory; .*npx cdk8s synth/);
+    expect(r.stderr).toMatch(/^cskit: verify: dist: no such file or directory; .*npx cdk8s synth/);
   } finally {
     process.chdir(cwd);
   }

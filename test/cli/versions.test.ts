@@ -1,33 +1,23 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { run } from '../../src/cli/index';
-import { capture } from '../support/capture';
+import { runCli } from '../support/cli';
 import { readLock } from '../../src/model/lock';
 
-async function cli(args: string[]) {
-  const out = capture(process.stdout);
-  const err = capture(process.stderr);
-  process.exitCode = undefined;
-  const code = await run(args);
-  process.exitCode = undefined;
-  out.restore(); err.restore();
-  return { code, out: out.text(), err: err.text() };
-}
 
 beforeAll(() => { process.env.CSKIT_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-nocache-')); });
 
 test('versions --at 2026-09-01 lists supported branches, what to offer and deadlines', async () => {
-  const r = await cli(['versions', '--at', '2026-09-01']);
+  const r = await runCli(['versions', '--at', '2026-09-01']);
   expect(r.code).toBe(0);
-  expect(r.out).toMatch(/^1\.36 +2026-04-22 +2027-06-28 +yes +1\.36\.4 +2026-08-20 +2026-09-20/m);
-  expect(r.out).toContain('To offer now: 1.34.11, 1.35.8, 1.36.4');
-  expect(r.out).toMatch(/CVE-2024-10220 \(8\.1/);
+  expect(r.stdout).toMatch(/^1\.36 +2026-04-22 +2027-06-28 +yes +1\.36\.4 +2026-08-20 +2026-09-20/m);
+  expect(r.stdout).toContain('To offer now: 1.34.11, 1.35.8, 1.36.4');
+  expect(r.stdout).toMatch(/CVE-2024-10220 \(8\.1/);
 });
 
 test('versions -o json is machine-readable', async () => {
-  const r = await cli(['versions', '--at', '2026-09-01', '-o', 'json']);
-  const j = JSON.parse(r.out);
+  const r = await runCli(['versions', '--at', '2026-09-01', '-o', 'json']);
+  const j = JSON.parse(r.stdout);
   expect(j.recommended.map((v: any) => v.version)).toEqual(['1.34.11', '1.35.8', '1.36.4']);
   expect(j.dataAsOf).toBe('2026-08-21');
 });
@@ -36,29 +26,29 @@ test.each([
   ['v1.36.4+k3s1', 0, /v1\.36\.4\+k3s1: PASS/],
   ['v1.36.2', 1, /FAIL +1\.36\.2 is outdated: 1\.36\.3 was released on 2026-07-22/],
 ])('versions --check %s exits %d', async (v, code, out) => {
-  const r = await cli(['versions', '--check', v, '--at', '2026-09-01']);
+  const r = await runCli(['versions', '--check', v, '--at', '2026-09-01']);
   expect(r.code).toBe(code);
-  expect(r.out).toMatch(out);
+  expect(r.stdout).toMatch(out);
 });
 
 test('an invalid --at is one line naming the option and the format', async () => {
-  const r = await cli(['versions', '--at', '2026-13-01']);
+  const r = await runCli(['versions', '--at', '2026-13-01']);
   expect(r.code).toBe(2);
-  expect(r.err).toBe('cskit: --at: invalid date "2026-13-01", expecting YYYY-MM-DD such as 2026-09-01\n');
+  expect(r.stderr).toBe('cskit: --at: invalid date "2026-13-01", expecting YYYY-MM-DD such as 2026-09-01\n');
 });
 
 test('bump on a copy of the lock drops end-of-life 1.34 and keeps current stacks', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bump-'));
   const file = path.join(dir, 'stacks.lock.json');
   fs.copyFileSync(path.join(__dirname, '..', '..', 'stacks.lock.json'), file);
-  const dry = await cli(['bump', '--at', '2026-11-25', '--lock', file, '--dry-run']);
-  expect(dry.out).toMatch(/openstack-scs 1\.34: - 1\.34\.11 v1: branch 1\.34 reached end of life on 2026-10-27/);
-  expect(dry.out).toContain('dry run');
+  const dry = await runCli(['bump', '--at', '2026-11-25', '--lock', file, '--dry-run']);
+  expect(dry.stdout).toMatch(/openstack-scs 1\.34: - 1\.34\.11 v1: branch 1\.34 reached end of life on 2026-10-27/);
+  expect(dry.stdout).toContain('dry run');
   expect(Object.keys(readLock(file).stacks['openstack-scs'])).toContain('1.34');
-  const real = await cli(['bump', '--at', '2026-11-25', '--lock', file]);
+  const real = await runCli(['bump', '--at', '2026-11-25', '--lock', file]);
   expect(real.code).toBe(0);
   expect(Object.keys(readLock(file).stacks['openstack-scs'])).toEqual(['1.35', '1.36']);
   expect(readLock(file).stacks['openstack-scs']['1.36']).toEqual(readLock(path.join(__dirname, '..', '..', 'stacks.lock.json')).stacks['openstack-scs']['1.36']);
-  const again = await cli(['bump', '--at', '2026-11-25', '--lock', file]);
-  expect(again.out).toContain('is up to date');
+  const again = await runCli(['bump', '--at', '2026-11-25', '--lock', file]);
+  expect(again.stdout).toContain('is up to date');
 });
