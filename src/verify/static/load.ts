@@ -47,7 +47,7 @@ export function readObjects(file: string, text = fs.readFileSync(file, 'utf8')):
   const docs = parseAllDocuments(text);
   const out: Located[] = [];
   docs.forEach((d, i) => {
-    if (d.errors.length) throw new InputError(`${file}: document ${i + 1}: ${d.errors[0].message.split('\n')[0]}`);
+    if (d.errors.length) throw new InputError(`${file}: document ${i + 1}: ${d.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
     const obj = d.toJS();
     if (obj && typeof obj === 'object' && !Array.isArray(obj)) out.push({ obj, file, doc: i + 1 });
   });
