@@ -213,6 +213,21 @@ test('compiled validators are cached on disk; later registries load them and jud
   expect((uncached.validator('apps/v1', 'Deployment') as any).source).toBeDefined();
 });
 
+test('validators precompiled by the build (compileAll into the shipped directory) are loaded, not compiled, on a first run', () => {
+  const shipped = path.join(dir, 'shipped');
+  const n = new SchemaRegistry(undefined, shipped, null).compileAll();
+  const bundle = new SchemaRegistry(undefined, null, null).bundle;
+  expect(n).toBeGreaterThan(Object.keys(bundle.kinds).length); // built-in kinds once per bundled minor
+  const s = stack();
+  find(s, 'ClusterClass').spec.workers.machineDeployments[0].class = 5;
+  const firstRun = new SchemaRegistry(undefined, path.join(dir, 'empty-user-cache'), shipped);
+  expect(schemaFindings([s], [], firstRun).map((f) => f.path)).toContain('spec.workers.machineDeployments[0].class');
+  for (const [v, k] of [['apps/v1', 'Deployment'], ['cluster.x-k8s.io/v1beta2', 'ClusterClass']]) {
+    expect((firstRun.validator(v, k) as any).source).toBeUndefined(); // loaded from the shipped code
+  }
+  expect(fs.existsSync(path.join(dir, 'empty-user-cache'))).toBe(false); // nothing compiled, so nothing written
+});
+
 test('the bundle is generated data from the current pins (re-run scripts/import-schemas.ts after moving one)', () => {
   const bundle = sharedRegistry().bundle;
   const root = path.join(__dirname, '../../..');

@@ -41,16 +41,35 @@ export class SchemaRegistry {
   private readonly validators = new Map<string, ValidateFunction | Error>();
   private readonly known: Set<string>;
   private readonly cache: string | null;
+  private readonly shipped: string | null;
 
   /**
    * @param cache directory for compiled validators (ajv standalone code), keyed by the bundle and the compiler: a kind
    *   is compiled once per machine, later runs load its code. `null`: no cache. Default: see schemaCacheDir().
+   * @param shipped read-only directory of the same layout, filled by `npm run build` for the bundled schemas
+   *   (precompileSchemas), so that even the first run on a machine compiles nothing. Default: see shippedSchemaDir().
    */
-  constructor(bundle?: SchemaBundle, cache: string | null = schemaCacheDir()) {
+  constructor(bundle?: SchemaBundle, cache: string | null = schemaCacheDir(), shipped: string | null = shippedSchemaDir()) {
     const text = bundle ? JSON.stringify(bundle) : fs.readFileSync(BUNDLE_FILE, 'utf8');
     this.bundle = bundle ?? JSON.parse(text) as SchemaBundle;
     this.known = new Set(Object.keys(this.bundle.kinds));
-    this.cache = cache && path.join(cache, createHash('sha256').update(`${CACHE_FORMAT}\0${AJV_VERSION}\0${text}`).digest('hex').slice(0, 16));
+    const key = createHash('sha256').update(`${CACHE_FORMAT}\0${AJV_VERSION}\0${text}`).digest('hex').slice(0, 16);
+    this.cache = cache && path.join(cache, key);
+    this.shipped = shipped && path.join(shipped, key);
+  }
+
+  /** Compiles (or finds cached) the validator of every bundled kind, built-in kinds for every bundled minor. */
+  compileAll(): number {
+    let n = 0;
+    for (const [key, entry] of Object.entries(this.bundle.kinds)) {
+      const slash = key.lastIndexOf('/');
+      const minors = entry.source === 'kubernetes' ? Object.keys(this.bundle.kubernetesMinors ?? {}) : [];
+      for (const minor of minors.length ? minors : [undefined]) {
+        this.validator(key.slice(0, slash), key.slice(slash + 1), minor);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Set up on the first compile only: a run whose validators all come from the cache never needs it. */
@@ -162,13 +181,16 @@ export class SchemaRegistry {
     return v;
   }
 
-  private cacheFile(key: string): string | undefined {
-    return this.cache ? path.join(this.cache, `${key.replace(/[^A-Za-z0-9.-]/g, '_')}.js`) : undefined;
+  private cacheFile(key: string, dir = this.cache): string | undefined {
+    return dir ? path.join(dir, `${key.replace(/[^A-Za-z0-9.-]/g, '_')}.js`) : undefined;
   }
 
-  /** A validator compiled by an earlier run; anything unreadable is ignored and compiled afresh. */
+  /** A validator compiled by an earlier run or by the build; anything unreadable is ignored and compiled afresh. */
   private fromCache(key: string): ValidateFunction | undefined {
-    const file = this.cacheFile(key);
+    return this.loadFile(this.cacheFile(key)) ?? this.loadFile(this.cacheFile(key, this.shipped));
+  }
+
+  private loadFile(file: string | undefined): ValidateFunction | undefined {
     if (!file || !fs.existsSync(file)) return undefined;
     try {
       const mod = { exports: {} as ValidateFunction };
@@ -233,6 +255,14 @@ export function schemaCacheDir(): string | null {
   const env = process.env.CSKIT_SCHEMA_CACHE;
   if (env === 'off') return null;
   return env || path.join(cacheDir(), 'schema-validators');
+}
+
+/**
+ * `lib/schema-validators/` beside the compiled code (what `npm run build` precompiles); null with
+ * `CSKIT_SCHEMA_CACHE=off`, which means: compile everything in the run.
+ */
+export function shippedSchemaDir(): string | null {
+  return process.env.CSKIT_SCHEMA_CACHE === 'off' ? null : path.resolve(__dirname, '..', '..', '..', '..', 'schema-validators');
 }
 
 /** The first repeated key tuple of a `x-kubernetes-list-type: map` list, or undefined. */
