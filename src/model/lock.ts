@@ -54,21 +54,36 @@ export function validateLock(data: unknown): string[] {
   return errs;
 }
 
+/** The lock file is missing or malformed: the message names the file and how to fix it. */
+export class LockError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LockError';
+  }
+}
+
 export function parseLock(text: string, file = LOCK_FILE): LockFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message}); restore it from git or run \`cskit bump\``);
+    throw new LockError(`${file}: not valid JSON (${(e as Error).message}); restore it from git or run \`cskit bump\``);
   }
   const errs = validateLock(data);
-  if (errs.length) throw new Error(`${file}: ${errs.join('; ')}`);
+  if (errs.length) throw new LockError(`${file}: ${errs.join('; ')}`);
   return data as LockFile;
 }
 
 export function readLock(file = LOCK_FILE): LockFile {
-  if (!fs.existsSync(file)) throw new Error(`${file}: not found; run cskit from the project root or create it with \`cskit bump\``);
-  return parseLock(fs.readFileSync(file, 'utf8'), file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LockError(code === 'ENOENT' ? `${file}: not found; run cskit from the project root or create it with \`cskit bump\``
+      : `${file}: cannot read (${code ?? (e as Error).message})`);
+  }
+  return parseLock(text, file);
 }
 
 /** Stable serialization: stacks and minors sorted, 2-space indent, trailing newline (reviewable diffs). */

@@ -40,6 +40,14 @@ test('a broken lock file is one clear line and exit 1', async () => {
   expect(err.text()).toMatch(/^cskit: .*lock\.json: stacks\.docker-scs\["1\.36"\]\.kubernetesVersion: expecting a patch version/);
 });
 
+test('a missing lock file, whatever its name, is one clear line and exit 1 (not an unexpected error)', async () => {
+  const err = capture(process.stderr);
+  const code = await run(['synth', '--lock', path.join(os.tmpdir(), 'no-such-stacks.json')]);
+  err.restore();
+  expect(code).toBe(1);
+  expect(err.text()).toMatch(/^cskit: .*no-such-stacks\.json: not found; run cskit from the project root or create it with `cskit bump`\n$/);
+});
+
 test('an invalid --capi-api-version is a usage error', async () => {
   const err = capture(process.stderr);
   const code = await run(['synth', '--capi-api-version', 'v1alpha1']);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
 import { bump } from '../../k8s-versions/bump';
-import { LOCK_FILE, readLock, serializeLock, writeLock } from '../../model/lock';
+import { LOCK_FILE, LockError, readLock, serializeLock, writeLock } from '../../model/lock';
 import { stackId } from '../../model/naming';
 import { EXIT_FAIL, UserError } from '../errors';
 import { atOption, today } from '../options';
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       const { definitions } = await import('../../../classes');
       const { computeStackHash } = await import('../../synth/hash');
       let lock;
-      try { lock = readLock(flags.lock); } catch (e) { throw new UserError((e as Error).message, EXIT_FAIL); }
+      try { lock = readLock(flags.lock); } catch (e) { if (e instanceof LockError) throw new UserError(e.message, EXIT_FAIL); throw e; }
       const data = loadVersionData();
       const at = flags.at ?? today();
       const result = bump(lock, { at, data, hashStack: computeStackHash, stackIds: definitions.map((d) => stackId(d.provider, d.stack)) });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { LOCK_FILE, readLock } from '../../model/lock';
+import { LOCK_FILE, LockError, readLock } from '../../model/lock';
 import { CapiApiVersion } from '../../model/stack';
 import { EXIT_FAIL, UserError } from '../errors';
 
@@ -22,7 +22,7 @@ export function register(program: Command): void {
       try {
         result = synthesize(readLock(flags.lock), { capiApiVersion: flags.capiApiVersion });
       } catch (e) {
-        if (e instanceof StackDefinitionError || /^\S*lock\S*: /.test((e as Error).message)) throw new UserError((e as Error).message, EXIT_FAIL);
+        if (e instanceof StackDefinitionError || e instanceof LockError) throw new UserError((e as Error).message, EXIT_FAIL);
         throw e;
       }
       for (const m of result.lockMismatches) process.stderr.write(`${flags.strict ? 'error' : 'warning'}: ${m}\n`);
