@@ -1,5 +1,13 @@
 import { Yaml } from 'cdk8s';
 
+/** The addons of this Cluster cannot take the ClusterResourceSet form (an object too big, a name too long). */
+export class CrsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CrsError';
+  }
+}
+
 /**
  * Bytes of `data` one ConfigMap may carry. Kubernetes caps a ConfigMap at 1 MiB (and a ClusterResourceSet
  * copies each ConfigMap's data into the workload cluster); 16 KiB stay free for metadata and encoding.
@@ -46,7 +54,7 @@ export function clusterResourceSet(manifests: readonly AddonManifest[], opts: Cr
       const doc = Yaml.stringify(o);
       const bytes = Buffer.byteLength(doc, 'utf8') + 4;
       if (bytes > max) {
-        throw new Error(`addon ${m.addon}: object #${i + 1} is ${bytes} bytes, more than a ConfigMap can hold (${max}); it cannot be delivered by a ClusterResourceSet`);
+        throw new CrsError(`addon ${m.addon}: object #${i + 1} is ${bytes} bytes, more than a ConfigMap can hold (${max}); it cannot be delivered by a ClusterResourceSet`);
       }
       if (size + bytes > max) flush();
       docs.push(doc);
@@ -55,7 +63,7 @@ export function clusterResourceSet(manifests: readonly AddonManifest[], opts: Cr
     flush();
   }
   for (const cm of configMaps) {
-    if (cm.name.length > 253) throw new Error(`ConfigMap name ${cm.name} is longer than 253 characters; use a shorter cluster name`);
+    if (cm.name.length > 253) throw new CrsError(`ConfigMap name ${cm.name} is longer than 253 characters; use a shorter cluster name`);
   }
   const labels = { 'cluster.x-k8s.io/cluster-name': opts.clusterName, 'app.kubernetes.io/managed-by': 'cskit' };
   return [

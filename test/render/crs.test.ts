@@ -1,6 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { clusterResourceSet, MAX_CONFIGMAP_DATA_BYTES } from '../../src/render/crs';
+import { CrsError, clusterResourceSet, MAX_CONFIGMAP_DATA_BYTES } from '../../src/render/crs';
 
 const MiB = 1024 * 1024;
 const big = (name: string, kib: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'kube-system' }, data: { blob: 'x'.repeat(kib * 1024) } });
@@ -37,4 +37,6 @@ test('exactly at the limit stays one ConfigMap; one byte more splits', () => {
 test('one object larger than a ConfigMap can hold is an error naming the addon', () => {
   expect(() => clusterResourceSet([{ order: 1, addon: 'huge', objects: [big('h', 1100)] }], { clusterName: 'c', namespace: 'n' }))
     .toThrow(/addon huge: object #1 is \d+ bytes, more than a ConfigMap can hold/);
+  // a typed error, so the CLI reports it as the user's problem (one line, exit 2), not as an unexpected one
+  expect(() => clusterResourceSet([{ order: 1, addon: 'huge', objects: [big('h', 1100)] }], { clusterName: 'c', namespace: 'n' })).toThrow(CrsError);
 });

@@ -8,21 +8,18 @@ const print = (s: string): void => { process.stdout.write(s); };
 
 /** Loaded on use: rendering needs cdk8s, Handlebars and the addon definitions (~100 ms other commands should not pay). */
 async function load() {
-  const [{ Yaml }, { ClusterInputError }, { clusterResourceSet }, { AddonInputFileError, readAddonIndex, renderStack }, { addonFileName }] = await Promise.all([
+  const [{ Yaml }, { ClusterInputError }, { CrsError, clusterResourceSet }, { AddonInputFileError, readAddonIndex, renderStack }, { addonFileName }] = await Promise.all([
     import('cdk8s'), import('../../render/context'), import('../../render/crs'), import('../../render/stack'), import('../../synth/addons')]);
   /** Our input errors become user errors (message, no stack); anything else is a bug and stays one. */
-  const asUserError = <T>(fn: () => T): T => userErrors(fn, [AddonInputFileError, ClusterInputError]);
+  const asUserError = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof AddonInputFileError || e instanceof ClusterInputError || e instanceof CrsError) throw new UserError(e.message);
+      throw e;
+    }
+  };
   return { Yaml, clusterResourceSet, readAddonIndex, renderStack, addonFileName, asUserError };
-}
-
-function userErrors<T>(fn: () => T, ours: Array<new (...a: never[]) => Error>): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (ours.some((c) => e instanceof c)) throw new UserError((e as Error).message);
-    if (e instanceof Error && /ConfigMap|ClusterResourceSet/.test(e.message)) throw new UserError(e.message);
-    throw e;
-  }
 }
 
 /** Writes every file next to its final path first, then renames: a failed run leaves no half-written file. */
