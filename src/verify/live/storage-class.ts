@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Finding } from '../../k8s-versions/policy';
-import { ClusterClient, KObject, KubeError } from '../../kube/types';
+import { ClusterClient, KObject, KubeError, TimeoutError } from '../../kube/types';
 import { BETA_DEFAULT_CLASS_ANNOTATION, DEFAULT_CLASS_ANNOTATION, classifyProvisioner, isDefaultClass } from '../provisioners';
 import { CheckResult, resultOf } from './result';
 
@@ -71,7 +71,8 @@ async function probe(client: ClusterClient, sc: KObject, opts: ProbeOptions): Pr
   let cleaned: Promise<void> | undefined;
   const cleanup = () => (cleaned ??= removeProbe(client, ns, volume, String(sc.reclaimPolicy ?? 'Delete')).then((f) => {
     findings.push(...f);
-    log(`deleted probe namespace ${ns} (pod, claim${volume ? ' and volume' : ''} gone; the namespace controller removes the empty namespace)`);
+    const lingering = f.some((x) => x.code === 'probe-not-deleted' || x.code === 'volume-not-deleted');
+    log(`deleted probe namespace ${ns} (${lingering ? 'not everything in it is gone yet: see the warnings' : `pod, claim${volume ? ' and volume' : ''} gone; the namespace controller removes the empty namespace`})`);
   }));
   const unregister = opts.onInterrupt?.(cleanup);
   try {
@@ -199,7 +200,11 @@ async function removeProbe(client: ClusterClient, ns: string, volume: string | u
       client.delete('v1', 'PersistentVolumeClaim', 'cskit-probe', ns),
       client.delete('v1', 'Namespace', ns),
     ]);
-    await Promise.all([waitGone(client, 'Pod', 'cskit-probe', ns, timeoutMs), claimGone]);
+    const [podGone, claimWentAway] = await Promise.all([waitGone(client, 'Pod', 'cskit-probe', ns, timeoutMs), claimGone]);
+    const left = [podGone ? '' : 'pod', claimWentAway ? '' : 'claim'].filter(Boolean);
+    if (left.length) {
+      findings.push({ severity: 'warning', code: 'probe-not-deleted', message: `the probe's ${left.join(' and ')} in ${ns} ${left.length > 1 ? 'are' : 'is'} still there ${timeoutMs / 1000} s after being deleted; check their finalizers and events, then \`cskit verify cluster --cleanup\``, evidence: { namespace: ns, left } });
+    }
   } catch (e) {
     // Nothing may outlive the cleanup: end the watches (within a slice) before reporting the failure.
     stop = true;
@@ -279,13 +284,13 @@ export async function deleteNamespace(client: ClusterClient, ns: string, timeout
   try {
     await client.watchUntil('v1', 'Namespace', { name: ns, timeoutMs }, (t) => (t === 'DELETED' ? true : undefined));
   } catch (e) {
-    throw new Error(`${(e as Error).message}${await stuckBecause(client, ns)}`);
+    if (!(e instanceof KubeError && e.kind === 'timeout')) throw e;
+    // Gone between our read and the watch's start (no event then): not a failure.
+    const still = await client.get('v1', 'Namespace', ns);
+    if (!still) return;
+    // Why the namespace controller cannot finish, from the Namespace's conditions (e.g. a dead aggregated API).
+    throw new TimeoutError(`${e.message}${reasons(still)}; fix the cause, then run \`cskit verify cluster --cleanup\` again`);
   }
-}
-
-/** Why the namespace controller cannot finish, from the Namespace's conditions (e.g. a dead aggregated API). */
-async function stuckBecause(client: ClusterClient, ns: string): Promise<string> {
-  return reasons(await client.get('v1', 'Namespace', ns).catch(() => undefined));
 }
 
 /**

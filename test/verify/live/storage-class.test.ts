@@ -108,6 +108,23 @@ test('a namespace that cannot be deleted says why, from its conditions (e.g. a d
     .rejects.toThrow('fake: timed out waiting for Namespace (NamespaceDeletionDiscoveryFailure: Discovery failed for some groups: metrics.k8s.io/v1beta1)');
 });
 
+test('a namespace that does not go is a timeout the CLI reports as an ABORT, with how to go on', async () => {
+  const e = await deleteNamespace(fakeClient({ objects: { Namespace: [{ metadata: { name: 'p' } }] }, terminating: ['Namespace'] }), 'p', 10).catch((x) => x);
+  expect(e).toBeInstanceOf(KubeError);
+  expect(e.kind).toBe('timeout');
+  expect(e.message).toMatch(/^fake: timed out waiting for Namespace; fix the cause, then run `cskit verify cluster --cleanup` again$/);
+});
+
+test('a namespace gone between the read and the start of the watch (no event) is not a failure', async () => {
+  const client = fakeClient({ objects: { Namespace: [{ metadata: { name: 'p' } }] }, terminating: ['Namespace'] });
+  const get = client.get.bind(client);
+  let reads = 0;
+  // The namespace controller finishes right after our first read: the watch that follows sees nothing.
+  client.get = async (...a) => { const o = await get(...a); if (++reads === 1) client.remove('Namespace', 'p'); return o; };
+  await expect(deleteNamespace(client, 'p', 20)).resolves.toBeUndefined();
+  expect(reads).toBe(2);
+});
+
 test('--cleanup deletes leftover probe namespaces, waits for those already Terminating too, and names the ones it deleted', async () => {
   const label = { 'cskit.io/probe': 'scs-0211' };
   const client = fakeClient({ objects: { Namespace: [{ metadata: { name: 'cskit-probe-left', labels: label } }, { metadata: { name: 'cskit-probe-going', labels: label, deletionTimestamp: '2026-09-01T00:00:00Z' } }] }, terminating: ['Namespace'] });
