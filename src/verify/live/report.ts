@@ -1,3 +1,4 @@
+import { xmlEscape as xml } from '../junit-xml';
 import { CheckResult, CheckVerdict } from './result';
 
 /** One cluster's results (the fleet mode has many). */
@@ -39,8 +40,6 @@ export function formatScs(reports: readonly ClusterReport[]): string {
 export function formatJson(reports: readonly ClusterReport[], meta: Record<string, unknown>): string {
   return `${JSON.stringify({ ...meta, verdict: overall(reports), clusters: reports }, null, 2)}\n`;
 }
-
-const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '\'': '&apos;', '"': '&quot;' }[c]!));
 
 /** JUnit XML: one testsuite per cluster, one testcase per standard. */
 export function formatJunit(reports: readonly ClusterReport[]): string {

@@ -57,6 +57,14 @@ test('reports: table summary, scs lines (WARN counts as PASS), JUnit failures', 
   expect(junit).toMatch(/<failure message="no default StorageClass among 0 \(none\)/);
 });
 
+test('JUnit XML escapes markup and drops characters XML cannot carry (e.g. a control character in a server message)', () => {
+  const junit = formatJunit([{ cluster: 'a&b', results: [{ standard: 'scs-0211', name: 'default-storage-class-check', verdict: 'ABORT', durationMs: 5,
+    findings: [{ severity: 'error', code: 'abort', message: 'server said <html>\u0007 "no" & \'bye\'' }] }] }]);
+  expect(junit).toContain('<testsuite name="a&amp;b" tests="1" failures="0" errors="1">');
+  expect(junit).toContain('<error message="server said &lt;html&gt; &quot;no&quot; &amp; &apos;bye&apos;">');
+  expect(junit).not.toContain('\u0007');
+});
+
 test('mapLimit keeps order and never runs more than the limit at once', async () => {
   let running = 0;
   let peak = 0;
