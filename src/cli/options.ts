@@ -19,3 +19,10 @@ export const today = (): Date => parseDay(new Date());
 export function outputOption(choices: string[] = ['table', 'json']): Option {
   return new Option('-o, --output <format>', 'output format').choices(choices).default('table');
 }
+
+/** A whole number flag such as `--concurrency 4`, within 1..max. */
+export function parseCount(flag: string, s: string, max: number): number {
+  const n = Number(s);
+  if (!/^\d+$/.test(s.trim()) || n < 1 || n > max) throw new UserError(`${flag}: invalid value "${s}", expecting a whole number from 1 to ${max}`);
+  return n;
+}

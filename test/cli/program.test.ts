@@ -1,6 +1,7 @@
 import { buildProgram, run } from '../../src/cli/index';
 import { capture } from '../support/capture';
 import { UserError } from '../../src/cli/errors';
+import { runCli } from '../support/cli';
 
 
 test('--version prints the package version', async () => {
@@ -30,4 +31,12 @@ test('an unexpected error is reported in one line and exits ABORT', async () => 
   expect(code).toBe(3);
   expect(err.text()).toMatch(/^cskit: unexpected error: cannot read x of undefined\n/);
   expect(err.text()).not.toMatch(/at Object/);
+});
+
+test('a bad number flag is a usage error naming the flag, before any cluster is contacted', async () => {
+  for (const bad of ['0', 'abc', '2.5', '65']) {
+    const r = await runCli(['verify', 'cluster', '--kubeconfig', '/nonexistent/kubeconfig', '--concurrency', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`cskit: --concurrency: invalid value "${bad}", expecting a whole number from 1 to 64\n`);
+  }
 });

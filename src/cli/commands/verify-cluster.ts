@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
 import { ClusterClient, KubeError } from '../../kube/types';
 import { ClusterReport, formatJson, formatJunit, formatScs, formatTable, overall } from '../../verify/live/report';
@@ -6,7 +6,7 @@ import { verifyCluster, verifyFleet } from '../../verify/live/run';
 import { DEFAULT_PROBE_IMAGE, cleanupProbes } from '../../verify/live/storage-class';
 import { parseDuration } from '../duration';
 import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
-import { atOption, today } from '../options';
+import { atOption, outputOption, parseCount, today } from '../options';
 
 interface Flags {
   kubeconfig?: string; context?: string; at?: Date; output: string; timeout: string; namespacePrefix: string;
@@ -35,7 +35,7 @@ export function registerVerifyCluster(verify: Command): void {
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
     .addOption(atOption())
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'junit', 'scs']).default('table'))
+    .addOption(outputOption(['table', 'json', 'junit', 'scs']))
     .option('--timeout <duration>', 'time the storage probe may take (PVC bound, pod running)', '5m')
     .option('--namespace-prefix <prefix>', 'probe namespaces are <prefix>-<random>, labelled cskit.io/probe', 'cskit-probe')
     .option('--image <image>', 'image of the probe pod', DEFAULT_PROBE_IMAGE)
@@ -45,9 +45,10 @@ export function registerVerifyCluster(verify: Command): void {
     .option('--concurrency <n>', 'fleet mode: clusters verified at once', '4')
     .action(async (flags: Flags) => {
       const t0 = Date.now();
-      const connect = await connector();
       const at = flags.at ?? today();
       const timeoutMs = parseDuration('--timeout', flags.timeout);
+      const concurrency = parseCount('--concurrency', flags.concurrency, 64);
+      const connect = await connector();
       const opts = { at, data: loadVersionData(), namespacePrefix: flags.namespacePrefix, image: flags.image, timeoutMs, onInterrupt,
         log: (l: string) => { if (flags.output === 'table') process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`); } };
       let reports: ClusterReport[];
@@ -59,7 +60,7 @@ export function registerVerifyCluster(verify: Command): void {
         }
         if (flags.managementKubeconfig) {
           const mgmt = connect({ kubeconfig: flags.managementKubeconfig, context: flags.context });
-          reports = await verifyFleet(mgmt, (yaml) => connect({ kubeconfigYaml: yaml }), { ...opts, selector: flags.selector, concurrency: Math.max(1, Number(flags.concurrency) || 4) });
+          reports = await verifyFleet(mgmt, (yaml) => connect({ kubeconfigYaml: yaml }), { ...opts, selector: flags.selector, concurrency });
         } else {
           const client = connect({ kubeconfig: flags.kubeconfig, context: flags.context });
           reports = [{ cluster: '', results: await verifyCluster(client, opts) }];
