@@ -1,7 +1,7 @@
 import { LockEntry, LockFile } from '../model/lock';
 import { VersionData } from './data';
 import { formatDay, parseDay } from './dates';
-import { recommend } from './policy';
+import { Finding, recommend } from './policy';
 import { compareMinors, compareVersions, parseKubernetesVersion } from './version';
 
 /** One explained change to stacks.lock.json. */
@@ -30,7 +30,7 @@ const nextVersion = (v: string) => `v${Number(v.slice(1)) + 1}`;
  * branches dropped, and a new stack version whenever a stack version's content (hash) changes.
  * Pure: returns the new lock and the changes; the caller writes it.
  */
-export function bump(lock: LockFile, opts: BumpOptions): { lock: LockFile; changes: BumpChange[] } {
+export function bump(lock: LockFile, opts: BumpOptions): { lock: LockFile; changes: BumpChange[]; findings: Finding[] } {
   const at = parseDay(opts.at);
   const rec = recommend(at, opts.data);
   const target = new Map(rec.versions.map((r) => [r.minor, r]));
@@ -78,5 +78,6 @@ export function bump(lock: LockFile, opts: BumpOptions): { lock: LockFile; chang
     }
     stacks[id] = Object.fromEntries(Object.entries(next).sort(([a], [b]) => compareMinors(a, b)));
   }
-  return { lock: { lockVersion: 1, stacks }, changes };
+  // The data's own warnings (stale, unreadable cache): the same as `cskit versions` prints.
+  return { lock: { lockVersion: 1, stacks }, changes, findings: rec.findings };
 }

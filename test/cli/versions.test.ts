@@ -52,3 +52,9 @@ test('bump on a copy of the lock drops end-of-life 1.34 and keeps current stacks
   const again = await runCli(['bump', '--at', '2026-11-25', '--lock', file]);
   expect(again.stdout).toContain('is up to date');
 });
+
+test('versions update --timeout takes a duration; a bad one is a usage error before any request', async () => {
+  const r = await runCli(['versions', 'update', '--timeout', 'soon']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe('cskit: --timeout: invalid duration "soon", expecting e.g. 90s, 5m or 1h\n');
+});

@@ -44,3 +44,10 @@ test('bumping twice changes nothing the second time', () => {
   expect(twice.lock).toEqual(once);
   expect(twice.changes).toEqual([]);
 });
+
+test('stale data is said with the policy\'s own finding (as `cskit versions` says it), fresh data says nothing', () => {
+  expect(bump(lock, { at: parseDay('2024-07-01'), data, hashStack }).findings).toEqual([]);
+  const late = bump(lock, { at: parseDay('2024-09-01'), data, hashStack });
+  expect(late.findings.map((f) => `${f.severity}:${f.code}`)).toEqual(['warning:data-stale']);
+  expect(late.findings[0].message).toMatch(/^version data is as of 2024-06-30, 63 days before 2024-09-01: .*run `cskit versions update`$/);
+});

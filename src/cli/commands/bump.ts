@@ -33,8 +33,6 @@ export function register(program: Command): void {
       if (!changed) process.stdout.write(`${flags.lock} is up to date for ${at.toISOString().slice(0, 10)}\n`);
       else if (flags.dryRun) process.stdout.write(`dry run: ${flags.lock} not written\n`);
       else { writeLock(result.lock, flags.lock); process.stdout.write(`wrote ${flags.lock}\n`); }
-      if (data.dataAsOf.getTime() < at.getTime() - 30 * 86_400_000) {
-        process.stderr.write(`warning: version data is as of ${data.dataAsOf.toISOString().slice(0, 10)}; run \`cskit versions update\` for releases since\n`);
-      }
+      for (const f of result.findings) process.stderr.write(`${f.severity}: ${f.message}\n`);
     });
 }

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { VersionData, loadVersionData } from '../../k8s-versions/data';
-import { Finding, evaluateClusterVersion, evaluateOffering, recommend } from '../../k8s-versions/policy';
+import { Finding, POLICY, evaluateClusterVersion, evaluateOffering, recommend } from '../../k8s-versions/policy';
 import { UpdateError, updateVersionData } from '../../k8s-versions/update';
+import { parseDuration } from '../duration';
 import { EXIT_FAIL, UserError } from '../errors';
 import { atOption, outputOption, today } from '../options';
 import { table } from '../table';
@@ -18,7 +19,7 @@ function printFindings(findings: readonly Finding[]): void {
 function overview(data: VersionData, at: Date, output: string): void {
   const rec = recommend(at, data);
   const offering = evaluateOffering(rec.versions.map((v) => v.version), at, data);
-  const criticalCves = data.cves.filter((c) => (c.cvss?.score ?? 0) >= 8).map((c) => ({ id: c.id, cvss: c.cvss, published: c.published, fixedIn: c.fixedIn }));
+  const criticalCves = data.cves.filter((c) => (c.cvss?.score ?? 0) >= POLICY.criticalCvssScore).map((c) => ({ id: c.id, cvss: c.cvss, published: c.published, fixedIn: c.fixedIn }));
   if (output === 'json') {
     print(`${JSON.stringify({ at: rec.at, dataAsOf: rec.dataAsOf, origin: data.origin, recommended: rec.versions, branches: offering.branches, criticalCves, findings: rec.findings }, null, 2)}\n`);
     return;
@@ -33,7 +34,7 @@ function overview(data: VersionData, at: Date, output: string): void {
           r ? (r.minorOfferBy ? `${r.offerBy} (minor by ${r.minorOfferBy})` : r.offerBy) : '-'];
       })));
   print(`\nTo offer now: ${rec.versions.map((v) => v.version).join(', ')}\n`);
-  print(`Critical CVEs (CVSS >= 8): ${criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ') || 'none'}\n`);
+  print(`Critical CVEs (CVSS >= ${POLICY.criticalCvssScore}): ${criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ') || 'none'}\n`);
   if (rec.findings.length) { print('\n'); printFindings(rec.findings); }
 }
 
@@ -56,10 +57,11 @@ export function register(program: Command): void {
 
   versions.command('update')
     .description('fetch current releases, end-of-life dates and CVEs into the user cache (the bundled snapshot stays the fallback)')
-    .option('--timeout <seconds>', 'per request', (s) => Number(s), 15)
-    .action(async (flags: { timeout: number }) => {
+    .option('--timeout <duration>', 'per request, e.g. 15s or 1m', '15s')
+    .action(async (flags: { timeout: string }) => {
+      const timeoutMs = parseDuration('--timeout', flags.timeout);
       try {
-        const r = await updateVersionData({ timeoutMs: flags.timeout * 1000, log: (l) => process.stderr.write(`${l}\n`) });
+        const r = await updateVersionData({ timeoutMs, log: (l) => process.stderr.write(`${l}\n`) });
         print(`wrote ${r.file}: ${r.branches} branches, ${r.patches} patches, ${r.cves} CVEs, data as of ${r.dataAsOf}\n`);
         for (const p of r.problems) process.stderr.write(`skipped: ${p}\n`);
       } catch (e) {
