@@ -33,15 +33,5 @@ export async function findClusters(mgmt: ClusterClient, labelSelector?: string):
   }));
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the input order in the result. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  }));
-  return out;
-}
+// One bounded-concurrency helper for the tree (apply uses it too); re-exported for the fleet's callers.
+export { mapLimit } from '../../apply/limit';
