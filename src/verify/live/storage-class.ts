@@ -154,8 +154,10 @@ export function checkVolume(pv: KObject | undefined, pvc: KObject): Finding[] {
 /** A timeout, with the object's phase and its latest events, so the user sees why it did not get there. */
 async function explain(client: ClusterClient, ns: string, kind: string, name: string, wanted: string, e: unknown): Promise<Error> {
   if (!(e instanceof KubeError) || e.kind !== 'timeout') return e as Error;
-  const obj = await client.get('v1', kind, name, ns).catch(() => undefined);
-  const events = await client.list('v1', 'Event', { namespace: ns }).catch(() => [] as KObject[]);
+  const [obj, events] = await Promise.all([
+    client.get('v1', kind, name, ns).catch(() => undefined),
+    client.list('v1', 'Event', { namespace: ns }).catch(() => [] as KObject[]),
+  ]);
   const mine = events.filter((ev: any) => ev.involvedObject?.name === name && ev.involvedObject?.kind === kind)
     .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')))
     .slice(-3).map((ev) => `${ev.reason}: ${ev.message}`);
