@@ -1,13 +1,8 @@
+import { xmlEscape } from '../junit-xml';
 import { RuleInfo, StaticFinding } from './finding';
 
 /** The suite that holds rules judged on the set of stacks together (scs-0210). */
 export const ALL_STACKS = '(all stacks)';
-
-/** XML 1.0 text/attribute escaping; characters XML cannot carry at all (most C0 controls) are dropped. */
-export function xmlEscape(s: string): string {
-  return s.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
 
 function line(f: StaticFinding): string {
   const where = [f.file, f.object, f.path].filter(Boolean).join(' ');

@@ -1,5 +1,6 @@
 import { StaticFinding } from '../../../src/verify/static/finding';
-import { junitReport, xmlEscape } from '../../../src/verify/static/junit';
+import { xmlEscape } from '../../../src/verify/junit-xml';
+import { junitReport } from '../../../src/verify/static/junit';
 import { parseXml } from './xml';
 
 const rules = [{ id: 'capi/patch-op', source: 's', fix: 'f' }, { id: 'scs-0211/unknown-provisioner', source: 's', fix: 'f' }, { id: 'scs-0210/branch-missing', source: 's', fix: 'f' }];
