@@ -25,9 +25,5 @@ export function compareVersions(a: KubeVersion, b: KubeVersion): number {
 export const formatVersion = (v: KubeVersion): string => `${v.major}.${v.minor}.${v.patch}`;
 export const minorKey = (v: KubeVersion): string => `${v.major}.${v.minor}`;
 
-/** `1.36` → [1, 36]; comparison of minors as numbers (1.9 < 1.36). */
-export function compareMinors(a: string, b: string): number {
-  const [am, an] = a.split('.').map(Number);
-  const [bm, bn] = b.split('.').map(Number);
-  return am - bm || an - bn;
-}
+/** Minors compare as numbers (1.9 < 1.36): the model's one definition. */
+export { compareMinor as compareMinors } from '../model/naming';

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { minorOf, validateStackVersion } from './naming';
+import { compareMinor, minorOf, validateStackVersion } from './naming';
 
 /**
  * `stacks.lock.json` records, per stack definition (`<provider>-<stack>`) and Kubernetes minor, the
@@ -107,8 +107,3 @@ export function writeLock(lock: LockFile, file = LOCK_FILE): void {
   fs.renameSync(tmp, file);
 }
 
-export function compareMinor(a: string, b: string): number {
-  const [am, an] = a.split('.').map(Number);
-  const [bm, bn] = b.split('.').map(Number);
-  return am - bm || an - bn;
-}

@@ -58,6 +58,13 @@ export function minorOf(version: string): string {
   return `${major}.${minor}`;
 }
 
+/** Orders `MAJOR.MINOR` strings numerically (`1.9` before `1.10`). */
+export function compareMinor(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
 /** Template names referenced by a class: `<class>-control-plane`, `<class>-cluster`, `<class>-<worker class>`. */
 export const templateNames = {
   cluster: (cls: string) => `${cls}-cluster`,

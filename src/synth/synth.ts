@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { definitions as shippedDefinitions } from '../../classes';
-import { LockFile, compareMinor } from '../model/lock';
-import { stackId } from '../model/naming';
+import { LockFile } from '../model/lock';
+import { compareMinor, stackId } from '../model/naming';
 import { StackDefinition } from '../model/stack';
 import { BuildOptions, StackDefinitionError, StackOutput, buildStack } from './build';
 import { hashStack } from './hash';

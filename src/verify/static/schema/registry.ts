@@ -5,6 +5,7 @@ import Ajv, { KeywordCxt, ValidateFunction, _ } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
 import { cacheDir } from '../../../k8s-versions/data';
+import { compareMinor } from '../../../model/naming';
 import { KObject } from '../../../kube/types';
 import { Schema, convertSchema } from './convert';
 
@@ -240,10 +241,6 @@ function minorOf(version: string): string | undefined {
   return /^v?(\d+\.\d+)/.exec(version)?.[1];
 }
 
-function compareMinor(a: string, b: string): number {
-  const [x, y] = [a, b].map((m) => m.split('.').map(Number));
-  return x[0] - y[0] || x[1] - y[1];
-}
 
 /** Bump when the conversion or the generated code changes meaning: older cached validators are then ignored. */
 const CACHE_FORMAT = 2;
