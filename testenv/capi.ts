@@ -1,9 +1,8 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CapiManagerState, CapiState } from './capi-supervisor';
 import { MANAGERS } from './capi-manifests';
-import { binDir, repoRoot } from './harness';
+import { binDir, spawnSupervisor } from './harness';
 import type { ClusterState } from './supervisor';
 
 /**
@@ -47,28 +46,12 @@ export async function startCapi(cluster: Pick<ClusterState, 'kubeconfig'>,
   fs.mkdirSync(dir, { recursive: true });
   const stateFile = path.join(dir, 'capi-state.json');
   fs.rmSync(stateFile, { force: true });
-  const log = fs.openSync(path.join(dir, 'capi-supervisor.log'), 'a');
-  // Compiled like testenv/supervisor.js (`npm run build`); detached, so it leads its own process group.
-  const child = spawn(process.execPath,
-    [path.join(repoRoot(), 'lib', 'testenv', 'capi-supervisor.js'), dir, binDir(), String(opts.parentPid ?? process.pid), cluster.kubeconfig],
-    { stdio: ['ignore', log, log], detached: true });
-  child.unref();
-  fs.closeSync(log);
-  const timeoutMs = opts.timeoutMs ?? 240_000;
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (fs.existsSync(stateFile)) {
-      const state: CapiState = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-      if (!state.ready) throw new Error(`Cluster API failed to start: ${state.error} (logs in ${dir})`);
-      return { pid: state.pid, dir, kubeconfig: cluster.kubeconfig, versions: state.versions!, managers: state.managers! };
-    }
-    if (child.exitCode !== null) throw new Error(`Cluster API supervisor exited (${child.exitCode}); see ${path.join(dir, 'capi-supervisor.log')}`);
-    if (Date.now() > until) {
-      await stopCapi({ pid: child.pid! });
-      throw new Error(`Cluster API not ready after ${timeoutMs / 1000} s; logs in ${dir}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const state = await spawnSupervisor<CapiState>({
+    what: 'Cluster API', script: 'capi-supervisor.js', dir, log: 'capi-supervisor.log', state: 'capi-state.json',
+    timeoutMs: opts.timeoutMs ?? 240_000, args: [dir, binDir(), String(opts.parentPid ?? process.pid), cluster.kubeconfig],
+    onTimeout: (pid) => stopCapi({ pid }),
+  });
+  return { pid: state.pid, dir, kubeconfig: cluster.kubeconfig, versions: state.versions!, managers: state.managers! };
 }
 
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };

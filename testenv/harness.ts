@@ -40,23 +40,40 @@ export function ensureBinaries(): string {
 /** Starts clusters (etcd shared, one API server each) and resolves once they are ready. */
 export async function startEnv(clusters: string[], opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {}): Promise<EnvState> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-testenv-'));
-  const log = fs.openSync(path.join(dir, 'supervisor.log'), 'a');
-  // Always the compiled supervisor: it runs as a plain node process (built by `npm test` / `npm run build`).
-  const child = spawn(process.execPath, [path.join(repo, 'lib', 'testenv', 'supervisor.js'), dir, binDir(), String(opts.parentPid ?? process.pid), ...clusters],
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  return spawnSupervisor<EnvState>({
+    what: 'test control plane', script: 'supervisor.js', dir, log: 'supervisor.log', state: 'state.json', timeoutMs,
+    args: [dir, binDir(), String(opts.parentPid ?? process.pid), ...clusters],
+    onTimeout: (pid) => { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } },
+  });
+}
+
+/**
+ * Starts a compiled supervisor (lib/testenv/<script>, built by `npm test` / `npm run build`) as a detached
+ * plain node process, so it leads its own process group, and waits for the state file it writes atomically
+ * once everything is up (or failed). Shared by startEnv and startCapi.
+ */
+export async function spawnSupervisor<S extends { ready: boolean; error?: string }>(o: {
+  what: string; script: string; args: string[]; dir: string; log: string; state: string; timeoutMs: number;
+  onTimeout: (pid: number) => void | Promise<void>;
+}): Promise<S> {
+  const stateFile = path.join(o.dir, o.state);
+  const log = fs.openSync(path.join(o.dir, o.log), 'a');
+  const child = spawn(process.execPath, [path.join(repo, 'lib', 'testenv', o.script), ...o.args],
     { stdio: ['ignore', log, log], detached: true });
   child.unref();
-  const stateFile = path.join(dir, 'state.json');
-  const until = Date.now() + (opts.timeoutMs ?? 180_000);
+  fs.closeSync(log);
+  const until = Date.now() + o.timeoutMs;
   for (;;) {
     if (fs.existsSync(stateFile)) {
-      const state: EnvState = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-      if (!state.ready) throw new Error(`test control plane failed to start: ${state.error} (logs in ${dir})`);
+      const state: S = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+      if (!state.ready) throw new Error(`${o.what} failed to start: ${state.error} (logs in ${o.dir})`);
       return state;
     }
-    if (child.exitCode !== null) throw new Error(`test control plane supervisor exited (${child.exitCode}); see ${path.join(dir, 'supervisor.log')}`);
+    if (child.exitCode !== null) throw new Error(`${o.what} supervisor exited (${child.exitCode}); see ${path.join(o.dir, o.log)}`);
     if (Date.now() > until) {
-      try { process.kill(child.pid!, 'SIGTERM'); } catch { /* gone */ }
-      throw new Error(`test control plane not ready after ${(opts.timeoutMs ?? 180_000) / 1000} s; logs in ${dir}`);
+      await o.onTimeout(child.pid!);
+      throw new Error(`${o.what} not ready after ${o.timeoutMs / 1000} s; logs in ${o.dir}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
