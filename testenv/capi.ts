@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CapiManagerState, CapiState } from './capi-supervisor';
 import { MANAGERS } from './capi-manifests';
-import { binDir, spawnSupervisor } from './harness';
+import { binDir, spawnSupervisor, terminate } from './harness';
 import type { ClusterState } from './supervisor';
 
 /**
@@ -54,16 +54,12 @@ export async function startCapi(cluster: Pick<ClusterState, 'kubeconfig'>,
   return { pid: state.pid, dir, kubeconfig: cluster.kubeconfig, versions: state.versions!, managers: state.managers! };
 }
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-
 /**
  * Stops the managers (the supervisor first removes its webhook configurations from the cluster) and waits until
  * the whole process group is gone, killing what is left after 15 s.
  */
 export async function stopCapi(env: Pick<CapiEnv, 'pid'>): Promise<void> {
-  try { process.kill(env.pid, 'SIGTERM'); } catch { /* already gone */ }
-  const until = Date.now() + 15_000;
-  while (Date.now() < until && alive(env.pid)) await new Promise((r) => setTimeout(r, 100));
+  await terminate(env.pid);
   // Managers whose supervisor died without cleaning up share its process group.
   try { process.kill(-env.pid, 'SIGKILL'); } catch { /* group empty */ }
 }

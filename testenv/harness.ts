@@ -79,13 +79,17 @@ export async function spawnSupervisor<S extends { ready: boolean; error?: string
   }
 }
 
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+/** Sends SIGTERM to a supervisor and waits (at most `ms`) until it is gone; shared by stopEnv and stopCapi. */
+export async function terminate(pid: number, ms = 15_000): Promise<void> {
+  try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+  const until = Date.now() + ms;
+  while (Date.now() < until && alive(pid)) await new Promise((r) => setTimeout(r, 100));
+}
+
 /** Stops every process of the environment and waits until they are gone. */
 export async function stopEnv(state: Pick<EnvState, 'pid' | 'dir'>, opts: { keepDir?: boolean } = {}): Promise<void> {
-  try { process.kill(state.pid, 'SIGTERM'); } catch { /* already gone */ }
-  const until = Date.now() + 15_000;
-  while (Date.now() < until) {
-    try { process.kill(state.pid, 0); } catch { break; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await terminate(state.pid);
   if (!opts.keepDir) fs.rmSync(state.dir, { recursive: true, force: true });
 }
