@@ -2,7 +2,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { ApiStatusError, ApplyClient, ResourceInfo, StatusCause } from './apply-types';
 import { readSimpleKubeconfig } from './apply-kubeconfig';
-import { KObject, KubeError, KubeErrorKind } from './types';
+import { KObject, KubeError, KubeErrorKind, transportError } from './types';
 import type { ConnectOptions } from './client';
 
 /**
@@ -30,16 +30,6 @@ function transient(r: Reply): boolean {
   return r.status === 500 && /storage is \(re\)initializing|etcdserver: (request timed out|leader changed)/.test(msg);
 }
 
-/** Network failures in terms a user can act on (as client.ts's toKubeError does, without loading the library). */
-function networkError(e: unknown, what: string): KubeError {
-  if (e instanceof KubeError) return e;
-  const err = e as NodeJS.ErrnoException & { cause?: { code?: string } };
-  const code = err.code ?? err.cause?.code;
-  if (code && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
-    return new KubeError('unreachable', `${what}: cannot reach the API server (${code})`);
-  }
-  return new KubeError('server', `${what}: ${err.message ?? String(e)}`);
-}
 
 interface Transport {
   readonly server: string;
@@ -124,7 +114,7 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (attempt < RETRIES && (code === 'ECONNRESET' || code === 'EPIPE')) { await pause(attempt); continue; }
-        throw networkError(e, what);
+        throw transportError(e, what);
       }
       if (attempt < RETRIES && transient(r)) { await pause(attempt); continue; }
       break;

@@ -3,7 +3,7 @@ import * as k8s from '@kubernetes/client-node';
 // node-fetch 2 (the client's own HTTP library) accepts the https agent that carries the kubeconfig's TLS settings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fetch: (url: string, init: unknown) => Promise<{ ok: boolean; status: number; text(): Promise<string> }> = require('node-fetch');
-import { ClusterClient, KObject, KubeError, Permission, TimeoutError, WatchEvent } from './types';
+import { ClusterClient, KObject, KubeError, Permission, TimeoutError, WatchEvent, transportError } from './types';
 
 /**
  * The real ClusterClient over @kubernetes/client-node 1.x. This is the project's only importer of the client;
@@ -42,18 +42,14 @@ export function loadKubeConfig(opts: ConnectOptions): k8s.KubeConfig {
 /** Maps client and network errors to KubeError with the server's own message. */
 export function toKubeError(e: unknown, what: string): KubeError {
   if (e instanceof KubeError) return e;
-  const err = e as { code?: number | string; body?: unknown; message?: string; cause?: { code?: string } };
+  const err = e as { code?: number | string; body?: unknown };
   if (typeof err.code === 'number') {
     let message = '';
     try { message = (typeof err.body === 'string' ? JSON.parse(err.body) : err.body as any)?.message ?? ''; } catch { message = String(err.body ?? ''); }
     const kind = ({ 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 422: 'invalid' } as const)[err.code as 401] ?? 'server';
     return new KubeError(kind, `${what}: ${message || `HTTP ${err.code}`}`, err.code);
   }
-  const code = err.cause?.code ?? (typeof err.code === 'string' ? err.code : undefined);
-  if (code && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
-    return new KubeError('unreachable', `${what}: cannot reach the API server (${code})`);
-  }
-  return new KubeError('server', `${what}: ${err.message ?? String(e)}`);
+  return transportError(e, what);
 }
 
 interface ResourceInfo { plural: string; namespaced: boolean }

@@ -56,3 +56,17 @@ export class TimeoutError extends KubeError {
     super('timeout', message);
   }
 }
+
+/**
+ * A failure below HTTP (connection refused, DNS, TLS, timeouts) in terms a user can act on; anything else keeps its
+ * message as a server error. Shared by both clients, without loading the Kubernetes client library.
+ */
+export function transportError(e: unknown, what: string): KubeError {
+  if (e instanceof KubeError) return e;
+  const err = e as { code?: unknown; message?: string; cause?: { code?: string } };
+  const code = err.cause?.code ?? (typeof err.code === 'string' ? err.code : undefined);
+  if (code && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+    return new KubeError('unreachable', `${what}: cannot reach the API server (${code})`);
+  }
+  return new KubeError('server', `${what}: ${err.message ?? String(e)}`);
+}
