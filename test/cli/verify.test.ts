@@ -79,3 +79,12 @@ test('a missing path says how to get one', async () => {
     process.chdir(cwd);
   }
 });
+
+test('YAML without any Kubernetes object is an input error naming the file, not a list of rule findings', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-noobj-')), 'values.yaml');
+  fs.writeFileSync(file, 'replicas: 3\nimage: nginx\n');
+  const r = await cskit('verify', file);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/values\.yaml; pass rendered manifests or a stack folder\n$/);
+  expect(r.stdout).toBe('');
+});

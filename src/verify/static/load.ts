@@ -83,6 +83,9 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
     }
   };
   paths.forEach(visit);
+  if (!stacks.length && loose.length && !loose.some((l) => l.obj.apiVersion && l.obj.kind)) {
+    throw new InputError(`no Kubernetes objects (nothing with apiVersion and kind) in ${paths.join(', ')}; pass rendered manifests or a stack folder`);
+  }
   const classes = loose.filter((l) => l.obj.kind === 'ClusterClass');
   // each class with the loose templates and addons, but not the other classes (else every class is checked N times)
   for (const cc of classes) stacks.push({ name: String(cc.obj.metadata?.name), objects: loose.filter((l) => l === cc || l.obj.kind !== 'ClusterClass') });
