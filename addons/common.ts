@@ -39,14 +39,26 @@ export function rule(apiGroups: string[], resources: string[], verbs: string[]):
 }
 
 /** ServiceAccount + ClusterRole + ClusterRoleBinding of one component, all named `name`. */
-export function clusterRbac(scope: import('constructs').Construct, opts: {
-  name: string; namespace: string; labels: Record<string, string>; rules: kplus.k8s.PolicyRule[]; serviceAccount?: string;
-}): void {
+export function clusterRbac(
+  scope: import('constructs').Construct,
+  opts: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    rules: kplus.k8s.PolicyRule[];
+    serviceAccount?: string;
+  },
+): void {
   const sa = opts.serviceAccount ?? opts.name;
   if (!opts.serviceAccount) {
-    new k8s.KubeServiceAccount(scope, `${opts.name}-sa`, { metadata: { name: sa, namespace: opts.namespace, labels: opts.labels } });
+    new k8s.KubeServiceAccount(scope, `${opts.name}-sa`, {
+      metadata: { name: sa, namespace: opts.namespace, labels: opts.labels },
+    });
   }
-  new k8s.KubeClusterRole(scope, `${opts.name}-role`, { metadata: { name: opts.name, labels: opts.labels }, rules: opts.rules });
+  new k8s.KubeClusterRole(scope, `${opts.name}-role`, {
+    metadata: { name: opts.name, labels: opts.labels },
+    rules: opts.rules,
+  });
   new k8s.KubeClusterRoleBinding(scope, `${opts.name}-binding`, {
     metadata: { name: opts.name, labels: opts.labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: opts.name },

@@ -23,7 +23,10 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: nu
   const s = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - s) / 1e6;
-  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 4).join(' ')} … exited ${r.status}:\n${r.stderr}${r.stdout.slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${path.basename(cmd)} ${args.slice(0, 4).join(' ')} … exited ${r.status}:\n${r.stderr}${r.stdout.slice(-2000)}`,
+    );
   return { ms, stdout: r.stdout };
 }
 
@@ -33,7 +36,12 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 async function main(): Promise<void> {
   ensureBinaries();
   const dist = path.join(repoRoot(), 'dist');
-  const stacks = fs.existsSync(dist) ? fs.readdirSync(dist).filter((s) => fs.existsSync(path.join(dist, s, 'cluster-class.yaml'))).sort() : [];
+  const stacks = fs.existsSync(dist)
+    ? fs
+        .readdirSync(dist)
+        .filter((s) => fs.existsSync(path.join(dist, s, 'cluster-class.yaml')))
+        .sort()
+    : [];
   if (!stacks.length) throw new Error('no stacks in dist/: run `npm run synth` first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-apply-'));
   const input = path.join(tmp, 'input');
@@ -45,10 +53,17 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(input, `${s}.yaml`), text);
   }
   const cms = TOTAL - stackObjects;
-  fs.writeFileSync(path.join(input, 'zz-configmaps.yaml'), Array.from({ length: cms }, (_, i) => stringify({
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bench-${String(i).padStart(4, '0')}`, labels: { app: 'bench' } },
-    data: { index: String(i), payload: 'x'.repeat(512) },
-  })).join('---\n'));
+  fs.writeFileSync(
+    path.join(input, 'zz-configmaps.yaml'),
+    Array.from({ length: cms }, (_, i) =>
+      stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `bench-${String(i).padStart(4, '0')}`, labels: { app: 'bench' } },
+        data: { index: String(i), payload: 'x'.repeat(512) },
+      }),
+    ).join('---\n'),
+  );
 
   const env = await startEnv(['bench']);
   try {
@@ -61,28 +76,58 @@ async function main(): Promise<void> {
     kubectl('apply', '--server-side', '-f', crdDir);
     kubectl('wait', '--for', 'condition=Established', '--timeout', '60s', 'crd', '--all');
     // Discovery of the new kinds settles before anyone is timed.
-    for (let i = 0; i < 50 && spawnSync(kubectlBin, ['--kubeconfig', kc, 'get', 'clusterclasses', '-A']).status !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+    for (
+      let i = 0;
+      i < 50 && spawnSync(kubectlBin, ['--kubeconfig', kc, 'get', 'clusterclasses', '-A']).status !== 0;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 200));
 
     /** Objects whose resourceVersion changed between two listings of a namespace (a write). */
     const versions = (ns: string) => {
-      const out = kubectl('get', 'configmaps,clusterclasses,openstackclustertemplates,openstackmachinetemplates,kubeadmconfigtemplates,'
-        + 'kubeadmcontrolplanetemplates,dockerclustertemplates,dockermachinetemplates', '-n', ns, '-o', 'json').stdout;
+      const out = kubectl(
+        'get',
+        'configmaps,clusterclasses,openstackclustertemplates,openstackmachinetemplates,kubeadmconfigtemplates,' +
+          'kubeadmcontrolplanetemplates,dockerclustertemplates,dockermachinetemplates',
+        '-n',
+        ns,
+        '-o',
+        'json',
+      ).stdout;
       // kube-root-ca.crt: the ConfigMap every namespace gets from the controller manager.
-      return new Map<string, string>(parse(out).items.filter((o: any) => o.metadata.name !== 'kube-root-ca.crt')
-        .map((o: any) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]));
+      return new Map<string, string>(
+        parse(out)
+          .items.filter((o: any) => o.metadata.name !== 'kube-root-ca.crt')
+          .map((o: any) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]),
+      );
     };
-    const writes = (a: Map<string, string>, b: Map<string, string>) => [...b].filter(([k, v]) => a.get(k) !== v).length + [...a.keys()].filter((k) => !b.has(k)).length;
+    const writes = (a: Map<string, string>, b: Map<string, string>) =>
+      [...b].filter(([k, v]) => a.get(k) !== v).length + [...a.keys()].filter((k) => !b.has(k)).length;
 
-    const cskitApply = (ns: string, strategy = 'apply') => run(process.execPath, [cli, 'apply', input, '--kubeconfig', kc, '-n', ns, '-o', 'json'], { CSKIT_APPLY_STRATEGY: strategy });
-    const kubectlApply = (ns: string) => kubectl('apply', '--server-side', '--field-manager', 'bench-kubectl', '-n', ns, '-f', input);
+    const cskitApply = (ns: string, strategy = 'apply') =>
+      run(process.execPath, [cli, 'apply', input, '--kubeconfig', kc, '-n', ns, '-o', 'json'], {
+        CSKIT_APPLY_STRATEGY: strategy,
+      });
+    const kubectlApply = (ns: string) =>
+      kubectl('apply', '--server-side', '--field-manager', 'bench-kubectl', '-n', ns, '-f', input);
 
-    const times: Record<string, number[]> = { kubectl: [], cskit: [], 'cskit dry-run-first': [], 'kubectl 2nd': [], 'cskit 2nd': [], 'cskit dry-run-first 2nd': [] };
+    const times: Record<string, number[]> = {
+      kubectl: [],
+      cskit: [],
+      'cskit dry-run-first': [],
+      'kubectl 2nd': [],
+      'cskit 2nd': [],
+      'cskit dry-run-first 2nd': [],
+    };
     const second: Record<string, number[]> = { kubectl: [], cskit: [], 'cskit dry-run-first': [] };
     let reported = -1;
     for (let i = 0; i < RUNS; i++) {
       // Order rotates so neither tool always runs on a warmer server.
       const tools: Array<[string, (ns: string) => { ms: number; stdout: string }]> = [
-        ['kubectl', kubectlApply], ['cskit', (ns) => cskitApply(ns)], ['cskit dry-run-first', (ns) => cskitApply(ns, 'dry-run-first')]];
+        ['kubectl', kubectlApply],
+        ['cskit', (ns) => cskitApply(ns)],
+        ['cskit dry-run-first', (ns) => cskitApply(ns, 'dry-run-first')],
+      ];
       for (let j = 0; j < tools.length; j++) {
         const [name, fn] = tools[(i + j) % tools.length];
         const ns = `bench-${name.replace(/ /g, '-')}-${i}`;
@@ -99,24 +144,42 @@ async function main(): Promise<void> {
     }
     const ratio = median(times.kubectl) / median(times.cskit);
     const ratio2 = median(times['kubectl 2nd']) / median(times['cskit 2nd']);
-    console.log(`test API server ${env.kubernetesVersion}; ${TOTAL} objects: ${stackObjects} from ${stacks.length} stacks (${stacks.join(', ')}) + ${cms} ConfigMaps`);
+    console.log(
+      `test API server ${env.kubernetesVersion}; ${TOTAL} objects: ${stackObjects} from ${stacks.length} stacks (${stacks.join(', ')}) + ${cms} ConfigMaps`,
+    );
     console.log(`runs per tool: ${RUNS} (fresh namespace each), wall time per process, median`);
     console.log('');
     console.log('tool                       first apply   second apply   writes on 2nd apply');
     for (const name of ['kubectl', 'cskit', 'cskit dry-run-first']) {
-      console.log(`${name.padEnd(26)} ${sec(median(times[name])).padStart(11)}   ${sec(median(times[`${name} 2nd`])).padStart(12)}   ${second[name].join(', ')}`);
+      console.log(
+        `${name.padEnd(26)} ${sec(median(times[name])).padStart(11)}   ${sec(median(times[`${name} 2nd`])).padStart(12)}   ${second[name].join(', ')}`,
+      );
     }
     console.log('');
-    console.log(`first apply:  kubectl / cskit = ${ratio.toFixed(2)}× (target ≥ 3×: ${ratio >= 3 ? 'met' : 'NOT met'})`);
-    console.log(`second apply: kubectl / cskit = ${ratio2.toFixed(2)}×; cskit reported "${reported} changed" (target 0: ${reported === 0 && second.cskit.every((w) => w === 0) ? 'met' : 'NOT met'})`);
+    console.log(
+      `first apply:  kubectl / cskit = ${ratio.toFixed(2)}× (target ≥ 3×: ${ratio >= 3 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `second apply: kubectl / cskit = ${ratio2.toFixed(2)}×; cskit reported "${reported} changed" (target 0: ${reported === 0 && second.cskit.every((w) => w === 0) ? 'met' : 'NOT met'})`,
+    );
     const drf = median(times['cskit dry-run-first']) / median(times.cskit);
     const drf2 = median(times['cskit dry-run-first 2nd']) / median(times['cskit 2nd']);
-    console.log(`cskit strategies: dry-run-first takes ${drf.toFixed(2)}× the time of apply-all on a first apply, ${drf2.toFixed(2)}× on a second (apply-all is the default)`);
-    console.log(`machine: ${os.cpus().length} CPUs shared by the API server, etcd and the client; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `cskit strategies: dry-run-first takes ${drf.toFixed(2)}× the time of apply-all on a first apply, ${drf2.toFixed(2)}× on a second (apply-all is the default)`,
+    );
+    console.log(
+      `machine: ${os.cpus().length} CPUs shared by the API server, etcd and the client; load average at the end ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await stopEnv(env);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => { console.error(`bench/apply: ${(e as Error).message}`); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(`bench/apply: ${(e as Error).message}`);
+  process.exitCode = 1;
+});

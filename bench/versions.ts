@@ -23,13 +23,29 @@ function measure(label: string, fn: () => void, count: number): number {
   }
   const s = runs.sort((a, b) => a - b)[2];
   const rate = count / s;
-  console.log(`${label.padEnd(56)} ${(s * 1000).toFixed(1).padStart(8)} ms  ${Math.round(rate).toLocaleString('en').padStart(12)}/s  ${(rate / 100_000).toFixed(2)}× of 100k/s target`);
+  console.log(
+    `${label.padEnd(56)} ${(s * 1000).toFixed(1).padStart(8)} ms  ${Math.round(rate).toLocaleString('en').padStart(12)}/s  ${(rate / 100_000).toFixed(2)}× of 100k/s target`,
+  );
   return rate;
 }
 
-console.log(`data: ${data.branches.length} branches, ${known.length} patches, ${data.cves.length} CVEs; ${inputs.length} inputs (${variants.length} distinct)`);
+console.log(
+  `data: ${data.branches.length} branches, ${known.length} patches, ${data.cves.length} CVEs; ${inputs.length} inputs (${variants.length} distinct)`,
+);
 for (const at of dates) {
-  measure(`evaluateClusterVersion × ${inputs.length} at ${at.toISOString().slice(0, 10)}`, () => { for (const v of inputs) evaluateClusterVersion(v, at, data); }, inputs.length);
+  measure(
+    `evaluateClusterVersion × ${inputs.length} at ${at.toISOString().slice(0, 10)}`,
+    () => {
+      for (const v of inputs) evaluateClusterVersion(v, at, data);
+    },
+    inputs.length,
+  );
 }
 const offering = ['1.34.11', '1.35.8', '1.36.4'];
-measure('evaluateOffering (3 versions) × 10,000', () => { for (let i = 0; i < 10_000; i++) evaluateOffering(offering, dates[2], data); }, 10_000);
+measure(
+  'evaluateOffering (3 versions) × 10,000',
+  () => {
+    for (let i = 0; i < 10_000; i++) evaluateOffering(offering, dates[2], data);
+  },
+  10_000,
+);

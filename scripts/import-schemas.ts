@@ -30,8 +30,22 @@ const OLDER_KUBERNETES = ['v1.35.4', 'v1.34.11'];
 
 /** Built-in kinds: what our stacks ship plus the kinds addon manifests commonly carry. */
 const CORE_KINDS: ReadonlyArray<[string, string[]]> = [
-  ['v1', ['ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Namespace', 'Pod', 'PersistentVolumeClaim', 'PersistentVolume',
-    'LimitRange', 'ResourceQuota', 'Endpoints']],
+  [
+    'v1',
+    [
+      'ConfigMap',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+      'Namespace',
+      'Pod',
+      'PersistentVolumeClaim',
+      'PersistentVolume',
+      'LimitRange',
+      'ResourceQuota',
+      'Endpoints',
+    ],
+  ],
   ['apps/v1', ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet']],
   ['batch/v1', ['Job', 'CronJob']],
   ['rbac.authorization.k8s.io/v1', ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']],
@@ -49,26 +63,59 @@ const CORE_KINDS: ReadonlyArray<[string, string[]]> = [
 /** CRD files per module (relative to the module root): the kinds a cluster stack or a cluster built from it uses. */
 const CRDS: Record<'capi' | 'capd' | 'capo', string[]> = {
   capi: [
-    'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml', 'config/crd/bases/cluster.x-k8s.io_clusters.yaml',
-    'config/crd/bases/cluster.x-k8s.io_machinedeployments.yaml', 'config/crd/bases/cluster.x-k8s.io_machinehealthchecks.yaml',
+    'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml',
+    'config/crd/bases/cluster.x-k8s.io_clusters.yaml',
+    'config/crd/bases/cluster.x-k8s.io_machinedeployments.yaml',
+    'config/crd/bases/cluster.x-k8s.io_machinehealthchecks.yaml',
     'config/crd/bases/addons.cluster.x-k8s.io_clusterresourcesets.yaml',
     'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.yaml',
     'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigs.yaml',
     'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.yaml',
     'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanes.yaml',
   ],
-  capo: ['openstackclustertemplates', 'openstackmachinetemplates', 'openstackclusters', 'openstackmachines']
-    .map((n) => `config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`),
-  capd: ['dockerclustertemplates', 'dockermachinetemplates', 'dockerclusters', 'dockermachines']
-    .map((n) => `infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`),
+  capo: ['openstackclustertemplates', 'openstackmachinetemplates', 'openstackclusters', 'openstackmachines'].map(
+    (n) => `config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`,
+  ),
+  capd: ['dockerclustertemplates', 'dockermachinetemplates', 'dockerclusters', 'dockermachines'].map(
+    (n) => `infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`,
+  ),
 };
 
 /** Schema keywords that take part in validation; everything else is dropped. */
-const KEEP = new Set(['type', 'properties', 'items', 'additionalProperties', 'required', 'enum', 'format', 'pattern',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems',
-  'minProperties', 'maxProperties', 'uniqueItems', 'multipleOf', 'nullable', 'allOf', 'anyOf', 'oneOf', 'not', '$ref',
-  'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource',
-  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type']);
+const KEEP = new Set([
+  'type',
+  'properties',
+  'items',
+  'additionalProperties',
+  'required',
+  'enum',
+  'format',
+  'pattern',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'uniqueItems',
+  'multipleOf',
+  'nullable',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  '$ref',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+]);
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -81,7 +128,8 @@ function strip(s: Json): Json {
     if (!KEEP.has(k)) continue;
     if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, strip(ps)]));
     else if (k === '$ref') out[k] = String(v).replace('#/components/schemas/', '#/definitions/');
-    else if (typeof v === 'object' && k !== 'enum' && k !== 'required' && k !== 'x-kubernetes-list-map-keys') out[k] = strip(v);
+    else if (typeof v === 'object' && k !== 'enum' && k !== 'required' && k !== 'x-kubernetes-list-map-keys')
+      out[k] = strip(v);
     else out[k] = v;
   }
   return out;
@@ -98,7 +146,9 @@ function moduleDir(mod: string, sum?: string, env: NodeJS.ProcessEnv = {}): stri
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-schemas-'));
   try {
     const out = execFileSync('go', ['mod', 'download', '-json', mod], {
-      cwd, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', ...env },
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', ...env },
     });
     const info = JSON.parse(out);
     if (!info.Dir) throw new Error(`cannot download ${mod}: ${out}`);
@@ -113,7 +163,8 @@ function moduleDir(mod: string, sum?: string, env: NodeJS.ProcessEnv = {}): stri
 function allSchemas(dir: string): Record<string, Json> {
   const specDir = path.join(dir, 'api/openapi-spec/v3');
   const all: Record<string, Json> = {};
-  for (const f of fs.readdirSync(specDir).sort()) Object.assign(all, JSON.parse(fs.readFileSync(path.join(specDir, f), 'utf8')).components?.schemas ?? {});
+  for (const f of fs.readdirSync(specDir).sort())
+    Object.assign(all, JSON.parse(fs.readFileSync(path.join(specDir, f), 'utf8')).components?.schemas ?? {});
   return all;
 }
 
@@ -132,8 +183,11 @@ function coreSchemas(all: Record<string, Json>, definitions: Record<string, Json
   for (const [gv, names] of CORE_KINDS) {
     const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
     for (const kind of names) {
-      const id = Object.keys(all).find((k) => (all[k]['x-kubernetes-group-version-kind'] ?? [])
-        .some((g: Json) => g.group === group && g.version === version && g.kind === kind));
+      const id = Object.keys(all).find((k) =>
+        (all[k]['x-kubernetes-group-version-kind'] ?? []).some(
+          (g: Json) => g.group === group && g.version === version && g.kind === kind,
+        ),
+      );
       if (!id) throw new Error(`no OpenAPI schema for ${gv} ${kind}`);
       roots[`${gv}/${kind}`] = id;
       const visit = (name: string) => {
@@ -151,7 +205,12 @@ function coreSchemas(all: Record<string, Json>, definitions: Record<string, Json
  * An older minor's definitions where they differ from the newest: a definition is stored again as `name@minor` when it
  * changed, or when anything it references did (its references must then point at the older variants).
  */
-function olderSchemas(minor: string, all: Record<string, Json>, roots: Record<string, string>, definitions: Record<string, Json>): number {
+function olderSchemas(
+  minor: string,
+  all: Record<string, Json>,
+  roots: Record<string, string>,
+  definitions: Record<string, Json>,
+): number {
   const old: Record<string, Json> = {};
   for (const id of Object.values(roots)) {
     const visit = (name: string) => {
@@ -162,7 +221,8 @@ function olderSchemas(minor: string, all: Record<string, Json>, roots: Record<st
     visit(id);
   }
   const changed = new Set(Object.keys(old).filter((n) => JSON.stringify(old[n]) !== JSON.stringify(definitions[n])));
-  for (let grew = true; grew;) { // references to changed definitions make a definition change too
+  for (let grew = true; grew;) {
+    // references to changed definitions make a definition change too
     grew = false;
     for (const n of Object.keys(old)) {
       if (!changed.has(n) && refsOf(old[n]).some((r) => changed.has(r))) {
@@ -172,7 +232,11 @@ function olderSchemas(minor: string, all: Record<string, Json>, roots: Record<st
     }
   }
   for (const n of changed) {
-    definitions[`${n}@${minor}`] = JSON.parse(JSON.stringify(old[n], (k, v) => (k === '$ref' && typeof v === 'string' && changed.has(v.replace('#/definitions/', '')) ? `${v}@${minor}` : v)));
+    definitions[`${n}@${minor}`] = JSON.parse(
+      JSON.stringify(old[n], (k, v) =>
+        k === '$ref' && typeof v === 'string' && changed.has(v.replace('#/definitions/', '')) ? `${v}@${minor}` : v,
+      ),
+    );
   }
   return changed.size;
 }
@@ -184,31 +248,49 @@ function crdSchemas(dir: string, files: string[], kinds: Record<string, Json>): 
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       for (const v of crd.spec.versions) {
         if (!v.served) continue;
-        kinds[`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`] = { source: 'crd', schema: strip(v.schema.openAPIV3Schema) };
+        kinds[`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`] = {
+          source: 'crd',
+          schema: strip(v.schema.openAPIV3Schema),
+        };
       }
     }
   }
 }
 
 /** One definition or kind per line: small diffs when a pin moves. */
-function write(bundle: { comment: string; sources: Json; kubernetesMinors: Json; definitions: Json; kinds: Json }): void {
-  const obj = (o: Record<string, Json>) => `{\n${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}: ${JSON.stringify(o[k])}`).join(',\n')}\n}`;
-  const text = `{\n"comment": ${JSON.stringify(bundle.comment)},\n"sources": ${JSON.stringify(bundle.sources)},\n`
-    + `"kubernetesMinors": ${JSON.stringify(bundle.kubernetesMinors)},\n`
-    + `"definitions": ${obj(bundle.definitions)},\n"kinds": ${obj(bundle.kinds)}\n}\n`;
+function write(bundle: {
+  comment: string;
+  sources: Json;
+  kubernetesMinors: Json;
+  definitions: Json;
+  kinds: Json;
+}): void {
+  const obj = (o: Record<string, Json>) =>
+    `{\n${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}: ${JSON.stringify(o[k])}`)
+      .join(',\n')}\n}`;
+  const text =
+    `{\n"comment": ${JSON.stringify(bundle.comment)},\n"sources": ${JSON.stringify(bundle.sources)},\n` +
+    `"kubernetesMinors": ${JSON.stringify(bundle.kubernetesMinors)},\n` +
+    `"definitions": ${obj(bundle.definitions)},\n"kinds": ${obj(bundle.kinds)}\n}\n`;
   JSON.parse(text); // never write a broken file
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(`${OUT}.tmp`, text);
   fs.renameSync(`${OUT}.tmp`, OUT);
-  process.stdout.write(`wrote ${path.relative(ROOT, OUT)}: ${Object.keys(bundle.kinds).length} kinds, `
-    + `${Object.keys(bundle.definitions).length} definitions, ${Math.round(text.length / 1024)} KiB\n`);
+  process.stdout.write(
+    `wrote ${path.relative(ROOT, OUT)}: ${Object.keys(bundle.kinds).length} kinds, ` +
+      `${Object.keys(bundle.definitions).length} definitions, ${Math.round(text.length / 1024)} KiB\n`,
+  );
 }
 
 const minorOf = (v: string) => /^v?(\d+\.\d+)/.exec(v)![1];
 
 function main(): void {
   const crdPins = fs.readFileSync(path.join(ROOT, 'scripts/import-crds.sh'), 'utf8');
-  const k8sMod = /^require k8s\.io\/kubernetes (v\S+)/m.exec(fs.readFileSync(path.join(ROOT, 'testenv/k8s/go.mod'), 'utf8'));
+  const k8sMod = /^require k8s\.io\/kubernetes (v\S+)/m.exec(
+    fs.readFileSync(path.join(ROOT, 'testenv/k8s/go.mod'), 'utf8'),
+  );
   if (!k8sMod) throw new Error('testenv/k8s/go.mod: no k8s.io/kubernetes requirement');
   const sources = {
     'k8s.io/kubernetes': k8sMod[1],
@@ -219,8 +301,11 @@ function main(): void {
   const definitions: Record<string, Json> = {};
   const kinds: Record<string, Json> = {};
   const roots = coreSchemas(allSchemas(moduleDir(`k8s.io/kubernetes@${sources['k8s.io/kubernetes']}`)), definitions);
-  for (const [key, id] of Object.entries(roots)) kinds[key] = { source: 'kubernetes', schema: { $ref: `#/definitions/${id}` } };
-  const kubernetesMinors: Record<string, string> = { [minorOf(sources['k8s.io/kubernetes'])]: sources['k8s.io/kubernetes'] };
+  for (const [key, id] of Object.entries(roots))
+    kinds[key] = { source: 'kubernetes', schema: { $ref: `#/definitions/${id}` } };
+  const kubernetesMinors: Record<string, string> = {
+    [minorOf(sources['k8s.io/kubernetes'])]: sources['k8s.io/kubernetes'],
+  };
   for (const v of OLDER_KUBERNETES) {
     const n = olderSchemas(minorOf(v), allSchemas(moduleDir(`k8s.io/kubernetes@${v}`)), roots, definitions);
     kubernetesMinors[minorOf(v)] = v;
@@ -228,14 +313,25 @@ function main(): void {
   }
   crdSchemas(moduleDir(`sigs.k8s.io/cluster-api@${sources['sigs.k8s.io/cluster-api']}`), CRDS.capi, kinds);
   crdSchemas(moduleDir(`sigs.k8s.io/cluster-api/test@${sources['sigs.k8s.io/cluster-api/test']}`), CRDS.capd, kinds);
-  crdSchemas(moduleDir(`sigs.k8s.io/cluster-api-provider-openstack@${sources['sigs.k8s.io/cluster-api-provider-openstack']}`,
-    pin(crdPins, 'CAPO_SUM'), { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' }), CRDS.capo, kinds);
+  crdSchemas(
+    moduleDir(
+      `sigs.k8s.io/cluster-api-provider-openstack@${sources['sigs.k8s.io/cluster-api-provider-openstack']}`,
+      pin(crdPins, 'CAPO_SUM'),
+      { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' },
+    ),
+    CRDS.capo,
+    kinds,
+  );
   write({
-    comment: 'GENERATED by scripts/import-schemas.ts from the pinned upstream versions in "sources"; do not edit. '
-      + 'Kubernetes kinds: api/openapi-spec/v3 of k8s.io/kubernetes (older minors in "kubernetesMinors": definitions that differ, as name@minor); '
-      + 'other kinds: the openAPIV3Schema of each served CRD version. '
-      + 'Descriptions, defaults and patch/CEL annotations are dropped.',
-    sources, kubernetesMinors, definitions, kinds,
+    comment:
+      'GENERATED by scripts/import-schemas.ts from the pinned upstream versions in "sources"; do not edit. ' +
+      'Kubernetes kinds: api/openapi-spec/v3 of k8s.io/kubernetes (older minors in "kubernetesMinors": definitions that differ, as name@minor); ' +
+      'other kinds: the openAPIV3Schema of each served CRD version. ' +
+      'Descriptions, defaults and patch/CEL annotations are dropped.',
+    sources,
+    kubernetesMinors,
+    definitions,
+    kinds,
   });
 }
 

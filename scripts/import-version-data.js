@@ -43,4 +43,6 @@ const out = {
 };
 const file = path.join(__dirname, '..', 'src', 'k8s-versions', 'data', 'kubernetes.json');
 fs.writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
-console.log(`wrote ${path.relative(process.cwd(), file)}: ${out.branches.length} branches, ${out.cves.length} CVEs, data as of ${out.dataAsOf}`);
+console.log(
+  `wrote ${path.relative(process.cwd(), file)}: ${out.branches.length} branches, ${out.cves.length} CVEs, data as of ${out.dataAsOf}`,
+);

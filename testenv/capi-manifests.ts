@@ -26,8 +26,18 @@ export interface ManagerSpec {
 
 export const MANAGERS: readonly ManagerSpec[] = [
   { name: 'capi-manager', crdDir: 'config/crd', webhooks: 'config/webhook/manifests.yaml', provider: false },
-  { name: 'capi-kubeadm-bootstrap', crdDir: 'bootstrap/kubeadm/config/crd', webhooks: 'bootstrap/kubeadm/config/webhook/manifests.yaml', provider: true },
-  { name: 'capi-kubeadm-control-plane', crdDir: 'controlplane/kubeadm/config/crd', webhooks: 'controlplane/kubeadm/config/webhook/manifests.yaml', provider: true },
+  {
+    name: 'capi-kubeadm-bootstrap',
+    crdDir: 'bootstrap/kubeadm/config/crd',
+    webhooks: 'bootstrap/kubeadm/config/webhook/manifests.yaml',
+    provider: true,
+  },
+  {
+    name: 'capi-kubeadm-control-plane',
+    crdDir: 'controlplane/kubeadm/config/crd',
+    webhooks: 'controlplane/kubeadm/config/webhook/manifests.yaml',
+    provider: true,
+  },
 ];
 
 export interface ModuleDirs {
@@ -43,16 +53,20 @@ function goModDir(spec: string, env: NodeJS.ProcessEnv = {}, wantSum?: string): 
   let out: string;
   try {
     out = execFileSync('go', ['mod', 'download', '-json', spec], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', ...env },
     });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`cannot get Go module ${spec} (needs Go and the module proxy or a filled module cache): ${err.stdout || err.stderr || err.message}`);
+    throw new Error(
+      `cannot get Go module ${spec} (needs Go and the module proxy or a filled module cache): ${err.stdout || err.stderr || err.message}`,
+    );
   }
   const info = JSON.parse(out);
   if (!info.Dir) throw new Error(`go mod download ${spec}: ${info.Error ?? 'no directory'}`);
-  if (wantSum && info.Sum !== wantSum) throw new Error(`checksum mismatch for ${spec}: got ${info.Sum}, want ${wantSum}`);
+  if (wantSum && info.Sum !== wantSum)
+    throw new Error(`checksum mismatch for ${spec}: got ${info.Sum}, want ${wantSum}`);
   return info.Dir;
 }
 
@@ -78,8 +92,11 @@ export function moduleDirs(repo: string): ModuleDirs {
     // The public checksum database does not know this CAPO version: the pinned hash is checked instead.
     capo: {
       version: capoVersion,
-      dir: goModDir(`sigs.k8s.io/cluster-api-provider-openstack@${capoVersion}`,
-        { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' }, pin('CAPO_SUM')),
+      dir: goModDir(
+        `sigs.k8s.io/cluster-api-provider-openstack@${capoVersion}`,
+        { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' },
+        pin('CAPO_SUM'),
+      ),
     },
   };
 }
@@ -100,7 +117,8 @@ export function kustomizedCrds(dir: string, provider: boolean): KustomizedCrds {
   const k = parse(fs.readFileSync(file, 'utf8')) ?? {};
   const labels: Record<string, string> = { ...(k.commonLabels ?? {}) };
   for (const l of k.labels ?? []) Object.assign(labels, l.pairs ?? {});
-  if (provider && !Object.keys(labels).some((l) => l.startsWith('cluster.x-k8s.io/'))) throw new Error(`${file}: no contract label`);
+  if (provider && !Object.keys(labels).some((l) => l.startsWith('cluster.x-k8s.io/')))
+    throw new Error(`${file}: no contract label`);
   const crds: Obj[] = [];
   for (const r of k.resources ?? []) {
     for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, r), 'utf8'))) {
@@ -126,7 +144,10 @@ export function withConversion(crd: Obj, baseUrl: string, caBundle: string): Obj
     ...crd,
     spec: {
       ...crd.spec,
-      conversion: { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: `${baseUrl}/convert`, caBundle } } },
+      conversion: {
+        strategy: 'Webhook',
+        webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: `${baseUrl}/convert`, caBundle } },
+      },
     },
   };
 }
@@ -137,13 +158,19 @@ export function withConversion(crd: Obj, baseUrl: string, caBundle: string): Obj
  * manager's name as a prefix.
  */
 export function webhookConfigs(file: string, manager: string, baseUrl: string, caBundle: string): Obj[] {
-  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter((o) => o?.kind).map((cfg) => ({
-    ...cfg,
-    metadata: { name: `${manager}-${cfg.metadata.name}`, labels: { 'app.kubernetes.io/managed-by': 'cskit-testenv' } },
-    webhooks: (cfg.webhooks ?? []).map((w: Obj) => {
-      const svcPath = w.clientConfig?.service?.path;
-      if (!svcPath) throw new Error(`${file}: webhook ${w.name} has no service path`);
-      return { ...w, clientConfig: { url: `${baseUrl}${svcPath}`, caBundle } };
-    }),
-  }));
+  return parseAllDocuments(fs.readFileSync(file, 'utf8'))
+    .map((d) => d.toJS())
+    .filter((o) => o?.kind)
+    .map((cfg) => ({
+      ...cfg,
+      metadata: {
+        name: `${manager}-${cfg.metadata.name}`,
+        labels: { 'app.kubernetes.io/managed-by': 'cskit-testenv' },
+      },
+      webhooks: (cfg.webhooks ?? []).map((w: Obj) => {
+        const svcPath = w.clientConfig?.service?.path;
+        if (!svcPath) throw new Error(`${file}: webhook ${w.name} has no service path`);
+        return { ...w, clientConfig: { url: `${baseUrl}${svcPath}`, caBundle } };
+      }),
+    }));
 }

@@ -50,7 +50,11 @@ function writeState(dir: string, state: CapiState): void {
 }
 
 function fail(dir: string, error: string): void {
-  try { writeState(dir, { ready: false, error, pid: process.pid, dir }); } catch { /* dir gone */ }
+  try {
+    writeState(dir, { ready: false, error, pid: process.pid, dir });
+  } catch {
+    /* dir gone */
+  }
   stop(1);
 }
 
@@ -59,15 +63,23 @@ function stop(code: number): void {
   stopping = true;
   // Remove our webhook configurations first: left behind with failurePolicy Fail they would block every CAPI
   // object on a cluster that outlives us. Bounded, so a dead API server cannot hold up the exit.
-  const first = cleanup ? Promise.race([cleanup().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]) : Promise.resolve();
+  const first = cleanup
+    ? Promise.race([cleanup().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))])
+    : Promise.resolve();
   void first.then(() => killAndExit(children, code));
 }
 
 function httpOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => { res.resume(); resolve(res.statusCode === 200); });
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
     req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -86,25 +98,62 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
  * undefined variable), sent as a dry run: a rejection naming the webhook proves the API server calls it.
  */
 const PROBE = {
-  apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'ClusterClass',
+  apiVersion: 'cluster.x-k8s.io/v1beta2',
+  kind: 'ClusterClass',
   metadata: { name: 'cskit-webhook-probe', namespace: 'default' },
   spec: {
-    infrastructure: { templateRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind: 'DockerClusterTemplate', name: 'probe' } },
-    controlPlane: { templateRef: { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlaneTemplate', name: 'probe' } },
-    patches: [{ name: 'probe', definitions: [{
-      selector: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind: 'DockerClusterTemplate', matchResources: { infrastructureCluster: true } },
-      jsonPatches: [{ op: 'add', path: '/spec/template/spec/loadBalancer', valueFrom: { variable: 'cskitUndefinedVariable' } }],
-    }] }],
+    infrastructure: {
+      templateRef: {
+        apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+        kind: 'DockerClusterTemplate',
+        name: 'probe',
+      },
+    },
+    controlPlane: {
+      templateRef: {
+        apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2',
+        kind: 'KubeadmControlPlaneTemplate',
+        name: 'probe',
+      },
+    },
+    patches: [
+      {
+        name: 'probe',
+        definitions: [
+          {
+            selector: {
+              apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+              kind: 'DockerClusterTemplate',
+              matchResources: { infrastructureCluster: true },
+            },
+            jsonPatches: [
+              {
+                op: 'add',
+                path: '/spec/template/spec/loadBalancer',
+                valueFrom: { variable: 'cskitUndefinedVariable' },
+              },
+            ],
+          },
+        ],
+      },
+    ],
   },
 };
 
 async function main(): Promise<void> {
   const [dir, binDir, parentPid, kubeconfig] = process.argv.slice(2);
   fs.mkdirSync(dir, { recursive: true });
-  setInterval(() => { try { process.kill(Number(parentPid), 0); } catch { stop(0); } }, 1000).unref();
+  setInterval(() => {
+    try {
+      process.kill(Number(parentPid), 0);
+    } catch {
+      stop(0);
+    }
+  }, 1000).unref();
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => stop(0));
   for (const m of MANAGERS) {
-    if (!fs.existsSync(path.join(binDir, m.name))) throw new Error(`${path.join(binDir, m.name)} is missing: run testenv/build.sh (or set CSKIT_TESTENV_BIN)`);
+    if (!fs.existsSync(path.join(binDir, m.name)))
+      throw new Error(`${path.join(binDir, m.name)} is missing: run testenv/build.sh (or set CSKIT_TESTENV_BIN)`);
   }
   const mods = moduleDirs(repoRoot());
   const kube = new SetupKube(kubeconfig);
@@ -122,12 +171,24 @@ async function main(): Promise<void> {
   for (const m of MANAGERS) {
     const [webhookPort, healthPort] = [await freePort(), await freePort()];
     const { crds: own, converted } = kustomizedCrds(path.join(mods.capi.dir, m.crdDir), m.provider);
-    for (const crd of own) crds.push(converted.has(crd.metadata.name) ? withConversion(crd, `https://127.0.0.1:${webhookPort}`, caBundle) : crd);
+    for (const crd of own)
+      crds.push(
+        converted.has(crd.metadata.name) ? withConversion(crd, `https://127.0.0.1:${webhookPort}`, caBundle) : crd,
+      );
     managers.push({
-      name: m.name, webhookPort, healthPort, log: path.join(dir, `${m.name}.log`),
-      args: [`--kubeconfig=${kubeconfig}`, `--feature-gates=${CAPI_FEATURE_GATES}`, '--leader-elect=false',
-        `--webhook-port=${webhookPort}`, `--webhook-cert-dir=${certDir}`,
-        `--health-addr=127.0.0.1:${healthPort}`, '--diagnostics-address=0'],
+      name: m.name,
+      webhookPort,
+      healthPort,
+      log: path.join(dir, `${m.name}.log`),
+      args: [
+        `--kubeconfig=${kubeconfig}`,
+        `--feature-gates=${CAPI_FEATURE_GATES}`,
+        '--leader-elect=false',
+        `--webhook-port=${webhookPort}`,
+        `--webhook-cert-dir=${certDir}`,
+        `--health-addr=127.0.0.1:${healthPort}`,
+        '--diagnostics-address=0',
+      ],
     });
   }
   // Providers we do not run: their objects only need to exist (the topology controller creates and patches them).
@@ -137,7 +198,8 @@ async function main(): Promise<void> {
   await until('CRDs Established', 60_000, async () => {
     for (const crd of crds) {
       const live = await kube.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
-      if (!(live.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True')) return undefined;
+      if (!(live.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'))
+        return undefined;
     }
     return true;
   });
@@ -146,25 +208,48 @@ async function main(): Promise<void> {
     const log = fs.openSync(m.log, 'a');
     const child = spawn(path.join(binDir, m.name), m.args, { stdio: ['ignore', log, log] });
     children.push(child);
-    child.on('exit', (code, signal) => { if (!stopping) fail(dir, `${m.name} exited (${signal ?? code}); see ${m.log}`); });
+    child.on('exit', (code, signal) => {
+      if (!stopping) fail(dir, `${m.name} exited (${signal ?? code}); see ${m.log}`);
+    });
   }
-  await Promise.all(managers.map((m) => until(`${m.name} (${m.log})`, 120_000,
-    async () => (await httpOk(`http://127.0.0.1:${m.healthPort}/readyz`)) || undefined)));
+  await Promise.all(
+    managers.map((m) =>
+      until(
+        `${m.name} (${m.log})`,
+        120_000,
+        async () => (await httpOk(`http://127.0.0.1:${m.healthPort}/readyz`)) || undefined,
+      ),
+    ),
+  );
 
   const configs = MANAGERS.flatMap((m, i) =>
-    webhookConfigs(path.join(mods.capi.dir, m.webhooks), m.name, `https://127.0.0.1:${managers[i].webhookPort}`, caBundle));
+    webhookConfigs(
+      path.join(mods.capi.dir, m.webhooks),
+      m.name,
+      `https://127.0.0.1:${managers[i].webhookPort}`,
+      caBundle,
+    ),
+  );
   cleanup = async () => {
-    for (const c of configs) await kube.request('DELETE', `/apis/admissionregistration.k8s.io/v1/${c.kind.toLowerCase()}s/${c.metadata.name}`);
+    for (const c of configs)
+      await kube.request('DELETE', `/apis/admissionregistration.k8s.io/v1/${c.kind.toLowerCase()}s/${c.metadata.name}`);
   };
   for (const c of configs) await kube.apply(c);
   // The API server picks new webhook configurations up asynchronously.
   await until('ClusterClass validating webhook called by the API server', 30_000, async () => {
-    const r = await kube.request('POST', '/apis/cluster.x-k8s.io/v1beta2/namespaces/default/clusterclasses?dryRun=All', PROBE);
+    const r = await kube.request(
+      'POST',
+      '/apis/cluster.x-k8s.io/v1beta2/namespaces/default/clusterclasses?dryRun=All',
+      PROBE,
+    );
     return r.status >= 400 && /admission webhook .* denied the request/.test(r.body?.message ?? '') ? true : undefined;
   });
 
   writeState(dir, {
-    ready: true, pid: process.pid, dir, managers,
+    ready: true,
+    pid: process.pid,
+    dir,
+    managers,
     versions: { capi: mods.capi.version, capo: mods.capo.version, capd: mods.capd.version },
     webhookConfigurations: configs.map((c) => ({ kind: c.kind, name: c.metadata.name })),
   });

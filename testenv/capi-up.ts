@@ -16,13 +16,21 @@ async function main(): Promise<number> {
   const env = await startEnv(['mgmt']);
   try {
     const capi = await startCapi(env.clusters.mgmt);
-    console.log(`Kubernetes ${env.kubernetesVersion} with Cluster API ${capi.versions.capi} (CAPO ${capi.versions.capo} and CAPD ${capi.versions.capd} CRDs)`);
+    console.log(
+      `Kubernetes ${env.kubernetesVersion} with Cluster API ${capi.versions.capi} (CAPO ${capi.versions.capo} and CAPD ${capi.versions.capd} CRDs)`,
+    );
     console.log(`kubeconfig: ${env.clusters.mgmt.kubeconfig}`);
-    for (const m of capi.managers) console.log(`  ${m.name}: webhooks https://127.0.0.1:${m.webhookPort}, health http://127.0.0.1:${m.healthPort}/readyz, log ${m.log}`);
+    for (const m of capi.managers)
+      console.log(
+        `  ${m.name}: webhooks https://127.0.0.1:${m.webhookPort}, health http://127.0.0.1:${m.healthPort}/readyz, log ${m.log}`,
+      );
     console.log('Ctrl-C stops it.');
     // Signal handlers alone do not keep Node's event loop alive; the interval does.
     const alive = setInterval(() => undefined, 1 << 30);
-    await new Promise<void>((resolve) => { process.on('SIGINT', resolve); process.on('SIGTERM', resolve); });
+    await new Promise<void>((resolve) => {
+      process.on('SIGINT', resolve);
+      process.on('SIGTERM', resolve);
+    });
     clearInterval(alive);
     await stopCapi(capi);
   } finally {
@@ -31,4 +39,12 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((c) => { process.exitCode = c; }, (e) => { console.error(`capi-up: ${(e as Error).message}`); process.exitCode = 1; });
+main().then(
+  (c) => {
+    process.exitCode = c;
+  },
+  (e) => {
+    console.error(`capi-up: ${(e as Error).message}`);
+    process.exitCode = 1;
+  },
+);

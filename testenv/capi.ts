@@ -40,15 +40,22 @@ export function missingCapiBinaries(dir = binDir()): string[] {
  * Installs Cluster API on the cluster and starts its managers; resolves when the admission webhooks answer.
  * `dir` defaults to <cluster kubeconfig dir>/capi, so the logs sit next to the cluster's own.
  */
-export async function startCapi(cluster: Pick<ClusterState, 'kubeconfig'>,
-  opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {}): Promise<CapiEnv> {
+export async function startCapi(
+  cluster: Pick<ClusterState, 'kubeconfig'>,
+  opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {},
+): Promise<CapiEnv> {
   const dir = opts.dir ?? path.join(path.dirname(cluster.kubeconfig), 'capi');
   fs.mkdirSync(dir, { recursive: true });
   const stateFile = path.join(dir, 'capi-state.json');
   fs.rmSync(stateFile, { force: true });
   const state = await spawnSupervisor<CapiState>({
-    what: 'Cluster API', script: 'capi-supervisor.js', dir, log: 'capi-supervisor.log', state: 'capi-state.json',
-    timeoutMs: opts.timeoutMs ?? 240_000, args: [dir, binDir(), String(opts.parentPid ?? process.pid), cluster.kubeconfig],
+    what: 'Cluster API',
+    script: 'capi-supervisor.js',
+    dir,
+    log: 'capi-supervisor.log',
+    state: 'capi-state.json',
+    timeoutMs: opts.timeoutMs ?? 240_000,
+    args: [dir, binDir(), String(opts.parentPid ?? process.pid), cluster.kubeconfig],
     onTimeout: (pid) => stopCapi({ pid }),
   });
   return { pid: state.pid, dir, kubeconfig: cluster.kubeconfig, versions: state.versions!, managers: state.managers! };
@@ -61,5 +68,9 @@ export async function startCapi(cluster: Pick<ClusterState, 'kubeconfig'>,
 export async function stopCapi(env: Pick<CapiEnv, 'pid'>): Promise<void> {
   await terminate(env.pid);
   // Managers whose supervisor died without cleaning up share its process group.
-  try { process.kill(-env.pid, 'SIGKILL'); } catch { /* group empty */ }
+  try {
+    process.kill(-env.pid, 'SIGKILL');
+  } catch {
+    /* group empty */
+  }
 }

@@ -21,21 +21,78 @@ function openssl(args: string[], cwd: string): void {
 }
 
 function leaf(dir: string, name: string, subject: string, ext: string): { cert: string; key: string } {
-  openssl(['req', '-new', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir);
+  openssl(
+    [
+      'req',
+      '-new',
+      '-nodes',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      subject,
+    ],
+    dir,
+  );
   fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-days', '7', '-out', `${name}.crt`, '-extfile', `${name}.ext`], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '7',
+      '-out',
+      `${name}.crt`,
+      '-extfile',
+      `${name}.ext`,
+    ],
+    dir,
+  );
   return { cert: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`) };
 }
 
 export function makeCerts(dir: string): Certs {
   fs.mkdirSync(dir, { recursive: true });
-  openssl(['req', '-x509', '-new', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '7', '-subj', '/CN=cskit-testenv-ca'], dir);
-  const serving = leaf(dir, 'apiserver', '/CN=kube-apiserver',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.96.0.1\n'
-    + 'extendedKeyUsage=serverAuth\n');
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-nodes',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '7',
+      '-subj',
+      '/CN=cskit-testenv-ca',
+    ],
+    dir,
+  );
+  const serving = leaf(
+    dir,
+    'apiserver',
+    '/CN=kube-apiserver',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.96.0.1\n' +
+      'extendedKeyUsage=serverAuth\n',
+  );
   const admin = leaf(dir, 'admin', '/O=system:masters/CN=cskit-admin', 'extendedKeyUsage=clientAuth\n');
   const restricted = leaf(dir, 'restricted', '/CN=cskit-restricted', 'extendedKeyUsage=clientAuth\n');
   openssl(['genrsa', '-out', 'sa.key', '2048'], dir);
@@ -43,13 +100,21 @@ export function makeCerts(dir: string): Certs {
   return {
     dir,
     ca: { cert: path.join(dir, 'ca.crt'), key: path.join(dir, 'ca.key') },
-    serving, admin, restricted,
+    serving,
+    admin,
+    restricted,
     sa: { key: path.join(dir, 'sa.key'), pub: path.join(dir, 'sa.pub') },
   };
 }
 
 /** A kubeconfig with everything embedded, so it works from any directory. */
-export function kubeconfig(name: string, server: string, caCert: string, client: { cert: string; key: string }, user: string): string {
+export function kubeconfig(
+  name: string,
+  server: string,
+  caCert: string,
+  client: { cert: string; key: string },
+  user: string,
+): string {
   const b64 = (f: string) => fs.readFileSync(f).toString('base64');
   return [
     'apiVersion: v1',

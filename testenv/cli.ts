@@ -7,7 +7,10 @@ import * as path from 'path';
 import { ensureBinaries, startEnv, stopEnv } from './harness';
 
 async function main(cmd: string | undefined): Promise<number> {
-  if (cmd === 'build') { console.log(ensureBinaries()); return 0; }
+  if (cmd === 'build') {
+    console.log(ensureBinaries());
+    return 0;
+  }
   if (cmd === 'up') {
     ensureBinaries();
     const state = await startEnv(['workload']);
@@ -18,13 +21,26 @@ async function main(cmd: string | undefined): Promise<number> {
     console.log('Ctrl-C stops it.');
     // Signal handlers alone do not keep Node's event loop alive; the interval does (the supervisor stops with us).
     const alive = setInterval(() => undefined, 1 << 30);
-    await new Promise<void>((resolve) => { process.on('SIGINT', resolve); process.on('SIGTERM', resolve); });
+    await new Promise<void>((resolve) => {
+      process.on('SIGINT', resolve);
+      process.on('SIGTERM', resolve);
+    });
     clearInterval(alive);
     await stopEnv(state);
     return 0;
   }
-  console.error(`usage: npm run testenv -- build|up   (logs and kubeconfigs live under ${path.join('/tmp', 'cskit-testenv-*')})`);
+  console.error(
+    `usage: npm run testenv -- build|up   (logs and kubeconfigs live under ${path.join('/tmp', 'cskit-testenv-*')})`,
+  );
   return 2;
 }
 
-main(process.argv[2]).then((c) => { process.exitCode = c; }, (e) => { console.error(`testenv: ${(e as Error).message}`); process.exitCode = 1; });
+main(process.argv[2]).then(
+  (c) => {
+    process.exitCode = c;
+  },
+  (e) => {
+    console.error(`testenv: ${(e as Error).message}`);
+    process.exitCode = 1;
+  },
+);

@@ -27,7 +27,11 @@ export function kubernetesVersion(): string {
 
 export function binDir(): string {
   if (process.env.CSKIT_TESTENV_BIN) return process.env.CSKIT_TESTENV_BIN;
-  return path.join(process.env.CSKIT_TESTENV_CACHE ?? path.join(os.homedir(), '.cache', 'cskit-testenv'), kubernetesVersion(), 'bin');
+  return path.join(
+    process.env.CSKIT_TESTENV_CACHE ?? path.join(os.homedir(), '.cache', 'cskit-testenv'),
+    kubernetesVersion(),
+    'bin',
+  );
 }
 
 /** Builds the binaries that are missing or stale (cached; prints progress). */
@@ -38,13 +42,27 @@ export function ensureBinaries(): string {
 }
 
 /** Starts clusters (etcd shared, one API server each) and resolves once they are ready. */
-export async function startEnv(clusters: string[], opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {}): Promise<EnvState> {
+export async function startEnv(
+  clusters: string[],
+  opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {},
+): Promise<EnvState> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-testenv-'));
   const timeoutMs = opts.timeoutMs ?? 180_000;
   return spawnSupervisor<EnvState>({
-    what: 'test control plane', script: 'supervisor.js', dir, log: 'supervisor.log', state: 'state.json', timeoutMs,
+    what: 'test control plane',
+    script: 'supervisor.js',
+    dir,
+    log: 'supervisor.log',
+    state: 'state.json',
+    timeoutMs,
     args: [dir, binDir(), String(opts.parentPid ?? process.pid), ...clusters],
-    onTimeout: (pid) => { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } },
+    onTimeout: (pid) => {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    },
   });
 }
 
@@ -54,13 +72,21 @@ export async function startEnv(clusters: string[], opts: { dir?: string; parentP
  * once everything is up (or failed). Shared by startEnv and startCapi.
  */
 export async function spawnSupervisor<S extends { ready: boolean; error?: string }>(o: {
-  what: string; script: string; args: string[]; dir: string; log: string; state: string; timeoutMs: number;
+  what: string;
+  script: string;
+  args: string[];
+  dir: string;
+  log: string;
+  state: string;
+  timeoutMs: number;
   onTimeout: (pid: number) => void | Promise<void>;
 }): Promise<S> {
   const stateFile = path.join(o.dir, o.state);
   const log = fs.openSync(path.join(o.dir, o.log), 'a');
-  const child = spawn(process.execPath, [path.join(repo, 'lib', 'testenv', o.script), ...o.args],
-    { stdio: ['ignore', log, log], detached: true });
+  const child = spawn(process.execPath, [path.join(repo, 'lib', 'testenv', o.script), ...o.args], {
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
   child.unref();
   fs.closeSync(log);
   const until = Date.now() + o.timeoutMs;
@@ -70,7 +96,8 @@ export async function spawnSupervisor<S extends { ready: boolean; error?: string
       if (!state.ready) throw new Error(`${o.what} failed to start: ${state.error} (logs in ${o.dir})`);
       return state;
     }
-    if (child.exitCode !== null) throw new Error(`${o.what} supervisor exited (${child.exitCode}); see ${path.join(o.dir, o.log)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${o.what} supervisor exited (${child.exitCode}); see ${path.join(o.dir, o.log)}`);
     if (Date.now() > until) {
       await o.onTimeout(child.pid!);
       throw new Error(`${o.what} not ready after ${o.timeoutMs / 1000} s; logs in ${o.dir}`);
@@ -79,11 +106,22 @@ export async function spawnSupervisor<S extends { ready: boolean; error?: string
   }
 }
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Sends SIGTERM to a supervisor and waits (at most `ms`) until it is gone; shared by stopEnv and stopCapi. */
 export async function terminate(pid: number, ms = 15_000): Promise<void> {
-  try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
   const until = Date.now() + ms;
   while (Date.now() < until && alive(pid)) await new Promise((r) => setTimeout(r, 100));
 }

@@ -21,14 +21,34 @@ export function pvFor(pvc: KObject, provisioner: string, sc: KObject | undefined
       persistentVolumeReclaimPolicy: (sc?.reclaimPolicy as string) ?? 'Delete',
       storageClassName: pvc.spec.storageClassName,
       volumeMode: pvc.spec.volumeMode ?? 'Filesystem',
-      claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: pvc.metadata!.namespace, name: pvc.metadata!.name, uid: pvc.metadata!.uid },
+      claimRef: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        namespace: pvc.metadata!.namespace,
+        name: pvc.metadata!.name,
+        uid: pvc.metadata!.uid,
+      },
       csi: { driver: provisioner, volumeHandle: `vol-${pvc.metadata!.uid}`, fsType: 'ext4' },
-      ...(nodeBound ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['kwok-node-0'] }] }] } } } : {}),
+      ...(nodeBound
+        ? {
+            nodeAffinity: {
+              required: {
+                nodeSelectorTerms: [
+                  { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['kwok-node-0'] }] },
+                ],
+              },
+            },
+          }
+        : {}),
     },
   };
 }
 
-export async function runProvisioner(client: ClusterClient, names: readonly string[], log: (s: string) => void): Promise<never> {
+export async function runProvisioner(
+  client: ClusterClient,
+  names: readonly string[],
+  log: (s: string) => void,
+): Promise<never> {
   const created = new Set<string>();
   for (;;) {
     try {
@@ -40,14 +60,23 @@ export async function runProvisioner(client: ClusterClient, names: readonly stri
           if (created.has(key)) return undefined;
           created.add(key);
           void (async () => {
-            const sc = pvc.spec.storageClassName ? await client.get('storage.k8s.io/v1', 'StorageClass', pvc.spec.storageClassName) : undefined;
+            const sc = pvc.spec.storageClassName
+              ? await client.get('storage.k8s.io/v1', 'StorageClass', pvc.spec.storageClassName)
+              : undefined;
             await client.create(pvFor(pvc, by, sc));
             log(`provisioned PV for ${pvc.metadata!.namespace}/${pvc.metadata!.name} (${by})`);
-          })().catch((e) => { created.delete(key); log(`provisioning ${pvc.metadata!.name} failed: ${(e as Error).message}`); });
+          })().catch((e) => {
+            created.delete(key);
+            log(`provisioning ${pvc.metadata!.name} failed: ${(e as Error).message}`);
+          });
           return undefined;
         }),
         client.watchUntil('v1', 'PersistentVolume', { timeoutMs: 3_600_000 }, (_type, pv) => {
-          if (pv.status?.phase === 'Released' && names.includes(pv.metadata?.annotations?.[PROVISIONED_BY] ?? '') && pv.spec?.persistentVolumeReclaimPolicy === 'Delete') {
+          if (
+            pv.status?.phase === 'Released' &&
+            names.includes(pv.metadata?.annotations?.[PROVISIONED_BY] ?? '') &&
+            pv.spec?.persistentVolumeReclaimPolicy === 'Delete'
+          ) {
             void client.delete('v1', 'PersistentVolume', pv.metadata!.name!).catch(() => undefined);
           }
           return undefined;

@@ -7,7 +7,10 @@ import { parse } from 'yaml';
  * reads, dry-run probes), over plain https with the admin kubeconfig's embedded certificates. Kept apart from
  * src/kube/ on purpose: the harness sets the stage for the code under test and must not depend on it.
  */
-export interface Reply { status: number; body: any }
+export interface Reply {
+  status: number;
+  body: any;
+}
 
 const PLURALS: Record<string, string> = {
   CustomResourceDefinition: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
@@ -32,16 +35,32 @@ export class SetupKube {
 
   request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      const req = https.request({ host: this.server.hostname, port: this.server.port, path, method, agent: this.agent, timeout: 30_000,
-        headers: { 'content-type': contentType, accept: 'application/json' } }, (res) => {
-        let data = '';
-        res.on('data', (c) => { data += c; });
-        res.on('end', () => {
-          let parsed: unknown = data;
-          try { parsed = data ? JSON.parse(data) : undefined; } catch { /* plain-text error */ }
-          resolve({ status: res.statusCode!, body: parsed });
-        });
-      });
+      const req = https.request(
+        {
+          host: this.server.hostname,
+          port: this.server.port,
+          path,
+          method,
+          agent: this.agent,
+          timeout: 30_000,
+          headers: { 'content-type': contentType, accept: 'application/json' },
+        },
+        (res) => {
+          let data = '';
+          res.on('data', (c) => {
+            data += c;
+          });
+          res.on('end', () => {
+            let parsed: unknown = data;
+            try {
+              parsed = data ? JSON.parse(data) : undefined;
+            } catch {
+              /* plain-text error */
+            }
+            resolve({ status: res.statusCode!, body: parsed });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
       req.on('error', reject);
       if (body !== undefined) req.write(JSON.stringify(body));
@@ -53,8 +72,16 @@ export class SetupKube {
   async apply(obj: Record<string, any>): Promise<any> {
     const base = PLURALS[obj.kind];
     if (!base) throw new Error(`SetupKube.apply: unsupported kind ${obj.kind}`);
-    const r = await this.request('PATCH', `${base}/${obj.metadata.name}?fieldManager=cskit-testenv&force=true`, obj, 'application/apply-patch+yaml');
-    if (r.status >= 300) throw new Error(`apply ${obj.kind} ${obj.metadata.name}: HTTP ${r.status} ${r.body?.message ?? JSON.stringify(r.body)}`);
+    const r = await this.request(
+      'PATCH',
+      `${base}/${obj.metadata.name}?fieldManager=cskit-testenv&force=true`,
+      obj,
+      'application/apply-patch+yaml',
+    );
+    if (r.status >= 300)
+      throw new Error(
+        `apply ${obj.kind} ${obj.metadata.name}: HTTP ${r.status} ${r.body?.message ?? JSON.stringify(r.body)}`,
+      );
     return r.body;
   }
 

@@ -67,7 +67,11 @@ export function writeStateFile(file: string, state: object): void {
 }
 
 function fail(dir: string, error: string): void {
-  try { writeStateFile(path.join(dir, 'state.json'), { ready: false, error, pid: process.pid, dir, clusters: {} }); } catch { /* dir gone */ }
+  try {
+    writeStateFile(path.join(dir, 'state.json'), { ready: false, error, pid: process.pid, dir, clusters: {} });
+  } catch {
+    /* dir gone */
+  }
   stop(1);
 }
 
@@ -95,10 +99,24 @@ async function waitReady(url: string, certs: Certs, what: string, timeoutMs = 90
   const until = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const req = https.get(url, { ca: fs.readFileSync(certs.ca.cert), cert: fs.readFileSync(certs.admin.cert), key: fs.readFileSync(certs.admin.key), timeout: 2000 },
-        (res) => { res.resume(); resolve(res.statusCode === 200); });
+      const req = https.get(
+        url,
+        {
+          ca: fs.readFileSync(certs.ca.cert),
+          cert: fs.readFileSync(certs.admin.cert),
+          key: fs.readFileSync(certs.admin.key),
+          timeout: 2000,
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        },
+      );
       req.on('error', () => resolve(false));
-      req.on('timeout', () => { req.destroy(); resolve(false); });
+      req.on('timeout', () => {
+        req.destroy();
+        resolve(false);
+      });
     });
     if (ok) return;
     if (Date.now() > until) throw new Error(`${what} not ready after ${timeoutMs / 1000} s (${url})`);
@@ -111,73 +129,139 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const bin = (b: string) => path.join(binDir, b);
   for (const b of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']) {
-    if (!fs.existsSync(bin(b))) throw new Error(`${bin(b)} is missing: run \`npm run testenv -- build\` (or set CSKIT_TESTENV_BIN)`);
+    if (!fs.existsSync(bin(b)))
+      throw new Error(`${bin(b)} is missing: run \`npm run testenv -- build\` (or set CSKIT_TESTENV_BIN)`);
   }
   // The parent (a test run, or `npm run testenv -- up`) going away ends the control plane too.
-  setInterval(() => { try { process.kill(Number(parentPid), 0); } catch { stop(0); } }, 1000).unref();
+  setInterval(() => {
+    try {
+      process.kill(Number(parentPid), 0);
+    } catch {
+      stop(0);
+    }
+  }, 1000).unref();
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => stop(0));
 
   const certs = makeCerts(path.join(dir, 'pki'));
   const [etcdClient, etcdPeer] = [await freePort(), await freePort()];
   start(dir, 'etcd', bin('etcd'), [
-    '--name=cskit', `--data-dir=${path.join(dir, 'etcd')}`, '--unsafe-no-fsync',
-    `--listen-client-urls=http://127.0.0.1:${etcdClient}`, `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-    `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-    `--initial-cluster=cskit=http://127.0.0.1:${etcdPeer}`, '--log-level=warn',
+    '--name=cskit',
+    `--data-dir=${path.join(dir, 'etcd')}`,
+    '--unsafe-no-fsync',
+    `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+    `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+    `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+    `--initial-cluster=cskit=http://127.0.0.1:${etcdPeer}`,
+    '--log-level=warn',
   ]);
 
   const clusters: Record<string, ClusterState> = {};
-  await Promise.all(names.map(async (name) => {
-    const cdir = path.join(dir, name);
-    fs.mkdirSync(cdir, { recursive: true });
-    const port = await freePort();
-    const server = `https://127.0.0.1:${port}`;
-    start(cdir, 'kube-apiserver', bin('kube-apiserver'), [
-      `--etcd-servers=http://127.0.0.1:${etcdClient}`, `--etcd-prefix=/${name}`,
-      '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${port}`,
-      `--tls-cert-file=${certs.serving.cert}`, `--tls-private-key-file=${certs.serving.key}`, `--client-ca-file=${certs.ca.cert}`,
-      '--authorization-mode=RBAC', '--service-cluster-ip-range=10.96.0.0/16', '--allow-privileged=true',
-      '--service-account-issuer=https://kubernetes.default.svc', `--service-account-key-file=${certs.sa.pub}`,
-      `--service-account-signing-key-file=${certs.sa.key}`, '--enable-priority-and-fairness=false',
-    ]);
-    const admin = path.join(cdir, 'kubeconfig');
-    const restricted = path.join(cdir, 'restricted.kubeconfig');
-    fs.writeFileSync(admin, kubeconfig(name, server, certs.ca.cert, certs.admin, 'cskit-admin'), { mode: 0o600 });
-    fs.writeFileSync(restricted, kubeconfig(name, server, certs.ca.cert, certs.restricted, 'cskit-restricted'), { mode: 0o600 });
-    await waitReady(`${server}/readyz`, certs, `${name} kube-apiserver`);
+  await Promise.all(
+    names.map(async (name) => {
+      const cdir = path.join(dir, name);
+      fs.mkdirSync(cdir, { recursive: true });
+      const port = await freePort();
+      const server = `https://127.0.0.1:${port}`;
+      start(cdir, 'kube-apiserver', bin('kube-apiserver'), [
+        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+        `--etcd-prefix=/${name}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${port}`,
+        `--tls-cert-file=${certs.serving.cert}`,
+        `--tls-private-key-file=${certs.serving.key}`,
+        `--client-ca-file=${certs.ca.cert}`,
+        '--authorization-mode=RBAC',
+        '--service-cluster-ip-range=10.96.0.0/16',
+        '--allow-privileged=true',
+        '--service-account-issuer=https://kubernetes.default.svc',
+        `--service-account-key-file=${certs.sa.pub}`,
+        `--service-account-signing-key-file=${certs.sa.key}`,
+        '--enable-priority-and-fairness=false',
+      ]);
+      const admin = path.join(cdir, 'kubeconfig');
+      const restricted = path.join(cdir, 'restricted.kubeconfig');
+      fs.writeFileSync(admin, kubeconfig(name, server, certs.ca.cert, certs.admin, 'cskit-admin'), { mode: 0o600 });
+      fs.writeFileSync(restricted, kubeconfig(name, server, certs.ca.cert, certs.restricted, 'cskit-restricted'), {
+        mode: 0o600,
+      });
+      await waitReady(`${server}/readyz`, certs, `${name} kube-apiserver`);
 
-    const auth = [`--kubeconfig=${admin}`, `--authentication-kubeconfig=${admin}`, `--authorization-kubeconfig=${admin}`, '--leader-elect=false', '--bind-address=127.0.0.1'];
-    start(cdir, 'kube-controller-manager', bin('kube-controller-manager'), [...auth, `--secure-port=${await freePort()}`,
-      `--service-account-private-key-file=${certs.sa.key}`, `--root-ca-file=${certs.ca.cert}`, '--controllers=*',
-      `--cluster-signing-cert-file=${certs.ca.cert}`, `--cluster-signing-key-file=${certs.ca.key}`]);
-    start(cdir, 'kube-scheduler', bin('kube-scheduler'), [...auth, `--secure-port=${await freePort()}`]);
-    start(cdir, 'kwok', bin('kwok'), [`--kubeconfig=${admin}`, `--config=${path.join(__dirname, '..', '..', 'testenv', 'kwok-stages.yaml')}`,
-      '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      // Node leases are the heartbeat: without them kube-controller-manager marks the node unreachable after ~40 s
-      // and taints it, and every later pod stays Pending.
-      `--server-address=127.0.0.1:${await freePort()}`, '--cidr=10.244.0.1/24', '--node-ip=127.0.0.1', '--node-lease-duration-seconds=40']);
+      const auth = [
+        `--kubeconfig=${admin}`,
+        `--authentication-kubeconfig=${admin}`,
+        `--authorization-kubeconfig=${admin}`,
+        '--leader-elect=false',
+        '--bind-address=127.0.0.1',
+      ];
+      start(cdir, 'kube-controller-manager', bin('kube-controller-manager'), [
+        ...auth,
+        `--secure-port=${await freePort()}`,
+        `--service-account-private-key-file=${certs.sa.key}`,
+        `--root-ca-file=${certs.ca.cert}`,
+        '--controllers=*',
+        `--cluster-signing-cert-file=${certs.ca.cert}`,
+        `--cluster-signing-key-file=${certs.ca.key}`,
+      ]);
+      start(cdir, 'kube-scheduler', bin('kube-scheduler'), [...auth, `--secure-port=${await freePort()}`]);
+      start(cdir, 'kwok', bin('kwok'), [
+        `--kubeconfig=${admin}`,
+        `--config=${path.join(__dirname, '..', '..', 'testenv', 'kwok-stages.yaml')}`,
+        '--manage-all-nodes=false',
+        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+        // Node leases are the heartbeat: without them kube-controller-manager marks the node unreachable after ~40 s
+        // and taints it, and every later pod stays Pending.
+        `--server-address=127.0.0.1:${await freePort()}`,
+        '--cidr=10.244.0.1/24',
+        '--node-ip=127.0.0.1',
+        '--node-lease-duration-seconds=40',
+      ]);
 
-    const client = connect({ kubeconfig: admin });
-    const version = await client.serverVersion();
-    await client.create({
-      apiVersion: 'v1', kind: 'Node',
-      metadata: { name: 'kwok-node-0', annotations: { 'kwok.x-k8s.io/node': 'fake' }, labels: { 'kubernetes.io/hostname': 'kwok-node-0', 'kubernetes.io/os': 'linux', type: 'kwok' } },
-      spec: {},
-      status: { nodeInfo: { kubeletVersion: version } },
-    });
-    void runProvisioner(client, TEST_PROVISIONERS, (l) => fs.appendFileSync(path.join(cdir, 'provisioner.log'), `${new Date().toISOString()} ${l}\n`));
-    clusters[name] = { name, server, kubeconfig: admin, restrictedKubeconfig: restricted };
-  }));
+      const client = connect({ kubeconfig: admin });
+      const version = await client.serverVersion();
+      await client.create({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name: 'kwok-node-0',
+          annotations: { 'kwok.x-k8s.io/node': 'fake' },
+          labels: { 'kubernetes.io/hostname': 'kwok-node-0', 'kubernetes.io/os': 'linux', type: 'kwok' },
+        },
+        spec: {},
+        status: { nodeInfo: { kubeletVersion: version } },
+      });
+      void runProvisioner(client, TEST_PROVISIONERS, (l) =>
+        fs.appendFileSync(path.join(cdir, 'provisioner.log'), `${new Date().toISOString()} ${l}\n`),
+      );
+      clusters[name] = { name, server, kubeconfig: admin, restrictedKubeconfig: restricted };
+    }),
+  );
 
   // Ready means: the fake node is Ready and the default ServiceAccount exists (controllers are working).
   for (const c of Object.values(clusters)) {
     const client = connect({ kubeconfig: c.kubeconfig });
-    await client.watchUntil('v1', 'Node', { name: 'kwok-node-0', timeoutMs: 60_000 },
-      (_t, n) => (n.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True') || undefined);
-    await client.watchUntil('v1', 'ServiceAccount', { namespace: 'default', name: 'default', timeoutMs: 60_000 }, () => true);
+    await client.watchUntil(
+      'v1',
+      'Node',
+      { name: 'kwok-node-0', timeoutMs: 60_000 },
+      (_t, n) => (n.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True') || undefined,
+    );
+    await client.watchUntil(
+      'v1',
+      'ServiceAccount',
+      { namespace: 'default', name: 'default', timeoutMs: 60_000 },
+      () => true,
+    );
   }
   const version = await connect({ kubeconfig: Object.values(clusters)[0].kubeconfig }).serverVersion();
-  writeStateFile(path.join(dir, 'state.json'), { ready: true, pid: process.pid, dir, kubernetesVersion: version, clusters });
+  writeStateFile(path.join(dir, 'state.json'), {
+    ready: true,
+    pid: process.pid,
+    dir,
+    kubernetesVersion: version,
+    clusters,
+  });
 }
 
 if (require.main === module) {

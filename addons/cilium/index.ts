@@ -35,7 +35,7 @@ export function ciliumConfig(): Record<string, string> {
     'external-envoy-proxy': 'false',
     'identity-allocation-mode': 'crd',
     'install-no-conntrack-iptables-rules': 'false',
-    'ipam': 'kubernetes',
+    ipam: 'kubernetes',
     'k8s-require-ipv4-pod-cidr': 'true',
     'kube-proxy-replacement': 'false',
     'operator-api-serve-addr': '127.0.0.1:9234',
@@ -46,11 +46,26 @@ export function ciliumConfig(): Record<string, string> {
 }
 
 const ciliumCrs = [
-  'ciliumbgpadvertisements', 'ciliumbgpclusterconfigs', 'ciliumbgpnodeconfigoverrides', 'ciliumbgpnodeconfigs',
-  'ciliumbgppeerconfigs', 'ciliumcidrgroups', 'ciliumclusterwideenvoyconfigs', 'ciliumclusterwidenetworkpolicies',
-  'ciliumegressgatewaypolicies', 'ciliumendpoints', 'ciliumendpointslices', 'ciliumenvoyconfigs',
-  'ciliumidentities', 'ciliuml2announcementpolicies', 'ciliumloadbalancerippools', 'ciliumlocalredirectpolicies',
-  'ciliumnetworkpolicies', 'ciliumnodeconfigs', 'ciliumnodes', 'ciliumpodippools',
+  'ciliumbgpadvertisements',
+  'ciliumbgpclusterconfigs',
+  'ciliumbgpnodeconfigoverrides',
+  'ciliumbgpnodeconfigs',
+  'ciliumbgppeerconfigs',
+  'ciliumcidrgroups',
+  'ciliumclusterwideenvoyconfigs',
+  'ciliumclusterwidenetworkpolicies',
+  'ciliumegressgatewaypolicies',
+  'ciliumendpoints',
+  'ciliumendpointslices',
+  'ciliumenvoyconfigs',
+  'ciliumidentities',
+  'ciliuml2announcementpolicies',
+  'ciliumloadbalancerippools',
+  'ciliumlocalredirectpolicies',
+  'ciliumnetworkpolicies',
+  'ciliumnodeconfigs',
+  'ciliumnodes',
+  'ciliumpodippools',
 ];
 
 /** RBAC of the agent: watch what it enforces, own its endpoints/identities/node object. */
@@ -64,7 +79,11 @@ export const agentRules = [
   rule(['cilium.io'], ['ciliumidentities'], ['create']),
   rule(['cilium.io'], ['ciliumendpoints'], ['create', 'delete', 'get', 'update', 'patch']),
   rule(['cilium.io'], ['ciliumnodes', 'ciliumnodes/status'], ['get', 'update', 'patch']),
-  rule(['cilium.io'], ['ciliumendpoints/status', 'ciliuml2announcementpolicies/status', 'ciliumbgpnodeconfigs/status'], ['patch']),
+  rule(
+    ['cilium.io'],
+    ['ciliumendpoints/status', 'ciliuml2announcementpolicies/status', 'ciliumbgpnodeconfigs/status'],
+    ['patch'],
+  ),
 ];
 
 /** RBAC of the operator: registers Cilium CRDs, garbage-collects identities/endpoints, removes the not-ready taint. */
@@ -76,14 +95,57 @@ export const operatorRules = [
   rule(['discovery.k8s.io'], ['endpointslices'], ['get', 'list', 'watch']),
   rule([''], ['services/status'], ['update', 'patch']),
   rule([''], ['namespaces', 'secrets', 'services', 'endpoints'], ['get', 'list', 'watch']),
-  rule(['cilium.io'], ['ciliumnetworkpolicies', 'ciliumnetworkpolicies/status', 'ciliumclusterwidenetworkpolicies', 'ciliumclusterwidenetworkpolicies/status'], ['create', 'update', 'deletecollection', 'patch', 'get', 'list', 'watch']),
+  rule(
+    ['cilium.io'],
+    [
+      'ciliumnetworkpolicies',
+      'ciliumnetworkpolicies/status',
+      'ciliumclusterwidenetworkpolicies',
+      'ciliumclusterwidenetworkpolicies/status',
+    ],
+    ['create', 'update', 'deletecollection', 'patch', 'get', 'list', 'watch'],
+  ),
   rule(['cilium.io'], ['ciliumendpoints', 'ciliumidentities'], ['delete', 'list', 'watch']),
   rule(['cilium.io'], ['ciliumidentities'], ['update', 'create']),
   rule(['cilium.io'], ['ciliumnodes'], ['create', 'update', 'get', 'list', 'watch', 'delete']),
   rule(['cilium.io'], ['ciliumnodes/status'], ['update']),
-  rule(['cilium.io'], ['ciliumendpointslices', 'ciliumenvoyconfigs', 'ciliumbgppeerconfigs', 'ciliumbgpadvertisements', 'ciliumbgpnodeconfigs'], ['create', 'update', 'get', 'list', 'watch', 'delete', 'patch']),
-  rule(['cilium.io'], ['ciliumloadbalancerippools', 'ciliumpodippools', 'ciliumbgpclusterconfigs', 'ciliumbgpnodeconfigoverrides', 'ciliumcidrgroups', 'ciliumnodeconfigs', 'ciliuml2announcementpolicies', 'ciliumlocalredirectpolicies', 'ciliumegressgatewaypolicies'], ['get', 'list', 'watch']),
-  rule(['cilium.io'], ['ciliumloadbalancerippools/status', 'ciliumpodippools/status', 'ciliumbgpclusterconfigs/status', 'ciliumbgppeerconfigs/status', 'ciliumlocalredirectpolicies/status'], ['patch']),
+  rule(
+    ['cilium.io'],
+    [
+      'ciliumendpointslices',
+      'ciliumenvoyconfigs',
+      'ciliumbgppeerconfigs',
+      'ciliumbgpadvertisements',
+      'ciliumbgpnodeconfigs',
+    ],
+    ['create', 'update', 'get', 'list', 'watch', 'delete', 'patch'],
+  ),
+  rule(
+    ['cilium.io'],
+    [
+      'ciliumloadbalancerippools',
+      'ciliumpodippools',
+      'ciliumbgpclusterconfigs',
+      'ciliumbgpnodeconfigoverrides',
+      'ciliumcidrgroups',
+      'ciliumnodeconfigs',
+      'ciliuml2announcementpolicies',
+      'ciliumlocalredirectpolicies',
+      'ciliumegressgatewaypolicies',
+    ],
+    ['get', 'list', 'watch'],
+  ),
+  rule(
+    ['cilium.io'],
+    [
+      'ciliumloadbalancerippools/status',
+      'ciliumpodippools/status',
+      'ciliumbgpclusterconfigs/status',
+      'ciliumbgppeerconfigs/status',
+      'ciliumlocalredirectpolicies/status',
+    ],
+    ['patch'],
+  ),
   rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], ['create', 'get', 'list', 'watch', 'update']),
   rule(['coordination.k8s.io'], ['leases'], ['create', 'get', 'update']),
 ];
@@ -94,16 +156,45 @@ const env = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef:
 export function buildCilium(scope: Construct, ctx: StackContext): void {
   const rel = releaseFor(cilium, ctx.minor);
   const labels = addonLabels(NAME);
-  new k8s.KubeConfigMap(scope, 'config', { metadata: { name: 'cilium-config', namespace: NS, labels }, data: ciliumConfig() });
+  new k8s.KubeConfigMap(scope, 'config', {
+    metadata: { name: 'cilium-config', namespace: NS, labels },
+    data: ciliumConfig(),
+  });
   clusterRbac(scope, { name: 'cilium', namespace: NS, labels: addonLabels(NAME, 'agent'), rules: agentRules });
-  clusterRbac(scope, { name: 'cilium-operator', namespace: NS, labels: addonLabels(NAME, 'operator'), rules: operatorRules });
+  clusterRbac(scope, {
+    name: 'cilium-operator',
+    namespace: NS,
+    labels: addonLabels(NAME, 'operator'),
+    rules: operatorRules,
+  });
 
   const agentSel = selectorLabels(NAME, 'agent');
-  const caps = ['CHOWN', 'KILL', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'SYS_MODULE', 'SYS_ADMIN', 'SYS_RESOURCE', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'];
+  const caps = [
+    'CHOWN',
+    'KILL',
+    'NET_ADMIN',
+    'NET_RAW',
+    'IPC_LOCK',
+    'SYS_MODULE',
+    'SYS_ADMIN',
+    'SYS_RESOURCE',
+    'DAC_OVERRIDE',
+    'FOWNER',
+    'SETGID',
+    'SETUID',
+  ];
   const spcT = { seLinuxOptions: { level: 's0', type: 'spc_t' } };
   const health = (failureThreshold: number, periodSeconds: number) => ({
-    httpGet: { host: '127.0.0.1', path: '/healthz', port: k8s.IntOrString.fromNumber(9879), scheme: 'HTTP', httpHeaders: [{ name: 'brief', value: 'true' }] },
-    failureThreshold, periodSeconds, successThreshold: 1,
+    httpGet: {
+      host: '127.0.0.1',
+      path: '/healthz',
+      port: k8s.IntOrString.fromNumber(9879),
+      scheme: 'HTTP',
+      httpHeaders: [{ name: 'brief', value: 'true' }],
+    },
+    failureThreshold,
+    periodSeconds,
+    successThreshold: 1,
   });
   new k8s.KubeDaemonSet(scope, 'agent', {
     metadata: { name: 'cilium', namespace: NS, labels: addonLabels(NAME, 'agent') },
@@ -122,60 +213,139 @@ export function buildCilium(scope: Construct, ctx: StackContext): void {
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           tolerations: tolerateEverything,
           initContainers: [
-            { name: 'config', image: rel.images.agent, imagePullPolicy: 'IfNotPresent', command: ['cilium-dbg', 'build-config'],
+            {
+              name: 'config',
+              image: rel.images.agent,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['cilium-dbg', 'build-config'],
               env: [env('K8S_NODE_NAME', 'spec.nodeName'), env('CILIUM_K8S_NAMESPACE', 'metadata.namespace')],
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] },
-            { name: 'mount-cgroup', image: rel.images.agent, imagePullPolicy: 'IfNotPresent',
-              env: [{ name: 'CGROUP_ROOT', value: '/run/cilium/cgroupv2' }, { name: 'BIN_PATH', value: '/opt/cni/bin' }],
-              // Copies cilium-mount onto the host and runs it in the host's mount namespace (pid 1).
-              command: ['sh', '-ec', 'cp /usr/bin/cilium-mount /hostbin/cilium-mount; nsenter --cgroup=/hostproc/1/ns/cgroup --mount=/hostproc/1/ns/mnt "${BIN_PATH}/cilium-mount" $CGROUP_ROOT; rm /hostbin/cilium-mount'],
-              volumeMounts: [{ name: 'hostproc', mountPath: '/hostproc' }, { name: 'cni-path', mountPath: '/hostbin' }],
-              securityContext: { ...spcT, capabilities: { add: ['SYS_ADMIN', 'SYS_CHROOT', 'SYS_PTRACE'], drop: ['ALL'] } } },
-            { name: 'apply-sysctl-overwrites', image: rel.images.agent, imagePullPolicy: 'IfNotPresent',
-              env: [{ name: 'BIN_PATH', value: '/opt/cni/bin' }],
-              command: ['sh', '-ec', 'cp /usr/bin/cilium-sysctlfix /hostbin/cilium-sysctlfix; nsenter --mount=/hostproc/1/ns/mnt "${BIN_PATH}/cilium-sysctlfix"; rm /hostbin/cilium-sysctlfix'],
-              volumeMounts: [{ name: 'hostproc', mountPath: '/hostproc' }, { name: 'cni-path', mountPath: '/hostbin' }],
-              securityContext: { ...spcT, capabilities: { add: ['SYS_ADMIN', 'SYS_CHROOT', 'SYS_PTRACE'], drop: ['ALL'] } } },
-            { name: 'mount-bpf-fs', image: rel.images.agent, imagePullPolicy: 'IfNotPresent',
-              command: ['/bin/bash', '-c', '--'], args: ['mount | grep "/sys/fs/bpf type bpf" || mount -t bpf bpf /sys/fs/bpf'],
-              securityContext: { privileged: true },
-              volumeMounts: [{ name: 'bpf-maps', mountPath: '/sys/fs/bpf', mountPropagation: 'Bidirectional' }] },
-            { name: 'clean-cilium-state', image: rel.images.agent, imagePullPolicy: 'IfNotPresent', command: ['/init-container.sh'],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+            {
+              name: 'mount-cgroup',
+              image: rel.images.agent,
+              imagePullPolicy: 'IfNotPresent',
               env: [
-                { name: 'CILIUM_ALL_STATE', valueFrom: { configMapKeyRef: { name: 'cilium-config', key: 'clean-cilium-state', optional: true } } },
-                { name: 'CILIUM_BPF_STATE', valueFrom: { configMapKeyRef: { name: 'cilium-config', key: 'clean-cilium-bpf-state', optional: true } } },
-                { name: 'WRITE_CNI_CONF_WHEN_READY', valueFrom: { configMapKeyRef: { name: 'cilium-config', key: 'write-cni-conf-when-ready', optional: true } } },
+                { name: 'CGROUP_ROOT', value: '/run/cilium/cgroupv2' },
+                { name: 'BIN_PATH', value: '/opt/cni/bin' },
               ],
-              securityContext: { ...spcT, capabilities: { add: ['NET_ADMIN', 'SYS_MODULE', 'SYS_ADMIN', 'SYS_RESOURCE'], drop: ['ALL'] } },
-              volumeMounts: [{ name: 'bpf-maps', mountPath: '/sys/fs/bpf' }, { name: 'cilium-cgroup', mountPath: '/run/cilium/cgroupv2', mountPropagation: 'HostToContainer' }, { name: 'cilium-run', mountPath: '/var/run/cilium' }] },
-            { name: 'install-cni-binaries', image: rel.images.agent, imagePullPolicy: 'IfNotPresent', command: ['/install-plugin.sh'],
+              // Copies cilium-mount onto the host and runs it in the host's mount namespace (pid 1).
+              command: [
+                'sh',
+                '-ec',
+                'cp /usr/bin/cilium-mount /hostbin/cilium-mount; nsenter --cgroup=/hostproc/1/ns/cgroup --mount=/hostproc/1/ns/mnt "${BIN_PATH}/cilium-mount" $CGROUP_ROOT; rm /hostbin/cilium-mount',
+              ],
+              volumeMounts: [
+                { name: 'hostproc', mountPath: '/hostproc' },
+                { name: 'cni-path', mountPath: '/hostbin' },
+              ],
+              securityContext: {
+                ...spcT,
+                capabilities: { add: ['SYS_ADMIN', 'SYS_CHROOT', 'SYS_PTRACE'], drop: ['ALL'] },
+              },
+            },
+            {
+              name: 'apply-sysctl-overwrites',
+              image: rel.images.agent,
+              imagePullPolicy: 'IfNotPresent',
+              env: [{ name: 'BIN_PATH', value: '/opt/cni/bin' }],
+              command: [
+                'sh',
+                '-ec',
+                'cp /usr/bin/cilium-sysctlfix /hostbin/cilium-sysctlfix; nsenter --mount=/hostproc/1/ns/mnt "${BIN_PATH}/cilium-sysctlfix"; rm /hostbin/cilium-sysctlfix',
+              ],
+              volumeMounts: [
+                { name: 'hostproc', mountPath: '/hostproc' },
+                { name: 'cni-path', mountPath: '/hostbin' },
+              ],
+              securityContext: {
+                ...spcT,
+                capabilities: { add: ['SYS_ADMIN', 'SYS_CHROOT', 'SYS_PTRACE'], drop: ['ALL'] },
+              },
+            },
+            {
+              name: 'mount-bpf-fs',
+              image: rel.images.agent,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['/bin/bash', '-c', '--'],
+              args: ['mount | grep "/sys/fs/bpf type bpf" || mount -t bpf bpf /sys/fs/bpf'],
+              securityContext: { privileged: true },
+              volumeMounts: [{ name: 'bpf-maps', mountPath: '/sys/fs/bpf', mountPropagation: 'Bidirectional' }],
+            },
+            {
+              name: 'clean-cilium-state',
+              image: rel.images.agent,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['/init-container.sh'],
+              env: [
+                {
+                  name: 'CILIUM_ALL_STATE',
+                  valueFrom: { configMapKeyRef: { name: 'cilium-config', key: 'clean-cilium-state', optional: true } },
+                },
+                {
+                  name: 'CILIUM_BPF_STATE',
+                  valueFrom: {
+                    configMapKeyRef: { name: 'cilium-config', key: 'clean-cilium-bpf-state', optional: true },
+                  },
+                },
+                {
+                  name: 'WRITE_CNI_CONF_WHEN_READY',
+                  valueFrom: {
+                    configMapKeyRef: { name: 'cilium-config', key: 'write-cni-conf-when-ready', optional: true },
+                  },
+                },
+              ],
+              securityContext: {
+                ...spcT,
+                capabilities: { add: ['NET_ADMIN', 'SYS_MODULE', 'SYS_ADMIN', 'SYS_RESOURCE'], drop: ['ALL'] },
+              },
+              volumeMounts: [
+                { name: 'bpf-maps', mountPath: '/sys/fs/bpf' },
+                { name: 'cilium-cgroup', mountPath: '/run/cilium/cgroupv2', mountPropagation: 'HostToContainer' },
+                { name: 'cilium-run', mountPath: '/var/run/cilium' },
+              ],
+            },
+            {
+              name: 'install-cni-binaries',
+              image: rel.images.agent,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['/install-plugin.sh'],
               resources: { requests: { cpu: q('100m'), memory: q('10Mi') } },
               securityContext: { ...spcT, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [{ name: 'cni-path', mountPath: '/host/opt/cni/bin' }] },
+              volumeMounts: [{ name: 'cni-path', mountPath: '/host/opt/cni/bin' }],
+            },
           ],
-          containers: [{
-            name: 'cilium-agent', image: rel.images.agent, imagePullPolicy: 'IfNotPresent',
-            command: ['cilium-agent'], args: ['--config-dir=/tmp/cilium/config-map'],
-            env: [env('K8S_NODE_NAME', 'spec.nodeName'), env('CILIUM_K8S_NAMESPACE', 'metadata.namespace'),
-              { name: 'CILIUM_CLUSTERMESH_CONFIG', value: '/var/lib/cilium/clustermesh/' },
-              { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: q('1') } } }],
-            startupProbe: { ...health(105, 2), initialDelaySeconds: 5 },
-            livenessProbe: { ...health(10, 30), timeoutSeconds: 5 },
-            readinessProbe: { ...health(3, 30), timeoutSeconds: 5 },
-            lifecycle: { preStop: { exec: { command: ['/cni-uninstall.sh'] } } },
-            securityContext: { ...spcT, capabilities: { add: caps, drop: ['ALL'] } },
-            terminationMessagePolicy: 'FallbackToLogsOnError',
-            volumeMounts: [
-              { name: 'host-proc-sys-net', mountPath: '/host/proc/sys/net' },
-              { name: 'host-proc-sys-kernel', mountPath: '/host/proc/sys/kernel' },
-              { name: 'bpf-maps', mountPath: '/sys/fs/bpf', mountPropagation: 'HostToContainer' },
-              { name: 'cilium-run', mountPath: '/var/run/cilium' },
-              { name: 'etc-cni-netd', mountPath: '/host/etc/cni/net.d' },
-              { name: 'lib-modules', mountPath: '/lib/modules', readOnly: true },
-              { name: 'xtables-lock', mountPath: '/run/xtables.lock' },
-              { name: 'tmp', mountPath: '/tmp' },
-            ],
-          }],
+          containers: [
+            {
+              name: 'cilium-agent',
+              image: rel.images.agent,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['cilium-agent'],
+              args: ['--config-dir=/tmp/cilium/config-map'],
+              env: [
+                env('K8S_NODE_NAME', 'spec.nodeName'),
+                env('CILIUM_K8S_NAMESPACE', 'metadata.namespace'),
+                { name: 'CILIUM_CLUSTERMESH_CONFIG', value: '/var/lib/cilium/clustermesh/' },
+                { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: q('1') } } },
+              ],
+              startupProbe: { ...health(105, 2), initialDelaySeconds: 5 },
+              livenessProbe: { ...health(10, 30), timeoutSeconds: 5 },
+              readinessProbe: { ...health(3, 30), timeoutSeconds: 5 },
+              lifecycle: { preStop: { exec: { command: ['/cni-uninstall.sh'] } } },
+              securityContext: { ...spcT, capabilities: { add: caps, drop: ['ALL'] } },
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+              volumeMounts: [
+                { name: 'host-proc-sys-net', mountPath: '/host/proc/sys/net' },
+                { name: 'host-proc-sys-kernel', mountPath: '/host/proc/sys/kernel' },
+                { name: 'bpf-maps', mountPath: '/sys/fs/bpf', mountPropagation: 'HostToContainer' },
+                { name: 'cilium-run', mountPath: '/var/run/cilium' },
+                { name: 'etc-cni-netd', mountPath: '/host/etc/cni/net.d' },
+                { name: 'lib-modules', mountPath: '/lib/modules', readOnly: true },
+                { name: 'xtables-lock', mountPath: '/run/xtables.lock' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
           volumes: [
             { name: 'tmp', emptyDir: {} },
             hostPath('cilium-run', '/var/run/cilium', 'DirectoryOrCreate'),
@@ -200,7 +370,10 @@ export function buildCilium(scope: Construct, ctx: StackContext): void {
     spec: {
       replicas: 2,
       selector: { matchLabels: opSel },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) },
+      },
       template: {
         metadata: { labels: { ...opSel, 'app.kubernetes.io/managed-by': 'cskit' } },
         spec: {
@@ -211,16 +384,48 @@ export function buildCilium(scope: Construct, ctx: StackContext): void {
           priorityClassName: 'system-cluster-critical',
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           tolerations: tolerateEverything,
-          affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: opSel }, topologyKey: 'kubernetes.io/hostname' }] } },
-          containers: [{
-            name: 'cilium-operator', image: rel.images.operator, imagePullPolicy: 'IfNotPresent',
-            command: ['cilium-operator-generic'], args: ['--config-dir=/tmp/cilium/config-map'],
-            env: [env('K8S_NODE_NAME', 'spec.nodeName'), env('CILIUM_K8S_NAMESPACE', 'metadata.namespace')],
-            livenessProbe: { httpGet: { host: '127.0.0.1', path: '/healthz', port: k8s.IntOrString.fromNumber(9234), scheme: 'HTTP' }, initialDelaySeconds: 60, periodSeconds: 10, timeoutSeconds: 3 },
-            readinessProbe: { httpGet: { host: '127.0.0.1', path: '/healthz', port: k8s.IntOrString.fromNumber(9234), scheme: 'HTTP' }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 5 },
-            terminationMessagePolicy: 'FallbackToLogsOnError',
-            volumeMounts: [{ name: 'cilium-config-path', mountPath: '/tmp/cilium/config-map', readOnly: true }],
-          }],
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: opSel }, topologyKey: 'kubernetes.io/hostname' },
+              ],
+            },
+          },
+          containers: [
+            {
+              name: 'cilium-operator',
+              image: rel.images.operator,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['cilium-operator-generic'],
+              args: ['--config-dir=/tmp/cilium/config-map'],
+              env: [env('K8S_NODE_NAME', 'spec.nodeName'), env('CILIUM_K8S_NAMESPACE', 'metadata.namespace')],
+              livenessProbe: {
+                httpGet: {
+                  host: '127.0.0.1',
+                  path: '/healthz',
+                  port: k8s.IntOrString.fromNumber(9234),
+                  scheme: 'HTTP',
+                },
+                initialDelaySeconds: 60,
+                periodSeconds: 10,
+                timeoutSeconds: 3,
+              },
+              readinessProbe: {
+                httpGet: {
+                  host: '127.0.0.1',
+                  path: '/healthz',
+                  port: k8s.IntOrString.fromNumber(9234),
+                  scheme: 'HTTP',
+                },
+                initialDelaySeconds: 0,
+                periodSeconds: 5,
+                timeoutSeconds: 3,
+                failureThreshold: 5,
+              },
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+              volumeMounts: [{ name: 'cilium-config-path', mountPath: '/tmp/cilium/config-map', readOnly: true }],
+            },
+          ],
           volumes: [{ name: 'cilium-config-path', configMap: { name: 'cilium-config' } }],
         },
       },

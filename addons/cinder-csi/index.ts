@@ -2,7 +2,16 @@ import { Construct } from 'constructs';
 import { AddonDefinition, releaseFor } from '../../src/model/addon';
 import { StackContext } from '../../src/model/stack';
 import { cloudConf, CLOUDS_YAML_SECRET } from '../cloud-config';
-import { addonLabels, clusterRbac, controlPlaneTolerations, hostPath, k8s, rule, selectorLabels, tolerateEverything } from '../common';
+import {
+  addonLabels,
+  clusterRbac,
+  controlPlaneTolerations,
+  hostPath,
+  k8s,
+  rule,
+  selectorLabels,
+  tolerateEverything,
+} from '../common';
 import { CINDER_DRIVER, cinderReleases } from './facts';
 import { cinderStorageClasses } from './storage-classes';
 
@@ -24,7 +33,11 @@ export const controllerRules = [
   rule(['storage.k8s.io'], ['volumeattachments/status'], ['patch']),
   rule(['snapshot.storage.k8s.io'], ['volumesnapshots'], ['get', 'list']),
   rule(['snapshot.storage.k8s.io'], ['volumesnapshotclasses'], ['get', 'list', 'watch']),
-  rule(['snapshot.storage.k8s.io'], ['volumesnapshotcontents'], ['create', 'get', 'list', 'watch', 'update', 'delete', 'patch']),
+  rule(
+    ['snapshot.storage.k8s.io'],
+    ['volumesnapshotcontents'],
+    ['create', 'get', 'list', 'watch', 'update', 'delete', 'patch'],
+  ),
   rule(['snapshot.storage.k8s.io'], ['volumesnapshotcontents/status'], ['update', 'patch']),
   events,
   leases,
@@ -44,23 +57,40 @@ const cloudVolumes = [
 ];
 const healthProbe = {
   httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('healthz') },
-  initialDelaySeconds: 10, timeoutSeconds: 10, periodSeconds: 60, failureThreshold: 5,
+  initialDelaySeconds: 10,
+  timeoutSeconds: 10,
+  periodSeconds: 60,
+  failureThreshold: 5,
 };
 
 export function buildCinderCsi(scope: Construct, ctx: StackContext): void {
   const rel = releaseFor(cinderCsi, ctx.minor);
   const img = rel.images;
   const labels = addonLabels(NAME);
-  new k8s.KubeSecret(scope, 'cloud-config', { metadata: { name: SECRET, namespace: NS, labels }, type: 'Opaque', stringData: { 'cloud.conf': cloudConf } });
+  new k8s.KubeSecret(scope, 'cloud-config', {
+    metadata: { name: SECRET, namespace: NS, labels },
+    type: 'Opaque',
+    stringData: { 'cloud.conf': cloudConf },
+  });
   new k8s.KubeCsiDriver(scope, 'driver', {
     metadata: { name: CINDER_DRIVER, labels },
     spec: { attachRequired: true, podInfoOnMount: true, volumeLifecycleModes: ['Persistent', 'Ephemeral'] },
   });
-  clusterRbac(scope, { name: 'csi-cinder-controller', namespace: NS, labels: addonLabels(NAME, 'controller'), rules: controllerRules });
+  clusterRbac(scope, {
+    name: 'csi-cinder-controller',
+    namespace: NS,
+    labels: addonLabels(NAME, 'controller'),
+    rules: controllerRules,
+  });
   clusterRbac(scope, { name: 'csi-cinder-node', namespace: NS, labels: addonLabels(NAME, 'node'), rules: nodeRules });
 
   const sidecar = (name: string, image: string, args: string[]) => ({
-    name, image, imagePullPolicy: 'IfNotPresent', args, env: sidecarEnv, volumeMounts: sidecarMounts,
+    name,
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    args,
+    env: sidecarEnv,
+    volumeMounts: sidecarMounts,
   });
   const ctrlSel = selectorLabels(NAME, 'controller');
   new k8s.KubeDeployment(scope, 'controller', {
@@ -68,7 +98,10 @@ export function buildCinderCsi(scope: Construct, ctx: StackContext): void {
     spec: {
       replicas: 1,
       selector: { matchLabels: ctrlSel },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
+      },
       template: {
         metadata: { labels: { ...ctrlSel, 'app.kubernetes.io/managed-by': 'cskit' } },
         spec: {
@@ -79,15 +112,49 @@ export function buildCinderCsi(scope: Construct, ctx: StackContext): void {
           nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
           tolerations: controlPlaneTolerations,
           containers: [
-            sidecar('csi-attacher', img.attacher, ['--csi-address=$(ADDRESS)', '--timeout=3m', '--leader-election=true', '--default-fstype=ext4']),
-            sidecar('csi-provisioner', img.provisioner, ['--csi-address=$(ADDRESS)', '--timeout=3m', '--default-fstype=ext4', '--feature-gates=Topology=true', '--extra-create-metadata', '--leader-election=true']),
-            sidecar('csi-snapshotter', img.snapshotter, ['--csi-address=$(ADDRESS)', '--timeout=3m', '--extra-create-metadata', '--leader-election=true']),
-            sidecar('csi-resizer', img.resizer, ['--csi-address=$(ADDRESS)', '--timeout=3m', '--handle-volume-inuse-error=false', '--leader-election=true']),
+            sidecar('csi-attacher', img.attacher, [
+              '--csi-address=$(ADDRESS)',
+              '--timeout=3m',
+              '--leader-election=true',
+              '--default-fstype=ext4',
+            ]),
+            sidecar('csi-provisioner', img.provisioner, [
+              '--csi-address=$(ADDRESS)',
+              '--timeout=3m',
+              '--default-fstype=ext4',
+              '--feature-gates=Topology=true',
+              '--extra-create-metadata',
+              '--leader-election=true',
+            ]),
+            sidecar('csi-snapshotter', img.snapshotter, [
+              '--csi-address=$(ADDRESS)',
+              '--timeout=3m',
+              '--extra-create-metadata',
+              '--leader-election=true',
+            ]),
+            sidecar('csi-resizer', img.resizer, [
+              '--csi-address=$(ADDRESS)',
+              '--timeout=3m',
+              '--handle-volume-inuse-error=false',
+              '--leader-election=true',
+            ]),
             sidecar('liveness-probe', img.livenessProbe, ['--csi-address=$(ADDRESS)']),
             {
-              name: 'cinder-csi-plugin', image: img.plugin, imagePullPolicy: 'IfNotPresent',
-              args: ['/bin/cinder-csi-plugin', '--endpoint=$(CSI_ENDPOINT)', '--cloud-config=$(CLOUD_CONFIG)', '--cluster={{cluster.name}}', '--provide-node-service=false', '--v=1'],
-              env: [{ name: 'CSI_ENDPOINT', value: 'unix://csi/csi.sock' }, { name: 'CLOUD_CONFIG', value: '/etc/config/cloud.conf' }],
+              name: 'cinder-csi-plugin',
+              image: img.plugin,
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                '/bin/cinder-csi-plugin',
+                '--endpoint=$(CSI_ENDPOINT)',
+                '--cloud-config=$(CLOUD_CONFIG)',
+                '--cluster={{cluster.name}}',
+                '--provide-node-service=false',
+                '--v=1',
+              ],
+              env: [
+                { name: 'CSI_ENDPOINT', value: 'unix://csi/csi.sock' },
+                { name: 'CLOUD_CONFIG', value: '/etc/config/cloud.conf' },
+              ],
               ports: [{ name: 'healthz', containerPort: 9808, protocol: 'TCP' }],
               livenessProbe: healthProbe,
               volumeMounts: [{ name: 'socket-dir', mountPath: '/csi' }, ...cloudMounts],
@@ -115,22 +182,47 @@ export function buildCinderCsi(scope: Construct, ctx: StackContext): void {
           tolerations: tolerateEverything,
           containers: [
             {
-              name: 'node-driver-registrar', image: img.nodeDriverRegistrar, imagePullPolicy: 'IfNotPresent',
+              name: 'node-driver-registrar',
+              image: img.nodeDriverRegistrar,
+              imagePullPolicy: 'IfNotPresent',
               args: ['--csi-address=$(ADDRESS)', '--kubelet-registration-path=$(DRIVER_REG_SOCK_PATH)'],
-              env: [{ name: 'ADDRESS', value: '/csi/csi.sock' }, { name: 'DRIVER_REG_SOCK_PATH', value: `${pluginDir}/csi.sock` }],
-              volumeMounts: [{ name: 'socket-dir', mountPath: '/csi' }, { name: 'registration-dir', mountPath: '/registration' }],
+              env: [
+                { name: 'ADDRESS', value: '/csi/csi.sock' },
+                { name: 'DRIVER_REG_SOCK_PATH', value: `${pluginDir}/csi.sock` },
+              ],
+              volumeMounts: [
+                { name: 'socket-dir', mountPath: '/csi' },
+                { name: 'registration-dir', mountPath: '/registration' },
+              ],
             },
             {
-              name: 'liveness-probe', image: img.livenessProbe, imagePullPolicy: 'IfNotPresent',
+              name: 'liveness-probe',
+              image: img.livenessProbe,
+              imagePullPolicy: 'IfNotPresent',
               args: ['--csi-address=/csi/csi.sock'],
               volumeMounts: [{ name: 'socket-dir', mountPath: '/csi' }],
             },
             {
-              name: 'cinder-csi-plugin', image: img.plugin, imagePullPolicy: 'IfNotPresent',
-              args: ['/bin/cinder-csi-plugin', '--endpoint=$(CSI_ENDPOINT)', '--provide-controller-service=false', '--cloud-config=$(CLOUD_CONFIG)', '--v=1'],
-              env: [{ name: 'CSI_ENDPOINT', value: 'unix://csi/csi.sock' }, { name: 'CLOUD_CONFIG', value: '/etc/config/cloud.conf' }],
+              name: 'cinder-csi-plugin',
+              image: img.plugin,
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                '/bin/cinder-csi-plugin',
+                '--endpoint=$(CSI_ENDPOINT)',
+                '--provide-controller-service=false',
+                '--cloud-config=$(CLOUD_CONFIG)',
+                '--v=1',
+              ],
+              env: [
+                { name: 'CSI_ENDPOINT', value: 'unix://csi/csi.sock' },
+                { name: 'CLOUD_CONFIG', value: '/etc/config/cloud.conf' },
+              ],
               // Mounting block devices into pods needs a privileged container with mount propagation.
-              securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN'] }, allowPrivilegeEscalation: true },
+              securityContext: {
+                privileged: true,
+                capabilities: { add: ['SYS_ADMIN'] },
+                allowPrivilegeEscalation: true,
+              },
               ports: [{ name: 'healthz', containerPort: 9808, protocol: 'TCP' }],
               livenessProbe: healthProbe,
               volumeMounts: [

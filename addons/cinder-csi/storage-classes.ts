@@ -8,7 +8,11 @@ import { CINDER_DRIVER } from './facts';
  */
 export function cinderStorageClasses(scope: Construct, labels: Record<string, string>): void {
   new k8s.KubeStorageClass(scope, 'sc-delete', {
-    metadata: { name: 'csi-cinder-sc-delete', labels, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    metadata: {
+      name: 'csi-cinder-sc-delete',
+      labels,
+      annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+    },
     provisioner: CINDER_DRIVER,
     reclaimPolicy: 'Delete',
     allowVolumeExpansion: true,

@@ -12,7 +12,11 @@ export const devStorage: AddonDefinition = {
   description: 'Development StorageClass `standard` (local, NOT failure-safe; scs-0211 finding expected)',
   namespace: 'kube-system',
   phase: 'storage',
-  releases: { '1.34': { version: '1', images: {} }, '1.35': { version: '1', images: {} }, '1.36': { version: '1', images: {} } },
+  releases: {
+    '1.34': { version: '1', images: {} },
+    '1.35': { version: '1', images: {} },
+    '1.36': { version: '1', images: {} },
+  },
   inputs: [],
   build(scope: Construct): void {
     new k8s.KubeStorageClass(scope, 'standard', {

@@ -33,7 +33,13 @@ export function buildOccm(scope: Construct, ctx: StackContext): void {
     type: 'Opaque',
     stringData: { 'cloud.conf': cloudConf },
   });
-  clusterRbac(scope, { name: 'system:cloud-controller-manager', namespace: NS, labels, rules: occmRules, serviceAccount: SA });
+  clusterRbac(scope, {
+    name: 'system:cloud-controller-manager',
+    namespace: NS,
+    labels,
+    rules: occmRules,
+    serviceAccount: SA,
+  });
   new k8s.KubeServiceAccount(scope, 'sa', { metadata: { name: SA, namespace: NS, labels } });
   const sel = selectorLabels(NAME, 'controller-manager');
   new k8s.KubeDaemonSet(scope, 'manager', {
@@ -57,26 +63,28 @@ export function buildOccm(scope: Construct, ctx: StackContext): void {
             { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' },
           ],
           securityContext: { runAsUser: 1001 },
-          containers: [{
-            name: 'openstack-cloud-controller-manager',
-            image: rel.images.manager,
-            imagePullPolicy: 'IfNotPresent',
-            args: [
-              '/bin/openstack-cloud-controller-manager',
-              '--v=1',
-              '--cluster-name={{cluster.name}}',
-              '--cloud-config=$(CLOUD_CONFIG)',
-              '--cloud-provider=openstack',
-              '--use-service-account-credentials=false',
-              '--bind-address=127.0.0.1',
-            ],
-            env: [{ name: 'CLOUD_CONFIG', value: '/etc/config/cloud.conf' }],
-            resources: { requests: { cpu: q('200m') } },
-            volumeMounts: [
-              { name: 'cloud-config-volume', mountPath: '/etc/config', readOnly: true },
-              { name: 'clouds-yaml', mountPath: '/etc/openstack', readOnly: true },
-            ],
-          }],
+          containers: [
+            {
+              name: 'openstack-cloud-controller-manager',
+              image: rel.images.manager,
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                '/bin/openstack-cloud-controller-manager',
+                '--v=1',
+                '--cluster-name={{cluster.name}}',
+                '--cloud-config=$(CLOUD_CONFIG)',
+                '--cloud-provider=openstack',
+                '--use-service-account-credentials=false',
+                '--bind-address=127.0.0.1',
+              ],
+              env: [{ name: 'CLOUD_CONFIG', value: '/etc/config/cloud.conf' }],
+              resources: { requests: { cpu: q('200m') } },
+              volumeMounts: [
+                { name: 'cloud-config-volume', mountPath: '/etc/config', readOnly: true },
+                { name: 'clouds-yaml', mountPath: '/etc/openstack', readOnly: true },
+              ],
+            },
+          ],
           volumes: [
             { name: 'cloud-config-volume', secret: { secretName: 'ccm-cloud-config' } },
             { name: 'clouds-yaml', secret: { secretName: CLOUDS_YAML_SECRET } },

@@ -3,7 +3,10 @@ import { ClusterClassConstruct, ClassPatch, ClassVariable } from '../../src/cons
 import { nodeRegistration } from '../../src/constructs/kubeadm';
 import { KubeadmConfigTemplateV1Beta2 } from '../../src/imports/capi-bootstrap-bootstrap.cluster.x-k8s.io';
 import { KubeadmControlPlaneTemplateV1Beta2 } from '../../src/imports/capi-controlplane-controlplane.cluster.x-k8s.io';
-import { DockerClusterTemplateV1Beta2, DockerMachineTemplateV1Beta2 } from '../../src/imports/capd-infrastructure.cluster.x-k8s.io';
+import {
+  DockerClusterTemplateV1Beta2,
+  DockerMachineTemplateV1Beta2,
+} from '../../src/imports/capd-infrastructure.cluster.x-k8s.io';
 import { StackContext, StackDefinition } from '../../src/model/stack';
 import { templateNames } from '../../src/model/naming';
 import { dockerAddons } from '../../addons';
@@ -18,7 +21,7 @@ const variables: ClassVariable[] = [
     name: 'imageRepository',
     schema: {
       type: 'string',
-      description: 'Container registry to pull the Kubernetes control plane images from; kubeadm\'s default when empty.',
+      description: "Container registry to pull the Kubernetes control plane images from; kubeadm's default when empty.",
       default: '',
       example: 'registry.k8s.io',
     },
@@ -39,20 +42,40 @@ const patches: ClassPatch[] = [
   {
     name: 'imageRepository',
     enabledIf: '{{ if .imageRepository }}true{{ end }}',
-    definitions: [{
-      target: { controlPlane: true },
-      ops: [{ op: 'add', path: '/spec/template/spec/kubeadmConfigSpec/clusterConfiguration/imageRepository', variable: 'imageRepository' }],
-    }],
+    definitions: [
+      {
+        target: { controlPlane: true },
+        ops: [
+          {
+            op: 'add',
+            path: '/spec/template/spec/kubeadmConfigSpec/clusterConfiguration/imageRepository',
+            variable: 'imageRepository',
+          },
+        ],
+      },
+    ],
   },
   {
     name: 'controlPlaneImage',
     description: 'Kind node image of control plane nodes, tagged with the control plane Kubernetes version.',
-    definitions: [{ target: { controlPlaneMachine: true }, ops: [{ op: 'add', path: '/spec/template/spec/customImage', template: image('builtin.controlPlane.version') }] }],
+    definitions: [
+      {
+        target: { controlPlaneMachine: true },
+        ops: [{ op: 'add', path: '/spec/template/spec/customImage', template: image('builtin.controlPlane.version') }],
+      },
+    ],
   },
   {
     name: 'workerImage',
     description: 'Kind node image of worker nodes, tagged with the MachineDeployment Kubernetes version.',
-    definitions: [{ target: { workerMachine: ['default-worker'] }, ops: [{ op: 'add', path: '/spec/template/spec/customImage', template: image('builtin.machineDeployment.version') }] }],
+    definitions: [
+      {
+        target: { workerMachine: ['default-worker'] },
+        ops: [
+          { op: 'add', path: '/spec/template/spec/customImage', template: image('builtin.machineDeployment.version') },
+        ],
+      },
+    ],
   },
 ];
 
@@ -85,10 +108,11 @@ export const dockerScs: StackDefinition = {
         },
       },
     });
-    const machine = (id: string, name: string) => new DockerMachineTemplateV1Beta2(scope, id, {
-      metadata: { name },
-      spec: { template: { spec: { extraMounts: [DOCKER_SOCKET] } } },
-    });
+    const machine = (id: string, name: string) =>
+      new DockerMachineTemplateV1Beta2(scope, id, {
+        metadata: { name },
+        spec: { template: { spec: { extraMounts: [DOCKER_SOCKET] } } },
+      });
     const workerBootstrap = new KubeadmConfigTemplateV1Beta2(scope, 'default-worker-bootstrap', {
       metadata: { name: templateNames.worker(cls, 'default-worker') },
       spec: { template: { spec: { joinConfiguration: { nodeRegistration: nodeRegistration(KUBELET) } } } },
@@ -98,7 +122,13 @@ export const dockerScs: StackDefinition = {
       infrastructure,
       controlPlane,
       controlPlaneMachine: machine('control-plane-machine', templateNames.controlPlane(cls)),
-      workers: [{ class: 'default-worker', bootstrap: workerBootstrap, infrastructure: machine('default-worker-machine', templateNames.worker(cls, 'default-worker')) }],
+      workers: [
+        {
+          class: 'default-worker',
+          bootstrap: workerBootstrap,
+          infrastructure: machine('default-worker-machine', templateNames.worker(cls, 'default-worker')),
+        },
+      ],
       variables,
       patches,
     });

@@ -10,7 +10,8 @@ import { variables } from './variables';
 export const openstackScs: StackDefinition = {
   provider: 'openstack',
   stack: 'scs',
-  description: 'OpenStack (CAPO) cluster stack with the SCS scs2 variables, Cilium, Cinder CSI, OpenStack CCM and metrics-server',
+  description:
+    'OpenStack (CAPO) cluster stack with the SCS scs2 variables, Cilium, Cinder CSI, OpenStack CCM and metrics-server',
   buildClass(scope: Construct, ctx: StackContext) {
     const t = openstackTemplates(scope, ctx.name);
     new ClusterClassConstruct(scope, 'cluster-class', {

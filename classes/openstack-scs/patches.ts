@@ -18,12 +18,16 @@ const fromTemplate = (path: string, template: string, op: PatchOp['op'] = 'add')
 
 /** Node image: `imageName[-<version>]`, as an ORC reference or a Glance name filter. */
 function imageTemplate(versionVar: string): string {
-  return `{{ $name := .imageName }}{{ if .imageAddVersion }}{{ $name = printf "%s-%s" .imageName .${versionVar} }}{{ end }}`
-    + '{{ if .imageIsOrc }}{"imageRef": {"name": {{ $name | toJson }}}}{{ else }}{"filter": {"name": {{ $name | toJson }}}}{{ end }}';
+  return (
+    `{{ $name := .imageName }}{{ if .imageAddVersion }}{{ $name = printf "%s-%s" .imageName .${versionVar} }}{{ end }}` +
+    '{{ if .imageIsOrc }}{"imageRef": {"name": {{ $name | toJson }}}}{{ else }}{"filter": {"name": {{ $name | toJson }}}}{{ end }}'
+  );
 }
 
-const securityGroupsByName = (v: string) => `[{{ range $i, $n := .${v} }}{{ if $i }}, {{ end }}{"filter": {"name": {{ $n | toJson }}}}{{ end }}]`;
-const securityGroupsByID = (v: string) => `[{{ range $i, $n := .${v} }}{{ if $i }}, {{ end }}{"id": {{ $n | toJson }}}{{ end }}]`;
+const securityGroupsByName = (v: string) =>
+  `[{{ range $i, $n := .${v} }}{{ if $i }}, {{ end }}{"filter": {"name": {{ $n | toJson }}}}{{ end }}]`;
+const securityGroupsByID = (v: string) =>
+  `[{{ range $i, $n := .${v} }}{{ if $i }}, {{ end }}{"id": {{ $n | toJson }}}{{ end }}]`;
 const OIDC_ARGS: Array<[string, string]> = [
   ['oidc-client-id', 'clientID'],
   ['oidc-issuer-url', 'issuerURL'],
@@ -38,19 +42,30 @@ export const patches: ClassPatch[] = [
     name: 'apiServerLoadBalancerOctaviaAmphora',
     description: 'Octavia load balancer with the amphora provider in front of the API server.',
     enabledIf: '{{ if eq .apiServerLoadBalancer "octavia-amphora" }}true{{ end }}',
-    definitions: [set(cluster, [{ op: 'replace', path: spec('apiServerLoadBalancer'), value: { enabled: true, provider: 'amphora' } }])],
+    definitions: [
+      set(cluster, [
+        { op: 'replace', path: spec('apiServerLoadBalancer'), value: { enabled: true, provider: 'amphora' } },
+      ]),
+    ],
   },
   {
     name: 'apiServerLoadBalancerOctaviaOVN',
     description: 'Octavia load balancer with the OVN provider in front of the API server.',
     enabledIf: '{{ if eq .apiServerLoadBalancer "octavia-ovn" }}true{{ end }}',
-    definitions: [set(cluster, [{ op: 'replace', path: spec('apiServerLoadBalancer'), value: { enabled: true, provider: 'ovn' } }])],
+    definitions: [
+      set(cluster, [{ op: 'replace', path: spec('apiServerLoadBalancer'), value: { enabled: true, provider: 'ovn' } }]),
+    ],
   },
   {
     name: 'apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs',
     description: 'Restricts the amphora load balancer to the given source CIDRs.',
-    enabledIf: '{{ if and (eq .apiServerLoadBalancer "octavia-amphora") .apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs }}true{{ end }}',
-    definitions: [set(cluster, [fromVar(spec('apiServerLoadBalancer/allowedCIDRs'), 'apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs')])],
+    enabledIf:
+      '{{ if and (eq .apiServerLoadBalancer "octavia-amphora") .apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs }}true{{ end }}',
+    definitions: [
+      set(cluster, [
+        fromVar(spec('apiServerLoadBalancer/allowedCIDRs'), 'apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs'),
+      ]),
+    ],
   },
   {
     name: 'networkExternalID',
@@ -70,7 +85,9 @@ export const patches: ClassPatch[] = [
   {
     name: 'controlPlaneOmitAvailabilityZone',
     enabledIf: ifSet('controlPlaneOmitAvailabilityZone'),
-    definitions: [set(cluster, [fromVar(spec('controlPlaneOmitAvailabilityZone'), 'controlPlaneOmitAvailabilityZone')])],
+    definitions: [
+      set(cluster, [fromVar(spec('controlPlaneOmitAvailabilityZone'), 'controlPlaneOmitAvailabilityZone')]),
+    ],
   },
   {
     name: 'identityRef',
@@ -79,8 +96,15 @@ export const patches: ClassPatch[] = [
   {
     name: 'nodeCIDRSubnet',
     description: 'The node subnet and its DNS servers.',
-    definitions: [set(cluster, [fromTemplate(spec('managedSubnets'),
-      '[{"cidr": {{ .nodeCIDR | toJson }}, "dnsNameservers": {{ .dnsNameservers | toJson }}}]', 'replace')])],
+    definitions: [
+      set(cluster, [
+        fromTemplate(
+          spec('managedSubnets'),
+          '[{"cidr": {{ .nodeCIDR | toJson }}, "dnsNameservers": {{ .dnsNameservers | toJson }}}]',
+          'replace',
+        ),
+      ]),
+    ],
   },
   {
     name: 'disableAPIServerFloatingIP',
@@ -89,7 +113,9 @@ export const patches: ClassPatch[] = [
   {
     name: 'controlPlaneImage',
     description: 'Control plane node image, named after the control plane Kubernetes version.',
-    definitions: [set(cpMachine, [fromTemplate(spec('image'), imageTemplate('builtin.controlPlane.version'), 'replace')])],
+    definitions: [
+      set(cpMachine, [fromTemplate(spec('image'), imageTemplate('builtin.controlPlane.version'), 'replace')]),
+    ],
   },
   {
     name: 'controlPlaneFlavor',
@@ -103,17 +129,23 @@ export const patches: ClassPatch[] = [
   {
     name: 'controlPlaneServerGroupID',
     enabledIf: ifSet('controlPlaneServerGroupID'),
-    definitions: [set(cpMachine, [fromTemplate(spec('serverGroup'), '{"id": {{ .controlPlaneServerGroupID | toJson }}}')])],
+    definitions: [
+      set(cpMachine, [fromTemplate(spec('serverGroup'), '{"id": {{ .controlPlaneServerGroupID | toJson }}}')]),
+    ],
   },
   {
     name: 'securityGroups',
     enabledIf: ifSet('securityGroups'),
-    definitions: [cpMachine, workerMachine].map((t) => set(t, [fromTemplate(spec('securityGroups'), securityGroupsByName('securityGroups'))])),
+    definitions: [cpMachine, workerMachine].map((t) =>
+      set(t, [fromTemplate(spec('securityGroups'), securityGroupsByName('securityGroups'))]),
+    ),
   },
   {
     name: 'securityGroupIDs',
     enabledIf: ifSet('securityGroupIDs'),
-    definitions: [cpMachine, workerMachine].map((t) => set(t, [fromTemplate(spec('securityGroups'), securityGroupsByID('securityGroupIDs'))])),
+    definitions: [cpMachine, workerMachine].map((t) =>
+      set(t, [fromTemplate(spec('securityGroups'), securityGroupsByID('securityGroupIDs'))]),
+    ),
   },
   {
     name: 'sshKeyName',
@@ -123,7 +155,9 @@ export const patches: ClassPatch[] = [
   {
     name: 'workerImage',
     description: 'Worker node image, named after the MachineDeployment Kubernetes version.',
-    definitions: [set(workerMachine, [fromTemplate(spec('image'), imageTemplate('builtin.machineDeployment.version'), 'replace')])],
+    definitions: [
+      set(workerMachine, [fromTemplate(spec('image'), imageTemplate('builtin.machineDeployment.version'), 'replace')]),
+    ],
   },
   {
     name: 'workerFlavor',
@@ -137,25 +171,37 @@ export const patches: ClassPatch[] = [
   {
     name: 'workerServerGroupID',
     enabledIf: ifSet('workerServerGroupID'),
-    definitions: [set(workerMachine, [fromTemplate(spec('serverGroup'), '{"id": {{ .workerServerGroupID | toJson }}}')])],
+    definitions: [
+      set(workerMachine, [fromTemplate(spec('serverGroup'), '{"id": {{ .workerServerGroupID | toJson }}}')]),
+    ],
   },
   {
     name: 'workerAdditionalBlockDevices',
     enabledIf: ifSet('workerAdditionalBlockDevices'),
-    definitions: [set(workerMachine, [fromTemplate(spec('additionalBlockDevices'),
-      '[{{ range $i, $d := .workerAdditionalBlockDevices }}{{ if $i }}, {{ end }}'
-      + '{"name": {{ $d.name | toJson }}, "sizeGiB": {{ $d.sizeGiB }}, "storage": {"type": "Volume", "volume": {"type": {{ $d.type | toJson }}}}}'
-      + '{{ end }}]')])],
+    definitions: [
+      set(workerMachine, [
+        fromTemplate(
+          spec('additionalBlockDevices'),
+          '[{{ range $i, $d := .workerAdditionalBlockDevices }}{{ if $i }}, {{ end }}' +
+            '{"name": {{ $d.name | toJson }}, "sizeGiB": {{ $d.sizeGiB }}, "storage": {"type": "Volume", "volume": {"type": {{ $d.type | toJson }}}}}' +
+            '{{ end }}]',
+        ),
+      ]),
+    ],
   },
   {
     name: 'workerSecurityGroups',
     enabledIf: ifSet('workerSecurityGroups'),
-    definitions: [set(workerMachine, [fromTemplate(spec('securityGroups'), securityGroupsByName('workerSecurityGroups'))])],
+    definitions: [
+      set(workerMachine, [fromTemplate(spec('securityGroups'), securityGroupsByName('workerSecurityGroups'))]),
+    ],
   },
   {
     name: 'workerSecurityGroupIDs',
     enabledIf: ifSet('workerSecurityGroupIDs'),
-    definitions: [set(workerMachine, [fromTemplate(spec('securityGroups'), securityGroupsByID('workerSecurityGroupIDs'))])],
+    definitions: [
+      set(workerMachine, [fromTemplate(spec('securityGroups'), securityGroupsByID('workerSecurityGroupIDs'))]),
+    ],
   },
   {
     name: 'certSANs',
@@ -166,7 +212,16 @@ export const patches: ClassPatch[] = [
     name: 'oidcConfig',
     description: 'OpenID Connect flags of the API server.',
     enabledIf: ifSet('oidcConfig'),
-    definitions: [set(kcp, OIDC_ARGS.map(([flag, field]) => fromTemplate(
-      spec('kubeadmConfigSpec/clusterConfiguration/apiServer/extraArgs/-'), argTemplate(flag, `{{ .oidcConfig.${field} | toJson }}`))))],
+    definitions: [
+      set(
+        kcp,
+        OIDC_ARGS.map(([flag, field]) =>
+          fromTemplate(
+            spec('kubeadmConfigSpec/clusterConfiguration/apiServer/extraArgs/-'),
+            argTemplate(flag, `{{ .oidcConfig.${field} | toJson }}`),
+          ),
+        ),
+      ),
+    ],
   },
 ];

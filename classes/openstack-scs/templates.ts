@@ -59,10 +59,10 @@ export function openstackTemplates(scope: Construct, cls: string) {
         spec: {
           kubeadmConfigSpec: {
             clusterConfiguration: {
-              apiServer: { extraArgs: args({ 'profiling': 'false' }) },
+              apiServer: { extraArgs: args({ profiling: 'false' }) },
               // Metrics endpoints reachable for monitoring inside the cluster network (as the SCS stacks do).
-              controllerManager: { extraArgs: args({ 'bind-address': '0.0.0.0', 'profiling': 'false' }) },
-              scheduler: { extraArgs: args({ 'bind-address': '0.0.0.0', 'profiling': 'false' }) },
+              controllerManager: { extraArgs: args({ 'bind-address': '0.0.0.0', profiling: 'false' }) },
+              scheduler: { extraArgs: args({ 'bind-address': '0.0.0.0', profiling: 'false' }) },
               etcd: {
                 local: {
                   // etcd tuning of the SCS stacks: bounded history, tolerant elections on cloud disks.
@@ -85,10 +85,11 @@ export function openstackTemplates(scope: Construct, cls: string) {
     },
   });
 
-  const machine = (id: string, name: string) => new OpenStackMachineTemplate(scope, id, {
-    metadata: { name },
-    spec: { template: { spec: { flavor: SET_BY_PATCH, image: { filter: { name: SET_BY_PATCH } } } } },
-  });
+  const machine = (id: string, name: string) =>
+    new OpenStackMachineTemplate(scope, id, {
+      metadata: { name },
+      spec: { template: { spec: { flavor: SET_BY_PATCH, image: { filter: { name: SET_BY_PATCH } } } } },
+    });
   const controlPlaneMachine = machine('control-plane-machine', templateNames.controlPlane(cls));
   const workerMachine = machine('default-worker-machine', templateNames.worker(cls, 'default-worker'));
 

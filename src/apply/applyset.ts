@@ -28,7 +28,10 @@ export function applySetId(name: string, namespace: string, kind = 'Secret', gro
 }
 
 /** A group and kind, written as kubectl writes schema.GroupKind: `Kind.group`, or `Kind` for the core group. */
-export interface GroupKind { readonly group: string; readonly kind: string }
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
 
 export const gkString = (gk: GroupKind): string => (gk.group ? `${gk.kind}.${gk.group}` : gk.kind);
 
@@ -38,7 +41,8 @@ export function parseGk(s: string): GroupKind {
   return i < 0 ? { group: '', kind: s } : { kind: s.slice(0, i), group: s.slice(i + 1) };
 }
 
-export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+export const groupOf = (apiVersion: string): string =>
+  apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 export const versionOf = (apiVersion: string): string => apiVersion.slice(apiVersion.indexOf('/') + 1);
 
 /** What the live parent says the set contains. */
@@ -67,19 +71,25 @@ export function readParent(ref: ParentRef, live: KObject | undefined): ParentSta
   const ann = live.metadata?.annotations ?? {};
   const tooling = ann[TOOLING_ANNOTATION];
   if (tooling === undefined) {
-    throw new ApplySetError(`${where} exists but has no ${TOOLING_ANNOTATION} annotation, so it is not an ApplySet parent; `
-      + 'choose another name with --applyset NAME');
+    throw new ApplySetError(
+      `${where} exists but has no ${TOOLING_ANNOTATION} annotation, so it is not an ApplySet parent; ` +
+        'choose another name with --applyset NAME',
+    );
   }
   const base = tooling.includes('/') ? tooling.slice(0, tooling.lastIndexOf('/')) : tooling;
   if (base !== TOOL) {
-    throw new ApplySetError(`${where} is managed by ${tooling}, not by ${TOOL}; ApplySet tools never change each other's sets. `
-      + `Keep using ${base} for it, or apply with --applyset OTHER-NAME`);
+    throw new ApplySetError(
+      `${where} is managed by ${tooling}, not by ${TOOL}; ApplySet tools never change each other's sets. ` +
+        `Keep using ${base} for it, or apply with --applyset OTHER-NAME`,
+    );
   }
   const id = live.metadata?.labels?.[ID_LABEL];
   const want = applySetId(ref.name, ref.namespace);
   if (id !== want) {
-    throw new ApplySetError(`${where} has ${ID_LABEL}=${id ?? '(none)'} but its name and namespace give ${want}; `
-      + 'it was copied or tampered with: delete it (members keep their objects) and apply again');
+    throw new ApplySetError(
+      `${where} has ${ID_LABEL}=${id ?? '(none)'} but its name and namespace give ${want}; ` +
+        'it was copied or tampered with: delete it (members keep their objects) and apply again',
+    );
   }
   // Only the current annotation is read: cskit never wrote the deprecated contains-group-resources one, and the
   // tooling check above means this parent is ours.
@@ -93,7 +103,12 @@ function unique<T>(xs: T[]): T[] {
 }
 
 /** The parent Secret as cskit applies it (server-side, field manager cskit-applyset). */
-export function parentObject(ref: ParentRef, tooling: string, groupKinds: readonly GroupKind[], namespaces: readonly string[]): KObject {
+export function parentObject(
+  ref: ParentRef,
+  tooling: string,
+  groupKinds: readonly GroupKind[],
+  namespaces: readonly string[],
+): KObject {
   const kinds = unique(groupKinds.map(gkString)).sort();
   const extra = unique(namespaces.filter((n) => n && n !== ref.namespace)).sort();
   return {

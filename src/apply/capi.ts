@@ -8,7 +8,11 @@ export const isClusterClass = (gk: GroupKind): boolean => gk.group === CAPI_GROU
 export const isCluster = (gk: GroupKind): boolean => gk.group === CAPI_GROUP && gk.kind === 'Cluster';
 export const gkOf = (obj: KObject): GroupKind => ({ group: groupOf(String(obj.apiVersion)), kind: String(obj.kind) });
 
-export interface TemplateRef { readonly apiVersion: string; readonly kind: string; readonly name: string }
+export interface TemplateRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+}
 
 /**
  * Every template a ClusterClass refers to, whatever its API version: v1beta2 `templateRef`s and v1beta1 `ref`s are
@@ -17,7 +21,10 @@ export interface TemplateRef { readonly apiVersion: string; readonly kind: strin
 export function templateRefs(cc: KObject): TemplateRef[] {
   const out: TemplateRef[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (typeof v !== 'object' || v === null) return;
     const o = v as Record<string, unknown>;
     if (typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.name === 'string') {
@@ -43,7 +50,9 @@ export function classOfCluster(cluster: KObject): { name: string; namespace: str
  * The condition list of a ClusterClass: v1beta2 keeps metav1 conditions in `status.conditions`; read at v1beta1,
  * they are in `status.v1beta2.conditions`.
  */
-export function classConditions(cc: KObject): Array<{ type: string; status: string; reason?: string; message?: string }> {
+export function classConditions(
+  cc: KObject,
+): Array<{ type: string; status: string; reason?: string; message?: string }> {
   const s = cc.status ?? {};
   const v2 = String(cc.apiVersion).endsWith('/v1beta1') ? s.v1beta2?.conditions : s.conditions;
   return Array.isArray(v2) ? v2 : Array.isArray(s.conditions) ? s.conditions : [];
@@ -54,5 +63,7 @@ export function classReconciled(cc: KObject): boolean {
   const observed = Number(cc.status?.observedGeneration);
   const gen = Number(cc.metadata?.generation);
   if (!Number.isFinite(observed) || !Number.isFinite(gen) || observed < gen) return false;
-  return classConditions(cc).some((c) => (c.type === 'VariablesReady' || c.type === 'VariablesReconciled') && c.status === 'True');
+  return classConditions(cc).some(
+    (c) => (c.type === 'VariablesReady' || c.type === 'VariablesReconciled') && c.status === 'True',
+  );
 }

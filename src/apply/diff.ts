@@ -20,7 +20,11 @@ export function normalize(obj: KObject | undefined): KObject | undefined {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+  );
 }
 
 /** Same content once server-maintained fields are ignored. */
@@ -43,7 +47,9 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   const out = [`--- ${oldName}`, `+++ ${newName}`];
   for (const h of hunks) {
     // diff -u numbers an empty side by the line before it (0 for an empty file); the library gives the line after it
-    out.push(`@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`);
+    out.push(
+      `@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`,
+    );
     out.push(...h.lines.filter((l) => !l.startsWith('\\')));
   }
   return `${out.join('\n')}\n`;
@@ -53,7 +59,10 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
  * Secret values never reach the terminal: in a diff of two Secrets every value of `data`/`stringData` becomes
  * `***`, or `*** (before)` / `*** (after)` where it changed (as `kubectl diff` shows them).
  */
-export function maskSecrets(live: KObject | undefined, next: KObject | undefined): [KObject | undefined, KObject | undefined] {
+export function maskSecrets(
+  live: KObject | undefined,
+  next: KObject | undefined,
+): [KObject | undefined, KObject | undefined] {
   const isSecret = (o?: KObject) => o?.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
   if (!isSecret(live) && !isSecret(next)) return [live, next];
   const mask = (o: KObject | undefined, other: KObject | undefined, tag: string): KObject | undefined => {
@@ -63,7 +72,9 @@ export function maskSecrets(live: KObject | undefined, next: KObject | undefined
       const values = o[field] as Record<string, string> | undefined;
       if (!values || typeof values !== 'object') continue;
       const theirs = (other?.[field] ?? {}) as Record<string, string>;
-      out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, k in theirs && theirs[k] !== values[k] ? `*** (${tag})` : '***']));
+      out[field] = Object.fromEntries(
+        Object.keys(values).map((k) => [k, k in theirs && theirs[k] !== values[k] ? `*** (${tag})` : '***']),
+      );
     }
     return out;
   };

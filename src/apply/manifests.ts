@@ -37,12 +37,19 @@ export function isStackDir(dir: string): boolean {
 
 function filesOf(p: string): { files: string[]; stack?: string } {
   const st = fs.statSync(p, { throwIfNoEntry: false });
-  if (!st) throw new InputError(`${p}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files`);
+  if (!st)
+    throw new InputError(
+      `${p}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files`,
+    );
   if (st.isFile()) return { files: [p] };
   if (isStackDir(p)) return { files: [path.join(p, STACK_FILE)], stack: path.basename(path.resolve(p)) };
-  const files = fs.readdirSync(p, { withFileTypes: true })
-    .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name)).map((e) => path.join(p, e.name)).sort();
-  if (files.length === 0) throw new InputError(`${p}: no *.yaml, *.yml or *.json files in this folder (sub-folders are not read)`);
+  const files = fs
+    .readdirSync(p, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name))
+    .map((e) => path.join(p, e.name))
+    .sort();
+  if (files.length === 0)
+    throw new InputError(`${p}: no *.yaml, *.yml or *.json files in this folder (sub-folders are not read)`);
   return { files };
 }
 
@@ -74,21 +81,31 @@ export function parseManifests(file: string, text: string): Manifest[] {
   return out;
 }
 
-const isList = (v: any): v is { items: unknown[] } => typeof v === 'object' && v && /List$/.test(String(v.kind ?? '')) && Array.isArray(v.items);
+const isList = (v: any): v is { items: unknown[] } =>
+  typeof v === 'object' && v && /List$/.test(String(v.kind ?? '')) && Array.isArray(v.items);
 
 function checkObject(obj: any, where: string): asserts obj is KObject {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError(`${where}: not a Kubernetes object (expecting a mapping with apiVersion, kind, metadata.name)`);
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    throw new InputError(
+      `${where}: not a Kubernetes object (expecting a mapping with apiVersion, kind, metadata.name)`,
+    );
   if (typeof obj.apiVersion !== 'string' || !/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(obj.apiVersion)) {
-    throw new InputError(`${where}: invalid apiVersion ${JSON.stringify(obj.apiVersion)}, expecting GROUP/VERSION or v1`);
+    throw new InputError(
+      `${where}: invalid apiVersion ${JSON.stringify(obj.apiVersion)}, expecting GROUP/VERSION or v1`,
+    );
   }
-  if (typeof obj.kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(obj.kind)) throw new InputError(`${where}: invalid kind ${JSON.stringify(obj.kind)}`);
+  if (typeof obj.kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(obj.kind))
+    throw new InputError(`${where}: invalid kind ${JSON.stringify(obj.kind)}`);
   if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name) {
-    throw new InputError(`${where}: ${obj.kind} has no metadata.name (generateName is not supported: apply needs stable names)`);
+    throw new InputError(
+      `${where}: ${obj.kind} has no metadata.name (generateName is not supported: apply needs stable names)`,
+    );
   }
 }
 
 export function loadInputs(paths: readonly string[]): InputSet {
-  if (paths.length === 0) throw new InputError('nothing to apply: give dist/<stack> folders, folders of manifests or YAML files');
+  if (paths.length === 0)
+    throw new InputError('nothing to apply: give dist/<stack> folders, folders of manifests or YAML files');
   const manifests: Manifest[] = [];
   const stacks: string[] = [];
   for (const p of paths) {
@@ -96,7 +113,11 @@ export function loadInputs(paths: readonly string[]): InputSet {
     if (stack) stacks.push(stack);
     for (const f of files) {
       let text: string;
-      try { text = fs.readFileSync(f, 'utf8'); } catch (e) { throw new InputError(`${f}: cannot read (${(e as NodeJS.ErrnoException).code})`); }
+      try {
+        text = fs.readFileSync(f, 'utf8');
+      } catch (e) {
+        throw new InputError(`${f}: cannot read (${(e as NodeJS.ErrnoException).code})`);
+      }
       manifests.push(...parseManifests(f, text));
     }
   }
@@ -109,10 +130,12 @@ export function loadInputs(paths: readonly string[]): InputSet {
  * new class version of openstack-scs prunes older openstack-scs classes, never docker-scs ones), else `cskit`.
  */
 export function defaultApplySetName(stacks: readonly string[], allStacks: boolean): string {
-  const families = new Set(stacks.map((s) => {
-    const n = parseStackName(s);
-    return n ? `${n.provider}-${n.stack}` : undefined;
-  }));
+  const families = new Set(
+    stacks.map((s) => {
+      const n = parseStackName(s);
+      return n ? `${n.provider}-${n.stack}` : undefined;
+    }),
+  );
   if (allStacks && families.size === 1 && !families.has(undefined)) return `cskit-${[...families][0]}`;
   return 'cskit';
 }

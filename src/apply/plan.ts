@@ -8,7 +8,13 @@ import { InputError, Manifest } from './manifests';
  * The desired state, computed without a cluster: every object with its resource, namespace, ApplySet label and
  * ordering level. Levels are applied one after the other; objects within a level at once.
  */
-export const LEVELS = ['CustomResourceDefinitions', 'Namespaces', 'templates and other objects', 'ClusterClasses', 'Clusters'] as const;
+export const LEVELS = [
+  'CustomResourceDefinitions',
+  'Namespaces',
+  'templates and other objects',
+  'ClusterClasses',
+  'Clusters',
+] as const;
 
 export interface PlannedObject {
   /** `Kind.group namespace/name`: unique in a plan. */
@@ -53,50 +59,79 @@ export function crdResources(manifests: readonly Manifest[]): Map<string, Resour
     const s = obj.spec ?? {};
     for (const v of s.versions ?? []) {
       if (v?.served === false) continue;
-      out.set(`${s.group}/${v.name}/${s.names?.kind}`, { group: s.group, version: v.name, kind: s.names?.kind, plural: s.names?.plural, namespaced: s.scope !== 'Cluster' });
+      out.set(`${s.group}/${v.name}/${s.names?.kind}`, {
+        group: s.group,
+        version: v.name,
+        kind: s.names?.kind,
+        plural: s.names?.plural,
+        namespaced: s.scope !== 'Cluster',
+      });
     }
   }
   return out;
 }
 
-export const gvkKey = (apiVersion: string, kind: string): string => `${groupOf(apiVersion)}/${versionOf(apiVersion)}/${kind}`;
+export const gvkKey = (apiVersion: string, kind: string): string =>
+  `${groupOf(apiVersion)}/${versionOf(apiVersion)}/${kind}`;
 
 /**
  * Builds the plan. `resources` maps gvkKey → how the server serves it (resolved by the caller: CRDs in the input,
  * else discovery). Bad input is refused before anything is sent.
  */
-export function buildPlan(manifests: readonly Manifest[], resources: ReadonlyMap<string, ResourceInfo>, opts: { namespace: string; applySetId: string }): Plan {
+export function buildPlan(
+  manifests: readonly Manifest[],
+  resources: ReadonlyMap<string, ResourceInfo>,
+  opts: { namespace: string; applySetId: string },
+): Plan {
   const objects: PlannedObject[] = [];
   const seen = new Map<string, string>();
   for (const m of manifests) {
     const { obj } = m;
     const gk = gkOf(obj);
     const res = resources.get(gvkKey(String(obj.apiVersion), gk.kind));
-    if (!res) throw new InputError(`${m.source}: ${gk.kind} (${obj.apiVersion}) is not served by the cluster; install its CRD or fix apiVersion/kind`);
+    if (!res)
+      throw new InputError(
+        `${m.source}: ${gk.kind} (${obj.apiVersion}) is not served by the cluster; install its CRD or fix apiVersion/kind`,
+      );
     const labels = { ...(obj.metadata?.labels ?? {}) };
     if (PART_OF_LABEL in labels) {
-      throw new InputError(`${m.source}: ${gk.kind} ${obj.metadata!.name} already carries the label ${PART_OF_LABEL}; remove it from the input (apply sets it)`);
+      throw new InputError(
+        `${m.source}: ${gk.kind} ${obj.metadata!.name} already carries the label ${PART_OF_LABEL}; remove it from the input (apply sets it)`,
+      );
     }
     labels[PART_OF_LABEL] = opts.applySetId;
-    const namespace = res.namespaced ? (obj.metadata?.namespace || opts.namespace) : undefined;
+    const namespace = res.namespaced ? obj.metadata?.namespace || opts.namespace : undefined;
     const metadata: Record<string, unknown> = { ...obj.metadata, labels };
     if (namespace) metadata.namespace = namespace;
     else delete metadata.namespace;
     const name = String(obj.metadata!.name);
     const key = objectKey(gk, name, namespace);
-    if (seen.has(key)) throw new InputError(`${m.source}: ${key} is also defined in ${seen.get(key)}; each object may appear once`);
+    if (seen.has(key))
+      throw new InputError(`${m.source}: ${key} is also defined in ${seen.get(key)}; each object may appear once`);
     seen.set(key, m.source);
-    objects.push({ key, source: m.source, gk, resource: res, name, namespace, level: levelOf(gk), immutable: false, body: { ...obj, metadata } });
+    objects.push({
+      key,
+      source: m.source,
+      gk,
+      resource: res,
+      name,
+      namespace,
+      level: levelOf(gk),
+      immutable: false,
+      body: { ...obj, metadata },
+    });
   }
   // Templates a ClusterClass of the input refers to (same namespace) are as immutable as the class.
   const immutable = new Set<string>();
   for (const o of objects) {
     if (!isClusterClass(o.gk)) continue;
     immutable.add(o.key);
-    for (const r of templateRefs(o.body)) immutable.add(objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, o.namespace));
+    for (const r of templateRefs(o.body))
+      immutable.add(objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, o.namespace));
   }
   const planned = objects.map((o) => (immutable.has(o.key) ? { ...o, immutable: true } : o));
-  const levels = [...new Set(planned.map((o) => o.level))].sort((a, b) => a - b)
+  const levels = [...new Set(planned.map((o) => o.level))]
+    .sort((a, b) => a - b)
     .map((level) => ({ level, objects: planned.filter((o) => o.level === level) }));
   const gks = new Map<string, GroupKind>();
   for (const o of planned) gks.set(gkString(o.gk), o.gk);

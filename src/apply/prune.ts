@@ -22,12 +22,15 @@ export interface PruneDecision {
   readonly keep: Array<PruneCandidate & { reason: string }>;
 }
 
-export function selectPrune(candidates: readonly PruneCandidate[], opts: {
-  /** Every Cluster of the management cluster (any namespace). */
-  clusters: readonly KObject[];
-  /** ClusterClasses of the input (they stay). */
-  appliedClasses: readonly KObject[];
-}): PruneDecision {
+export function selectPrune(
+  candidates: readonly PruneCandidate[],
+  opts: {
+    /** Every Cluster of the management cluster (any namespace). */
+    clusters: readonly KObject[];
+    /** ClusterClasses of the input (they stay). */
+    appliedClasses: readonly KObject[];
+  },
+): PruneDecision {
   const usedBy = new Map<string, string[]>();
   for (const c of opts.clusters) {
     const cls = classOfCluster(c);
@@ -41,18 +44,28 @@ export function selectPrune(candidates: readonly PruneCandidate[], opts: {
   for (const c of candidates) {
     if (isCluster(c.gk)) keep.push({ ...c, reason: 'Clusters are never pruned; delete it yourself if you mean to' });
     else if (c.gk.group === 'apiextensions.k8s.io' || (c.gk.group === '' && c.gk.kind === 'Namespace')) {
-      keep.push({ ...c, reason: `${c.gk.kind}s are never pruned (deleting one deletes everything in it); delete it yourself` });
+      keep.push({
+        ...c,
+        reason: `${c.gk.kind}s are never pruned (deleting one deletes everything in it); delete it yourself`,
+      });
     } else if (isClusterClass(c.gk)) {
       const users = usedBy.get(`${c.obj.metadata?.namespace}/${c.obj.metadata?.name}`);
       if (users?.length) {
-        keep.push({ ...c, reason: `still used by Cluster ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}` });
+        keep.push({
+          ...c,
+          reason: `still used by Cluster ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}`,
+        });
         stayingClasses.push(c.obj);
       } else remove.push(c);
     } else remove.push(c);
   }
   const refs = new Map<string, string>();
   for (const cc of stayingClasses) {
-    for (const r of templateRefs(cc)) refs.set(objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, cc.metadata?.namespace), String(cc.metadata?.name));
+    for (const r of templateRefs(cc))
+      refs.set(
+        objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, cc.metadata?.namespace),
+        String(cc.metadata?.name),
+      );
   }
   const finalRemove: PruneCandidate[] = [];
   for (const c of remove) {

@@ -13,7 +13,10 @@ export const EXIT_ABORT = 3;
  * The message must say what is wrong, where (file, object, field) and how to fix it.
  */
 export class UserError extends Error {
-  constructor(message: string, public readonly exitCode: number = EXIT_USAGE) {
+  constructor(
+    message: string,
+    public readonly exitCode: number = EXIT_USAGE,
+  ) {
     super(message);
     this.name = 'UserError';
   }

@@ -107,8 +107,10 @@ export class ClusterClassConstruct extends Construct {
           op: op.op as ClusterClassV1Beta2SpecPatchesDefinitionsJsonPatchesOp,
           path: op.path,
           value: op.value,
-          valueFrom: op.variable !== undefined || op.template !== undefined
-            ? { variable: op.variable, template: op.template } : undefined,
+          valueFrom:
+            op.variable !== undefined || op.template !== undefined
+              ? { variable: op.variable, template: op.template }
+              : undefined,
         })),
       })),
     }));
@@ -123,15 +125,19 @@ export class ClusterClassConstruct extends Construct {
         infrastructure: { templateRef: ref(props.infrastructure) },
         controlPlane: {
           templateRef: ref(props.controlPlane),
-          machineInfrastructure: props.controlPlaneMachine ? { templateRef: ref(props.controlPlaneMachine) } : undefined,
+          machineInfrastructure: props.controlPlaneMachine
+            ? { templateRef: ref(props.controlPlaneMachine) }
+            : undefined,
         },
-        workers: props.workers.length ? {
-          machineDeployments: props.workers.map((w) => ({
-            class: w.class,
-            bootstrap: { templateRef: ref(w.bootstrap) },
-            infrastructure: { templateRef: ref(w.infrastructure) },
-          })),
-        } : undefined,
+        workers: props.workers.length
+          ? {
+              machineDeployments: props.workers.map((w) => ({
+                class: w.class,
+                bootstrap: { templateRef: ref(w.bootstrap) },
+                infrastructure: { templateRef: ref(w.infrastructure) },
+              })),
+            }
+          : undefined,
         variables: variables.length ? variables : undefined,
         patches: patches.length ? patches : undefined,
       },
@@ -143,12 +149,18 @@ function targetObject(props: ClusterClassProps, t: PatchTarget): ApiObject {
   if ('infrastructureCluster' in t) return props.infrastructure;
   if ('controlPlane' in t) return props.controlPlane;
   if ('controlPlaneMachine' in t) {
-    if (!props.controlPlaneMachine) throw new Error(`ClusterClass ${props.name}: a patch targets the control plane machine template, but the class has none`);
+    if (!props.controlPlaneMachine)
+      throw new Error(
+        `ClusterClass ${props.name}: a patch targets the control plane machine template, but the class has none`,
+      );
     return props.controlPlaneMachine;
   }
   const names = 'workerBootstrap' in t ? t.workerBootstrap : t.workerMachine;
   const workers = props.workers.filter((w) => names.includes(w.class));
-  if (workers.length === 0) throw new Error(`ClusterClass ${props.name}: a patch targets worker classes [${names.join(', ')}], which the class does not define`);
+  if (workers.length === 0)
+    throw new Error(
+      `ClusterClass ${props.name}: a patch targets worker classes [${names.join(', ')}], which the class does not define`,
+    );
   return 'workerBootstrap' in t ? workers[0].bootstrap : workers[0].infrastructure;
 }
 
@@ -162,7 +174,10 @@ function matchResources(t: PatchTarget) {
 function toSchemaProps(s: VariableSchema): ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3Schema {
   // Nested schemas are untyped (`any`) in the generated class and pass through as written.
   const { type, ...rest } = s;
-  return { ...rest, type: type as ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3SchemaType } as ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3Schema;
+  return {
+    ...rest,
+    type: type as ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3SchemaType,
+  } as ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3Schema;
 }
 
 function nonEmpty<T extends object>(o: T | undefined): T | undefined {

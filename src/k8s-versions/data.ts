@@ -82,19 +82,26 @@ export interface VersionData {
 /** Checks the shape of a data file; returns `path: problem` lines. */
 export function validateDataFile(d: any): string[] {
   const errs: string[] = [];
-  if (d?.schema !== 'cskit.k8s-versions/v1') errs.push(`schema: expecting "cskit.k8s-versions/v1", found ${JSON.stringify(d?.schema)}`);
+  if (d?.schema !== 'cskit.k8s-versions/v1')
+    errs.push(`schema: expecting "cskit.k8s-versions/v1", found ${JSON.stringify(d?.schema)}`);
   const day = (p: string, s: unknown, nullable = false) => {
     if (nullable && s === null) return;
-    try { parseDay(s as string); } catch { errs.push(`${p}: expecting YYYY-MM-DD, found ${JSON.stringify(s)}`); }
+    try {
+      parseDay(s as string);
+    } catch {
+      errs.push(`${p}: expecting YYYY-MM-DD, found ${JSON.stringify(s)}`);
+    }
   };
   day('dataAsOf', d?.dataAsOf);
   if (!Array.isArray(d?.branches) || d.branches.length === 0) errs.push('branches: expecting a non-empty list');
   (Array.isArray(d?.branches) ? d.branches : []).forEach((b: any, i: number) => {
-    if (!/^\d+\.\d+$/.test(b?.minor)) errs.push(`branches[${i}].minor: expecting MAJOR.MINOR, found ${JSON.stringify(b?.minor)}`);
+    if (!/^\d+\.\d+$/.test(b?.minor))
+      errs.push(`branches[${i}].minor: expecting MAJOR.MINOR, found ${JSON.stringify(b?.minor)}`);
     day(`branches[${i}].releaseDate`, b?.releaseDate);
     day(`branches[${i}].endOfLife`, b?.endOfLife);
     (Array.isArray(b?.patches) ? b.patches : []).forEach((p: any, j: number) => {
-      if (!parseKubernetesVersion(String(p?.version))) errs.push(`branches[${i}].patches[${j}].version: unparseable ${JSON.stringify(p?.version)}`);
+      if (!parseKubernetesVersion(String(p?.version)))
+        errs.push(`branches[${i}].patches[${j}].version: unparseable ${JSON.stringify(p?.version)}`);
       day(`branches[${i}].patches[${j}].date`, p?.date);
     });
   });
@@ -105,14 +112,16 @@ export function validateDataFile(d: any): string[] {
 export function indexVersionData(file: VersionDataFile, origin: string, warnings: string[] = []): VersionData {
   const errs = validateDataFile(file);
   if (errs.length) throw new Error(`Kubernetes version data (${origin}) is invalid: ${errs.slice(0, 5).join('; ')}`);
-  const branches: Branch[] = file.branches.map((b) => ({
-    minor: b.minor,
-    releaseDate: parseDay(b.releaseDate),
-    endOfLife: parseDay(b.endOfLife),
-    patches: b.patches
-      .map((p) => ({ version: p.version, v: parseKubernetesVersion(p.version)!, date: parseDay(p.date) }))
-      .sort((x, y) => compareVersions(x.v, y.v)),
-  })).sort((a, b) => compareMinors(a.minor, b.minor));
+  const branches: Branch[] = file.branches
+    .map((b) => ({
+      minor: b.minor,
+      releaseDate: parseDay(b.releaseDate),
+      endOfLife: parseDay(b.endOfLife),
+      patches: b.patches
+        .map((p) => ({ version: p.version, v: parseKubernetesVersion(p.version)!, date: parseDay(p.date) }))
+        .sort((x, y) => compareVersions(x.v, y.v)),
+    }))
+    .sort((a, b) => compareMinors(a.minor, b.minor));
   const patchByVersion = new Map<string, Patch>();
   for (const b of branches) for (const p of b.patches) patchByVersion.set(p.version, p);
   return {
@@ -155,6 +164,9 @@ export function loadVersionData(opts: { cacheDir?: string; bundledOnly?: boolean
     const cached = indexVersionData(JSON.parse(fs.readFileSync(file, 'utf8')), file);
     return cached.dataAsOf > base.dataAsOf ? cached : base;
   } catch (e) {
-    return { ...base, warnings: [`ignoring ${file}: ${(e as Error).message}; run \`cskit versions update\` again or delete it`] };
+    return {
+      ...base,
+      warnings: [`ignoring ${file}: ${(e as Error).message}; run \`cskit versions update\` again or delete it`],
+    };
   }
 }

@@ -1,6 +1,13 @@
 import { Branch, CveRecord, Patch, VersionData, loadVersionData } from './data';
 import { addDays, addMonths, daysBetween, formatDay, parseDay } from './dates';
-import { KubeVersion, compareMinors, compareVersions, formatVersion, minorKey, parseKubernetesVersion } from './version';
+import {
+  KubeVersion,
+  compareMinors,
+  compareVersions,
+  formatVersion,
+  minorKey,
+  parseKubernetesVersion,
+} from './version';
 
 /**
  * scs-0210-v2 (Kubernetes version policy) as pure functions of (versions, evaluation date, data).
@@ -93,7 +100,11 @@ function staleness(data: VersionData, at: Date): Finding[] {
 }
 
 /** A critical CVE that affects `v` and is fixed by a newer patch of its branch. */
-interface CriticalFix { cve: CveRecord; fix: Patch; effective: Date }
+interface CriticalFix {
+  cve: CveRecord;
+  fix: Patch;
+  effective: Date;
+}
 
 const criticalCache = new WeakMap<VersionData, Map<string, CriticalFix[]>>();
 
@@ -146,41 +157,92 @@ function patchFindings(data: VersionData, branch: Branch, v: KubeVersion, at: Da
     if (!first && compareVersions(p.v, v) > 0) first = p;
   }
   if (!first || !latest) {
-    out.push({ severity: 'info', code: 'latest', message: `${label} is the latest patch of ${branch.minor} known at ${day(at)}`,
-      evidence: { latest: latest?.version, released: latest && day(latest.date) } });
+    out.push({
+      severity: 'info',
+      code: 'latest',
+      message: `${label} is the latest patch of ${branch.minor} known at ${day(at)}`,
+      evidence: { latest: latest?.version, released: latest && day(latest.date) },
+    });
   } else {
     const deadline = addMonths(first.date, POLICY.patchMonths);
-    const evidence = { newerPatch: first.version, released: day(first.date), deadline: day(deadline), latest: latest.version, latestReleased: day(latest.date) };
+    const evidence = {
+      newerPatch: first.version,
+      released: day(first.date),
+      deadline: day(deadline),
+      latest: latest.version,
+      latestReleased: day(latest.date),
+    };
     if (at > deadline) {
-      out.push({ severity: 'error', code: 'patch-outdated',
+      out.push({
+        severity: 'error',
+        code: 'patch-outdated',
         message: `${label} is outdated: ${first.version} was released on ${day(first.date)}, and newer patches must be offered within ${POLICY.patchMonths} month (by ${day(deadline)}); move to ${latest.version}`,
-        evidence });
+        evidence,
+      });
     } else {
-      out.push({ severity: 'info', code: 'patch-pending',
-        message: `${label}: newer patch ${first.version} (released ${day(first.date)}) must be offered by ${day(deadline)}`, evidence });
+      out.push({
+        severity: 'info',
+        code: 'patch-pending',
+        message: `${label}: newer patch ${first.version} (released ${day(first.date)}) must be offered by ${day(deadline)}`,
+        evidence,
+      });
     }
   }
   for (const f of criticalFixes(data, v)) {
     if (f.fix.date > at || (f.cve.published && parseDay(f.cve.published) > at)) continue;
     const must = addDays(f.effective, POLICY.criticalCveDays);
     const should = addDays(f.effective, POLICY.criticalCveRecommendedDays);
-    const evidence = { cve: f.cve.id, cvss: f.cve.cvss, published: f.cve.published, fixedIn: f.fix.version, fixReleased: day(f.fix.date), deadline: day(must), recommendedBy: day(should) };
+    const evidence = {
+      cve: f.cve.id,
+      cvss: f.cve.cvss,
+      published: f.cve.published,
+      fixedIn: f.fix.version,
+      fixReleased: day(f.fix.date),
+      deadline: day(must),
+      recommendedBy: day(should),
+    };
     const what = `${label} is affected by ${f.cve.id} (CVSS ${f.cve.cvss!.version} ${f.cve.cvss!.score}), fixed in ${f.fix.version}`;
-    if (at > must) out.push({ severity: 'error', code: 'critical-cve', message: `${what}: the fix must be offered within ${POLICY.criticalCveDays} days (by ${day(must)})`, evidence });
-    else if (at > should) out.push({ severity: 'warning', code: 'critical-cve', message: `${what}: offering the fix within ${POLICY.criticalCveRecommendedDays} days (by ${day(should)}) is recommended; required by ${day(must)}`, evidence });
-    else out.push({ severity: 'info', code: 'critical-cve', message: `${what}: offer it by ${day(should)} (required by ${day(must)})`, evidence });
+    if (at > must)
+      out.push({
+        severity: 'error',
+        code: 'critical-cve',
+        message: `${what}: the fix must be offered within ${POLICY.criticalCveDays} days (by ${day(must)})`,
+        evidence,
+      });
+    else if (at > should)
+      out.push({
+        severity: 'warning',
+        code: 'critical-cve',
+        message: `${what}: offering the fix within ${POLICY.criticalCveRecommendedDays} days (by ${day(should)}) is recommended; required by ${day(must)}`,
+        evidence,
+      });
+    else
+      out.push({
+        severity: 'info',
+        code: 'critical-cve',
+        message: `${what}: offer it by ${day(should)} (required by ${day(must)})`,
+        evidence,
+      });
   }
   return out;
 }
 
 /** Judges one running version (e.g. a live cluster's `/version`) at date `at`. */
-export function evaluateClusterVersion(version: string, at: Date, data: VersionData = loadVersionData()): VersionEvaluation {
+export function evaluateClusterVersion(
+  version: string,
+  at: Date,
+  data: VersionData = loadVersionData(),
+): VersionEvaluation {
   at = parseDay(at);
   const findings = staleness(data, at);
   const v = parseKubernetesVersion(version);
   const done = () => ({ version, verdict: verdictOf(findings), findings });
   if (!v) {
-    findings.push({ severity: 'error', code: 'unknown-version', message: `"${version}" is not a Kubernetes version (expecting e.g. v1.36.4)` });
+    findings.push({
+      severity: 'error',
+      code: 'unknown-version',
+      message: `"${version}" is not a Kubernetes version (expecting e.g. v1.36.4)`,
+    });
     return done();
   }
   const label = formatVersion(v);
@@ -190,26 +252,40 @@ export function evaluateClusterVersion(version: string, at: Date, data: VersionD
     const known = data.branches.filter((b) => b.releaseDate <= at);
     const newest = known[known.length - 1];
     if (!newest || compareMinors(minor, newest.minor) > 0) {
-      findings.push({ severity: 'warning', code: 'unknown-version',
+      findings.push({
+        severity: 'warning',
+        code: 'unknown-version',
         message: `${label}: branch ${minor} is newer than the version data knows (newest ${newest?.minor ?? 'none'}, data as of ${day(data.dataAsOf)}); cannot judge it: run \`cskit versions update\``,
-        evidence: { newestKnown: newest?.minor, dataAsOf: day(data.dataAsOf) } });
+        evidence: { newestKnown: newest?.minor, dataAsOf: day(data.dataAsOf) },
+      });
     } else {
-      findings.push({ severity: 'error', code: 'branch-eol', message: `${label}: branch ${minor} is older than every branch the data knows (oldest ${known[0].minor}); it is past end of life`,
-        evidence: { oldestKnown: known[0].minor } });
+      findings.push({
+        severity: 'error',
+        code: 'branch-eol',
+        message: `${label}: branch ${minor} is older than every branch the data knows (oldest ${known[0].minor}); it is past end of life`,
+        evidence: { oldestKnown: known[0].minor },
+      });
     }
     return done();
   }
   if (at > branch.endOfLife) {
-    findings.push({ severity: 'error', code: 'branch-eol', message: `${label}: branch ${minor} reached end of life on ${day(branch.endOfLife)}; upgrade to a supported minor`,
-      evidence: { branch: minor, endOfLife: day(branch.endOfLife) } });
+    findings.push({
+      severity: 'error',
+      code: 'branch-eol',
+      message: `${label}: branch ${minor} reached end of life on ${day(branch.endOfLife)}; upgrade to a supported minor`,
+      evidence: { branch: minor, endOfLife: day(branch.endOfLife) },
+    });
   }
   const own = data.patchByVersion.get(label);
   if (!own || own.date > at) {
     const latest = branch.patches.filter((p) => p.date <= at).pop();
     if (!latest || compareVersions(v, latest.v) > 0) {
-      findings.push({ severity: 'warning', code: 'unknown-version',
+      findings.push({
+        severity: 'warning',
+        code: 'unknown-version',
         message: `${label} is newer than the latest ${minor} patch the data knows (${latest?.version ?? 'none'} at ${day(at)}); cannot judge it: run \`cskit versions update\``,
-        evidence: { latestKnown: latest?.version, dataAsOf: day(data.dataAsOf) } });
+        evidence: { latestKnown: latest?.version, dataAsOf: day(data.dataAsOf) },
+      });
       return done();
     }
   }
@@ -223,13 +299,20 @@ export function supportedBranches(data: VersionData, at: Date): Branch[] {
 }
 
 /** Judges a provider's offered versions (e.g. all its stacks) against scs-0210 at date `at`. */
-export function evaluateOffering(versions: readonly string[], at: Date, data: VersionData = loadVersionData()): OfferingEvaluation {
+export function evaluateOffering(
+  versions: readonly string[],
+  at: Date,
+  data: VersionData = loadVersionData(),
+): OfferingEvaluation {
   at = parseDay(at);
   const findings = staleness(data, at);
   const offered = new Map<string, KubeVersion>();
   for (const s of versions) {
     const v = parseKubernetesVersion(s);
-    if (!v) { findings.push({ severity: 'error', code: 'unknown-version', message: `"${s}" is not a Kubernetes version` }); continue; }
+    if (!v) {
+      findings.push({ severity: 'error', code: 'unknown-version', message: `"${s}" is not a Kubernetes version` });
+      continue;
+    }
     const prev = offered.get(minorKey(v));
     if (!prev || compareVersions(v, prev) > 0) offered.set(minorKey(v), v);
   }
@@ -237,34 +320,72 @@ export function evaluateOffering(versions: readonly string[], at: Date, data: Ve
   const newest = data.branches.filter((b) => b.releaseDate <= at).pop();
   for (const b of supported) {
     const v = offered.get(b.minor);
-    if (v) { findings.push(...patchFindings(data, b, v, at, formatVersion(v))); continue; }
+    if (v) {
+      findings.push(...patchFindings(data, b, v, at, formatVersion(v)));
+      continue;
+    }
     const deadline = addMonths(b.releaseDate, POLICY.minorMonths);
-    const evidence = { branch: b.minor, released: day(b.releaseDate), endOfLife: day(b.endOfLife), deadline: day(deadline) };
+    const evidence = {
+      branch: b.minor,
+      released: day(b.releaseDate),
+      endOfLife: day(b.endOfLife),
+      deadline: day(deadline),
+    };
     if (b === newest && at <= deadline) {
-      findings.push({ severity: 'info', code: 'minor-pending', message: `latest minor ${b.minor} (released ${day(b.releaseDate)}) must be offered by ${day(deadline)}`, evidence });
+      findings.push({
+        severity: 'info',
+        code: 'minor-pending',
+        message: `latest minor ${b.minor} (released ${day(b.releaseDate)}) must be offered by ${day(deadline)}`,
+        evidence,
+      });
     } else if (b === newest) {
-      findings.push({ severity: 'error', code: 'minor-missing', message: `latest minor ${b.minor} was released on ${day(b.releaseDate)} and must be offered within ${POLICY.minorMonths} months (by ${day(deadline)}); it is not offered`, evidence });
+      findings.push({
+        severity: 'error',
+        code: 'minor-missing',
+        message: `latest minor ${b.minor} was released on ${day(b.releaseDate)} and must be offered within ${POLICY.minorMonths} months (by ${day(deadline)}); it is not offered`,
+        evidence,
+      });
     } else {
-      findings.push({ severity: 'error', code: 'branch-missing', message: `branch ${b.minor} is supported upstream until ${day(b.endOfLife)} and must be offered; it is not`, evidence });
+      findings.push({
+        severity: 'error',
+        code: 'branch-missing',
+        message: `branch ${b.minor} is supported upstream until ${day(b.endOfLife)} and must be offered; it is not`,
+        evidence,
+      });
     }
   }
   for (const [minor, v] of offered) {
     const b = data.branchByMinor.get(minor);
     if (b && at > b.endOfLife) {
-      findings.push({ severity: 'warning', code: 'branch-eol-offered', message: `${formatVersion(v)}: branch ${minor} reached end of life on ${day(b.endOfLife)}; offering it is not recommended (drop it once no cluster uses it)`,
-        evidence: { branch: minor, endOfLife: day(b.endOfLife) } });
+      findings.push({
+        severity: 'warning',
+        code: 'branch-eol-offered',
+        message: `${formatVersion(v)}: branch ${minor} reached end of life on ${day(b.endOfLife)}; offering it is not recommended (drop it once no cluster uses it)`,
+        evidence: { branch: minor, endOfLife: day(b.endOfLife) },
+      });
     } else if (!b || b.releaseDate > at) {
-      findings.push({ severity: 'warning', code: 'unknown-version', message: `${formatVersion(v)}: branch ${minor} is unknown to the version data (as of ${day(data.dataAsOf)}); run \`cskit versions update\`` });
+      findings.push({
+        severity: 'warning',
+        code: 'unknown-version',
+        message: `${formatVersion(v)}: branch ${minor} is unknown to the version data (as of ${day(data.dataAsOf)}); run \`cskit versions update\``,
+      });
     }
   }
-  const branches: BranchStatus[] = data.branches.filter((b) => b.releaseDate <= at).map((b) => {
-    const latest = b.patches.filter((p) => p.date <= at).pop();
-    const o = offered.get(b.minor);
-    return {
-      minor: b.minor, releaseDate: day(b.releaseDate), endOfLife: day(b.endOfLife), supported: supported.includes(b),
-      latestPatch: latest?.version, latestPatchDate: latest && day(latest.date), offered: o && formatVersion(o),
-    };
-  });
+  const branches: BranchStatus[] = data.branches
+    .filter((b) => b.releaseDate <= at)
+    .map((b) => {
+      const latest = b.patches.filter((p) => p.date <= at).pop();
+      const o = offered.get(b.minor);
+      return {
+        minor: b.minor,
+        releaseDate: day(b.releaseDate),
+        endOfLife: day(b.endOfLife),
+        supported: supported.includes(b),
+        latestPatch: latest?.version,
+        latestPatchDate: latest && day(latest.date),
+        offered: o && formatVersion(o),
+      };
+    });
   return { verdict: verdictOf(findings), findings, branches };
 }
 

@@ -70,9 +70,11 @@ async function fetchJson(url: string, timeoutMs: number, retries: number): Promi
   const err = last as Error & { cause?: { code?: string } };
   const code = err.cause?.code ?? err.name;
   const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|TimeoutError|AbortError/.test(String(code));
-  throw new UpdateError(offline
-    ? `cannot reach ${new URL(url).host} (${code}): are you offline? The bundled data stays in use; run \`cskit versions update\` again with network access`
-    : `${url}: ${err.message}`);
+  throw new UpdateError(
+    offline
+      ? `cannot reach ${new URL(url).host} (${code}): are you offline? The bundled data stays in use; run \`cskit versions update\` again with network access`
+      : `${url}: ${err.message}`,
+  );
 }
 
 /** release-data format: `{ releases: { "1.36.4": { date: "2026-08-20" } } }` (or a list of {name, date}). */
@@ -106,7 +108,9 @@ export async function updateVersionData(opts: UpdateOptions = {}): Promise<Updat
   const cycles = await fetchJson(src.branches, timeout, retries);
   if (!Array.isArray(cycles)) throw new UpdateError(`${src.branches}: expecting a list of release cycles`);
   const branches: BranchRecord[] = cycles
-    .filter((c: any) => /^\d+\.\d+$/.test(String(c?.cycle)) && patches.has(String(c.cycle)) && typeof c.eol === 'string')
+    .filter(
+      (c: any) => /^\d+\.\d+$/.test(String(c?.cycle)) && patches.has(String(c.cycle)) && typeof c.eol === 'string',
+    )
     .map((c: any) => ({
       minor: String(c.cycle),
       releaseDate: String(c.releaseDate ?? patches.get(String(c.cycle))!.find((p) => p.version.endsWith('.0'))?.date),
@@ -115,11 +119,16 @@ export async function updateVersionData(opts: UpdateOptions = {}): Promise<Updat
       patches: patches.get(String(c.cycle))!,
     }))
     .sort((a, b) => compareMinors(b.minor, a.minor));
-  if (branches.length === 0) throw new UpdateError(`${src.branches} and ${src.releases} share no release branch; check the sources`);
+  if (branches.length === 0)
+    throw new UpdateError(`${src.branches} and ${src.releases} share no release branch; check the sources`);
 
   log(`fetching the Kubernetes CVE feed from ${src.cveFeed}`);
   const feed = await fetchJson(src.cveFeed, timeout, retries);
-  const ids: string[] = [...new Set<string>((feed?.items ?? []).map((i: any) => String(i?.id ?? '')).filter((id: string) => /^CVE-\d{4}-\d+$/.test(id)))];
+  const ids: string[] = [
+    ...new Set<string>(
+      (feed?.items ?? []).map((i: any) => String(i?.id ?? '')).filter((id: string) => /^CVE-\d{4}-\d+$/.test(id)),
+    ),
+  ];
   const cves: CveRecord[] = [];
   const problems: string[] = [];
   for (const id of ids) {
@@ -146,5 +155,12 @@ export async function updateVersionData(opts: UpdateOptions = {}): Promise<Updat
   const file = path.join(dir, CACHE_FILE);
   fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(data, null, 1)}\n`);
   fs.renameSync(`${file}.tmp`, file);
-  return { file, dataAsOf: data.dataAsOf, branches: branches.length, patches: branches.reduce((n, b) => n + b.patches.length, 0), cves: cves.length, problems };
+  return {
+    file,
+    dataAsOf: data.dataAsOf,
+    branches: branches.length,
+    patches: branches.reduce((n, b) => n + b.patches.length, 0),
+    cves: cves.length,
+    problems,
+  };
 }

@@ -16,9 +16,19 @@ export interface ApplyConnectOptions extends ConnectOptions {
   readonly maxSockets?: number;
 }
 
-interface Reply { status: number; body: any }
+interface Reply {
+  status: number;
+  body: any;
+}
 
-const KINDS: Record<number, KubeErrorKind> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 422: 'invalid' };
+const KINDS: Record<number, KubeErrorKind> = {
+  400: 'invalid',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  422: 'invalid',
+};
 
 const RETRIES = 8;
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json';
@@ -29,7 +39,6 @@ function transient(r: Reply): boolean {
   const msg = typeof r.body === 'object' && r.body ? String(r.body.message ?? '') : String(r.body ?? '');
   return r.status === 500 && /storage is \(re\)initializing|etcdserver: (request timed out|leader changed)/.test(msg);
 }
-
 
 interface Transport {
   readonly server: string;
@@ -44,8 +53,22 @@ async function transport(opts: ApplyConnectOptions): Promise<Transport> {
   if (simple) {
     const agent = simple.server.startsWith('http:')
       ? new http.Agent({ keepAlive: true, maxSockets })
-      : new https.Agent({ keepAlive: true, maxSockets, ca: simple.ca, cert: simple.cert, key: simple.key, rejectUnauthorized: !simple.insecure, servername: simple.servername });
-    return { server: simple.server, namespace: simple.namespace, agent, headers: async (): Promise<Record<string, string>> => (simple.authorization ? { authorization: simple.authorization() } : {}) };
+      : new https.Agent({
+          keepAlive: true,
+          maxSockets,
+          ca: simple.ca,
+          cert: simple.cert,
+          key: simple.key,
+          rejectUnauthorized: !simple.insecure,
+          servername: simple.servername,
+        });
+    return {
+      server: simple.server,
+      namespace: simple.namespace,
+      agent,
+      headers: async (): Promise<Record<string, string>> =>
+        simple.authorization ? { authorization: simple.authorization() } : {},
+    };
   }
   const { loadKubeConfig, toKubeError } = await import('./client');
   const kc = loadKubeConfig(opts);
@@ -53,11 +76,23 @@ async function transport(opts: ApplyConnectOptions): Promise<Transport> {
   const tls: any = { headers: {} };
   try {
     await kc.applyToHTTPSOptions(tls);
-  } catch (e) { throw toKubeError(e, 'reading the kubeconfig credentials'); }
+  } catch (e) {
+    throw toKubeError(e, 'reading the kubeconfig credentials');
+  }
   const server = cluster.server.replace(/\/+$/, '');
-  const agent = cluster.proxyUrl ? tls.agent : server.startsWith('http:')
-    ? new http.Agent({ keepAlive: true, maxSockets })
-    : new https.Agent({ keepAlive: true, maxSockets, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername });
+  const agent = cluster.proxyUrl
+    ? tls.agent
+    : server.startsWith('http:')
+      ? new http.Agent({ keepAlive: true, maxSockets })
+      : new https.Agent({
+          keepAlive: true,
+          maxSockets,
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          rejectUnauthorized: tls.rejectUnauthorized,
+          servername: tls.servername,
+        });
   return {
     server,
     namespace: kc.getContextObject(kc.getCurrentContext())?.namespace,
@@ -78,24 +113,47 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
   const server = t.server;
   const url = new URL(server);
 
-  const request = async (method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<Reply> => {
-    const headers: Record<string, string> = { accept, ...await t.headers() };
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    accept = 'application/json',
+  ): Promise<Reply> => {
+    const headers: Record<string, string> = { accept, ...(await t.headers()) };
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    if (data !== undefined) { headers['content-type'] = contentType; headers['content-length'] = String(Buffer.byteLength(data)); }
+    if (data !== undefined) {
+      headers['content-type'] = contentType;
+      headers['content-length'] = String(Buffer.byteLength(data));
+    }
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise<Reply>((resolve, reject) => {
-      const req = lib.request({ protocol: url.protocol, hostname: url.hostname, port: url.port, path: `${url.pathname.replace(/\/$/, '')}${path}`,
-        method, headers, agent: t.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try { parsed = text ? JSON.parse(text) : undefined; } catch { /* plain-text error pages */ }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-        res.on('error', reject);
-      });
+      const req = lib.request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: `${url.pathname.replace(/\/$/, '')}${path}`,
+          method,
+          headers,
+          agent: t.agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              /* plain-text error pages */
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       if (data !== undefined) req.write(data);
       req.end();
@@ -103,7 +161,14 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
   };
 
   /** Sends a request; a non-2xx reply becomes an ApiStatusError carrying the server's Status. */
-  const call = async (what: string, method: string, path: string, body?: unknown, contentType?: string, accept?: string): Promise<Reply> => {
+  const call = async (
+    what: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType?: string,
+    accept?: string,
+  ): Promise<Reply> => {
     let r: Reply;
     // Every call apply makes is idempotent (GET, LIST, apply PATCH, DELETE): transient failures are retried, e.g.
     // "storage is (re)initializing" right after a CRD is established, throttling, or a keep-alive socket the
@@ -113,16 +178,26 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
         r = await request(method, path, body, contentType, accept);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (attempt < RETRIES && (code === 'ECONNRESET' || code === 'EPIPE')) { await pause(attempt); continue; }
+        if (attempt < RETRIES && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          await pause(attempt);
+          continue;
+        }
         throw transportError(e, what);
       }
-      if (attempt < RETRIES && transient(r)) { await pause(attempt); continue; }
+      if (attempt < RETRIES && transient(r)) {
+        await pause(attempt);
+        continue;
+      }
       break;
     }
     if (r.status >= 200 && r.status < 300) return r;
     const st = typeof r.body === 'object' && r.body ? r.body : {};
     const message = st.message ?? (typeof r.body === 'string' && r.body.trim() ? r.body.trim() : `HTTP ${r.status}`);
-    const causes: StatusCause[] = (st.details?.causes ?? []).map((c: any) => ({ reason: c.reason ?? c.type, message: c.message, field: c.field }));
+    const causes: StatusCause[] = (st.details?.causes ?? []).map((c: any) => ({
+      reason: c.reason ?? c.type,
+      message: c.message,
+      field: c.field,
+    }));
     throw new ApiStatusError(KINDS[r.status] ?? 'server', `${what}: ${message}`, r.status, st.reason, causes);
   };
 
@@ -156,11 +231,13 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
     const gv = group ? `${group}/${version}` : version;
     let p = lists.get(gv);
     if (!p) {
-      p = call(`discovering ${gv}`, 'GET', group ? `/apis/${gv}` : `/api/${gv}`)
-        .then((r) => r.body?.resources ?? [], (e) => {
+      p = call(`discovering ${gv}`, 'GET', group ? `/apis/${gv}` : `/api/${gv}`).then(
+        (r) => r.body?.resources ?? [],
+        (e) => {
           if (e instanceof ApiStatusError && e.status === 404) return undefined;
           throw e;
-        });
+        },
+      );
       lists.set(gv, p);
       p.catch(() => lists.delete(gv));
     }
@@ -170,8 +247,10 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
   const base = (res: ResourceInfo) => (res.group ? `/apis/${res.group}/${res.version}` : `/api/${res.version}`);
   const collection = (res: ResourceInfo, namespace?: string) =>
     `${base(res)}${res.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${res.plural}`;
-  const item = (res: ResourceInfo, name: string, namespace?: string) => `${collection(res, namespace)}/${encodeURIComponent(name)}`;
-  const label = (res: ResourceInfo, name: string, namespace?: string) => `${res.kind} ${res.namespaced && namespace ? `${namespace}/` : ''}${name}`;
+  const item = (res: ResourceInfo, name: string, namespace?: string) =>
+    `${collection(res, namespace)}/${encodeURIComponent(name)}`;
+  const label = (res: ResourceInfo, name: string, namespace?: string) =>
+    `${res.kind} ${res.namespaced && namespace ? `${namespace}/` : ''}${name}`;
 
   return {
     server,
@@ -192,8 +271,14 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
       if (o.force) q.set('force', 'true');
       if (o.dryRun) q.set('dryRun', 'All');
       // Only metadata comes back when that is all the caller needs: less to encode, send and parse.
-      const r = await call(`applying ${label(res, name, obj.metadata?.namespace)}`, 'PATCH',
-        `${item(res, name, obj.metadata?.namespace)}?${q}`, obj, 'application/apply-patch+yaml', o.metadataOnly ? METADATA_ONLY : undefined);
+      const r = await call(
+        `applying ${label(res, name, obj.metadata?.namespace)}`,
+        'PATCH',
+        `${item(res, name, obj.metadata?.namespace)}?${q}`,
+        obj,
+        'application/apply-patch+yaml',
+        o.metadataOnly ? METADATA_ONLY : undefined,
+      );
       return { object: r.body, created: r.status === 201 };
     },
     async get(res, name, namespace) {
@@ -206,8 +291,14 @@ export async function connectApply(opts: ApplyConnectOptions = {}): Promise<Appl
     },
     async list(res, o) {
       const q = o.labelSelector ? `?${new URLSearchParams({ labelSelector: o.labelSelector })}` : '';
-      const r = await call(`listing ${res.plural}${o.namespace && res.namespaced ? ` in ${o.namespace}` : ''}`, 'GET', `${collection(res, o.namespace)}${q}`,
-        undefined, undefined, o.metadataOnly ? METADATA_LIST : undefined);
+      const r = await call(
+        `listing ${res.plural}${o.namespace && res.namespaced ? ` in ${o.namespace}` : ''}`,
+        'GET',
+        `${collection(res, o.namespace)}${q}`,
+        undefined,
+        undefined,
+        o.metadataOnly ? METADATA_LIST : undefined,
+      );
       const apiVersion = res.group ? `${res.group}/${res.version}` : res.version;
       return (r.body?.items ?? []).map((i: KObject) => ({ ...i, apiVersion, kind: res.kind }));
     },

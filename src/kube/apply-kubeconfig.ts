@@ -35,7 +35,11 @@ export function readSimpleKubeconfig(opts: { kubeconfig?: string; context?: stri
     } else file = path.join(os.homedir(), '.kube', 'config');
   }
   let doc: any;
-  try { doc = parse(fs.readFileSync(file, 'utf8')); } catch { return undefined; }
+  try {
+    doc = parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
   const dir = path.dirname(path.resolve(file));
   const ctxName = opts.context ?? doc?.['current-context'];
   const ctx = (doc?.contexts as Named<{ context: any }> | undefined)?.find((c) => c.name === ctxName)?.context;

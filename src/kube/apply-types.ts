@@ -51,7 +51,10 @@ export interface ApplyClient {
    * Lists in one namespace, or cluster-wide when `namespace` is undefined; with `metadataOnly` the items may carry
    * only apiVersion, kind and metadata.
    */
-  list(res: ResourceInfo, opts: { namespace?: string; labelSelector?: string; metadataOnly?: boolean }): Promise<KObject[]>;
+  list(
+    res: ResourceInfo,
+    opts: { namespace?: string; labelSelector?: string; metadataOnly?: boolean },
+  ): Promise<KObject[]>;
   /** Closes kept-alive connections (so the process can exit at once). */
   close?(): void;
   /** Deletes (background propagation); resolves quietly when already gone. */
@@ -67,8 +70,13 @@ export interface StatusCause {
 
 /** A failed API call with the server's Status details, so apply can name conflicting managers and bad fields. */
 export class ApiStatusError extends KubeError {
-  constructor(kind: KubeErrorKind, message: string, status: number | undefined,
-    public readonly reason?: string, public readonly causes: readonly StatusCause[] = []) {
+  constructor(
+    kind: KubeErrorKind,
+    message: string,
+    status: number | undefined,
+    public readonly reason?: string,
+    public readonly causes: readonly StatusCause[] = [],
+  ) {
     super(kind, message, status);
     this.name = 'ApiStatusError';
   }

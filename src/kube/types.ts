@@ -6,7 +6,15 @@
 export interface KObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string; deletionTimestamp?: string; [k: string]: unknown };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    uid?: string;
+    deletionTimestamp?: string;
+    [k: string]: unknown;
+  };
   spec?: any;
   status?: any;
   [k: string]: unknown;
@@ -29,23 +37,38 @@ export interface ClusterClient {
   get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KObject | undefined>;
   create(obj: KObject): Promise<KObject>;
   /** Deletes; resolves quietly if it is already gone. */
-  delete(apiVersion: string, kind: string, name: string, namespace?: string, opts?: { gracePeriodSeconds?: number }): Promise<void>;
+  delete(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+    opts?: { gracePeriodSeconds?: number },
+  ): Promise<void>;
   /**
    * Watches objects of a kind (one namespace, or all) until `until` returns a value other than undefined for an
    * event, then resolves with it; rejects with a TimeoutError after `timeoutMs`. Events for objects that exist
    * when the watch starts are delivered first, so nothing between a list and a watch is missed.
    */
-  watchUntil<T>(apiVersion: string, kind: string, opts: { namespace?: string; name?: string; timeoutMs: number },
-    until: (type: WatchEvent, obj: KObject) => T | undefined): Promise<T>;
+  watchUntil<T>(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; name?: string; timeoutMs: number },
+    until: (type: WatchEvent, obj: KObject) => T | undefined,
+  ): Promise<T>;
   /** The permissions in `wanted` that the current user does NOT have. */
   missingPermissions(wanted: readonly Permission[]): Promise<Permission[]>;
 }
 
 /** Why talking to a cluster failed, in terms a user can act on. */
-export type KubeErrorKind = 'config' | 'unreachable' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'invalid' | 'timeout' | 'server';
+export type KubeErrorKind =
+  'config' | 'unreachable' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'invalid' | 'timeout' | 'server';
 
 export class KubeError extends Error {
-  constructor(public readonly kind: KubeErrorKind, message: string, public readonly status?: number) {
+  constructor(
+    public readonly kind: KubeErrorKind,
+    message: string,
+    public readonly status?: number,
+  ) {
     super(message);
     this.name = 'KubeError';
   }
@@ -65,7 +88,10 @@ export function transportError(e: unknown, what: string): KubeError {
   if (e instanceof KubeError) return e;
   const err = e as { code?: unknown; message?: string; cause?: { code?: string } };
   const code = err.cause?.code ?? (typeof err.code === 'string' ? err.code : undefined);
-  if (code && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+  if (
+    code &&
+    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+  ) {
     return new KubeError('unreachable', `${what}: cannot reach the API server (${code})`);
   }
   return new KubeError('server', `${what}: ${err.message ?? String(e)}`);

@@ -54,7 +54,9 @@ export function releaseFor(def: AddonDefinition, minor: string): AddonRelease {
   const r = def.releases[minor];
   if (!r) {
     const known = Object.keys(def.releases).sort().join(', ') || 'none';
-    throw new Error(`addon ${def.name}: no release for Kubernetes ${minor} (known: ${known}); add one to addons/${def.name}/facts.ts`);
+    throw new Error(
+      `addon ${def.name}: no release for Kubernetes ${minor} (known: ${known}); add one to addons/${def.name}/facts.ts`,
+    );
   }
   return r;
 }
@@ -66,8 +68,9 @@ export function releaseFor(def: AddonDefinition, minor: string): AddonRelease {
 export function orderAddons(defs: readonly AddonDefinition[]): AddonDefinition[] {
   const byName = new Map(defs.map((d) => [d.name, d]));
   if (byName.size !== defs.length) throw new Error(`duplicate addon names: ${defs.map((d) => d.name).join(', ')}`);
-  const sorted = [...defs].sort((a, b) =>
-    ADDON_PHASES.indexOf(a.phase) - ADDON_PHASES.indexOf(b.phase) || a.name.localeCompare(b.name));
+  const sorted = [...defs].sort(
+    (a, b) => ADDON_PHASES.indexOf(a.phase) - ADDON_PHASES.indexOf(b.phase) || a.name.localeCompare(b.name),
+  );
   const out: AddonDefinition[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (d: AddonDefinition, chain: string[]): void => {
@@ -76,7 +79,8 @@ export function orderAddons(defs: readonly AddonDefinition[]): AddonDefinition[]
     state.set(d.name, 'visiting');
     for (const dep of d.dependsOn ?? []) {
       const target = byName.get(dep);
-      if (!target) throw new Error(`addon ${d.name}: depends on unknown addon "${dep}" (known: ${[...byName.keys()].join(', ')})`);
+      if (!target)
+        throw new Error(`addon ${d.name}: depends on unknown addon "${dep}" (known: ${[...byName.keys()].join(', ')})`);
       visit(target, [...chain, d.name]);
     }
     state.set(d.name, 'done');

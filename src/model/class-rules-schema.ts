@@ -9,31 +9,74 @@ import addFormats from 'ajv-formats';
  * rules are not evaluated offline.
  */
 export interface SchemaProblem {
-  readonly rule: 'capi/variable-schema-structural' | 'capi/variable-schema-keyword' | 'capi/variable-default' | 'capi/variable-example' | 'capi/variable-enum';
+  readonly rule:
+    | 'capi/variable-schema-structural'
+    | 'capi/variable-schema-keyword'
+    | 'capi/variable-default'
+    | 'capi/variable-example'
+    | 'capi/variable-enum';
   /** Path below `…openAPIV3Schema`, e.g. `.properties.cidr.default`. */
   readonly path: string;
   readonly message: string;
 }
 
 /** The JSONSchemaProps fields of ClusterClassVariable (v1beta1 and v1beta2): anything else is dropped by the API server. */
-export const SCHEMA_KEYWORDS: ReadonlySet<string> = new Set(['description', 'example', 'type', 'properties', 'additionalProperties',
-  'maxProperties', 'minProperties', 'required', 'items', 'maxItems', 'minItems', 'uniqueItems', 'format', 'maxLength',
-  'minLength', 'pattern', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'x-kubernetes-preserve-unknown-fields',
-  'enum', 'default', 'x-kubernetes-validations', 'x-metadata', 'x-kubernetes-int-or-string', 'allOf', 'oneOf', 'anyOf', 'not']);
+export const SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
+  'description',
+  'example',
+  'type',
+  'properties',
+  'additionalProperties',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'items',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'format',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'x-kubernetes-preserve-unknown-fields',
+  'enum',
+  'default',
+  'x-kubernetes-validations',
+  'x-metadata',
+  'x-kubernetes-int-or-string',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'not',
+]);
 
 export const SCHEMA_TYPES: ReadonlySet<string> = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
 
 /** Keywords a value validation (allOf/anyOf/oneOf/not) may not set: they belong to the structural part. */
-const NOT_IN_VALUE_VALIDATION = ['type', 'default', 'additionalProperties', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string'];
+const NOT_IN_VALUE_VALIDATION = [
+  'type',
+  'default',
+  'additionalProperties',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-int-or-string',
+];
 
 type S = Record<string, any>;
 
 const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateFormats: true });
 addFormats(ajv);
 // Kubernetes formats ajv-formats lacks (k8s.io/kube-openapi strfmt); int32/int64/float/double only restate the type.
-ajv.addFormat('cidr', /^(((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)|[0-9a-fA-F:.]+\/(12[0-8]|1[01]\d|\d?\d))$/);
+ajv.addFormat(
+  'cidr',
+  /^(((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)|[0-9a-fA-F:.]+\/(12[0-8]|1[01]\d|\d?\d))$/,
+);
 ajv.addFormat('mac', /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/);
-for (const v of ['3', '4', '5']) ajv.addFormat(`uuid${v}`, new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$`, 'i'));
+for (const v of ['3', '4', '5'])
+  ajv.addFormat(`uuid${v}`, new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$`, 'i'));
 for (const f of ['int32', 'int64', 'float', 'double', 'password']) ajv.addFormat(f, () => true);
 const cache = new Map<string, ValidateFunction>();
 
@@ -41,7 +84,18 @@ const cache = new Map<string, ValidateFunction>();
 function toJsonSchema(s: S): S {
   if (!s || typeof s !== 'object' || Array.isArray(s)) return {};
   const out: S = {};
-  for (const k of ['type', 'maxProperties', 'minProperties', 'required', 'maxItems', 'minItems', 'uniqueItems', 'maxLength', 'minLength', 'enum']) {
+  for (const k of [
+    'type',
+    'maxProperties',
+    'minProperties',
+    'required',
+    'maxItems',
+    'minItems',
+    'uniqueItems',
+    'maxLength',
+    'minLength',
+    'enum',
+  ]) {
     if (s[k] !== undefined) out[k] = s[k];
   }
   // Kubernetes patterns are Go RE2; one JavaScript cannot compile (e.g. inline flags `(?i)`) is left unchecked, not failed
@@ -49,16 +103,22 @@ function toJsonSchema(s: S): S {
   if (s.format && ajv.formats[s.format]) out.format = s.format;
   if (s.maximum !== undefined) out[s.exclusiveMaximum === true ? 'exclusiveMaximum' : 'maximum'] = s.maximum;
   if (s.minimum !== undefined) out[s.exclusiveMinimum === true ? 'exclusiveMinimum' : 'minimum'] = s.minimum;
-  if (s.properties) out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, toJsonSchema(v as S)]));
+  if (s.properties)
+    out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, toJsonSchema(v as S)]));
   if (s.additionalProperties !== undefined) {
-    out.additionalProperties = typeof s.additionalProperties === 'object' ? toJsonSchema(s.additionalProperties) : s.additionalProperties;
+    out.additionalProperties =
+      typeof s.additionalProperties === 'object' ? toJsonSchema(s.additionalProperties) : s.additionalProperties;
   } else if (s.type === 'object' && s.properties && s['x-kubernetes-preserve-unknown-fields'] !== true) {
     // Cluster API rejects fields a variable schema does not specify
     out.additionalProperties = false;
   }
   if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) out.items = toJsonSchema(s.items);
-  if (s['x-kubernetes-int-or-string'] === true) { delete out.type; out.anyOf = [{ type: 'integer' }, { type: 'string' }]; }
-  for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k])) out[k] = [...(out[k] ?? []), ...s[k].map(toJsonSchema)];
+  if (s['x-kubernetes-int-or-string'] === true) {
+    delete out.type;
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  for (const k of ['allOf', 'anyOf', 'oneOf'])
+    if (Array.isArray(s[k])) out[k] = [...(out[k] ?? []), ...s[k].map(toJsonSchema)];
   if (s.not) out.not = toJsonSchema(s.not);
   return out;
 }
@@ -91,7 +151,12 @@ function describe(v: ValidateFunction): string {
   const e = v.errors?.[0];
   if (!e) return 'invalid';
   const at = e.instancePath ? `at ${e.instancePath.replace(/\//g, '.')}: ` : '';
-  const extra = e.keyword === 'additionalProperties' ? ` ("${(e.params as any).additionalProperty}")` : e.keyword === 'enum' ? ` (${JSON.stringify((e.params as any).allowedValues)})` : '';
+  const extra =
+    e.keyword === 'additionalProperties'
+      ? ` ("${(e.params as any).additionalProperty}")`
+      : e.keyword === 'enum'
+        ? ` (${JSON.stringify((e.params as any).allowedValues)})`
+        : '';
   return `${at}${e.message}${extra}`;
 }
 
@@ -99,7 +164,13 @@ function describe(v: ValidateFunction): string {
 export function checkVariableSchema(schema: unknown): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
-    return [{ rule: 'capi/variable-schema-structural', path: '', message: 'missing schema; every variable needs schema.openAPIV3Schema with a type' }];
+    return [
+      {
+        rule: 'capi/variable-schema-structural',
+        path: '',
+        message: 'missing schema; every variable needs schema.openAPIV3Schema with a type',
+      },
+    ];
   }
   walk(schema as S, '', false, out);
   return out;
@@ -110,39 +181,73 @@ function walk(s: S, path: string, inValueValidation: boolean, out: SchemaProblem
   for (const k of Object.keys(s)) {
     if (!SCHEMA_KEYWORDS.has(k)) {
       const hint = [...SCHEMA_KEYWORDS].find((x) => x.toLowerCase() === k.toLowerCase().replace(/[_-]/g, ''));
-      add('capi/variable-schema-keyword', `${path}.${k}`, `"${k}" is not a ClusterClass schema keyword; the API server drops it${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      add(
+        'capi/variable-schema-keyword',
+        `${path}.${k}`,
+        `"${k}" is not a ClusterClass schema keyword; the API server drops it${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      );
     }
   }
   const typed = s.type !== undefined;
   if (inValueValidation) {
-    for (const k of NOT_IN_VALUE_VALIDATION) if (s[k] !== undefined) add('capi/variable-schema-structural', `${path}.${k}`, `"${k}" is not allowed inside allOf/anyOf/oneOf/not (structural schema)`);
+    for (const k of NOT_IN_VALUE_VALIDATION)
+      if (s[k] !== undefined)
+        add(
+          'capi/variable-schema-structural',
+          `${path}.${k}`,
+          `"${k}" is not allowed inside allOf/anyOf/oneOf/not (structural schema)`,
+        );
   } else if (!typed && s['x-kubernetes-int-or-string'] !== true && s['x-kubernetes-preserve-unknown-fields'] !== true) {
-    add('capi/variable-schema-structural', `${path || '.'}`, 'no "type": a structural schema types every node (or sets x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields)');
+    add(
+      'capi/variable-schema-structural',
+      `${path || '.'}`,
+      'no "type": a structural schema types every node (or sets x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields)',
+    );
   }
-  if (typed && !SCHEMA_TYPES.has(s.type)) add('capi/variable-schema-structural', `${path}.type`, `type "${s.type}" is not one of ${[...SCHEMA_TYPES].join(', ')}`);
+  if (typed && !SCHEMA_TYPES.has(s.type))
+    add(
+      'capi/variable-schema-structural',
+      `${path}.type`,
+      `type "${s.type}" is not one of ${[...SCHEMA_TYPES].join(', ')}`,
+    );
   if (s.properties !== undefined && s.additionalProperties !== undefined && !inValueValidation) {
     add('capi/variable-schema-structural', path || '.', 'properties and additionalProperties are mutually exclusive');
   }
-  if (s.items !== undefined && (typeof s.items !== 'object' || Array.isArray(s.items))) add('capi/variable-schema-structural', `${path}.items`, 'items must be one schema (tuple arrays are not structural)');
-  if (s.type === 'array' && s.items === undefined && !inValueValidation) add('capi/variable-schema-structural', `${path}.items`, 'an array schema needs "items"');
-  for (const [k, v] of Object.entries(s.properties ?? {})) if (v && typeof v === 'object') walk(v as S, `${path}.properties.${k}`, inValueValidation, out);
-  if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, `${path}.additionalProperties`, inValueValidation, out);
-  if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) walk(s.items, `${path}.items`, inValueValidation, out);
-  for (const k of ['allOf', 'anyOf', 'oneOf']) (Array.isArray(s[k]) ? s[k] : []).forEach((x: S, i: number) => walk(x ?? {}, `${path}.${k}[${i}]`, true, out));
+  if (s.items !== undefined && (typeof s.items !== 'object' || Array.isArray(s.items)))
+    add(
+      'capi/variable-schema-structural',
+      `${path}.items`,
+      'items must be one schema (tuple arrays are not structural)',
+    );
+  if (s.type === 'array' && s.items === undefined && !inValueValidation)
+    add('capi/variable-schema-structural', `${path}.items`, 'an array schema needs "items"');
+  for (const [k, v] of Object.entries(s.properties ?? {}))
+    if (v && typeof v === 'object') walk(v as S, `${path}.properties.${k}`, inValueValidation, out);
+  if (s.additionalProperties && typeof s.additionalProperties === 'object')
+    walk(s.additionalProperties, `${path}.additionalProperties`, inValueValidation, out);
+  if (s.items && typeof s.items === 'object' && !Array.isArray(s.items))
+    walk(s.items, `${path}.items`, inValueValidation, out);
+  for (const k of ['allOf', 'anyOf', 'oneOf'])
+    (Array.isArray(s[k]) ? s[k] : []).forEach((x: S, i: number) => walk(x ?? {}, `${path}.${k}[${i}]`, true, out));
   if (s.not && typeof s.not === 'object') walk(s.not, `${path}.not`, true, out);
   if (inValueValidation || out.some((p) => p.rule === 'capi/variable-schema-structural')) return;
 
   const values: Array<[SchemaProblem['rule'], string, unknown]> = [];
   if (s.default !== undefined) values.push(['capi/variable-default', `${path}.default`, s.default]);
   if (s.example !== undefined) values.push(['capi/variable-example', `${path}.example`, s.example]);
-  (Array.isArray(s.enum) ? s.enum : []).forEach((e: unknown, i: number) => values.push(['capi/variable-enum', `${path}.enum[${i}]`, e]));
+  (Array.isArray(s.enum) ? s.enum : []).forEach((e: unknown, i: number) =>
+    values.push(['capi/variable-enum', `${path}.enum[${i}]`, e]),
+  );
   if (!values.length) return;
   // the enum itself is not part of the check of an enum value's type, pattern and bounds
   const v = validator(values.some(([r]) => r === 'capi/variable-enum') ? { ...s, enum: undefined } : s);
   const vAll = s.enum ? validator(s) : v;
   for (const [rule, p, value] of values) {
     const fn = rule === 'capi/variable-enum' ? v : vAll;
-    if (typeof fn === 'string') { add('capi/variable-schema-structural', path || '.', `schema does not compile: ${fn}`); return; }
+    if (typeof fn === 'string') {
+      add('capi/variable-schema-structural', path || '.', `schema does not compile: ${fn}`);
+      return;
+    }
     if (!fn(value)) add(rule, p, `${JSON.stringify(value)} is not valid against the schema: ${describe(fn)}`);
   }
 }

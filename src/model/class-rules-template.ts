@@ -8,14 +8,34 @@
  */
 
 /** Go's builtin template functions (text/template `builtins()`). */
-const GO_BUILTINS = ['and', 'call', 'html', 'index', 'slice', 'js', 'len', 'not', 'or', 'print', 'printf', 'println',
-  'urlquery', 'eq', 'ge', 'gt', 'le', 'lt', 'ne'];
+const GO_BUILTINS = [
+  'and',
+  'call',
+  'html',
+  'index',
+  'slice',
+  'js',
+  'len',
+  'not',
+  'or',
+  'print',
+  'printf',
+  'println',
+  'urlquery',
+  'eq',
+  'ge',
+  'gt',
+  'le',
+  'lt',
+  'ne',
+];
 
 /**
  * Sprig's function names (github.com/Masterminds/sprig/v3 functions.go, genericMap) minus its non-hermetic ones
  * (date/now, random strings, uuidv4, env/expandenv, getHostByName), which is what HermeticTxtFuncMap() returns.
  */
-const SPRIG_HERMETIC = `abbrev abbrevboth add add1 add1f addf adler32sum ago all any append atoi b32dec b32enc b64dec b64enc base bcrypt
+const SPRIG_HERMETIC =
+  `abbrev abbrevboth add add1 add1f addf adler32sum ago all any append atoi b32dec b32enc b64dec b64enc base bcrypt
 biggest buildCustomCert camelcase cat ceil chunk clean coalesce compact concat contains decryptAES deepCopy deepEqual
 default derivePassword dict dig dir div divf duration durationRound empty encryptAES ext fail first float64 floor
 fromJson genCA genCAWithKey genPrivateKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey
@@ -35,7 +55,21 @@ export const TEMPLATE_FUNCTIONS: ReadonlySet<string> = new Set([...GO_BUILTINS, 
 /** Naming templates are parsed without sprig (internal/topology/names: `template.New(..).Parse`). */
 export const GO_TEMPLATE_FUNCTIONS: ReadonlySet<string> = new Set(GO_BUILTINS);
 
-const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil', 'true', 'false']);
+const KEYWORDS = new Set([
+  'if',
+  'else',
+  'end',
+  'range',
+  'with',
+  'define',
+  'template',
+  'block',
+  'break',
+  'continue',
+  'nil',
+  'true',
+  'false',
+]);
 
 export interface TemplateCheck {
   /** The first parse error, in Go's words where possible; undefined when the template parses. */
@@ -52,47 +86,101 @@ function lexAction(s: string): Tok[] | string {
   let i = 0;
   while (i < s.length) {
     const c = s[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"') {
       let j = i + 1;
-      while (j < s.length && s[j] !== '"') { if (s[j] === '\\') j++; if (s[j] === '\n') return 'unterminated quoted string'; j++; }
+      while (j < s.length && s[j] !== '"') {
+        if (s[j] === '\\') j++;
+        if (s[j] === '\n') return 'unterminated quoted string';
+        j++;
+      }
       if (j >= s.length) return 'unterminated quoted string';
-      out.push({ t: 'lit', v: s.slice(i, j + 1) }); i = j + 1; continue;
+      out.push({ t: 'lit', v: s.slice(i, j + 1) });
+      i = j + 1;
+      continue;
     }
     if (c === '`') {
       const j = s.indexOf('`', i + 1);
       if (j < 0) return 'unterminated raw quoted string';
-      out.push({ t: 'lit', v: s.slice(i, j + 1) }); i = j + 1; continue;
+      out.push({ t: 'lit', v: s.slice(i, j + 1) });
+      i = j + 1;
+      continue;
     }
     if (c === "'") {
       const m = /^'(\\.[^']*|[^'\\])'/.exec(s.slice(i));
       if (!m) return 'unterminated character constant';
-      out.push({ t: 'lit', v: m[0] }); i += m[0].length; continue;
+      out.push({ t: 'lit', v: m[0] });
+      i += m[0].length;
+      continue;
     }
-    if (c === '|') { out.push({ t: 'pipe', v: c }); i++; continue; }
-    if (c === '(') { out.push({ t: 'open', v: c }); i++; continue; }
-    if (c === ')') { out.push({ t: 'close', v: c }); i++; continue; }
-    if (c === ',') { out.push({ t: 'comma', v: c }); i++; continue; }
-    if (s.startsWith(':=', i)) { out.push({ t: 'assign', v: ':=' }); i += 2; continue; }
-    if (c === '=') { out.push({ t: 'assign', v: '=' }); i++; continue; }
+    if (c === '|') {
+      out.push({ t: 'pipe', v: c });
+      i++;
+      continue;
+    }
+    if (c === '(') {
+      out.push({ t: 'open', v: c });
+      i++;
+      continue;
+    }
+    if (c === ')') {
+      out.push({ t: 'close', v: c });
+      i++;
+      continue;
+    }
+    if (c === ',') {
+      out.push({ t: 'comma', v: c });
+      i++;
+      continue;
+    }
+    if (s.startsWith(':=', i)) {
+      out.push({ t: 'assign', v: ':=' });
+      i += 2;
+      continue;
+    }
+    if (c === '=') {
+      out.push({ t: 'assign', v: '=' });
+      i++;
+      continue;
+    }
     const num = /^[+-]?(0[xX][0-9a-fA-F_]+|\d[\d_]*(\.\d*)?([eE][+-]?\d+)?|\.\d+)i?/.exec(s.slice(i));
-    if (num && (c !== '.' || /\d/.test(s[i + 1] ?? ''))) { out.push({ t: 'lit', v: num[0] }); i += num[0].length; continue; }
+    if (num && (c !== '.' || /\d/.test(s[i + 1] ?? ''))) {
+      out.push({ t: 'lit', v: num[0] });
+      i += num[0].length;
+      continue;
+    }
     const v = /^\$[\w]*(\.[A-Za-z_]\w*)*/.exec(s.slice(i));
-    if (v) { out.push({ t: 'var', v: v[0] }); i += v[0].length; continue; }
+    if (v) {
+      out.push({ t: 'var', v: v[0] });
+      i += v[0].length;
+      continue;
+    }
     const f = /^(\.[A-Za-z_]\w*)+|^\./.exec(s.slice(i));
     if (f) {
       // a field right after `)` or another operand is a chained field (`(index .x 0).y`), not a root field
       const prev = out[out.length - 1];
-      out.push({ t: prev && (prev.t === 'close') && s[i - 1] !== ' ' ? 'lit' : 'field', v: f[0] }); i += f[0].length; continue;
+      out.push({ t: prev && prev.t === 'close' && s[i - 1] !== ' ' ? 'lit' : 'field', v: f[0] });
+      i += f[0].length;
+      continue;
     }
     const id = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*/.exec(s.slice(i));
-    if (id) { out.push({ t: 'ident', v: id[0] }); i += id[0].length; continue; }
+    if (id) {
+      out.push({ t: 'ident', v: id[0] });
+      i += id[0].length;
+      continue;
+    }
     return `unexpected "${c}" in command`;
   }
   return out;
 }
 
-interface Frame { kw: string; dotChanged: boolean }
+interface Frame {
+  kw: string;
+  dotChanged: boolean;
+}
 
 export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TEMPLATE_FUNCTIONS): TemplateCheck {
   const fields: string[] = [];
@@ -123,14 +211,26 @@ export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TE
       if (c === '"' || c === '`' || c === "'") {
         const q = c;
         j++;
-        while (j < tpl.length && tpl[j] !== q && (q === '`' || tpl[j] !== '\n')) { if (q !== '`' && tpl[j] === '\\') j++; j++; }
+        while (j < tpl.length && tpl[j] !== q && (q === '`' || tpl[j] !== '\n')) {
+          if (q !== '`' && tpl[j] === '\\') j++;
+          j++;
+        }
         if (j >= tpl.length || tpl[j] !== q) {
-          return fail(q === '"' ? 'unterminated quoted string' : q === '`' ? 'unterminated raw quoted string' : 'unterminated character constant');
+          return fail(
+            q === '"'
+              ? 'unterminated quoted string'
+              : q === '`'
+                ? 'unterminated raw quoted string'
+                : 'unterminated character constant',
+          );
         }
         j++;
         continue;
       }
-      if (tpl.startsWith('}}', j)) { close = j; break; }
+      if (tpl.startsWith('}}', j)) {
+        close = j;
+        break;
+      }
       j++;
     }
     if (close < 0) return fail('unclosed action');
@@ -165,7 +265,8 @@ export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TE
       body = toks.slice(1);
       if (!body.length) return fail(`missing value for ${kw}`);
     } else if (kw === 'define' || kw === 'template' || kw === 'block') {
-      if (toks[1]?.t !== 'lit' || !/^["`]/.test(toks[1].v)) return fail(`unexpected token in ${kw} clause: expecting a quoted name`);
+      if (toks[1]?.t !== 'lit' || !/^["`]/.test(toks[1].v))
+        return fail(`unexpected token in ${kw} clause: expecting a quoted name`);
       body = toks.slice(2);
       if (kw === 'define' && body.length) return fail('unexpected token in define clause');
     }
@@ -173,13 +274,19 @@ export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TE
     const assignAt = body.findIndex((t) => t.t === 'assign');
     if (assignAt >= 0) {
       for (const t of body.slice(0, assignAt)) {
-        if (t.t === 'var') (body[assignAt].v === ':=' ? declared.add(t.v.split('.')[0]) : used.push(t.v.split('.')[0]));
+        if (t.t === 'var') body[assignAt].v === ':=' ? declared.add(t.v.split('.')[0]) : used.push(t.v.split('.')[0]);
         else if (t.t !== 'comma') return fail('unexpected token before assignment');
       }
       body = body.slice(assignAt + 1);
       if (!body.length) return fail('missing value for command');
     }
-    const err = checkPipeline(body, stack.some((f) => f.dotChanged), fields, used, functions);
+    const err = checkPipeline(
+      body,
+      stack.some((f) => f.dotChanged),
+      fields,
+      used,
+      functions,
+    );
     if (err) return fail(err);
     if (kw === 'if' || kw === 'with' || kw === 'range') stack.push({ kw, dotChanged: kw !== 'if' });
     if (kw === 'define' || kw === 'block') stack.push({ kw, dotChanged: true });
@@ -190,7 +297,13 @@ export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TE
   return { fields: [...new Set(fields)] };
 }
 
-function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used: string[], functions: ReadonlySet<string>): string | undefined {
+function checkPipeline(
+  toks: Tok[],
+  dotChanged: boolean,
+  fields: string[],
+  used: string[],
+  functions: ReadonlySet<string>,
+): string | undefined {
   let depth = 0;
   let stageLen = 0;
   for (const t of toks) {
@@ -199,7 +312,11 @@ function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used:
       stageLen = 0;
       continue;
     }
-    if (t.t === 'open') { depth++; stageLen = 0; continue; }
+    if (t.t === 'open') {
+      depth++;
+      stageLen = 0;
+      continue;
+    }
     if (t.t === 'close') {
       if (--depth < 0) return 'unexpected right paren';
       stageLen = 1;
@@ -207,8 +324,13 @@ function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used:
     }
     if (t.t === 'assign' || t.t === 'comma') return `unexpected "${t.v}" in operand`;
     stageLen++;
-    if (t.t === 'ident' && !KEYWORDS.has(t.v) && !functions.has(t.v.split('.')[0])) return `function "${t.v.split('.')[0]}" not defined`;
-    if (t.t === 'ident' && ['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue'].includes(t.v)) return `unexpected keyword "${t.v}" in command`;
+    if (t.t === 'ident' && !KEYWORDS.has(t.v) && !functions.has(t.v.split('.')[0]))
+      return `function "${t.v.split('.')[0]}" not defined`;
+    if (
+      t.t === 'ident' &&
+      ['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue'].includes(t.v)
+    )
+      return `unexpected keyword "${t.v}" in command`;
     if (t.t === 'var') {
       const [name, ...rest] = t.v.split('.');
       used.push(name);
@@ -226,13 +348,19 @@ function checkPipeline(toks: Tok[], dotChanged: boolean, fields: string[], used:
  * against `data`, failing on a missing key as Cluster API's name generator does (`missingkey=error`). Returns
  * undefined for anything more complex (functions, pipelines, control structures), which cskit does not execute.
  */
-export function renderSimpleTemplate(tpl: string, data: Record<string, unknown>): { value?: string; error?: string } | undefined {
+export function renderSimpleTemplate(
+  tpl: string,
+  data: Record<string, unknown>,
+): { value?: string; error?: string } | undefined {
   let out = '';
   let pos = 0;
   const re = /\{\{(-[ \t\r\n])?\s*(\.[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*([ \t\r\n]-)?\}\}/y;
   while (pos < tpl.length) {
     const open = tpl.indexOf('{{', pos);
-    if (open < 0) { out += tpl.slice(pos); break; }
+    if (open < 0) {
+      out += tpl.slice(pos);
+      break;
+    }
     let text = tpl.slice(pos, open);
     re.lastIndex = open;
     const m = re.exec(tpl);
@@ -241,7 +369,8 @@ export function renderSimpleTemplate(tpl: string, data: Record<string, unknown>)
     out += text;
     let v: unknown = data;
     for (const k of m[2].slice(1).split('.')) {
-      if (!v || typeof v !== 'object' || !(k in (v as object))) return { error: `map has no entry for key "${k}" (in ${m[2]})` };
+      if (!v || typeof v !== 'object' || !(k in (v as object)))
+        return { error: `map has no entry for key "${k}" (in ${m[2]})` };
       v = (v as Record<string, unknown>)[k];
     }
     out += String(v);

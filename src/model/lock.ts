@@ -27,20 +27,29 @@ export const LOCK_FILE = 'stacks.lock.json';
 export function validateLock(data: unknown): string[] {
   const errs: string[] = [];
   const obj = data as LockFile;
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return ['(root): expecting an object with "lockVersion" and "stacks"'];
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+    return ['(root): expecting an object with "lockVersion" and "stacks"'];
   if (obj.lockVersion !== 1) errs.push(`lockVersion: expecting 1, found ${JSON.stringify(obj.lockVersion)}`);
   if (!obj.stacks || typeof obj.stacks !== 'object' || Array.isArray(obj.stacks)) {
     errs.push('stacks: expecting an object keyed by stack id (e.g. "openstack-scs")');
     return errs;
   }
   for (const [id, minors] of Object.entries(obj.stacks)) {
-    if (!minors || typeof minors !== 'object') { errs.push(`stacks.${id}: expecting an object keyed by Kubernetes minor`); continue; }
+    if (!minors || typeof minors !== 'object') {
+      errs.push(`stacks.${id}: expecting an object keyed by Kubernetes minor`);
+      continue;
+    }
     for (const [minor, e] of Object.entries(minors)) {
       const at = `stacks.${id}["${minor}"]`;
       if (!/^\d+\.\d+$/.test(minor)) errs.push(`${at}: key must be a Kubernetes minor such as "1.36"`);
-      if (!e || typeof e !== 'object') { errs.push(`${at}: expecting {kubernetesVersion, version, hash}`); continue; }
+      if (!e || typeof e !== 'object') {
+        errs.push(`${at}: expecting {kubernetesVersion, version, hash}`);
+        continue;
+      }
       if (typeof e.kubernetesVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(e.kubernetesVersion)) {
-        errs.push(`${at}.kubernetesVersion: expecting a patch version such as "1.36.4", found ${JSON.stringify(e.kubernetesVersion)}`);
+        errs.push(
+          `${at}.kubernetesVersion: expecting a patch version such as "1.36.4", found ${JSON.stringify(e.kubernetesVersion)}`,
+        );
       } else if (minorOf(e.kubernetesVersion) !== minor) {
         errs.push(`${at}.kubernetesVersion: ${e.kubernetesVersion} is not in minor ${minor}`);
       }
@@ -80,8 +89,11 @@ export function readLock(file = LOCK_FILE): LockFile {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new LockError(code === 'ENOENT' ? `${file}: not found; run cskit from the project root or create it with \`cskit bump\``
-      : `${file}: cannot read (${code ?? (e as Error).message})`);
+    throw new LockError(
+      code === 'ENOENT'
+        ? `${file}: not found; run cskit from the project root or create it with \`cskit bump\``
+        : `${file}: cannot read (${code ?? (e as Error).message})`,
+    );
   }
   return parseLock(text, file);
 }
@@ -106,4 +118,3 @@ export function writeLock(lock: LockFile, file = LOCK_FILE): void {
   fs.writeFileSync(tmp, serializeLock(lock));
   fs.renameSync(tmp, file);
 }
-

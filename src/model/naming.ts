@@ -17,8 +17,10 @@ export interface StackName {
 
 export function validateNamePart(kind: 'provider' | 'stack', value: string): string | undefined {
   if (PART.test(value)) return undefined;
-  return `invalid ${kind} name "${value}": use lower-case letters and digits only, starting with a letter `
-    + '(no dashes: CSO and cskit split stack names on "-")';
+  return (
+    `invalid ${kind} name "${value}": use lower-case letters and digits only, starting with a letter ` +
+    '(no dashes: CSO and cskit split stack names on "-")'
+  );
 }
 
 export function validateStackVersion(value: string): string | undefined {
@@ -27,7 +29,11 @@ export function validateStackVersion(value: string): string | undefined {
 
 /** `openstack`, `scs`, `1.36.4` or `1.36`, `v2` → `openstack-scs-1-36-v2`. */
 export function stackName(provider: string, stack: string, kubernetesVersion: string, version: string): string {
-  for (const err of [validateNamePart('provider', provider), validateNamePart('stack', stack), validateStackVersion(version)]) {
+  for (const err of [
+    validateNamePart('provider', provider),
+    validateNamePart('stack', stack),
+    validateStackVersion(version),
+  ]) {
     if (err) throw new Error(err);
   }
   const { major, minor } = parseMinor(kubernetesVersion);

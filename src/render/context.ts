@@ -27,7 +27,9 @@ export class ClusterInputError extends Error {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const strMap = (v: unknown): Record<string, string> =>
-  isObj(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string> : {};
+  isObj(v)
+    ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>)
+    : {};
 const cidrs = (v: unknown): string | undefined => {
   const blocks = isObj(v) ? v.cidrBlocks : undefined;
   return Array.isArray(blocks) && blocks.length ? blocks.join(',') : undefined;
@@ -50,17 +52,21 @@ export function classVariableDefaults(classObjects: readonly unknown[]): Record<
 /** Builds the context for `cluster` (a parsed Cluster object) from the file `where`. */
 export function buildRenderContext(cluster: unknown, classObjects: readonly unknown[], where: string): RenderContext {
   if (!isObj(cluster) || cluster.kind !== 'Cluster') {
-    throw new ClusterInputError(`${where}: expected a Cluster object (kind: Cluster), found ${isObj(cluster) ? `kind ${JSON.stringify(cluster.kind)}` : 'no object'}`);
+    throw new ClusterInputError(
+      `${where}: expected a Cluster object (kind: Cluster), found ${isObj(cluster) ? `kind ${JSON.stringify(cluster.kind)}` : 'no object'}`,
+    );
   }
   const md = isObj(cluster.metadata) ? cluster.metadata : {};
-  if (typeof md.name !== 'string' || !md.name) throw new ClusterInputError(`${where}: Cluster has no metadata.name; set it`);
+  if (typeof md.name !== 'string' || !md.name)
+    throw new ClusterInputError(`${where}: Cluster has no metadata.name; set it`);
   const spec = isObj(cluster.spec) ? cluster.spec : {};
   const topology = isObj(spec.topology) ? spec.topology : {};
   const net = isObj(spec.clusterNetwork) ? spec.clusterNetwork : {};
   const variables = { ...classVariableDefaults(classObjects) };
   const tv = Array.isArray(topology.variables) ? topology.variables : [];
   tv.forEach((v, i) => {
-    if (!isObj(v) || typeof v.name !== 'string') throw new ClusterInputError(`${where}: spec.topology.variables[${i}] needs a name and a value`);
+    if (!isObj(v) || typeof v.name !== 'string')
+      throw new ClusterInputError(`${where}: spec.topology.variables[${i}] needs a name and a value`);
     variables[v.name] = v.value;
   });
   const cls = isObj(topology.classRef) ? topology.classRef.name : topology.class;
@@ -77,10 +83,12 @@ export function buildRenderContext(cluster: unknown, classObjects: readonly unkn
       serviceCIDRs: cidrs(net.services),
       serviceDomain: typeof net.serviceDomain === 'string' ? net.serviceDomain : undefined,
     },
-    controlPlaneEndpoint: cpe ? {
-      host: typeof cpe.host === 'string' && cpe.host ? cpe.host : undefined,
-      port: typeof cpe.port === 'number' ? cpe.port : undefined,
-    } : undefined,
+    controlPlaneEndpoint: cpe
+      ? {
+          host: typeof cpe.host === 'string' && cpe.host ? cpe.host : undefined,
+          port: typeof cpe.port === 'number' ? cpe.port : undefined,
+        }
+      : undefined,
     variables,
   };
 }

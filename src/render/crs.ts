@@ -54,7 +54,9 @@ export function clusterResourceSet(manifests: readonly AddonManifest[], opts: Cr
       const doc = Yaml.stringify(o);
       const bytes = Buffer.byteLength(doc, 'utf8') + 4;
       if (bytes > max) {
-        throw new CrsError(`addon ${m.addon}: object #${i + 1} is ${bytes} bytes, more than a ConfigMap can hold (${max}); it cannot be delivered by a ClusterResourceSet`);
+        throw new CrsError(
+          `addon ${m.addon}: object #${i + 1} is ${bytes} bytes, more than a ConfigMap can hold (${max}); it cannot be delivered by a ClusterResourceSet`,
+        );
       }
       if (size + bytes > max) flush();
       docs.push(doc);
@@ -63,11 +65,17 @@ export function clusterResourceSet(manifests: readonly AddonManifest[], opts: Cr
     flush();
   }
   for (const cm of configMaps) {
-    if (cm.name.length > 253) throw new CrsError(`ConfigMap name ${cm.name} is longer than 253 characters; use a shorter cluster name`);
+    if (cm.name.length > 253)
+      throw new CrsError(`ConfigMap name ${cm.name} is longer than 253 characters; use a shorter cluster name`);
   }
   const labels = { 'cluster.x-k8s.io/cluster-name': opts.clusterName, 'app.kubernetes.io/managed-by': 'cskit' };
   return [
-    ...configMaps.map((cm) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm.name, namespace: opts.namespace, labels }, data: cm.data })),
+    ...configMaps.map((cm) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: cm.name, namespace: opts.namespace, labels },
+      data: cm.data,
+    })),
     {
       apiVersion: 'addons.cluster.x-k8s.io/v1beta2',
       kind: 'ClusterResourceSet',

@@ -23,7 +23,8 @@ export function describeObject(o: unknown): string {
 export function walkStrings(v: Json, path: string, fn: (s: string, path: string) => void): void {
   if (typeof v === 'string') fn(v, path);
   else if (Array.isArray(v)) v.forEach((x, i) => walkStrings(x, `${path}[${i}]`, fn));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walkStrings(x, path ? `${path}.${k}` : k, fn);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) walkStrings(x, path ? `${path}.${k}` : k, fn);
 }
 
 /** Every variable path used in `objects` (for the index and for checking declared inputs at synth). */
@@ -48,11 +49,17 @@ function coerce(value: unknown, type: AddonInput['type']): { ok: true; value: Js
     case 'string':
       return typeof value === 'object' ? { ok: false } : { ok: true, value: String(value) };
     case 'integer': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && /^-?\d+$/.test(value.trim())
+            ? Number(value)
+            : NaN;
       return Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false };
     }
     case 'number': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+      const n =
+        typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
       return Number.isFinite(n) ? { ok: true, value: n } : { ok: false };
     }
     case 'boolean':
@@ -68,7 +75,12 @@ function coerce(value: unknown, type: AddonInput['type']): { ok: true; value: Js
  * A leaf that is exactly one expression of a declared non-string input becomes a typed value.
  * All missing variables are reported together; nothing is returned half-rendered.
  */
-export function renderAddonObjects<T>(addon: string, inputs: readonly AddonInput[], objects: readonly T[], ctx: RenderContext): T[] {
+export function renderAddonObjects<T>(
+  addon: string,
+  inputs: readonly AddonInput[],
+  objects: readonly T[],
+  ctx: RenderContext,
+): T[] {
   const problems: string[] = [];
   const declared = new Map(inputs.map((i) => [i.path, i]));
   const visit = (v: Json, field: string, obj: unknown): Json => {
@@ -83,8 +95,12 @@ export function renderAddonObjects<T>(addon: string, inputs: readonly AddonInput
       }
       const missing = paths.filter((p) => lookup(ctx, p) === undefined);
       for (const p of missing) {
-        problems.push(`addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${p}" is not set for cluster ${ctx.cluster.name}` +
-          (p.startsWith('variables.') ? ` (set it in the Cluster's spec.topology.variables or give the ClusterClass variable a default)` : ''));
+        problems.push(
+          `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${p}" is not set for cluster ${ctx.cluster.name}` +
+            (p.startsWith('variables.')
+              ? ` (set it in the Cluster's spec.topology.variables or give the ClusterClass variable a default)`
+              : ''),
+        );
       }
       if (missing.length) return v;
       const single = singleExpression(v);
@@ -92,7 +108,9 @@ export function renderAddonObjects<T>(addon: string, inputs: readonly AddonInput
       if (single && input && input.type !== 'string') {
         const c = coerce(lookup(ctx, single), input.type);
         if (!c.ok) {
-          problems.push(`addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${single}" must be ${input.type}, got ${JSON.stringify(lookup(ctx, single))}`);
+          problems.push(
+            `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${single}" must be ${input.type}, got ${JSON.stringify(lookup(ctx, single))}`,
+          );
           return v;
         }
         return c.value;
@@ -100,7 +118,9 @@ export function renderAddonObjects<T>(addon: string, inputs: readonly AddonInput
       for (const p of paths) {
         const val = lookup(ctx, p);
         if (typeof val === 'object') {
-          problems.push(`addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${p}" is a ${Array.isArray(val) ? 'list' : 'map'}; only scalar values can be placed in a string`);
+          problems.push(
+            `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${p}" is a ${Array.isArray(val) ? 'list' : 'map'}; only scalar values can be placed in a string`,
+          );
           return v;
         }
       }

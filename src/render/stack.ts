@@ -46,7 +46,9 @@ export function readYamlDocs(file: string): unknown[] {
   for (const d of Array.isArray(docs) ? docs : [docs]) {
     if (d.errors.length) {
       const err = d.errors[0];
-      throw new AddonInputFileError(`${file}: invalid YAML at line ${err.linePos?.[0].line ?? '?'}: ${err.message.split('\n')[0]}`);
+      throw new AddonInputFileError(
+        `${file}: invalid YAML at line ${err.linePos?.[0].line ?? '?'}: ${err.message.split('\n')[0]}`,
+      );
     }
     const v = d.toJS();
     if (v !== null && v !== undefined) out.push(v);
@@ -57,17 +59,28 @@ export function readYamlDocs(file: string): unknown[] {
 function stackDir(distDir: string, stack: string): string {
   const dir = path.join(distDir, stack);
   if (!fs.existsSync(dir)) {
-    const known = fs.existsSync(distDir) ? fs.readdirSync(distDir).filter((d) => fs.existsSync(path.join(distDir, d, 'cluster-class.yaml'))).sort() : [];
-    throw new AddonInputFileError(`stack ${stack} is not in ${distDir}/ (${known.length ? `known: ${known.join(', ')}` : 'nothing synthesized'}); run \`cskit synth\` first or pass --dist`);
+    const known = fs.existsSync(distDir)
+      ? fs
+          .readdirSync(distDir)
+          .filter((d) => fs.existsSync(path.join(distDir, d, 'cluster-class.yaml')))
+          .sort()
+      : [];
+    throw new AddonInputFileError(
+      `stack ${stack} is not in ${distDir}/ (${known.length ? `known: ${known.join(', ')}` : 'nothing synthesized'}); run \`cskit synth\` first or pass --dist`,
+    );
   }
   return dir;
 }
 
 export function readAddonIndex(distDir: string, stack: string): AddonIndex {
   const file = path.join(stackDir(distDir, stack), 'addons.yaml');
-  if (!fs.existsSync(file)) throw new AddonInputFileError(`${file} does not exist: stack ${stack} ships no addons (or was synthesized before addons existed; run \`cskit synth\`)`);
+  if (!fs.existsSync(file))
+    throw new AddonInputFileError(
+      `${file} does not exist: stack ${stack} ships no addons (or was synthesized before addons existed; run \`cskit synth\`)`,
+    );
   const [doc] = readYamlDocs(file) as AddonIndex[];
-  if (!doc || !Array.isArray(doc.addons)) throw new AddonInputFileError(`${file}: not an addon index (no addons list); run \`cskit synth\` again`);
+  if (!doc || !Array.isArray(doc.addons))
+    throw new AddonInputFileError(`${file}: not an addon index (no addons list); run \`cskit synth\` again`);
   return doc;
 }
 
@@ -75,7 +88,9 @@ export function readAddonIndex(distDir: string, stack: string): AddonIndex {
 export function readCluster(file: string): unknown {
   const clusters = readYamlDocs(file).filter((d) => (d as { kind?: string })?.kind === 'Cluster');
   if (clusters.length !== 1) {
-    throw new AddonInputFileError(`${file}: expected exactly one Cluster object (kind: Cluster), found ${clusters.length}; put one Cluster per file`);
+    throw new AddonInputFileError(
+      `${file}: expected exactly one Cluster object (kind: Cluster), found ${clusters.length}; put one Cluster per file`,
+    );
   }
   return clusters[0];
 }
@@ -96,18 +111,27 @@ export function renderStack(distDir: string, stack: string, clusterFile: string)
   const cluster = readCluster(clusterFile);
   const context = buildRenderContext(cluster, readYamlDocs(path.join(dir, 'cluster-class.yaml')), clusterFile);
   if (context.cluster.clusterClass && context.cluster.clusterClass !== stack) {
-    throw new AddonInputFileError(`${clusterFile}: Cluster ${context.cluster.name} uses ClusterClass ${context.cluster.clusterClass}, not ${stack}; render the stack the Cluster uses (spec.topology.classRef.name)`);
+    throw new AddonInputFileError(
+      `${clusterFile}: Cluster ${context.cluster.name} uses ClusterClass ${context.cluster.clusterClass}, not ${stack}; render the stack the Cluster uses (spec.topology.classRef.name)`,
+    );
   }
   const problems: string[] = [];
   const manifests: AddonManifest[] = [];
   for (const entry of [...index.addons].sort((a, b) => a.order - b.order)) {
     const objects = readYamlDocs(path.join(dir, entry.file));
     try {
-      manifests.push({ order: entry.order, addon: entry.name, objects: renderAddonObjects(entry.name, entry.inputs ?? [], objects, context) });
+      manifests.push({
+        order: entry.order,
+        addon: entry.name,
+        objects: renderAddonObjects(entry.name, entry.inputs ?? [], objects, context),
+      });
     } catch (e) {
       problems.push((e as Error).message);
     }
   }
-  if (problems.length) throw new AddonInputFileError(`cannot render ${stack} for ${clusterFile}:\n  ${problems.join('\n').split('\n').join('\n  ')}`);
+  if (problems.length)
+    throw new AddonInputFileError(
+      `cannot render ${stack} for ${clusterFile}:\n  ${problems.join('\n').split('\n').join('\n  ')}`,
+    );
   return { index, context, manifests };
 }

@@ -15,8 +15,19 @@ export function hasTemplate(s: string): boolean {
   return s.includes('{{');
 }
 
-interface PathNode { type: string; original: string; parts: string[]; data?: boolean; depth?: number }
-interface Stmt { type: string; path?: PathNode; params?: unknown[]; hash?: unknown }
+interface PathNode {
+  type: string;
+  original: string;
+  parts: string[];
+  data?: boolean;
+  depth?: number;
+}
+interface Stmt {
+  type: string;
+  path?: PathNode;
+  params?: unknown[];
+  hash?: unknown;
+}
 
 /** The variable paths a template string uses, in order of appearance (duplicates kept once). */
 export function templatePaths(source: string): string[] {
@@ -29,8 +40,16 @@ export function templatePaths(source: string): string[] {
   const paths: string[] = [];
   for (const s of ast.body) {
     if (s.type === 'ContentStatement' || s.type === 'CommentStatement') continue;
-    if (s.type !== 'MustacheStatement' || !s.path || s.path.type !== 'PathExpression' || (s.params?.length ?? 0) > 0 || s.hash) {
-      throw new TemplateSyntaxError(`only plain {{path}} expressions are allowed (helpers, blocks and partials are not): ${JSON.stringify(source)}`);
+    if (
+      s.type !== 'MustacheStatement' ||
+      !s.path ||
+      s.path.type !== 'PathExpression' ||
+      (s.params?.length ?? 0) > 0 ||
+      s.hash
+    ) {
+      throw new TemplateSyntaxError(
+        `only plain {{path}} expressions are allowed (helpers, blocks and partials are not): ${JSON.stringify(source)}`,
+      );
     }
     if (s.path.data || (s.path.depth ?? 0) > 0 || s.path.parts.length === 0 || s.path.original.startsWith('this')) {
       throw new TemplateSyntaxError(`expression {{${s.path.original}}} must be a dotted path like cluster.name`);

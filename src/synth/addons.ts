@@ -11,24 +11,53 @@ export interface OutputFile {
 
 /** Kinds that are cluster-scoped: they must never carry a namespace. */
 export const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'CSIDriver',
-  'PriorityClass', 'APIService', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
-  'IngressClass', 'RuntimeClass', 'PersistentVolume', 'VolumeSnapshotClass',
+  'Namespace',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'CSIDriver',
+  'PriorityClass',
+  'APIService',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'IngressClass',
+  'RuntimeClass',
+  'PersistentVolume',
+  'VolumeSnapshotClass',
 ]);
 
 // Apply order inside one addon: definitions before what uses them (CRDs before custom resources,
 // identities and config before workloads, the APIService after the Service it points at).
 const KIND_ORDER = [
-  'CustomResourceDefinition', 'Namespace', 'PriorityClass', 'ServiceAccount', 'Secret', 'ConfigMap',
-  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'CSIDriver', 'StorageClass', 'Service',
-  'DaemonSet', 'Deployment', 'StatefulSet', 'APIService',
+  'CustomResourceDefinition',
+  'Namespace',
+  'PriorityClass',
+  'ServiceAccount',
+  'Secret',
+  'ConfigMap',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Role',
+  'RoleBinding',
+  'CSIDriver',
+  'StorageClass',
+  'Service',
+  'DaemonSet',
+  'Deployment',
+  'StatefulSet',
+  'APIService',
 ];
 const kindRank = (kind: string) => {
   const i = KIND_ORDER.indexOf(kind);
   return i < 0 ? KIND_ORDER.length : i;
 };
 
-type K8sObject = { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
+type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+} & Record<string, unknown>;
 
 /** Builds one addon for a stack version and checks what the output rules demand; errors name the object. */
 export function buildAddonObjects(addon: AddonDefinition, ctx: StackContext): K8sObject[] {
@@ -43,9 +72,12 @@ export function buildAddonObjects(addon: AddonDefinition, ctx: StackContext): K8
   for (const o of objects) {
     const what = `addon ${addon.name}, ${describeObject(o)}`;
     if (!o.metadata?.name) problems.push(`${what}: metadata.name is not set; set an explicit name`);
-    if (CLUSTER_SCOPED_KINDS.has(o.kind) && o.metadata?.namespace) problems.push(`${what}: cluster-scoped kind must not have metadata.namespace`);
-    if (!CLUSTER_SCOPED_KINDS.has(o.kind) && !o.metadata?.namespace) problems.push(`${what}: namespaced kind needs metadata.namespace (the addon's namespace is ${addon.namespace})`);
-    if (JSON.stringify(o).includes('cdk8s.io/metadata.addr')) problems.push(`${what}: carries the construct-address label cdk8s.io/metadata.addr; use explicit selectors`);
+    if (CLUSTER_SCOPED_KINDS.has(o.kind) && o.metadata?.namespace)
+      problems.push(`${what}: cluster-scoped kind must not have metadata.namespace`);
+    if (!CLUSTER_SCOPED_KINDS.has(o.kind) && !o.metadata?.namespace)
+      problems.push(`${what}: namespaced kind needs metadata.namespace (the addon's namespace is ${addon.namespace})`);
+    if (JSON.stringify(o).includes('cdk8s.io/metadata.addr'))
+      problems.push(`${what}: carries the construct-address label cdk8s.io/metadata.addr; use explicit selectors`);
     const key = `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''} ${o.metadata?.name}`;
     if (seen.has(key)) problems.push(`${what}: defined twice`);
     seen.add(key);
@@ -54,11 +86,17 @@ export function buildAddonObjects(addon: AddonDefinition, ctx: StackContext): K8
   problems.push(...used.problems);
   const declared = new Set(addon.inputs.map((i) => i.path));
   for (const p of used.paths) {
-    if (!declared.has(p)) problems.push(`addon ${addon.name}: uses {{${p}}} but does not declare it in inputs; add { path: '${p}', type, description }`);
+    if (!declared.has(p))
+      problems.push(
+        `addon ${addon.name}: uses {{${p}}} but does not declare it in inputs; add { path: '${p}', type, description }`,
+      );
   }
   if (problems.length) throw new Error(problems.join('\n'));
   // Stable sort: construct order is kept within a kind rank.
-  return objects.map((o, i) => ({ o, i })).sort((a, b) => kindRank(a.o.kind) - kindRank(b.o.kind) || a.i - b.i).map((x) => x.o);
+  return objects
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => kindRank(a.o.kind) - kindRank(b.o.kind) || a.i - b.i)
+    .map((x) => x.o);
 }
 
 export const addonFileName = (order: number, name: string) => `${String(order).padStart(2, '0')}-${name}.yaml`;

@@ -27,7 +27,10 @@ export class StackDefinitionError extends Error {
   }
 }
 
-export function stackContext(def: StackDefinition, entry: Pick<LockEntry, 'kubernetesVersion' | 'version'>): StackContext {
+export function stackContext(
+  def: StackDefinition,
+  entry: Pick<LockEntry, 'kubernetesVersion' | 'version'>,
+): StackContext {
   return {
     id: stackId(def.provider, def.stack),
     provider: def.provider,
@@ -40,7 +43,11 @@ export function stackContext(def: StackDefinition, entry: Pick<LockEntry, 'kuber
 }
 
 /** Builds one stack version purely (nothing is written): the class chart, metadata and addons. */
-export function buildStack(def: StackDefinition, entry: Pick<LockEntry, 'kubernetesVersion' | 'version'>, opts: BuildOptions = {}): StackOutput {
+export function buildStack(
+  def: StackDefinition,
+  entry: Pick<LockEntry, 'kubernetesVersion' | 'version'>,
+  opts: BuildOptions = {},
+): StackOutput {
   let ctx: StackContext;
   try {
     ctx = stackContext(def, entry);

@@ -13,7 +13,8 @@ export function hashStack(def: StackDefinition, kubernetesVersion: string): stri
 
 export function findDefinition(id: string, defs: readonly StackDefinition[] = definitions): StackDefinition {
   const def = defs.find((d) => `${d.provider}-${d.stack}` === id);
-  if (!def) throw new Error(`unknown stack "${id}"; known stacks: ${defs.map((d) => `${d.provider}-${d.stack}`).join(', ')}`);
+  if (!def)
+    throw new Error(`unknown stack "${id}"; known stacks: ${defs.map((d) => `${d.provider}-${d.stack}`).join(', ')}`);
   return def;
 }
 

@@ -9,7 +9,9 @@ import { synthesize, writeStacks } from './synth';
 function main(): number {
   const apiVersion = (process.env.CSKIT_CAPI_API_VERSION ?? 'v1beta2') as CapiApiVersion;
   if (apiVersion !== 'v1beta2' && apiVersion !== 'v1beta1') {
-    process.stderr.write(`cskit synth: CSKIT_CAPI_API_VERSION="${apiVersion}" is invalid; use v1beta2 (default) or v1beta1\n`);
+    process.stderr.write(
+      `cskit synth: CSKIT_CAPI_API_VERSION="${apiVersion}" is invalid; use v1beta2 (default) or v1beta1\n`,
+    );
     return 2;
   }
   try {

@@ -30,8 +30,10 @@ export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult
   const byId = new Map(defs.map((d, i) => [ids[i], d]));
   const unknown = Object.keys(lock.stacks).filter((id) => !byId.has(id));
   if (unknown.length) {
-    throw new StackDefinitionError(`stacks.lock.json: unknown stack(s) ${unknown.join(', ')}; known: ${[...byId.keys()].join(', ')} `
-      + '(remove the entry, or add the definition to classes/index.ts)');
+    throw new StackDefinitionError(
+      `stacks.lock.json: unknown stack(s) ${unknown.join(', ')}; known: ${[...byId.keys()].join(', ')} ` +
+        '(remove the entry, or add the definition to classes/index.ts)',
+    );
   }
   const stacks: StackOutput[] = [];
   const lockMismatches: string[] = [];
@@ -42,8 +44,10 @@ export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult
       const entry = minors[minor];
       stacks.push(buildStack(def, entry, opts));
       if (opts.checkLock !== false && hashStack(def, entry.kubernetesVersion) !== entry.hash) {
-        lockMismatches.push(`${stacks[stacks.length - 1].ctx.name}: content differs from the hash in stacks.lock.json; `
-          + 'a released version must not change: run `cskit bump` to give it a new version');
+        lockMismatches.push(
+          `${stacks[stacks.length - 1].ctx.name}: content differs from the hash in stacks.lock.json; ` +
+            'a released version must not change: run `cskit bump` to give it a new version',
+        );
       }
     }
   }

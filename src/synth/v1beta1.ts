@@ -6,7 +6,12 @@ import { K8sObject } from './validate';
  * Covers what stack definitions emit: template references (`templateRef` → `ref`, MachineDeployment refs under
  * `template`), kubeadm extra args (lists of {name, value} → maps), and patches that append such args.
  */
-const CAPI_GROUPS = ['cluster.x-k8s.io', 'bootstrap.cluster.x-k8s.io', 'controlplane.cluster.x-k8s.io', 'infrastructure.cluster.x-k8s.io'];
+const CAPI_GROUPS = [
+  'cluster.x-k8s.io',
+  'bootstrap.cluster.x-k8s.io',
+  'controlplane.cluster.x-k8s.io',
+  'infrastructure.cluster.x-k8s.io',
+];
 
 export function toV1Beta1(objects: readonly K8sObject[]): K8sObject[] {
   return objects.map((o) => convertObject(structuredClone(o)));
@@ -35,7 +40,8 @@ function convertClusterClass(spec: any): void {
   if (cp?.templateRef) {
     cp.ref = ref(cp.templateRef);
     delete cp.templateRef;
-    if (cp.machineInfrastructure?.templateRef) cp.machineInfrastructure = { ref: ref(cp.machineInfrastructure.templateRef) };
+    if (cp.machineInfrastructure?.templateRef)
+      cp.machineInfrastructure = { ref: ref(cp.machineInfrastructure.templateRef) };
   }
   for (const md of spec.workers?.machineDeployments ?? []) {
     md.template = {
@@ -57,9 +63,13 @@ function convertClusterClass(spec: any): void {
 function convertArgPatch(jp: any): any {
   if (jp.op !== 'add' || !/\/extraArgs\/-$/.test(jp.path)) return jp;
   const base = jp.path.slice(0, -1);
-  if (jp.value && typeof jp.value === 'object') return { op: 'add', path: `${base}${jp.value.name}`, value: jp.value.value };
+  if (jp.value && typeof jp.value === 'object')
+    return { op: 'add', path: `${base}${jp.value.name}`, value: jp.value.value };
   const m = ARG_TEMPLATE.exec(jp.valueFrom?.template ?? '');
-  if (!m) throw new Error(`cannot convert patch ${jp.path} to v1beta1: append extra args with argTemplate() (src/constructs/kubeadm.ts)`);
+  if (!m)
+    throw new Error(
+      `cannot convert patch ${jp.path} to v1beta1: append extra args with argTemplate() (src/constructs/kubeadm.ts)`,
+    );
   return { op: 'add', path: `${base}${m[1]}`, valueFrom: { template: m[2] } };
 }
 

@@ -19,7 +19,8 @@ export function objectLabel(o: K8sObject): string {
 export function validateStackObjects(objects: readonly K8sObject[]): string[] {
   const errs: string[] = [];
   objects.forEach((o, i) => {
-    if (!o.apiVersion || !/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(o.apiVersion)) errs.push(`object #${i} (${objectLabel(o)}): apiVersion: invalid "${o.apiVersion}", expecting GROUP/VERSION`);
+    if (!o.apiVersion || !/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(o.apiVersion))
+      errs.push(`object #${i} (${objectLabel(o)}): apiVersion: invalid "${o.apiVersion}", expecting GROUP/VERSION`);
     if (!o.kind) errs.push(`object #${i}: kind: missing`);
     if (!o.metadata?.name) errs.push(`object #${i} (${objectLabel(o)}): metadata.name: missing; set an explicit name`);
   });
@@ -35,7 +36,10 @@ export function duplicateNames(names: readonly { name: string; source: string }[
   const errs: string[] = [];
   for (const { name, source } of names) {
     const first = seen.get(name);
-    if (first) errs.push(`duplicate ClusterClass name "${name}" from ${first} and ${source}; give the stacks different provider or stack names`);
+    if (first)
+      errs.push(
+        `duplicate ClusterClass name "${name}" from ${first} and ${source}; give the stacks different provider or stack names`,
+      );
     else seen.set(name, source);
   }
   return errs;

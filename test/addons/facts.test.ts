@@ -1,4 +1,12 @@
-import { cilium, cinderCsi, devStorage, dockerAddons, metricsServer, openstackAddons, openstackCcm } from '../../addons';
+import {
+  cilium,
+  cinderCsi,
+  devStorage,
+  dockerAddons,
+  metricsServer,
+  openstackAddons,
+  openstackCcm,
+} from '../../addons';
 import { orderAddons } from '../../src/model/addon';
 import { images, objectsOf } from './support';
 
@@ -11,8 +19,12 @@ test.each(minors)('every OpenStack and Docker addon has a release for Kubernetes
 test('images per minor are the upstream releases we pin', () => {
   expect(cilium.releases['1.34'].images.agent).toBe('quay.io/cilium/cilium:v1.18.9');
   expect(cilium.releases['1.36'].images.operator).toBe('quay.io/cilium/operator-generic:v1.19.4');
-  expect(openstackCcm.releases['1.34'].images.manager).toBe('registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.34.1');
-  expect(openstackCcm.releases['1.36'].images.manager).toBe('registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.36.0');
+  expect(openstackCcm.releases['1.34'].images.manager).toBe(
+    'registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.34.1',
+  );
+  expect(openstackCcm.releases['1.36'].images.manager).toBe(
+    'registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.36.0',
+  );
   expect(cinderCsi.releases['1.35'].images.plugin).toBe('registry.k8s.io/provider-os/cinder-csi-plugin:v1.35.0');
   expect(metricsServer.releases['1.34'].images.server).toBe('registry.k8s.io/metrics-server/metrics-server:v0.8.0');
   expect(metricsServer.releases['1.36'].images.server).toBe('registry.k8s.io/metrics-server/metrics-server:v0.8.1');
@@ -33,12 +45,24 @@ test.each(minors)('the objects of %s run exactly the images of that release', (m
 });
 
 test('install order: CNI, CCM, CSI, metrics-server (docker: CNI, storage, metrics-server)', () => {
-  expect(orderAddons(openstackAddons).map((a) => a.name)).toEqual(['cilium', 'openstack-ccm', 'cinder-csi', 'metrics-server']);
-  expect(orderAddons([...openstackAddons].reverse()).map((a) => a.name)).toEqual(['cilium', 'openstack-ccm', 'cinder-csi', 'metrics-server']);
+  expect(orderAddons(openstackAddons).map((a) => a.name)).toEqual([
+    'cilium',
+    'openstack-ccm',
+    'cinder-csi',
+    'metrics-server',
+  ]);
+  expect(orderAddons([...openstackAddons].reverse()).map((a) => a.name)).toEqual([
+    'cilium',
+    'openstack-ccm',
+    'cinder-csi',
+    'metrics-server',
+  ]);
   expect(orderAddons(dockerAddons).map((a) => a.name)).toEqual(['cilium', 'dev-storage', 'metrics-server']);
   expect(dockerAddons).toContain(devStorage);
 });
 
 test('an addon without a release for the stack minor is an error naming addon, minor and fix', () => {
-  expect(() => objectsOf(cilium, '1.30')).toThrow('addon cilium: no release for Kubernetes 1.30 (known: 1.34, 1.35, 1.36); add one to addons/cilium/facts.ts');
+  expect(() => objectsOf(cilium, '1.30')).toThrow(
+    'addon cilium: no release for Kubernetes 1.30 (known: 1.34, 1.35, 1.36); add one to addons/cilium/facts.ts',
+  );
 });

@@ -16,9 +16,15 @@ function write(rel: string, text: string): string {
 describe('inputs', () => {
   test('a stack folder contributes only cluster-class.yaml (metadata.yaml and addons are not for the management cluster)', () => {
     const dir = path.join(tmp, 'openstack-scs-1-36-v1');
-    write('openstack-scs-1-36-v1/cluster-class.yaml', 'apiVersion: cluster.x-k8s.io/v1beta2\nkind: ClusterClass\nmetadata:\n  name: c\n');
+    write(
+      'openstack-scs-1-36-v1/cluster-class.yaml',
+      'apiVersion: cluster.x-k8s.io/v1beta2\nkind: ClusterClass\nmetadata:\n  name: c\n',
+    );
     write('openstack-scs-1-36-v1/metadata.yaml', 'apiVersion: metadata.clusterstack.x-k8s.io/v1alpha1\nversions: {}\n');
-    write('openstack-scs-1-36-v1/addons/01-cilium.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ cluster.name }}"\n');
+    write(
+      'openstack-scs-1-36-v1/addons/01-cilium.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ cluster.name }}"\n',
+    );
     const r = loadInputs([dir]);
     expect(r.stacks).toEqual(['openstack-scs-1-36-v1']);
     expect(r.manifests.map((m) => m.obj.kind)).toEqual(['ClusterClass']);
@@ -26,19 +32,37 @@ describe('inputs', () => {
 
   test('a plain folder contributes every YAML/JSON file in it (sorted), Lists unpacked, empty documents skipped', () => {
     write('plain/b.yaml', '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\n');
-    write('plain/a.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a1' } }] }));
+    write(
+      'plain/a.json',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a1' } }],
+      }),
+    );
     write('plain/notes.txt', 'ignored');
     const r = loadInputs([path.join(tmp, 'plain')]);
-    expect(r.manifests.map((m) => [m.obj.metadata!.name, path.basename(m.source)])).toEqual([['a1', 'a.json#1 items[0]'], ['b', 'b.yaml#1']]);
+    expect(r.manifests.map((m) => [m.obj.metadata!.name, path.basename(m.source)])).toEqual([
+      ['a1', 'a.json#1 items[0]'],
+      ['b', 'b.yaml#1'],
+    ]);
   });
 
   test('bad input names the file and document and says what to fix', () => {
-    expect(() => parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n')).toThrow('x.yaml#1: ConfigMap has no metadata.name (generateName is not supported: apply needs stable names)');
-    expect(() => parseManifests('x.yaml', 'a: 1\n')).toThrow(/^x.yaml#1: invalid apiVersion undefined, expecting GROUP\/VERSION or v1$/);
-    expect(() => parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: [\n'))
-      .toThrow(/^x.yaml#2: invalid YAML \(line 7, column 1\): unexpected end of the stream within a flow collection$/);
+    expect(() => parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n')).toThrow(
+      'x.yaml#1: ConfigMap has no metadata.name (generateName is not supported: apply needs stable names)',
+    );
+    expect(() => parseManifests('x.yaml', 'a: 1\n')).toThrow(
+      /^x.yaml#1: invalid apiVersion undefined, expecting GROUP\/VERSION or v1$/,
+    );
+    expect(() =>
+      parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: [\n'),
+    ).toThrow(/^x.yaml#2: invalid YAML \(line 7, column 1\): unexpected end of the stream within a flow collection$/);
     // The YAML 1.2 core schema: dates stay strings (as the API server reads them), not Date objects.
-    expect(parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  day: 2026-01-01\n')[0].obj.data).toEqual({ day: '2026-01-01' });
+    expect(
+      parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  day: 2026-01-01\n')[0]
+        .obj.data,
+    ).toEqual({ day: '2026-01-01' });
     expect(() => loadInputs([path.join(tmp, 'missing')])).toThrow(/missing: no such file or directory/);
     fs.mkdirSync(path.join(tmp, 'empty'), { recursive: true });
     expect(() => loadInputs([path.join(tmp, 'empty')])).toThrow(/no \*\.yaml, \*\.yml or \*\.json files/);

@@ -10,11 +10,26 @@ describe('selectPrune', () => {
     const usedOld = stack('a-b-1-35-v1').map((o) => inNs(o, 'classes'));
     const unused = stack('a-b-1-36-v2').map((o) => inNs(o));
     const clusters: KObject[] = [
-      { kind: 'Cluster', metadata: { name: 'c1', namespace: 'default' }, spec: { topology: { classRef: { name: 'a-b-1-36-v1' } } } },
-      { kind: 'Cluster', metadata: { name: 'c2', namespace: 'tenant' }, spec: { topology: { class: 'a-b-1-35-v1', classNamespace: 'classes' } } },
-      { kind: 'Cluster', metadata: { name: 'c3', namespace: 'tenant' }, spec: { topology: { classRef: { name: 'a-b-1-36-v2' } } } },
+      {
+        kind: 'Cluster',
+        metadata: { name: 'c1', namespace: 'default' },
+        spec: { topology: { classRef: { name: 'a-b-1-36-v1' } } },
+      },
+      {
+        kind: 'Cluster',
+        metadata: { name: 'c2', namespace: 'tenant' },
+        spec: { topology: { class: 'a-b-1-35-v1', classNamespace: 'classes' } },
+      },
+      {
+        kind: 'Cluster',
+        metadata: { name: 'c3', namespace: 'tenant' },
+        spec: { topology: { classRef: { name: 'a-b-1-36-v2' } } },
+      },
     ];
-    const d = selectPrune([...used, ...usedOld, ...unused, inNs(configMap('x'))].map(candidate), { clusters, appliedClasses: [] });
+    const d = selectPrune([...used, ...usedOld, ...unused, inNs(configMap('x'))].map(candidate), {
+      clusters,
+      appliedClasses: [],
+    });
     expect(d.keep.map((k) => [k.obj.metadata!.name, k.reason])).toEqual([
       ['a-b-1-36-v1', 'still used by Cluster default/c1'],
       ['a-b-1-35-v1', 'still used by Cluster tenant/c2'],
@@ -24,15 +39,23 @@ describe('selectPrune', () => {
       ['a-b-1-35-v1-control-plane', 'template of ClusterClass a-b-1-35-v1, which stays'],
     ]);
     // c3 uses a-b-1-36-v2 in ITS namespace (tenant), not the one in default: that one goes.
-    expect(d.remove.map((r) => r.obj.metadata!.name)).toEqual(['a-b-1-36-v2-cluster', 'a-b-1-36-v2-control-plane', 'a-b-1-36-v2', 'x']);
+    expect(d.remove.map((r) => r.obj.metadata!.name)).toEqual([
+      'a-b-1-36-v2-cluster',
+      'a-b-1-36-v2-control-plane',
+      'a-b-1-36-v2',
+      'x',
+    ]);
   });
 
   test('never prunes Clusters, Namespaces or CRDs', () => {
-    const d = selectPrune([
-      { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'c', namespace: 'default' } },
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } },
-      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x.y' } },
-    ].map(candidate), { clusters: [], appliedClasses: [] });
+    const d = selectPrune(
+      [
+        { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'c', namespace: 'default' } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } },
+        { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x.y' } },
+      ].map(candidate),
+      { clusters: [], appliedClasses: [] },
+    );
     expect(d.remove).toEqual([]);
     expect(d.keep.map((k) => k.reason)).toEqual([
       'Clusters are never pruned; delete it yourself if you mean to',

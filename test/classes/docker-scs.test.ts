@@ -17,8 +17,13 @@ test('docker stack: CAPD templates with the kind node image tagged by the Kubern
   expect(t.controlPlaneMachine.spec.template.spec.customImage).toBe('kindest/node:v1.36.4');
   expect(t['default-worker/infrastructure'].spec.template.spec.customImage).toBe('kindest/node:v1.36.4');
   expect(t.controlPlane.spec.template.spec.kubeadmConfigSpec.clusterConfiguration.imageRepository).toBeUndefined();
-  const custom = patchedTemplates(built.classObjects, { version: 'v1.36.4', variables: { imageRepository: 'mirror.example/k8s', nodeImageRepository: 'mirror.example/node' } });
-  expect(custom.controlPlane.spec.template.spec.kubeadmConfigSpec.clusterConfiguration.imageRepository).toBe('mirror.example/k8s');
+  const custom = patchedTemplates(built.classObjects, {
+    version: 'v1.36.4',
+    variables: { imageRepository: 'mirror.example/k8s', nodeImageRepository: 'mirror.example/node' },
+  });
+  expect(custom.controlPlane.spec.template.spec.kubeadmConfigSpec.clusterConfiguration.imageRepository).toBe(
+    'mirror.example/k8s',
+  );
   expect(custom['default-worker/infrastructure'].spec.template.spec.customImage).toBe('mirror.example/node:v1.36.4');
   expect(dockerScs.nodeImage(built.ctx)).toBe('kindest/node:v1.36.4');
 });

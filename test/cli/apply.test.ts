@@ -12,7 +12,9 @@ describe('cskit apply (arguments and input)', () => {
   test('a missing path is a usage error naming it', async () => {
     const r = await runCli(['apply', path.join(tmp, 'nope')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`cskit: ${path.join(tmp, 'nope')}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files\n`);
+    expect(r.stderr).toBe(
+      `cskit: ${path.join(tmp, 'nope')}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files\n`,
+    );
   });
 
   test('a document that is not an object is a usage error with file and document', async () => {
@@ -26,8 +28,12 @@ describe('cskit apply (arguments and input)', () => {
   test('bad flag values are refused with the accepted form', async () => {
     const f = path.join(tmp, 'ok.yaml');
     fs.writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
-    expect((await runCli(['apply', f, '--concurrency', '0'])).stderr).toContain('--concurrency: invalid value "0", expecting 1 to 64');
-    expect((await runCli(['apply', f, '--applyset', 'Bad_Name'])).stderr).toContain('--applyset: "Bad_Name" is not a valid Secret name');
+    expect((await runCli(['apply', f, '--concurrency', '0'])).stderr).toContain(
+      '--concurrency: invalid value "0", expecting 1 to 64',
+    );
+    expect((await runCli(['apply', f, '--applyset', 'Bad_Name'])).stderr).toContain(
+      '--applyset: "Bad_Name" is not a valid Secret name',
+    );
     expect((await runCli(['apply', f, '--timeout', 'soon'])).stderr).toContain('--timeout: invalid duration "soon"');
     const dr = await runCli(['apply', f, '--dry-run=client']);
     expect(dr.code).not.toBe(0);
@@ -36,7 +42,19 @@ describe('cskit apply (arguments and input)', () => {
 
   test('help documents the contract', async () => {
     const r = await runCli(['apply', '--help']);
-    for (const flag of ['--kubeconfig', '--context', '--namespace', '--dry-run', '--diff', '--prune', '--force-conflicts', '--wait', '--timeout', '--output', '--applyset']) {
+    for (const flag of [
+      '--kubeconfig',
+      '--context',
+      '--namespace',
+      '--dry-run',
+      '--diff',
+      '--prune',
+      '--force-conflicts',
+      '--wait',
+      '--timeout',
+      '--output',
+      '--applyset',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });

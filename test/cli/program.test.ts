@@ -3,7 +3,6 @@ import { capture } from '../support/capture';
 import { UserError } from '../../src/cli/errors';
 import { runCli } from '../support/cli';
 
-
 test('--version prints the package version', async () => {
   const out = capture(process.stdout);
   const code = await run(['--version']);
@@ -14,7 +13,9 @@ test('--version prints the package version', async () => {
 
 test('a UserError prints one line without a stack and exits with its code', async () => {
   const program = buildProgram();
-  program.command('boom').action(() => { throw new UserError('stacks.lock.json: field "x" is wrong; fix it', 3); });
+  program.command('boom').action(() => {
+    throw new UserError('stacks.lock.json: field "x" is wrong; fix it', 3);
+  });
   const err = capture(process.stderr);
   const code = await run(['boom'], program);
   err.restore();
@@ -24,7 +25,9 @@ test('a UserError prints one line without a stack and exits with its code', asyn
 
 test('an unexpected error is reported in one line and exits ABORT', async () => {
   const program = buildProgram();
-  program.command('crash').action(() => { throw new TypeError('cannot read x of undefined'); });
+  program.command('crash').action(() => {
+    throw new TypeError('cannot read x of undefined');
+  });
   const err = capture(process.stderr);
   const code = await run(['crash'], program);
   err.restore();

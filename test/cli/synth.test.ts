@@ -25,19 +25,26 @@ test('a lock whose hash no longer matches fails with --strict and writes nothing
   const code = await run(['synth', '-o', path.join(dir, 'dist'), '--lock', path.join(dir, 'lock.json'), '--strict']);
   err.restore();
   expect(code).toBe(1);
-  expect(err.text()).toMatch(/error: docker-scs-1-36-v1: content differs from the hash in stacks\.lock\.json; .*cskit bump/);
+  expect(err.text()).toMatch(
+    /error: docker-scs-1-36-v1: content differs from the hash in stacks\.lock\.json; .*cskit bump/,
+  );
   expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
 });
 
 test('a broken lock file is one clear line and exit 1', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-cli-'));
-  fs.writeFileSync(path.join(dir, 'lock.json'), '{"lockVersion": 1, "stacks": {"docker-scs": {"1.36": {"kubernetesVersion": "1.36"}}}}');
+  fs.writeFileSync(
+    path.join(dir, 'lock.json'),
+    '{"lockVersion": 1, "stacks": {"docker-scs": {"1.36": {"kubernetesVersion": "1.36"}}}}',
+  );
   const err = capture(process.stderr);
   const code = await run(['synth', '-o', path.join(dir, 'dist'), '--lock', path.join(dir, 'lock.json')]);
   err.restore();
   expect(code).toBe(1);
   expect(err.text().trim().split('\n')).toHaveLength(1);
-  expect(err.text()).toMatch(/^cskit: .*lock\.json: stacks\.docker-scs\["1\.36"\]\.kubernetesVersion: expecting a patch version/);
+  expect(err.text()).toMatch(
+    /^cskit: .*lock\.json: stacks\.docker-scs\["1\.36"\]\.kubernetesVersion: expecting a patch version/,
+  );
 });
 
 test('a missing lock file, whatever its name, is one clear line and exit 1 (not an unexpected error)', async () => {
@@ -45,7 +52,9 @@ test('a missing lock file, whatever its name, is one clear line and exit 1 (not 
   const code = await run(['synth', '--lock', path.join(os.tmpdir(), 'no-such-stacks.json')]);
   err.restore();
   expect(code).toBe(1);
-  expect(err.text()).toMatch(/^cskit: .*no-such-stacks\.json: not found; run cskit from the project root or create it with `cskit bump`\n$/);
+  expect(err.text()).toMatch(
+    /^cskit: .*no-such-stacks\.json: not found; run cskit from the project root or create it with `cskit bump`\n$/,
+  );
 });
 
 test('an invalid --capi-api-version is a usage error', async () => {

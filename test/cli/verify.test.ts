@@ -12,7 +12,10 @@ const fixtures = path.join(root, 'test', 'fixtures', 'verify');
 // our own stacks, as `npx cdk8s synth` writes them to dist/
 const dist = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-cli-')), 'dist');
 writeStacks(synthesize(parseLock(fs.readFileSync(repoLock, 'utf8'))).stacks, dist);
-const openstack = fs.readdirSync(dist).filter((d) => d.startsWith('openstack-')).map((d) => path.join(dist, d));
+const openstack = fs
+  .readdirSync(dist)
+  .filter((d) => d.startsWith('openstack-'))
+  .map((d) => path.join(dist, d));
 
 const cskit = (...args: string[]) => runCli(args);
 
@@ -20,9 +23,17 @@ test('our OpenStack stacks pass, lock included, in the documented JSON form', as
   const r = await cskit('verify', ...openstack, '--at', '2026-09-01', '--lock', repoLock, '-o', 'json');
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout);
-  expect(report).toMatchObject({ schemaVersion: 1, at: '2026-09-01', strict: false, result: 'PASS', errors: 0, warnings: 0 });
+  expect(report).toMatchObject({
+    schemaVersion: 1,
+    at: '2026-09-01',
+    strict: false,
+    result: 'PASS',
+    errors: 0,
+    warnings: 0,
+  });
   expect(report.stacks).toEqual(openstack.map((p) => path.basename(p)));
-  for (const f of report.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['rule', 'severity', 'stack', 'message']));
+  for (const f of report.findings)
+    expect(Object.keys(f)).toEqual(expect.arrayContaining(['rule', 'severity', 'stack', 'message']));
 });
 
 test('a changed released stack fails capi/lock-immutable against the lock; --no-lock skips the check', async () => {
@@ -32,17 +43,28 @@ test('a changed released stack fails capi/lock-immutable against the lock; --no-
   fs.writeFileSync(cc, fs.readFileSync(cc, 'utf8').replace('default: SCS-4V-8', 'default: SCS-8V-16'));
   const r = await cskit('verify', copy, '--lock', repoLock, '--rules', 'capi/');
   expect(r.code).toBe(1);
-  expect(r.stdout).toMatch(/ERROR capi\/lock-immutable: openstack-scs-1-3\d-v1 is recorded in .*stacks\.lock\.json with sha256:[0-9a-f]{64} but its content hashes to sha256:[0-9a-f]{64}.*fix: never change a released stack: run `cskit bump`/);
+  expect(r.stdout).toMatch(
+    /ERROR capi\/lock-immutable: openstack-scs-1-3\d-v1 is recorded in .*stacks\.lock\.json with sha256:[0-9a-f]{64} but its content hashes to sha256:[0-9a-f]{64}.*fix: never change a released stack: run `cskit bump`/,
+  );
   expect((await cskit('verify', copy, '--no-lock', '--rules', 'capi/')).code).toBe(0);
 });
 
 test('-o junit on a fixture: its rule fails, every other rule passes, exit 1', async () => {
-  const r = await cskit('verify', path.join(fixtures, 'capi-patch-op--move'), '-o', 'junit', '--rules', 'capi/,scs-0211/');
+  const r = await cskit(
+    'verify',
+    path.join(fixtures, 'capi-patch-op--move'),
+    '-o',
+    'junit',
+    '--rules',
+    'capi/,scs-0211/',
+  );
   expect(r.code).toBe(1);
   const doc = parseXml(r.stdout);
   const cases = Array.from(doc.getElementsByTagName('testcase'));
   expect(cases.length).toBeGreaterThan(25);
-  expect(cases.filter((c) => c.getElementsByTagName('failure').length).map((c) => c.getAttribute('name'))).toEqual(['capi/patch-op']);
+  expect(cases.filter((c) => c.getElementsByTagName('failure').length).map((c) => c.getAttribute('name'))).toEqual([
+    'capi/patch-op',
+  ]);
   expect(cases.every((c) => /^(capi|scs-0211)\//.test(c.getAttribute('name')!))).toBe(true);
 });
 
@@ -50,7 +72,9 @@ test('a warning fails only with --strict (table and junit)', async () => {
   const dir = path.join(fixtures, 'scs-0211-unknown-provisioner--vendor-driver');
   const loose = await cskit('verify', dir, '--rules', 'scs-0211/');
   expect(loose.code).toBe(0);
-  expect(loose.stdout).toMatch(/WARN {2}scs-0211\/unknown-provisioner: block\.csi\.example\.com is not known as network-backed .*; fix: /);
+  expect(loose.stdout).toMatch(
+    /WARN {2}scs-0211\/unknown-provisioner: block\.csi\.example\.com is not known as network-backed .*; fix: /,
+  );
   expect((await cskit('verify', dir, '--rules', 'scs-0211/', '--strict')).code).toBe(1);
   const strict = await cskit('verify', dir, '--rules', 'scs-0211/', '--strict', '-o', 'junit');
   expect(parseXml(strict.stdout).getElementsByTagName('failure')[0].getAttribute('type')).toBe('warning');
@@ -60,7 +84,9 @@ test('a lock file that is missing or broken is one clear line, not a stack trace
   const missing = await cskit('verify', path.join(fixtures, 'clean'), '--lock', path.join(fixtures, 'nope.json'));
   expect(missing.code).toBe(2);
   expect(missing.stderr.trim().split('\n')).toHaveLength(1);
-  expect(missing.stderr).toMatch(/--lock .*nope\.json: no such file; give the path of a stacks\.lock\.json, or --no-lock/);
+  expect(missing.stderr).toMatch(
+    /--lock .*nope\.json: no such file; give the path of a stacks\.lock\.json, or --no-lock/,
+  );
   const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-cli-')), 'lock.json');
   fs.writeFileSync(bad, '{"lockVersion": 2}');
   const broken = await cskit('verify', path.join(fixtures, 'clean'), '--lock', bad);

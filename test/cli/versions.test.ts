@@ -4,8 +4,9 @@ import * as path from 'path';
 import { runCli } from '../support/cli';
 import { readLock } from '../../src/model/lock';
 
-
-beforeAll(() => { process.env.CSKIT_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-nocache-')); });
+beforeAll(() => {
+  process.env.CSKIT_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-nocache-'));
+});
 
 test('versions --at 2026-09-01 lists supported branches, what to offer and deadlines', async () => {
   const r = await runCli(['versions', '--at', '2026-09-01']);
@@ -48,7 +49,9 @@ test('bump on a copy of the lock drops end-of-life 1.34 and keeps current stacks
   const real = await runCli(['bump', '--at', '2026-11-25', '--lock', file]);
   expect(real.code).toBe(0);
   expect(Object.keys(readLock(file).stacks['openstack-scs'])).toEqual(['1.35', '1.36']);
-  expect(readLock(file).stacks['openstack-scs']['1.36']).toEqual(readLock(path.join(__dirname, '..', '..', 'stacks.lock.json')).stacks['openstack-scs']['1.36']);
+  expect(readLock(file).stacks['openstack-scs']['1.36']).toEqual(
+    readLock(path.join(__dirname, '..', '..', 'stacks.lock.json')).stacks['openstack-scs']['1.36'],
+  );
   const again = await runCli(['bump', '--at', '2026-11-25', '--lock', file]);
   expect(again.stdout).toContain('is up to date');
 });

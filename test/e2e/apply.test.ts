@@ -18,11 +18,19 @@ const dist = path.join(tmp, 'dist');
 let kc: string;
 let kube: TestKube;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 function kubectl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(path.join(binDir(), 'kubectl'), ['--kubeconfig', kc, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as any).code ?? 1) : 0, stdout, stderr }));
+    execFile(
+      path.join(binDir(), 'kubectl'),
+      ['--kubeconfig', kc, ...args],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as any).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -35,7 +43,12 @@ function writeYaml(rel: string, objs: object[]): string {
   return p;
 }
 
-const cm = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+const cm = (name: string, data: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name },
+  data,
+});
 
 async function namespace(name: string): Promise<void> {
   await kube.ok('POST', '/api/v1/namespaces', { metadata: { name } });
@@ -54,7 +67,9 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('without Cluster API the apply is refused before anything is written', async () => {
   const r = await apply(path.join(dist, 'openstack-scs-1-36-v1'));
-  expect(r.stderr).toMatch(/^cskit: Cluster API ≥ 1.11 not installed on this cluster: the API group cluster.x-k8s.io is not served by https:\/\/127.0.0.1:\d+; install Cluster API/);
+  expect(r.stderr).toMatch(
+    /^cskit: Cluster API ≥ 1.11 not installed on this cluster: the API group cluster.x-k8s.io is not served by https:\/\/127.0.0.1:\d+; install Cluster API/,
+  );
   expect(r.stderr).toContain('OpenStackMachineTemplate (infrastructure.cluster.x-k8s.io/v1beta1) from');
   expect(r.stderr).toContain('nothing was applied');
   expect(r.code).toBe(3);
@@ -63,9 +78,12 @@ test('without Cluster API the apply is refused before anything is written', asyn
 
 describe('with the Cluster API CRDs', () => {
   beforeAll(async () => {
-    for (const crd of capiCrds(ALL_STACK_CRDS)) await kube.ok('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+    for (const crd of capiCrds(ALL_STACK_CRDS))
+      await kube.ok('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     for (let i = 0; i < 150; i++) {
-      const ok = await Promise.all(['clusterclasses', 'clusters'].map(async (r) => (await kube.request('GET', `${CC}/${r}`)).status === 200));
+      const ok = await Promise.all(
+        ['clusterclasses', 'clusters'].map(async (r) => (await kube.request('GET', `${CC}/${r}`)).status === 200),
+      );
       if (ok.every(Boolean)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -77,8 +95,13 @@ describe('with the Cluster API CRDs', () => {
     const first = await apply(stack, '-n', 't-apply');
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/ApplySet t-apply\/cskit-openstack-scs: 6 objects, 6 changed \(6 created, 0 configured\), 0 unchanged\n$/);
-    const rows = first.stdout.split('\n').filter((l) => /created$/.test(l.trim())).map((l) => l.split(/\s+/)[0]);
+    expect(first.stdout).toMatch(
+      /ApplySet t-apply\/cskit-openstack-scs: 6 objects, 6 changed \(6 created, 0 configured\), 0 unchanged\n$/,
+    );
+    const rows = first.stdout
+      .split('\n')
+      .filter((l) => /created$/.test(l.trim()))
+      .map((l) => l.split(/\s+/)[0]);
     expect(rows[rows.length - 1]).toBe('ClusterClass');
     const cc = await kube.ok('GET', `${CC}/namespaces/t-apply/clusterclasses/openstack-scs-1-36-v1`);
     const id = applySetId('cskit-openstack-scs', 't-apply');
@@ -87,8 +110,10 @@ describe('with the Cluster API CRDs', () => {
     const parent = await kube.ok('GET', '/api/v1/namespaces/t-apply/secrets/cskit-openstack-scs');
     expect(parent.metadata.labels['applyset.kubernetes.io/id']).toBe(id);
     expect(parent.metadata.annotations['applyset.kubernetes.io/tooling']).toMatch(/^cskit\/\d+\.\d+\.\d+$/);
-    expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe('ClusterClass.cluster.x-k8s.io,KubeadmConfigTemplate.bootstrap.cluster.x-k8s.io,'
-      + 'KubeadmControlPlaneTemplate.controlplane.cluster.x-k8s.io,OpenStackClusterTemplate.infrastructure.cluster.x-k8s.io,OpenStackMachineTemplate.infrastructure.cluster.x-k8s.io');
+    expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe(
+      'ClusterClass.cluster.x-k8s.io,KubeadmConfigTemplate.bootstrap.cluster.x-k8s.io,' +
+        'KubeadmControlPlaneTemplate.controlplane.cluster.x-k8s.io,OpenStackClusterTemplate.infrastructure.cluster.x-k8s.io,OpenStackMachineTemplate.infrastructure.cluster.x-k8s.io',
+    );
 
     const second = await apply(stack, '-n', 't-apply', '-o', 'json');
     expect(second.code).toBe(0);
@@ -97,7 +122,9 @@ describe('with the Cluster API CRDs', () => {
     expect(report.counts.unchanged).toBe(6);
     const again = await kube.ok('GET', `${CC}/namespaces/t-apply/clusterclasses/openstack-scs-1-36-v1`);
     expect(again.metadata.resourceVersion).toBe(cc.metadata.resourceVersion);
-    expect((await kube.ok('GET', '/api/v1/namespaces/t-apply/secrets/cskit-openstack-scs')).metadata.resourceVersion).toBe(parent.metadata.resourceVersion);
+    expect(
+      (await kube.ok('GET', '/api/v1/namespaces/t-apply/secrets/cskit-openstack-scs')).metadata.resourceVersion,
+    ).toBe(parent.metadata.resourceVersion);
     const table = await apply(stack, '-n', 't-apply');
     expect(table.stdout).toMatch(/6 objects, 0 changed \(0 created, 0 configured\), 6 unchanged\n$/);
   });
@@ -107,7 +134,9 @@ describe('with the Cluster API CRDs', () => {
     const stack = path.join(dist, 'openstack-scs-1-35-v1');
     const dry = await apply(stack, '-n', 't-dry', '--dry-run=server');
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/^server dry run, nothing was changed: 6 objects, 6 would change \(6 created, 0 configured\), 0 unchanged$/m);
+    expect(dry.stdout).toMatch(
+      /^server dry run, nothing was changed: 6 objects, 6 would change \(6 created, 0 configured\), 0 unchanged$/m,
+    );
     expect(dry.stdout).toMatch(/ClusterClass\s+t-dry\s+openstack-scs-1-35-v1\s+created \(dry run\)/);
     expect((await kube.request('GET', `${CC}/namespaces/t-dry/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(404);
     expect((await kube.request('GET', '/api/v1/namespaces/t-dry/secrets/cskit-openstack-scs')).status).toBe(404);
@@ -120,7 +149,9 @@ describe('with the Cluster API CRDs', () => {
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain('--- live/ConfigMap t-dry/settings\n+++ cskit/ConfigMap t-dry/settings\n');
     expect(diff.stdout).toContain('-  mode: a\n+  mode: b\n');
-    expect(diff.stdout).toMatch(/--- live\/ConfigMap t-dry\/added\n\+\+\+ cskit\/ConfigMap t-dry\/added\n@@ -0,0 \+1,\d+ @@\n\+apiVersion: v1\n/);
+    expect(diff.stdout).toMatch(
+      /--- live\/ConfigMap t-dry\/added\n\+\+\+ cskit\/ConfigMap t-dry\/added\n@@ -0,0 \+1,\d+ @@\n\+apiVersion: v1\n/,
+    );
     expect(diff.stdout).not.toMatch(/managedFields|resourceVersion|creationTimestamp|uid:/);
     const after = await kube.ok('GET', '/api/v1/namespaces/t-dry/configmaps/settings');
     expect(after.data.mode).toBe('a');
@@ -137,7 +168,9 @@ describe('with the Cluster API CRDs', () => {
     const r = await apply(ours, '-n', 't-conflict');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('ConfigMap t-conflict/shared (');
-    expect(r.stdout).toContain('conflict: field .data.owner is owned by field manager "team-b"; re-run with --force-conflicts to take them over');
+    expect(r.stdout).toContain(
+      'conflict: field .data.owner is owned by field manager "team-b"; re-run with --force-conflicts to take them over',
+    );
     expect((await kube.ok('GET', '/api/v1/namespaces/t-conflict/configmaps/shared')).data.owner).toBe('kubectl');
     const f = await apply(ours, '-n', 't-conflict', '--force-conflicts');
     expect(f.code).toBe(0);
@@ -150,14 +183,30 @@ describe('with the Cluster API CRDs', () => {
 
   test('a 422 shows the server field errors', async () => {
     await namespace('t-invalid');
-    const bad = writeYaml('invalid/cc.yaml', [{
-      apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'ClusterClass', metadata: { name: 'broken' },
-      spec: { infrastructure: { templateRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'not a kind!', name: 'x' } },
-        controlPlane: { templateRef: { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlaneTemplate', name: 'y' } } },
-    }]);
+    const bad = writeYaml('invalid/cc.yaml', [
+      {
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'ClusterClass',
+        metadata: { name: 'broken' },
+        spec: {
+          infrastructure: {
+            templateRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'not a kind!', name: 'x' },
+          },
+          controlPlane: {
+            templateRef: {
+              apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2',
+              kind: 'KubeadmControlPlaneTemplate',
+              name: 'y',
+            },
+          },
+        },
+      },
+    ]);
     const r = await apply(bad, '-n', 't-invalid');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/ClusterClass.cluster.x-k8s.io t-invalid\/broken \(.*cc.yaml#1\): rejected by the server \(HTTP 422 Invalid\), fix these fields:\n {4}spec.infrastructure.templateRef.kind: /);
+    expect(r.stdout).toMatch(
+      /ClusterClass.cluster.x-k8s.io t-invalid\/broken \(.*cc.yaml#1\): rejected by the server \(HTTP 422 Invalid\), fix these fields:\n {4}spec.infrastructure.templateRef.kind: /,
+    );
   });
 
   test('a released class whose live spec differs is refused: bump the stack version instead', async () => {
@@ -167,7 +216,9 @@ describe('with the Cluster API CRDs', () => {
     const edited = path.join(tmp, 'edited', 'openstack-scs-1-36-v1');
     fs.mkdirSync(edited, { recursive: true });
     fs.copyFileSync(path.join(stack, 'metadata.yaml'), path.join(edited, 'metadata.yaml'));
-    const docs = parseAllDocuments(fs.readFileSync(path.join(stack, 'cluster-class.yaml'), 'utf8')).map((d) => d.toJS());
+    const docs = parseAllDocuments(fs.readFileSync(path.join(stack, 'cluster-class.yaml'), 'utf8')).map((d) =>
+      d.toJS(),
+    );
     const cc = docs.find((d) => d.kind === 'ClusterClass');
     const v = cc.spec.variables.find((x: any) => x.name === 'workerFlavor');
     v.schema.openAPIV3Schema.default = 'SCS-8V-16';
@@ -179,7 +230,10 @@ describe('with the Cluster API CRDs', () => {
     expect(r.stderr).toContain('exists with a different spec');
     expect(r.stderr).toMatch(/-\s+default: SCS-4V-8\n\s+\+\s+default: SCS-8V-16/);
     expect(r.stderr).toContain('Bump the stack version instead');
-    expect((await kube.ok('GET', `${CC}/namespaces/t-immutable/clusterclasses/openstack-scs-1-36-v1`)).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(
+      (await kube.ok('GET', `${CC}/namespaces/t-immutable/clusterclasses/openstack-scs-1-36-v1`)).metadata
+        .resourceVersion,
+    ).toBe(before.metadata.resourceVersion);
   });
 
   test('prune removes what left the input, keeps a class a Cluster uses (and its templates), never touches Clusters', async () => {
@@ -188,15 +242,23 @@ describe('with the Cluster API CRDs', () => {
     const v136 = path.join(dist, 'openstack-scs-1-36-v1');
     expect((await apply(v135, v136, '-n', 't-prune')).code).toBe(0);
     await kube.ok('POST', `${CC}/namespaces/t-prune/clusters`, {
-      apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'prod' },
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Cluster',
+      metadata: { name: 'prod' },
       spec: { paused: true, topology: { classRef: { name: 'openstack-scs-1-35-v1' }, version: 'v1.35.0' } },
     });
     const r = await apply(v136, '-n', 't-prune', '--prune');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/ClusterClass\s+t-prune\s+openstack-scs-1-35-v1\s+kept\s+still used by Cluster t-prune\/prod/);
-    expect(r.stdout).toMatch(/OpenStackMachineTemplate\s+t-prune\s+openstack-scs-1-35-v1-default-worker\s+kept\s+template of ClusterClass openstack-scs-1-35-v1, which stays/);
+    expect(r.stdout).toMatch(
+      /ClusterClass\s+t-prune\s+openstack-scs-1-35-v1\s+kept\s+still used by Cluster t-prune\/prod/,
+    );
+    expect(r.stdout).toMatch(
+      /OpenStackMachineTemplate\s+t-prune\s+openstack-scs-1-35-v1-default-worker\s+kept\s+template of ClusterClass openstack-scs-1-35-v1, which stays/,
+    );
     expect(r.stdout).toMatch(/0 pruned, 6 kept/);
-    expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(200);
+    expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(
+      200,
+    );
 
     // The Cluster moved to the new class: the old one and its templates go; the Cluster stays.
     const cluster = await kube.ok('GET', `${CC}/namespaces/t-prune/clusters/prod`);
@@ -205,25 +267,48 @@ describe('with the Cluster API CRDs', () => {
     const r2 = await apply(v136, '-n', 't-prune', '--prune');
     expect(r2.code).toBe(0);
     expect(r2.stdout).toMatch(/6 unchanged, 6 pruned, 0 kept/);
-    expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(404);
-    expect((await kube.request('GET', '/apis/infrastructure.cluster.x-k8s.io/v1beta1/namespaces/t-prune/openstackmachinetemplates/openstack-scs-1-35-v1-default-worker')).status).toBe(404);
+    expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await kube.request(
+          'GET',
+          '/apis/infrastructure.cluster.x-k8s.io/v1beta1/namespaces/t-prune/openstackmachinetemplates/openstack-scs-1-35-v1-default-worker',
+        )
+      ).status,
+    ).toBe(404);
     expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusters/prod`)).status).toBe(200);
-    expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-36-v1`)).status).toBe(200);
+    expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-36-v1`)).status).toBe(
+      200,
+    );
     const parent = await kube.ok('GET', '/api/v1/namespaces/t-prune/secrets/cskit-openstack-scs');
-    expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).not.toContain('Cluster.cluster.x-k8s.io');
+    expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).not.toContain(
+      'Cluster.cluster.x-k8s.io',
+    );
   });
 
-  test('killed half-way (SIGKILL) and re-run: converges, then 0 changed; a later prune finds the killed run\'s objects', async () => {
+  test("killed half-way (SIGKILL) and re-run: converges, then 0 changed; a later prune finds the killed run's objects", async () => {
     await namespace('t-kill');
     const objs = Array.from({ length: 400 }, (_, i) => cm(`cm-${String(i).padStart(3, '0')}`, { i: String(i) }));
     const file = writeYaml('kill/all.yaml', objs);
     let killedAt = -1;
-    const count = async () => (await kube.ok('GET', '/api/v1/namespaces/t-kill/configmaps?labelSelector=applyset.kubernetes.io%2Fpart-of')).items.length;
+    const count = async () =>
+      (await kube.ok('GET', '/api/v1/namespaces/t-kill/configmaps?labelSelector=applyset.kubernetes.io%2Fpart-of'))
+        .items.length;
     const killed = await cskit(['apply', '--kubeconfig', kc, file, '-n', 't-kill', '--concurrency', '1'], {
       onStart: (pid) => {
         const poll = setInterval(async () => {
           const n = await count().catch(() => 0);
-          if (n >= 20) { clearInterval(poll); killedAt = n; try { process.kill(pid, 'SIGKILL'); } catch { /* done already */ } }
+          if (n >= 20) {
+            clearInterval(poll);
+            killedAt = n;
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              /* done already */
+            }
+          }
         }, 25);
       },
     });
@@ -237,23 +322,32 @@ describe('with the Cluster API CRDs', () => {
     const resumed = await apply(file, '-n', 't-kill');
     expect(resumed.code).toBe(0);
     const rep = resumed.stdout.split('\n').filter(Boolean).pop()!;
-    expect(rep).toMatch(new RegExp(`400 objects, ${400 - partial} changed \\(${400 - partial} created, 0 configured\\), ${partial} unchanged`));
+    expect(rep).toMatch(
+      new RegExp(
+        `400 objects, ${400 - partial} changed \\(${400 - partial} created, 0 configured\\), ${partial} unchanged`,
+      ),
+    );
     expect(await count()).toBe(400);
     expect((await apply(file, '-n', 't-kill')).stdout).toMatch(/400 objects, 0 changed/);
 
     const fewer = writeYaml('kill/fewer.yaml', objs.slice(100));
     const pruned = await apply(fewer, '-n', 't-kill', '--prune');
-    expect(pruned.stdout).toMatch(/300 objects, 0 changed \(0 created, 0 configured\), 300 unchanged, 100 pruned, 0 kept/);
+    expect(pruned.stdout).toMatch(
+      /300 objects, 0 changed \(0 created, 0 configured\), 300 unchanged, 100 pruned, 0 kept/,
+    );
     expect(await count()).toBe(300);
   }, 180_000);
 
-  test('kubectl ApplySet interop: same ids and kinds annotation; each tool sees the other\'s set and refuses to take it over', async () => {
+  test("kubectl ApplySet interop: same ids and kinds annotation; each tool sees the other's set and refuses to take it over", async () => {
     await namespace('t-kubectl');
     const dir = path.join(tmp, 'interop');
     writeYaml('interop/objs.yaml', [cm('one', { a: '1' }), cm('two', { b: '2' })]);
     fs.copyFileSync(path.join(dist, 'openstack-scs-1-36-v1', 'cluster-class.yaml'), path.join(dir, 'stack.yaml'));
     const env = { KUBECTL_APPLYSET: 'true' };
-    const k = await kubectl(['apply', '--server-side', '--prune', '--applyset=secret/by-kubectl', '-n', 't-kubectl', '-f', dir], env);
+    const k = await kubectl(
+      ['apply', '--server-side', '--prune', '--applyset=secret/by-kubectl', '-n', 't-kubectl', '-f', dir],
+      env,
+    );
     expect(k.stderr).toBe('');
     expect(k.code).toBe(0);
     const kParent = await kube.ok('GET', '/api/v1/namespaces/t-kubectl/secrets/by-kubectl');
@@ -266,35 +360,65 @@ describe('with the Cluster API CRDs', () => {
     fs.copyFileSync(path.join(dist, 'openstack-scs-1-35-v1', 'cluster-class.yaml'), path.join(ours, 'stack.yaml'));
     expect((await apply(ours, '-n', 't-kubectl', '--applyset', 'by-cskit')).code).toBe(0);
     const cParent = await kube.ok('GET', '/api/v1/namespaces/t-kubectl/secrets/by-cskit');
-    expect(cParent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe(kParent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']);
-    expect(cParent.metadata.annotations['applyset.kubernetes.io/additional-namespaces']).toBe(kParent.metadata.annotations['applyset.kubernetes.io/additional-namespaces']);
+    expect(cParent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe(
+      kParent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds'],
+    );
+    expect(cParent.metadata.annotations['applyset.kubernetes.io/additional-namespaces']).toBe(
+      kParent.metadata.annotations['applyset.kubernetes.io/additional-namespaces'],
+    );
 
     // kubectl finds our members by the id label and reads our parent as an ApplySet of tool "cskit".
     const ourId = applySetId('by-cskit', 't-kubectl');
-    const members = await kubectl(['get', 'configmaps,clusterclasses', '-n', 't-kubectl', '-l', `applyset.kubernetes.io/part-of=${ourId}`, '-o', 'name']);
-    expect(members.stdout.split('\n').filter(Boolean).sort()).toEqual(['clusterclass.cluster.x-k8s.io/openstack-scs-1-35-v1', 'configmap/three']);
-    const kOnOurs = await kubectl(['apply', '--server-side', '--prune', '--applyset=secret/by-cskit', '-n', 't-kubectl', '-f', ours], env);
+    const members = await kubectl([
+      'get',
+      'configmaps,clusterclasses',
+      '-n',
+      't-kubectl',
+      '-l',
+      `applyset.kubernetes.io/part-of=${ourId}`,
+      '-o',
+      'name',
+    ]);
+    expect(members.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'clusterclass.cluster.x-k8s.io/openstack-scs-1-35-v1',
+      'configmap/three',
+    ]);
+    const kOnOurs = await kubectl(
+      ['apply', '--server-side', '--prune', '--applyset=secret/by-cskit', '-n', 't-kubectl', '-f', ours],
+      env,
+    );
     expect(kOnOurs.code).not.toBe(0);
     expect(kOnOurs.stderr).toContain('is managed by tooling "cskit" instead of "kubectl"');
 
     // And we refuse kubectl's set, as the KEP asks.
     const usOnTheirs = await apply(dir, '-n', 't-kubectl', '--applyset', 'by-kubectl', '--prune');
     expect(usOnTheirs.code).toBe(3);
-    expect(usOnTheirs.stderr).toMatch(/ApplySet parent Secret t-kubectl\/by-kubectl is managed by kubectl\/v1\.\d+\.\d+, not by cskit/);
+    expect(usOnTheirs.stderr).toMatch(
+      /ApplySet parent Secret t-kubectl\/by-kubectl is managed by kubectl\/v1\.\d+\.\d+, not by cskit/,
+    );
 
     // kubectl's prune of its own set leaves our members alone (they carry our id).
     fs.rmSync(path.join(dir, 'stack.yaml'));
-    const kPrune = await kubectl(['apply', '--server-side', '--prune', '--applyset=secret/by-kubectl', '-n', 't-kubectl', '-f', dir], env);
+    const kPrune = await kubectl(
+      ['apply', '--server-side', '--prune', '--applyset=secret/by-kubectl', '-n', 't-kubectl', '-f', dir],
+      env,
+    );
     expect(kPrune.code).toBe(0);
     expect(kPrune.stdout).toMatch(/clusterclass.cluster.x-k8s.io\/openstack-scs-1-36-v1 pruned/);
-    expect((await kube.request('GET', `${CC}/namespaces/t-kubectl/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(200);
+    expect((await kube.request('GET', `${CC}/namespaces/t-kubectl/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(
+      200,
+    );
     expect((await apply(ours, '-n', 't-kubectl', '--applyset', 'by-cskit')).stdout).toMatch(/0 changed/);
 
     // Handing kubectl's set over to cskit: delete its parent (members stay), apply the same input under that name.
     await kube.ok('DELETE', '/api/v1/namespaces/t-kubectl/secrets/by-kubectl');
     const takeover = await apply(dir, '-n', 't-kubectl', '--applyset', 'by-kubectl');
     expect(takeover.code).toBe(0);
-    expect((await kube.ok('GET', '/api/v1/namespaces/t-kubectl/secrets/by-kubectl')).metadata.annotations['applyset.kubernetes.io/tooling']).toMatch(/^cskit\//);
+    expect(
+      (await kube.ok('GET', '/api/v1/namespaces/t-kubectl/secrets/by-kubectl')).metadata.annotations[
+        'applyset.kubernetes.io/tooling'
+      ],
+    ).toMatch(/^cskit\//);
     writeYaml('interop/objs.yaml', [cm('one', { a: '1' })]);
     const prunedByUs = await apply(dir, '-n', 't-kubectl', '--applyset', 'by-kubectl', '--prune');
     expect(prunedByUs.stdout).toMatch(/ConfigMap\s+t-kubectl\s+two\s+pruned/);
@@ -306,6 +430,8 @@ describe('with the Cluster API CRDs', () => {
     const r = await apply(path.join(dist, 'openstack-scs-1-34-v1'), '-n', 't-wait', '--wait', '--timeout', '2s');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/ClusterClass t-wait\/openstack-scs-1-34-v1: NOT reconciled/);
-    expect(r.stdout).toMatch(/applied, but not reconciled after 2 s: status.observedGeneration unset, generation 1; is the Cluster API controller running/);
+    expect(r.stdout).toMatch(
+      /applied, but not reconciled after 2 s: status.observedGeneration unset, generation 1; is the Cluster API controller running/,
+    );
   });
 });

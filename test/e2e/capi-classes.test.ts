@@ -21,15 +21,31 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-capi-e2e-'));
 const dist = path.join(out, 'dist');
 const distV1beta1 = path.join(out, 'dist-v1beta1');
 const synthErrors: string[] = [];
-for (const [dir, version] of missing.length ? [] : [[dist, 'v1beta2'], [distV1beta1, 'v1beta1']]) {
+for (const [dir, version] of missing.length
+  ? []
+  : [
+      [dist, 'v1beta2'],
+      [distV1beta1, 'v1beta1'],
+    ]) {
   try {
-    execFileSync(process.execPath, [path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js'), 'synth', '--capi-api-version', version, '-o', dir],
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    execFileSync(
+      process.execPath,
+      [path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js'), 'synth', '--capi-api-version', version, '-o', dir],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } },
+    );
   } catch (e) {
-    synthErrors.push(`cskit synth --capi-api-version ${version}: ${(e as { stderr?: Buffer }).stderr ?? (e as Error).message}`);
+    synthErrors.push(
+      `cskit synth --capi-api-version ${version}: ${(e as { stderr?: Buffer }).stderr ?? (e as Error).message}`,
+    );
   }
 }
-const listStacks = (d: string) => (fs.existsSync(d) ? fs.readdirSync(d).filter((s) => fs.existsSync(path.join(d, s, 'cluster-class.yaml'))).sort() : []);
+const listStacks = (d: string) =>
+  fs.existsSync(d)
+    ? fs
+        .readdirSync(d)
+        .filter((s) => fs.existsSync(path.join(d, s, 'cluster-class.yaml')))
+        .sort()
+    : [];
 const stacks = listStacks(dist);
 if (missing.length) fs.rmSync(out, { recursive: true, force: true });
 // Skipped only when the managers are not built; `.ci/run` builds them (testenv/build.sh), so CI never skips.
@@ -43,20 +59,26 @@ const CC = '/apis/cluster.x-k8s.io/v1beta2';
 type Obj = Record<string, any>;
 
 /** Polls until `probe` returns a value; on timeout the error shows the last thing seen. */
-async function eventually<T>(what: string, probe: () => Promise<{ value?: T; seen: unknown }>, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<{ value?: T; seen: unknown }>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let seen: unknown;
   for (;;) {
     const r = await probe();
     if (r.value !== undefined) return r.value;
     seen = r.seen;
-    if (Date.now() > end) throw new Error(`${what}: not reached in ${timeoutMs / 1000} s; last seen: ${JSON.stringify(seen, null, 1)}`);
+    if (Date.now() > end)
+      throw new Error(`${what}: not reached in ${timeoutMs / 1000} s; last seen: ${JSON.stringify(seen, null, 1)}`);
     await new Promise((res) => setTimeout(res, 500));
   }
 }
 
 const plural = (kind: string) => kind.toLowerCase() + (kind.endsWith('s') ? 'es' : 's');
-const condition = (obj: Obj | undefined, type: string) => (obj?.status?.conditions ?? []).find((c: Obj) => c.type === type);
+const condition = (obj: Obj | undefined, type: string) =>
+  (obj?.status?.conditions ?? []).find((c: Obj) => c.type === type);
 
 suite(suiteName, () => {
   let env: EnvState;
@@ -78,67 +100,101 @@ suite(suiteName, () => {
   });
 
   async function namespace(name: string): Promise<string> {
-    const r = await kube.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const r = await kube.request('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    });
     if (r.status !== 201 && r.status !== 409) throw new Error(`namespace ${name}: HTTP ${r.status}`);
     return name;
   }
 
   /** `cskit apply <stack folder> --wait`, as the issue's "Done when" says; returns its report. */
   async function applyStack(stack: string, ns: string, from = dist): Promise<string> {
-    const r = await cskit(['apply', path.join(from, stack), '--kubeconfig', kubeconfig, '-n', ns, '--wait', '--timeout', '60s']);
+    const r = await cskit([
+      'apply',
+      path.join(from, stack),
+      '--kubeconfig',
+      kubeconfig,
+      '-n',
+      ns,
+      '--wait',
+      '--timeout',
+      '60s',
+    ]);
     if (r.code !== 0) throw new Error(`cskit apply ${stack} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
   }
   const getUrl = (o: Obj, ns: string) => `/apis/${o.apiVersion}/namespaces/${ns}/${plural(o.kind)}/${o.metadata.name}`;
 
   const readClass = (stack: string): Obj[] =>
-    parseAllDocuments(fs.readFileSync(path.join(dist, stack, 'cluster-class.yaml'), 'utf8')).map((d) => d.toJS()).filter((o) => o?.kind);
+    parseAllDocuments(fs.readFileSync(path.join(dist, stack, 'cluster-class.yaml'), 'utf8'))
+      .map((d) => d.toJS())
+      .filter((o) => o?.kind);
 
   test('the managers are the Cluster API version our typed imports come from (scripts/import-crds.sh)', () => {
-    const pinned = /^CAPI_VERSION=(v[\d.]+)/m.exec(fs.readFileSync(path.join(repoRoot(), 'scripts', 'import-crds.sh'), 'utf8'))?.[1];
+    const pinned = /^CAPI_VERSION=(v[\d.]+)/m.exec(
+      fs.readFileSync(path.join(repoRoot(), 'scripts', 'import-crds.sh'), 'utf8'),
+    )?.[1];
     expect(capi.versions.capi).toBe(pinned);
-    expect(capi.managers.map((m) => m.name)).toEqual(['capi-manager', 'capi-kubeadm-bootstrap', 'capi-kubeadm-control-plane']);
+    expect(capi.managers.map((m) => m.name)).toEqual([
+      'capi-manager',
+      'capi-kubeadm-bootstrap',
+      'capi-kubeadm-control-plane',
+    ]);
     for (const m of capi.managers) expect(m.args).toContain('--feature-gates=ClusterTopology=true');
   });
 
   test('synth writes the OpenStack and Docker stacks for 1.34-1.36, for v1beta2 and v1beta1', () => {
     expect(synthErrors).toEqual([]);
-    for (const p of ['openstack', 'docker']) for (const m of [34, 35, 36]) expect(stacks).toContain(`${p}-scs-1-${m}-v1`);
+    for (const p of ['openstack', 'docker'])
+      for (const m of [34, 35, 36]) expect(stacks).toContain(`${p}-scs-1-${m}-v1`);
     expect(listStacks(distV1beta1)).toEqual(stacks);
   });
 
   describe('every synthesized class is accepted and reconciled', () => {
     const ns = 'cskit-capi-classes';
-    beforeAll(async () => { await namespace(ns); });
+    beforeAll(async () => {
+      await namespace(ns);
+    });
 
-    test.each(stacks)('%s', async (stack) => {
-      const objects = readClass(stack);
-      const name = objects.find((o) => o.kind === 'ClusterClass')!.metadata.name;
-      const report = await applyStack(stack, ns);
-      expect(report).toContain(`ClusterClass ${ns}/${name}: reconciled`);
-      expect(report).toMatch(/^ +VariablesReady=True/m);
-      // Everything of the folder now exists: the webhooks admitted it.
-      for (const o of objects) expect((await kube.request('GET', getUrl(o, ns))).status).toBe(200);
-      const cc = await eventually(`ClusterClass ${name} reconciled`, async () => {
-        const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${name}`);
-        const done = c.status?.observedGeneration === c.metadata.generation && condition(c, 'VariablesReady')?.status === 'True';
-        return { value: done ? c : undefined, seen: c.status };
-      });
-      expect(condition(cc, 'RefVersionsUpToDate')?.status).toBe('True');
-      // The controller read our variable schemas: every variable of the class is in the status, from the class.
-      const declared = cc.spec.variables.map((v: Obj) => v.name).sort();
-      expect(cc.status.variables.map((v: Obj) => v.name).sort()).toEqual(declared);
-      expect(cc.status.variables.every((v: Obj) => v.definitions[0].from === 'inline')).toBe(true);
-      // The real defaulting webhooks change nothing we wrote: a second apply writes nothing.
-      expect(await applyStack(stack, ns)).toMatch(/: 6 objects, 0 changed/);
-    }, 120_000);
+    test.each(stacks)(
+      '%s',
+      async (stack) => {
+        const objects = readClass(stack);
+        const name = objects.find((o) => o.kind === 'ClusterClass')!.metadata.name;
+        const report = await applyStack(stack, ns);
+        expect(report).toContain(`ClusterClass ${ns}/${name}: reconciled`);
+        expect(report).toMatch(/^ +VariablesReady=True/m);
+        // Everything of the folder now exists: the webhooks admitted it.
+        for (const o of objects) expect((await kube.request('GET', getUrl(o, ns))).status).toBe(200);
+        const cc = await eventually(`ClusterClass ${name} reconciled`, async () => {
+          const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${name}`);
+          const done =
+            c.status?.observedGeneration === c.metadata.generation && condition(c, 'VariablesReady')?.status === 'True';
+          return { value: done ? c : undefined, seen: c.status };
+        });
+        expect(condition(cc, 'RefVersionsUpToDate')?.status).toBe('True');
+        // The controller read our variable schemas: every variable of the class is in the status, from the class.
+        const declared = cc.spec.variables.map((v: Obj) => v.name).sort();
+        expect(cc.status.variables.map((v: Obj) => v.name).sort()).toEqual(declared);
+        expect(cc.status.variables.every((v: Obj) => v.definitions[0].from === 'inline')).toBe(true);
+        // The real defaulting webhooks change nothing we wrote: a second apply writes nothing.
+        expect(await applyStack(stack, ns)).toMatch(/: 6 objects, 0 changed/);
+      },
+      120_000,
+    );
 
     test('v1beta1 clients get the class through the core conversion webhook', async () => {
       const name = 'openstack-scs-1-36-v1';
       await applyStack(name, ns);
       const old = await kube.ok('GET', `/apis/cluster.x-k8s.io/v1beta1/namespaces/${ns}/clusterclasses/${name}`);
       expect(old.apiVersion).toBe('cluster.x-k8s.io/v1beta1');
-      expect(old.spec.infrastructure.ref).toMatchObject({ kind: 'OpenStackClusterTemplate', name: `${name}-cluster`, namespace: ns });
+      expect(old.spec.infrastructure.ref).toMatchObject({
+        kind: 'OpenStackClusterTemplate',
+        name: `${name}-cluster`,
+        namespace: ns,
+      });
       // Only CAPI's converter keeps the v1beta2-only fields in this annotation (strategy None would not).
       expect(old.metadata.annotations['cluster.x-k8s.io/conversion-data']).toContain('"templateRef"');
     });
@@ -149,18 +205,38 @@ suite(suiteName, () => {
       const broken = {
         ...cc,
         metadata: { name: 'cskit-broken-class', namespace: ns },
-        spec: { ...cc.spec, patches: [...cc.spec.patches, { name: 'usesUndefined', definitions: [{ selector,
-          jsonPatches: [{ op: 'add', path: '/spec/template/spec/networkMTU', valueFrom: { variable: 'cskitNotDefined' } }] }] }] },
+        spec: {
+          ...cc.spec,
+          patches: [
+            ...cc.spec.patches,
+            {
+              name: 'usesUndefined',
+              definitions: [
+                {
+                  selector,
+                  jsonPatches: [
+                    { op: 'add', path: '/spec/template/spec/networkMTU', valueFrom: { variable: 'cskitNotDefined' } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
       };
       const r = await kube.request('POST', `${CC}/namespaces/${ns}/clusterclasses`, broken);
       expect(r.status).toBe(422);
-      expect(r.body.message).toMatch(/admission webhook "validation\.clusterclass\.cluster\.x-k8s\.io" denied the request/);
+      expect(r.body.message).toMatch(
+        /admission webhook "validation\.clusterclass\.cluster\.x-k8s\.io" denied the request/,
+      );
       expect(r.body.message).toMatch(/cskitNotDefined.*cannot be found/);
       expect((await kube.request('GET', `${CC}/namespaces/${ns}/clusterclasses/cskit-broken-class`)).status).toBe(404);
       // cskit apply passes the webhook's field error on.
       const folder = path.join(out, 'broken');
       fs.mkdirSync(folder, { recursive: true });
-      fs.writeFileSync(path.join(folder, 'cluster-class.yaml'), stringify({ ...broken, metadata: { name: 'cskit-broken-class' } }));
+      fs.writeFileSync(
+        path.join(folder, 'cluster-class.yaml'),
+        stringify({ ...broken, metadata: { name: 'cskit-broken-class' } }),
+      );
       const run = await cskit(['apply', folder, '--kubeconfig', kubeconfig, '-n', ns]);
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/HTTP 422/);
@@ -176,50 +252,78 @@ suite(suiteName, () => {
       if (Array.isArray(v)) {
         const items = v.map(normal);
         return items.every((i) => i && typeof i === 'object' && typeof i.name === 'string' && 'value' in i)
-          ? [...items].sort((a, b) => a.name.localeCompare(b.name)) : items;
+          ? [...items].sort((a, b) => a.name.localeCompare(b.name))
+          : items;
       }
       if (v && typeof v === 'object') {
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'apiVersion' && typeof x === 'string' ? x.split('/')[0] : normal(x)]));
+        return Object.fromEntries(
+          Object.entries(v).map(([k, x]) => [
+            k,
+            k === 'apiVersion' && typeof x === 'string' ? x.split('/')[0] : normal(x),
+          ]),
+        );
       }
       return v;
     };
 
-    beforeAll(async () => { await namespace(ns); });
+    beforeAll(async () => {
+      await namespace(ns);
+    });
 
-    test.each(stacks)('%s', async (stack) => {
-      const file = path.join(distV1beta1, stack, 'cluster-class.yaml');
-      expect(await applyStack(stack, ns, distV1beta1)).toMatch(/^ +VariablesReady=True/m);
-      const v1 = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter((o) => o?.kind);
-      expect(v1.find((o) => o.kind === 'ClusterClass').apiVersion).toBe('cluster.x-k8s.io/v1beta1');
-      // Read back at v1beta2 (through the core, bootstrap and control-plane conversion webhooks), everything
-      // equals what we synthesize for v1beta2; only defaults the webhooks add (KCP rollout) may come on top.
-      // Patches are the exception: they address the template fields of the version they were written for
-      // (extraArgs/<name> in v1beta1 maps, extraArgs/- in v1beta2 lists), and conversion keeps them as they are.
-      const v1Patches = v1.find((o) => o.kind === 'ClusterClass').spec.patches;
-      for (const want of readClass(stack)) {
-        if (want.kind === 'ClusterClass') want.spec.patches = v1Patches;
-        const url = getUrl(want, ns);
-        const live = await kube.ok('GET', url);
-        expect({ url, spec: normal(live.spec) }).toMatchObject({ url, spec: normal(want.spec) });
-      }
-      const name = v1.find((o) => o.kind === 'ClusterClass').metadata.name;
-      await eventually(`ClusterClass ${name} (v1beta1) reconciled`, async () => {
-        const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${name}`);
-        return { value: c.status?.observedGeneration === c.metadata.generation && condition(c, 'VariablesReady')?.status === 'True' ? true : undefined, seen: c.status };
-      });
-    }, 120_000);
+    test.each(stacks)(
+      '%s',
+      async (stack) => {
+        const file = path.join(distV1beta1, stack, 'cluster-class.yaml');
+        expect(await applyStack(stack, ns, distV1beta1)).toMatch(/^ +VariablesReady=True/m);
+        const v1 = parseAllDocuments(fs.readFileSync(file, 'utf8'))
+          .map((d) => d.toJS())
+          .filter((o) => o?.kind);
+        expect(v1.find((o) => o.kind === 'ClusterClass').apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+        // Read back at v1beta2 (through the core, bootstrap and control-plane conversion webhooks), everything
+        // equals what we synthesize for v1beta2; only defaults the webhooks add (KCP rollout) may come on top.
+        // Patches are the exception: they address the template fields of the version they were written for
+        // (extraArgs/<name> in v1beta1 maps, extraArgs/- in v1beta2 lists), and conversion keeps them as they are.
+        const v1Patches = v1.find((o) => o.kind === 'ClusterClass').spec.patches;
+        for (const want of readClass(stack)) {
+          if (want.kind === 'ClusterClass') want.spec.patches = v1Patches;
+          const url = getUrl(want, ns);
+          const live = await kube.ok('GET', url);
+          expect({ url, spec: normal(live.spec) }).toMatchObject({ url, spec: normal(want.spec) });
+        }
+        const name = v1.find((o) => o.kind === 'ClusterClass').metadata.name;
+        await eventually(`ClusterClass ${name} (v1beta1) reconciled`, async () => {
+          const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${name}`);
+          return {
+            value:
+              c.status?.observedGeneration === c.metadata.generation &&
+              condition(c, 'VariablesReady')?.status === 'True'
+                ? true
+                : undefined,
+            seen: c.status,
+          };
+        });
+      },
+      120_000,
+    );
   });
 
   // The same Cluster on the class synthesized for v1beta2 and for v1beta1 (whose patches address v1beta1 fields).
-  describe.each([['v1beta2', dist], ['v1beta1', distV1beta1]])('topology (%s class): Cluster variables reach the provider objects through our patches', (version, from) => {
+  describe.each([
+    ['v1beta2', dist],
+    ['v1beta1', distV1beta1],
+  ])('topology (%s class): Cluster variables reach the provider objects through our patches', (version, from) => {
     const ns = `cskit-capi-topology-${version}`;
     const stack = 'openstack-scs-1-36-v1';
     // Values differ from the class defaults, so finding them proves the patches ran.
     const values = {
-      workerFlavor: 'SCS-8V-16', controlPlaneFlavor: 'SCS-4V-8-50', nodeCIDR: '10.42.0.0/22', apiServerLoadBalancer: 'octavia-amphora',
+      workerFlavor: 'SCS-8V-16',
+      controlPlaneFlavor: 'SCS-4V-8-50',
+      nodeCIDR: '10.42.0.0/22',
+      apiServerLoadBalancer: 'octavia-amphora',
       oidcConfig: { clientID: 'kubectl-e2e', issuerURL: 'https://issuer.example.com/realms/e2e', groupsClaim: 'roles' },
     };
-    const selector = (extra = '') => `labelSelector=${encodeURIComponent(`cluster.x-k8s.io/cluster-name=topo${extra}`)}`;
+    const selector = (extra = '') =>
+      `labelSelector=${encodeURIComponent(`cluster.x-k8s.io/cluster-name=topo${extra}`)}`;
     const INFRA = '/apis/infrastructure.cluster.x-k8s.io/v1beta1';
 
     beforeAll(async () => {
@@ -227,15 +331,23 @@ suite(suiteName, () => {
       await applyStack(stack, ns, from);
       await eventually('class reconciled', async () => {
         const c = await kube.ok('GET', `${CC}/namespaces/${ns}/clusterclasses/${stack}`);
-        return { value: condition(c, 'VariablesReady')?.status === 'True' && c.status.observedGeneration === c.metadata.generation ? true : undefined, seen: c.status };
+        return {
+          value:
+            condition(c, 'VariablesReady')?.status === 'True' && c.status.observedGeneration === c.metadata.generation
+              ? true
+              : undefined,
+          seen: c.status,
+        };
       });
       await kube.ok('POST', `${CC}/namespaces/${ns}/clusters`, {
-        apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster',
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'Cluster',
         metadata: { name: 'topo', namespace: ns },
         spec: {
           clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] } },
           topology: {
-            classRef: { name: stack }, version: 'v1.36.4',
+            classRef: { name: stack },
+            version: 'v1.36.4',
             controlPlane: { replicas: 1 },
             workers: { machineDeployments: [{ class: 'default-worker', name: 'md-0', replicas: 1 }] },
             variables: Object.entries(values).map(([name, value]) => ({ name, value })),
@@ -244,16 +356,20 @@ suite(suiteName, () => {
       });
     }, 120_000);
 
-    const one = async (what: string, listPath: string) => eventually(what, async () => {
-      const l = await kube.ok('GET', listPath);
-      return { value: l.items.length === 1 ? l.items[0] : undefined, seen: l.items.map((i: Obj) => i.metadata.name) };
-    });
+    const one = async (what: string, listPath: string) =>
+      eventually(what, async () => {
+        const l = await kube.ok('GET', listPath);
+        return { value: l.items.length === 1 ? l.items[0] : undefined, seen: l.items.map((i: Obj) => i.metadata.name) };
+      });
     const osmt = (name: string) => kube.ok('GET', `${INFRA}/namespaces/${ns}/openstackmachinetemplates/${name}`);
 
     test('the topology controller reconciles the Cluster', async () => {
       const c = await eventually('TopologyReconciled', async () => {
         const cl = await kube.ok('GET', `${CC}/namespaces/${ns}/clusters/topo`);
-        return { value: condition(cl, 'TopologyReconciled')?.status === 'True' ? cl : undefined, seen: cl.status?.conditions };
+        return {
+          value: condition(cl, 'TopologyReconciled')?.status === 'True' ? cl : undefined,
+          seen: cl.status?.conditions,
+        };
       });
       expect(c.spec.infrastructureRef).toMatchObject({ kind: 'OpenStackCluster' });
       expect(c.spec.controlPlaneRef).toMatchObject({ kind: 'KubeadmControlPlane' });
@@ -261,22 +377,29 @@ suite(suiteName, () => {
 
     test('OpenStackCluster: node subnet from nodeCIDR, amphora load balancer from apiServerLoadBalancer', async () => {
       const osc = await one('OpenStackCluster', `${INFRA}/namespaces/${ns}/openstackclusters?${selector()}`);
-      expect(osc.spec.managedSubnets).toEqual([{ cidr: '10.42.0.0/22', dnsNameservers: ['9.9.9.9', '149.112.112.112'] }]);
+      expect(osc.spec.managedSubnets).toEqual([
+        { cidr: '10.42.0.0/22', dnsNameservers: ['9.9.9.9', '149.112.112.112'] },
+      ]);
       expect(osc.spec.apiServerLoadBalancer).toEqual({ enabled: true, provider: 'amphora' });
     });
 
     test('KubeadmControlPlane: OIDC flags from oidcConfig (defaults for unset fields), control plane flavor', async () => {
-      const kcp = await one('KubeadmControlPlane', `/apis/controlplane.cluster.x-k8s.io/v1beta2/namespaces/${ns}/kubeadmcontrolplanes?${selector()}`);
+      const kcp = await one(
+        'KubeadmControlPlane',
+        `/apis/controlplane.cluster.x-k8s.io/v1beta2/namespaces/${ns}/kubeadmcontrolplanes?${selector()}`,
+      );
       expect(kcp.spec.version).toBe('v1.36.4');
       const args = kcp.spec.kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs;
-      expect(args).toEqual(expect.arrayContaining([
-        { name: 'oidc-client-id', value: 'kubectl-e2e' },
-        { name: 'oidc-issuer-url', value: 'https://issuer.example.com/realms/e2e' },
-        { name: 'oidc-groups-claim', value: 'roles' },
-        { name: 'oidc-username-claim', value: 'preferred_username' },
-        { name: 'oidc-username-prefix', value: 'oidc:' },
-        { name: 'oidc-groups-prefix', value: 'oidc:' },
-      ]));
+      expect(args).toEqual(
+        expect.arrayContaining([
+          { name: 'oidc-client-id', value: 'kubectl-e2e' },
+          { name: 'oidc-issuer-url', value: 'https://issuer.example.com/realms/e2e' },
+          { name: 'oidc-groups-claim', value: 'roles' },
+          { name: 'oidc-username-claim', value: 'preferred_username' },
+          { name: 'oidc-username-prefix', value: 'oidc:' },
+          { name: 'oidc-groups-prefix', value: 'oidc:' },
+        ]),
+      );
       const ref = kcp.spec.machineTemplate.spec.infrastructureRef;
       expect(ref.kind).toBe('OpenStackMachineTemplate');
       const cpTemplate = await osmt(ref.name);
@@ -285,24 +408,39 @@ suite(suiteName, () => {
     });
 
     test('MachineDeployment: worker flavor, kubeadm bootstrap template, version', async () => {
-      const md = await one('MachineDeployment', `${CC}/namespaces/${ns}/machinedeployments?${selector(',topology.cluster.x-k8s.io/deployment-name=md-0')}`);
+      const md = await one(
+        'MachineDeployment',
+        `${CC}/namespaces/${ns}/machinedeployments?${selector(',topology.cluster.x-k8s.io/deployment-name=md-0')}`,
+      );
       expect(md.spec.template.spec.version).toBe('v1.36.4');
       const boot = md.spec.template.spec.bootstrap.configRef;
       expect(boot.kind).toBe('KubeadmConfigTemplate');
-      await kube.ok('GET', `/apis/bootstrap.cluster.x-k8s.io/v1beta2/namespaces/${ns}/kubeadmconfigtemplates/${boot.name}`);
+      await kube.ok(
+        'GET',
+        `/apis/bootstrap.cluster.x-k8s.io/v1beta2/namespaces/${ns}/kubeadmconfigtemplates/${boot.name}`,
+      );
       const worker = await osmt(md.spec.template.spec.infrastructureRef.name);
       expect(worker.spec.template.spec.flavor).toBe('SCS-8V-16');
     });
 
     test('changing workerFlavor rolls the worker machine template to the new flavor', async () => {
       // Read-modify-write; the controllers update the Cluster's status meanwhile, so a 409 means: read again.
-      await eventually('Cluster updated', async () => {
-        const cl = await kube.ok('GET', `${CC}/namespaces/${ns}/clusters/topo`);
-        const variables = cl.spec.topology.variables.map((v: Obj) => (v.name === 'workerFlavor' ? { ...v, value: 'SCS-16V-32' } : v));
-        const r = await kube.request('PUT', `${CC}/namespaces/${ns}/clusters/topo`, { ...cl, spec: { ...cl.spec, topology: { ...cl.spec.topology, variables } } });
-        if (r.status !== 200 && r.status !== 409) throw new Error(`PUT Cluster: HTTP ${r.status} ${r.body?.message}`);
-        return { value: r.status === 200 ? true : undefined, seen: r.status };
-      }, 30_000);
+      await eventually(
+        'Cluster updated',
+        async () => {
+          const cl = await kube.ok('GET', `${CC}/namespaces/${ns}/clusters/topo`);
+          const variables = cl.spec.topology.variables.map((v: Obj) =>
+            v.name === 'workerFlavor' ? { ...v, value: 'SCS-16V-32' } : v,
+          );
+          const r = await kube.request('PUT', `${CC}/namespaces/${ns}/clusters/topo`, {
+            ...cl,
+            spec: { ...cl.spec, topology: { ...cl.spec.topology, variables } },
+          });
+          if (r.status !== 200 && r.status !== 409) throw new Error(`PUT Cluster: HTTP ${r.status} ${r.body?.message}`);
+          return { value: r.status === 200 ? true : undefined, seen: r.status };
+        },
+        30_000,
+      );
       const flavor = await eventually('worker template with the new flavor', async () => {
         const md = await one('MachineDeployment', `${CC}/namespaces/${ns}/machinedeployments?${selector()}`);
         const f = (await osmt(md.spec.template.spec.infrastructureRef.name)).spec.template.spec.flavor;

@@ -5,7 +5,8 @@ import { cskit, workload } from './support/env';
 // provisioner serving cinder.csi.openstack.org) for the whole file; each test sets the StorageClasses it needs.
 const cluster = workload();
 const kube = new TestKube(cluster.kubeconfig);
-const verify = (...args: string[]) => cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, '--timeout', '60s', ...args]);
+const verify = (...args: string[]) =>
+  cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, '--timeout', '60s', ...args]);
 const AT = ['--at', '2026-09-01'];
 
 // cskit returns once the probe's pod, claim and volume are gone and its namespace is Terminating; the namespace
@@ -14,7 +15,8 @@ const AT = ['--at', '2026-09-01'];
 afterEach(async () => {
   for (const ns of await kube.namespaces('cskit.io/probe=scs-0211')) {
     expect(ns.phase).toBe('Terminating');
-    for (const kind of ['pods', 'persistentvolumeclaims']) expect((await kube.ok('GET', `/api/v1/namespaces/${ns.name}/${kind}`)).items).toEqual([]);
+    for (const kind of ['pods', 'persistentvolumeclaims'])
+      expect((await kube.ok('GET', `/api/v1/namespaces/${ns.name}/${kind}`)).items).toEqual([]);
   }
 });
 afterAll(async () => {
@@ -27,7 +29,10 @@ afterAll(async () => {
 }, 60_000);
 
 test('a compliant cluster passes scs-0210 and scs-0211, with evidence', async () => {
-  await kube.setStorageClasses([storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'), storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false)]);
+  await kube.setStorageClasses([
+    storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'),
+    storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false),
+  ]);
   const r = await verify(...AT);
   expect(r.stderr).toMatch(/created probe namespace cskit-probe-[0-9a-f]{6}/);
   expect(r.code).toBe(0);
@@ -36,7 +41,9 @@ test('a compliant cluster passes scs-0210 and scs-0211, with evidence', async ()
   expect(r.stdout).toMatch(/kubelets: v1\.36\.4 \(1 node\)/);
   expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: PASS/);
   expect(r.stdout).toMatch(/default StorageClass csi-cinder-sc-delete \(cinder\.csi\.openstack\.org, network-backed/);
-  expect(r.stdout).toMatch(/probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/);
+  expect(r.stdout).toMatch(
+    /probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/,
+  );
   const scs = await verify(...AT, '-o', 'scs');
   expect(scs.stdout).toBe('version-policy-check: PASS\ndefault-storage-class-check: PASS\n');
 });
@@ -45,15 +52,30 @@ test('json and junit outputs carry the same verdicts', async () => {
   await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
   const j = JSON.parse((await verify(...AT, '-o', 'json')).stdout);
   expect(j.verdict).toBe('PASS');
-  expect(j.clusters[0].results.map((x: any) => `${x.standard}:${x.verdict}`)).toEqual(['scs-0210:PASS', 'scs-0211:PASS']);
+  expect(j.clusters[0].results.map((x: any) => `${x.standard}:${x.verdict}`)).toEqual([
+    'scs-0210:PASS',
+    'scs-0211:PASS',
+  ]);
   const x = (await verify(...AT, '-o', 'junit')).stdout;
   expect(x).toMatch(/<testsuite name="" tests="2" failures="0" errors="0">/);
 });
 
 test.each([
-  ['no default StorageClass', [storageClass('standard', 'cinder.csi.openstack.org', false)], /FAIL +no default StorageClass among 1 \(standard\)/],
-  ['two default StorageClasses', [storageClass('a', 'cinder.csi.openstack.org'), storageClass('b', 'cinder.csi.openstack.org')], /FAIL +2 default StorageClasses \(a, b\)/],
-  ['a no-provisioner default', [storageClass('local', 'kubernetes.io/no-provisioner', true, { volumeBindingMode: 'WaitForFirstConsumer' })], /FAIL +default StorageClass local uses kubernetes\.io\/no-provisioner, which provisions node-local storage/],
+  [
+    'no default StorageClass',
+    [storageClass('standard', 'cinder.csi.openstack.org', false)],
+    /FAIL +no default StorageClass among 1 \(standard\)/,
+  ],
+  [
+    'two default StorageClasses',
+    [storageClass('a', 'cinder.csi.openstack.org'), storageClass('b', 'cinder.csi.openstack.org')],
+    /FAIL +2 default StorageClasses \(a, b\)/,
+  ],
+  [
+    'a no-provisioner default',
+    [storageClass('local', 'kubernetes.io/no-provisioner', true, { volumeBindingMode: 'WaitForFirstConsumer' })],
+    /FAIL +default StorageClass local uses kubernetes\.io\/no-provisioner, which provisions node-local storage/,
+  ],
 ])('%s fails scs-0211', async (_name, classes, message) => {
   await kube.setStorageClasses(classes);
   const r = await verify(...AT);
@@ -67,12 +89,18 @@ test('a PVC that never binds times out as FAIL with the reason', async () => {
   await kube.setStorageClasses([storageClass('slow', 'example.com/nobody-serves-this')]);
   const r = await cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, ...AT, '--timeout', '8s']);
   expect(r.code).toBe(1);
-  expect(r.stdout).toMatch(/WARN +default StorageClass slow uses example\.com\/nobody-serves-this, which cskit does not know as network-backed/);
-  expect(r.stdout).toMatch(/FAIL +probe with the default StorageClass slow failed: PersistentVolumeClaim cskit-probe-[0-9a-f]{6}\/cskit-probe not Bound: timed out after \d+ s .*\(phase Pending; events: .*example\.com\/nobody-serves-this/);
+  expect(r.stdout).toMatch(
+    /WARN +default StorageClass slow uses example\.com\/nobody-serves-this, which cskit does not know as network-backed/,
+  );
+  expect(r.stdout).toMatch(
+    /FAIL +probe with the default StorageClass slow failed: PersistentVolumeClaim cskit-probe-[0-9a-f]{6}\/cskit-probe not Bound: timed out after \d+ s .*\(phase Pending; events: .*example\.com\/nobody-serves-this/,
+  );
 });
 
 test('a node-bound volume is reported as a warning', async () => {
-  await kube.setStorageClasses([storageClass('zonal', 'cinder.csi.openstack.org', true, { parameters: { 'cskit.test/node-bound': 'true' } })]);
+  await kube.setStorageClasses([
+    storageClass('zonal', 'cinder.csi.openstack.org', true, { parameters: { 'cskit.test/node-bound': 'true' } }),
+  ]);
   const r = await verify(...AT);
   expect(r.stdout).toMatch(/WARN +PV pvc-[0-9a-f-]+ has a node affinity/);
   expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: WARN/);
@@ -91,7 +119,11 @@ test('an API server version past its branch end of life fails scs-0210', async (
 test('interrupting the probe (SIGINT) leaves no namespace behind', async () => {
   await kube.setStorageClasses([storageClass('slow', 'example.com/nobody-serves-this')]);
   let pid = 0;
-  const run = cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, ...AT, '--timeout', '5m'], { onStart: (p) => { pid = p; } });
+  const run = cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, ...AT, '--timeout', '5m'], {
+    onStart: (p) => {
+      pid = p;
+    },
+  });
   // Wait until the probe namespace exists (the probe is then waiting for a PVC that never binds), then interrupt.
   // Namespaces of earlier tests may still be Terminating for a few seconds: only an Active one is this run's.
   const active = async () => (await kube.namespaces('cskit.io/probe=scs-0211')).filter((n) => n.phase === 'Active');
@@ -105,11 +137,15 @@ test('interrupting the probe (SIGINT) leaves no namespace behind', async () => {
 }, 120_000);
 
 test('--cleanup removes probe namespaces an earlier run could not (e.g. SIGKILL)', async () => {
-  await kube.ok('POST', '/api/v1/namespaces', { metadata: { name: 'cskit-probe-left01', labels: { 'cskit.io/probe': 'scs-0211' } } });
+  await kube.ok('POST', '/api/v1/namespaces', {
+    metadata: { name: 'cskit-probe-left01', labels: { 'cskit.io/probe': 'scs-0211' } },
+  });
   const r = await cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, '--cleanup']);
   expect(r.code).toBe(0);
   expect(r.stdout).toBe('deleted leftover probe namespaces: cskit-probe-left01\n');
-  expect((await cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, '--cleanup'])).stdout).toBe('no leftover probe namespaces\n');
+  expect((await cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, '--cleanup'])).stdout).toBe(
+    'no leftover probe namespaces\n',
+  );
 });
 
 test('a restricted user gets ABORT naming the missing permissions', async () => {
@@ -120,15 +156,24 @@ test('a restricted user gets ABORT naming the missing permissions', async () => 
   expect(r.stdout).toMatch(/nodes is forbidden: User "cskit-restricted" cannot list resource "nodes"/);
   expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: ABORT/);
   expect(r.stdout).toMatch(/missing permissions: list nodes, list storageclasses\.storage\.k8s\.io, create namespaces/);
-  expect((await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT, '-o', 'scs'])).stdout)
-    .toBe('version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n');
+  expect(
+    (await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT, '-o', 'scs'])).stdout,
+  ).toBe('version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n');
 });
 
 test.each([
-  [['--kubeconfig', '/nonexistent/kubeconfig'], /^cskit: cannot read kubeconfig \/nonexistent\/kubeconfig: file not found; pass --kubeconfig FILE\n$/],
+  [
+    ['--kubeconfig', '/nonexistent/kubeconfig'],
+    /^cskit: cannot read kubeconfig \/nonexistent\/kubeconfig: file not found; pass --kubeconfig FILE\n$/,
+  ],
   [['--context', 'nope'], /^cskit: context "nope" is not in .*; available: workload\n$/],
 ])('bad kubeconfig input %j is one line and ABORT', async (args, message) => {
-  const r = await cskit(['verify', 'cluster', ...(args[0] === '--context' ? ['--kubeconfig', cluster.kubeconfig] : []), ...args]);
+  const r = await cskit([
+    'verify',
+    'cluster',
+    ...(args[0] === '--context' ? ['--kubeconfig', cluster.kubeconfig] : []),
+    ...args,
+  ]);
   expect(r.code).toBe(3);
   expect(r.stderr).toMatch(message);
 });
@@ -138,7 +183,12 @@ test('an unreachable server is one line and ABORT', async () => {
   const os = await import('os');
   const path = await import('path');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-kc-')), 'kubeconfig');
-  fs.writeFileSync(file, fs.readFileSync(cluster.kubeconfig, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));
+  fs.writeFileSync(
+    file,
+    fs
+      .readFileSync(cluster.kubeconfig, 'utf8')
+      .replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'),
+  );
   const r = await cskit(['verify', 'cluster', '--kubeconfig', file, ...AT, '-o', 'scs']);
   expect(r.code).toBe(3);
   expect(r.stdout).toBe('version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n');

@@ -13,7 +13,10 @@ let cluster: { kubeconfig: string };
 let kube: TestKube;
 
 function clusterCrd(): object {
-  const out = execFileSync('go', ['mod', 'download', '-json', 'sigs.k8s.io/cluster-api@v1.13.6'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } });
+  const out = execFileSync('go', ['mod', 'download', '-json', 'sigs.k8s.io/cluster-api@v1.13.6'], {
+    encoding: 'utf8',
+    env: { ...process.env, GOTOOLCHAIN: 'local' },
+  });
   const dir = JSON.parse(out).Dir;
   return parse(fs.readFileSync(path.join(dir, 'config/crd/bases/cluster.x-k8s.io_clusters.yaml'), 'utf8'));
 }
@@ -27,9 +30,16 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
   await kube.request('POST', '/api/v1/namespaces', { metadata: { name: 'tenant-a' } });
-  for (const [name, env] of [['alpha', 'prod'], ['beta', 'prod'], ['gamma', 'dev']]) {
+  for (const [name, env] of [
+    ['alpha', 'prod'],
+    ['beta', 'prod'],
+    ['gamma', 'dev'],
+  ]) {
     await kube.ok('POST', '/apis/cluster.x-k8s.io/v1beta2/namespaces/tenant-a/clusters', {
-      apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name, labels: { env } }, spec: { paused: true },
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Cluster',
+      metadata: { name, labels: { env } },
+      spec: { paused: true },
     });
   }
   // beta has no kubeconfig Secret yet (control plane not initialized)
@@ -44,24 +54,55 @@ beforeAll(async () => {
 });
 
 test('verifies every selected workload cluster and never prints a kubeconfig', async () => {
-  const r = await cskit(['verify', 'cluster', '--management-kubeconfig', cluster.kubeconfig, '--selector', 'env=prod', '--at', '2026-09-01', '--concurrency', '2', '--timeout', '60s']);
+  const r = await cskit([
+    'verify',
+    'cluster',
+    '--management-kubeconfig',
+    cluster.kubeconfig,
+    '--selector',
+    'env=prod',
+    '--at',
+    '2026-09-01',
+    '--concurrency',
+    '2',
+    '--timeout',
+    '60s',
+  ]);
   expect(r.stdout).toMatch(/cluster tenant-a\/alpha\n {2}scs-0210 version-policy-check: PASS/);
   expect(r.stdout).toMatch(/cluster tenant-a\/alpha[\s\S]*scs-0211 default-storage-class-check: PASS/);
-  expect(r.stdout).toMatch(/cluster tenant-a\/beta\n {2}scs-0210 version-policy-check: ABORT[\s\S]*Secret tenant-a\/beta-kubeconfig with key "value" not found/);
+  expect(r.stdout).toMatch(
+    /cluster tenant-a\/beta\n {2}scs-0210 version-policy-check: ABORT[\s\S]*Secret tenant-a\/beta-kubeconfig with key "value" not found/,
+  );
   expect(r.stdout).not.toMatch(/tenant-a\/gamma/);
   expect(r.stdout).toMatch(/^ABORT: 2 PASS, 2 ABORT \(2 clusters\)$/m);
   expect(r.code).toBe(3);
   const secret = fs.readFileSync(cluster.kubeconfig, 'utf8');
   const key = /client-key-data: (\S+)/.exec(secret)![1];
   expect(r.stdout + r.stderr).not.toContain(key.slice(0, 40));
-  const scs = await cskit(['verify', 'cluster', '--management-kubeconfig', cluster.kubeconfig, '--selector', 'env=dev', '--at', '2026-09-01', '-o', 'scs']);
-  expect(scs.stdout).toBe('tenant-a/gamma: version-policy-check: PASS\ntenant-a/gamma: default-storage-class-check: PASS\n');
+  const scs = await cskit([
+    'verify',
+    'cluster',
+    '--management-kubeconfig',
+    cluster.kubeconfig,
+    '--selector',
+    'env=dev',
+    '--at',
+    '2026-09-01',
+    '-o',
+    'scs',
+  ]);
+  expect(scs.stdout).toBe(
+    'tenant-a/gamma: version-policy-check: PASS\ntenant-a/gamma: default-storage-class-check: PASS\n',
+  );
 });
 
 test('a management cluster without Cluster API is one clear ABORT line', async () => {
   await kube.ok('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/clusters.cluster.x-k8s.io');
-  for (let i = 0; i < 100 && (await kube.request('GET', '/apis/cluster.x-k8s.io/v1beta2')).status === 200; i++) await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < 100 && (await kube.request('GET', '/apis/cluster.x-k8s.io/v1beta2')).status === 200; i++)
+    await new Promise((r) => setTimeout(r, 200));
   const r = await cskit(['verify', 'cluster', '--management-kubeconfig', cluster.kubeconfig, '--at', '2026-09-01']);
   expect(r.code).toBe(3);
-  expect(r.stderr).toMatch(/^cskit: (Cluster API is not installed on the management cluster|Cluster \(cluster\.x-k8s\.io\/v1beta\d\) is not served)/);
+  expect(r.stderr).toMatch(
+    /^cskit: (Cluster API is not installed on the management cluster|Cluster \(cluster\.x-k8s\.io\/v1beta\d\) is not served)/,
+  );
 });

@@ -6,7 +6,8 @@ import { syntheticData } from './synthetic';
 
 const data = syntheticData();
 const at = (s: string) => parseDay(s);
-const codes = (fs: { severity: string; code: string }[]) => fs.filter((f) => f.severity !== 'info').map((f) => `${f.severity}:${f.code}`);
+const codes = (fs: { severity: string; code: string }[]) =>
+  fs.filter((f) => f.severity !== 'info').map((f) => `${f.severity}:${f.code}`);
 
 test.each([
   ['2024-01-31', 1, '2024-02-29'], // leap year: Jan 31 + 1 month clamps to Feb 29
@@ -19,13 +20,19 @@ test.each([
 });
 
 test.each([
-  ['1.36.4', '1.36.4'], ['v1.36.4', '1.36.4'], ['v1.36.4+k3s1', '1.36.4'], ['v1.36.4-gke.100', '1.36.4'],
-  ['v1.36.0-rc.1', '1.36.0'], ['v1.36.4-eks-1-36-3', '1.36.4'],
+  ['1.36.4', '1.36.4'],
+  ['v1.36.4', '1.36.4'],
+  ['v1.36.4+k3s1', '1.36.4'],
+  ['v1.36.4-gke.100', '1.36.4'],
+  ['v1.36.0-rc.1', '1.36.0'],
+  ['v1.36.4-eks-1-36-3', '1.36.4'],
 ])('parseKubernetesVersion(%s) = %s', (s, want) => {
   const v = parseKubernetesVersion(s)!;
   expect(`${v.major}.${v.minor}.${v.patch}`).toBe(want);
 });
-test.each(['1.36', 'latest', 'v1.x.4', ''])('parseKubernetesVersion(%j) is undefined', (s) => expect(parseKubernetesVersion(s)).toBeUndefined());
+test.each(['1.36', 'latest', 'v1.x.4', ''])('parseKubernetesVersion(%j) is undefined', (s) =>
+  expect(parseKubernetesVersion(s)).toBeUndefined(),
+);
 
 // Patch recency: 1.40.1 was released 2024-02-29, so 1.40.0 must move by 2024-03-29 (1 month).
 test.each([
@@ -56,7 +63,13 @@ test.each([
   expect(codes(r.findings)).toEqual(expected);
   if (expected.length) {
     const f = r.findings.find((x) => x.code === 'critical-cve')!;
-    expect(f.evidence).toMatchObject({ cve: 'CVE-2024-0001', fixedIn: '1.40.2', published: '2024-04-10', deadline: '2024-04-24', recommendedBy: '2024-04-12' });
+    expect(f.evidence).toMatchObject({
+      cve: 'CVE-2024-0001',
+      fixedIn: '1.40.2',
+      published: '2024-04-10',
+      deadline: '2024-04-24',
+      recommendedBy: '2024-04-12',
+    });
   }
 });
 
@@ -114,8 +127,23 @@ describe('offering', () => {
 test('recommend: latest patch per supported branch with its deadlines', () => {
   const r = recommend(at('2024-04-15'), data);
   expect(r.versions).toEqual([
-    { minor: '1.39', version: '1.39.5', released: '2024-03-31', endOfLife: '2024-06-28', offerBy: '2024-04-24', criticalCves: ['CVE-2024-0001'] },
-    { minor: '1.40', version: '1.40.3', released: '2024-03-31', endOfLife: '2025-01-31', offerBy: '2024-04-30', minorOfferBy: '2024-05-31', criticalCves: [] },
+    {
+      minor: '1.39',
+      version: '1.39.5',
+      released: '2024-03-31',
+      endOfLife: '2024-06-28',
+      offerBy: '2024-04-24',
+      criticalCves: ['CVE-2024-0001'],
+    },
+    {
+      minor: '1.40',
+      version: '1.40.3',
+      released: '2024-03-31',
+      endOfLife: '2025-01-31',
+      offerBy: '2024-04-30',
+      minorOfferBy: '2024-05-31',
+      criticalCves: [],
+    },
   ]);
 });
 
@@ -123,6 +151,8 @@ test('bundled data: the seed facts hold', () => {
   const d = bundledVersionData();
   expect(d.dataAsOf.toISOString().slice(0, 10)).toBe('2026-08-21');
   expect(recommend(at('2026-09-01'), d).versions.map((v) => v.version)).toEqual(['1.34.11', '1.35.8', '1.36.4']);
-  expect(evaluateClusterVersion('v1.28.5', at('2024-12-10'), d).findings.map((f) => f.code)).toEqual(expect.arrayContaining(['branch-eol', 'patch-outdated', 'critical-cve']));
+  expect(evaluateClusterVersion('v1.28.5', at('2024-12-10'), d).findings.map((f) => f.code)).toEqual(
+    expect.arrayContaining(['branch-eol', 'patch-outdated', 'critical-cve']),
+  );
   expect(evaluateClusterVersion('v1.36.4+k3s1', at('2026-09-01'), d).verdict).toBe('PASS');
 });

@@ -7,7 +7,10 @@ const hash = `sha256:${'a'.repeat(64)}`;
 const lock: LockFile = {
   lockVersion: 1,
   stacks: {
-    'openstack-scs': { '1.36': { kubernetesVersion: '1.36.4', version: 'v2', hash }, '1.9': { kubernetesVersion: '1.9.1', version: 'v1', hash } },
+    'openstack-scs': {
+      '1.36': { kubernetesVersion: '1.36.4', version: 'v2', hash },
+      '1.9': { kubernetesVersion: '1.9.1', version: 'v1', hash },
+    },
     'docker-scs': { '1.36': { kubernetesVersion: '1.36.4', version: 'v1', hash } },
   },
 };
@@ -31,11 +34,26 @@ test('write is atomic and round-trips', () => {
 test.each([
   [{ lockVersion: 2, stacks: {} }, /lockVersion: expecting 1, found 2/],
   [{ lockVersion: 1 }, /stacks: expecting an object/],
-  [{ lockVersion: 1, stacks: { x: { '1.36': { kubernetesVersion: '1.35.1', version: 'v1', hash } } } }, /stacks\.x\["1\.36"\]\.kubernetesVersion: 1\.35\.1 is not in minor 1\.36/],
-  [{ lockVersion: 1, stacks: { x: { '1.36': { kubernetesVersion: '1.36', version: 'v1', hash } } } }, /kubernetesVersion: expecting a patch version/],
-  [{ lockVersion: 1, stacks: { x: { '1.36': { kubernetesVersion: '1.36.1', version: 'one', hash } } } }, /\.version: invalid stack version "one"/],
-  [{ lockVersion: 1, stacks: { x: { '1.36': { kubernetesVersion: '1.36.1', version: 'v1', hash: 'md5:x' } } } }, /\.hash: expecting "sha256:<64 hex digits>"/],
-  [{ lockVersion: 1, stacks: { x: { latest: { kubernetesVersion: '1.36.1', version: 'v1', hash } } } }, /key must be a Kubernetes minor/],
+  [
+    { lockVersion: 1, stacks: { x: { '1.36': { kubernetesVersion: '1.35.1', version: 'v1', hash } } } },
+    /stacks\.x\["1\.36"\]\.kubernetesVersion: 1\.35\.1 is not in minor 1\.36/,
+  ],
+  [
+    { lockVersion: 1, stacks: { x: { '1.36': { kubernetesVersion: '1.36', version: 'v1', hash } } } },
+    /kubernetesVersion: expecting a patch version/,
+  ],
+  [
+    { lockVersion: 1, stacks: { x: { '1.36': { kubernetesVersion: '1.36.1', version: 'one', hash } } } },
+    /\.version: invalid stack version "one"/,
+  ],
+  [
+    { lockVersion: 1, stacks: { x: { '1.36': { kubernetesVersion: '1.36.1', version: 'v1', hash: 'md5:x' } } } },
+    /\.hash: expecting "sha256:<64 hex digits>"/,
+  ],
+  [
+    { lockVersion: 1, stacks: { x: { latest: { kubernetesVersion: '1.36.1', version: 'v1', hash } } } },
+    /key must be a Kubernetes minor/,
+  ],
 ])('invalid lock %#: %s', (data, err) => {
   expect(validateLock(data).join('\n')).toMatch(err);
   expect(() => parseLock(JSON.stringify(data), 'my.lock')).toThrow(/^my\.lock: /);

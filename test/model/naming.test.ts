@@ -6,7 +6,13 @@ test.each([
   ['openstack', 'scs', '1.36', 'v10', 'openstack-scs-1-36-v10'],
 ])('stackName(%s, %s, %s, %s) = %s', (p, s, k, v, want) => {
   expect(stackName(p, s, k, v)).toBe(want);
-  expect(parseStackName(want)).toEqual({ provider: p, stack: s, major: 1, minor: Number(want.split('-')[3]), version: v });
+  expect(parseStackName(want)).toEqual({
+    provider: p,
+    stack: s,
+    major: 1,
+    minor: Number(want.split('-')[3]),
+    version: v,
+  });
 });
 
 test.each([

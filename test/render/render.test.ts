@@ -9,21 +9,54 @@ const inputs: AddonInput[] = [
   { path: 'variables.networkMTU', type: 'integer', description: 'MTU' },
   { path: 'variables.debug', type: 'boolean', description: 'debug' },
 ];
-const ctx = (name: string, variables: Record<string, unknown> = { networkMTU: 1450, debug: 'true' }): RenderContext => ({
+const ctx = (
+  name: string,
+  variables: Record<string, unknown> = { networkMTU: 1450, debug: 'true' },
+): RenderContext => ({
   cluster: { name, namespace: 'ns', labels: {}, annotations: {} },
   variables,
 });
 const objects = () => [
-  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'kube-system' },
-    data: { 'cluster-name': '{{cluster.name}}', mtu: 'mtu={{variables.networkMTU}}', '{{cluster.name}}': 'keys are never rendered' } },
-  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'kube-system' },
-    spec: { replicas: 1, template: { spec: { containers: [{ name: 'c', args: ['--cluster={{cluster.name}}'], mtu: '{{variables.networkMTU}}', debug: '{{variables.debug}}' }] } } } },
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cfg', namespace: 'kube-system' },
+    data: {
+      'cluster-name': '{{cluster.name}}',
+      mtu: 'mtu={{variables.networkMTU}}',
+      '{{cluster.name}}': 'keys are never rendered',
+    },
+  },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', namespace: 'kube-system' },
+    spec: {
+      replicas: 1,
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              args: ['--cluster={{cluster.name}}'],
+              mtu: '{{variables.networkMTU}}',
+              debug: '{{variables.debug}}',
+            },
+          ],
+        },
+      },
+    },
+  },
 ];
 
 /** Round trip through YAML text (what users apply): the object set and every key path must not change. */
 const reparse = (objs: unknown[]) => parseAllDocuments(Yaml.stringify(...objs)).map((d) => (d as any).toJS());
-const shape = (v: unknown): unknown => Array.isArray(v) ? v.map(shape) : v && typeof v === 'object'
-  ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)])) : typeof v;
+const shape = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(shape)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]))
+      : typeof v;
 
 test('renders string leaves only, keeps keys, coerces a whole-leaf expression by declared type', () => {
   const [cm, dep] = renderAddonObjects('demo', inputs, objects(), ctx('prod-1')) as any[];
@@ -35,15 +68,28 @@ test('renders string leaves only, keeps keys, coerces a whole-leaf expression by
 });
 
 const hostile = [
-  'a: b', 'line1\nline2: x\n- item', 'x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: evil', '{{variables.secret}}',
-  '"quoted" \'single\'', 'ünïcødé ☃ 名前', '{ a: 1 }', '[1, 2]', '&anchor *alias', '#comment', '\\{{cluster.name}}',
+  'a: b',
+  'line1\nline2: x\n- item',
+  'x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: evil',
+  '{{variables.secret}}',
+  '"quoted" \'single\'',
+  'ünïcødé ☃ 名前',
+  '{ a: 1 }',
+  '[1, 2]',
+  '&anchor *alias',
+  '#comment',
+  '\\{{cluster.name}}',
 ];
 
 test.each(hostile)('a hostile value %j stays one string leaf: same object set, same keys', (value) => {
   const baseline = reparse(renderAddonObjects('demo', inputs, objects(), ctx('plain')));
-  const rendered = reparse(renderAddonObjects('demo', inputs, objects(), ctx(value, { networkMTU: 1450, debug: 'true', secret: 'S3CRET' })));
+  const rendered = reparse(
+    renderAddonObjects('demo', inputs, objects(), ctx(value, { networkMTU: 1450, debug: 'true', secret: 'S3CRET' })),
+  );
   expect(rendered).toHaveLength(baseline.length);
-  expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(baseline.map((o) => `${o.kind}/${o.metadata.name}`));
+  expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+    baseline.map((o) => `${o.kind}/${o.metadata.name}`),
+  );
   expect(shape(rendered)).toEqual(shape(baseline));
   expect(rendered[0].data['cluster-name']).toBe(value);
   expect(rendered[1].spec.template.spec.containers[0].args).toEqual([`--cluster=${value}`]);
@@ -64,14 +110,19 @@ test('missing variables are one error listing addon, object, field and variable 
 });
 
 test('a value that cannot be coerced to the declared type is an error', () => {
-  expect(() => renderAddonObjects('demo', inputs, objects(), ctx('c', { networkMTU: '15OO', debug: 'yes' })))
-    .toThrow(/field spec\.template\.spec\.containers\[0\]\.mtu: variable "variables\.networkMTU" must be integer, got "15OO"[\s\S]*variable "variables\.debug" must be boolean, got "yes"/);
+  expect(() => renderAddonObjects('demo', inputs, objects(), ctx('c', { networkMTU: '15OO', debug: 'yes' }))).toThrow(
+    /field spec\.template\.spec\.containers\[0\]\.mtu: variable "variables\.networkMTU" must be integer, got "15OO"[\s\S]*variable "variables\.debug" must be boolean, got "yes"/,
+  );
 });
 
 test('helpers, blocks and list values are refused', () => {
   const obj = (s: string) => [{ kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' }, data: { k: s } }];
-  expect(() => renderAddonObjects('demo', inputs, obj('{{#each cluster}}x{{/each}}'), ctx('c'))).toThrow(/only plain \{\{path\}\} expressions are allowed/);
+  expect(() => renderAddonObjects('demo', inputs, obj('{{#each cluster}}x{{/each}}'), ctx('c'))).toThrow(
+    /only plain \{\{path\}\} expressions are allowed/,
+  );
   expect(() => renderAddonObjects('demo', inputs, obj('{{lookup cluster "name"}}'), ctx('c'))).toThrow(/only plain/);
   expect(() => renderAddonObjects('demo', inputs, obj('{{../x}}'), ctx('c'))).toThrow(/must be a dotted path/);
-  expect(() => renderAddonObjects('demo', inputs, obj('{{variables.list}}'), ctx('c', { list: [1, 2] }))).toThrow(/is a list; only scalar values/);
+  expect(() => renderAddonObjects('demo', inputs, obj('{{variables.list}}'), ctx('c', { list: [1, 2] }))).toThrow(
+    /is a list; only scalar values/,
+  );
 });

@@ -16,7 +16,10 @@ export interface Topology {
 export function patchedTemplates(objects: readonly K8sObject[], topology: Topology) {
   const cc = objects.find((o) => o.kind === 'ClusterClass')!;
   const spec = cc.spec;
-  const find = (ref: any) => deepClone(objects.find((o) => o.kind === ref.kind && o.metadata?.name === ref.name && o.apiVersion === ref.apiVersion));
+  const find = (ref: any) =>
+    deepClone(
+      objects.find((o) => o.kind === ref.kind && o.metadata?.name === ref.name && o.apiVersion === ref.apiVersion),
+    );
   const roles: Record<string, any> = {
     infrastructureCluster: find(spec.infrastructure.templateRef),
     controlPlane: find(spec.controlPlane.templateRef),

@@ -1,6 +1,9 @@
 /** Captures what the code under test writes to stdout or stderr (the CLI writes there, not to a logger). */
 export function capture(stream: NodeJS.WriteStream): { text: () => string; restore: () => void } {
   const out: string[] = [];
-  const spy = jest.spyOn(stream, 'write').mockImplementation((s: any) => { out.push(String(s)); return true; });
+  const spy = jest.spyOn(stream, 'write').mockImplementation((s: any) => {
+    out.push(String(s));
+    return true;
+  });
   return { text: () => out.join(''), restore: () => spy.mockRestore() };
 }

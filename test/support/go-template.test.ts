@@ -8,8 +8,16 @@ test.each([
   ['{{ if eq .lb "ovn" }}yes{{ else }}no{{ end }}', { lb: 'amphora' }, 'no'],
   ['{{ if and (eq .lb "a") .cidrs }}t{{ end }}', { lb: 'a', cidrs: ['x'] }, 't'],
   ['{{ if and (eq .lb "a") .cidrs }}t{{ end }}', { lb: 'a' }, ''],
-  ['{{ $n := .name }}{{ if .v }}{{ $n = printf "%s-%s" .name .v }}{{ end }}{{ $n | toJson }}', { name: 'img', v: 'v1.36.4' }, '"img-v1.36.4"'],
-  ['[{{ range $i, $n := .l }}{{ if $i }}, {{ end }}{"id": {{ $n | toJson }}}{{ end }}]', { l: ['a', 'b'] }, '[{"id": "a"}, {"id": "b"}]'],
+  [
+    '{{ $n := .name }}{{ if .v }}{{ $n = printf "%s-%s" .name .v }}{{ end }}{{ $n | toJson }}',
+    { name: 'img', v: 'v1.36.4' },
+    '"img-v1.36.4"',
+  ],
+  [
+    '[{{ range $i, $n := .l }}{{ if $i }}, {{ end }}{"id": {{ $n | toJson }}}{{ end }}]',
+    { l: ['a', 'b'] },
+    '[{"id": "a"}, {"id": "b"}]',
+  ],
   ['{{ range $i, $d := .l }}{{ $d.name }}={{ $d.size }};{{ end }}', { l: [{ name: 'x', size: 1 }] }, 'x=1;'],
   ['{{ .builtin.controlPlane.version }}', { builtin: { controlPlane: { version: 'v1' } } }, 'v1'],
   ['{{ .missing }}', {}, '<no value>'],

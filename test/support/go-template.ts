@@ -19,7 +19,10 @@ export function renderGoTemplate(tpl: string, data: unknown): string {
     const nodes: Node[] = [];
     while (i < tokens.length) {
       const tok = tokens[i++];
-      if (!tok.startsWith('{{')) { nodes.push({ t: 'text', s: tok }); continue; }
+      if (!tok.startsWith('{{')) {
+        nodes.push({ t: 'text', s: tok });
+        continue;
+      }
       const body = tok.replace(/^\{\{-?\s*/, '').replace(/\s*-?\}\}$/, '');
       const word = body.split(/\s+/)[0];
       if (stop.includes(word)) return { nodes, end: word };
@@ -49,7 +52,9 @@ function exec(nodes: Node[], sc: Scope): string {
     else if (n.t === 'if') out += exec(truthy(evalPipeline(n.cond, sc)) ? n.then : n.else, sc);
     else if (n.t === 'range') {
       const coll = evalPipeline(n.expr, sc) ?? [];
-      const entries: Array<[unknown, unknown]> = Array.isArray(coll) ? coll.map((v, k) => [k, v]) : Object.entries(coll);
+      const entries: Array<[unknown, unknown]> = Array.isArray(coll)
+        ? coll.map((v, k) => [k, v])
+        : Object.entries(coll);
       for (const [k, v] of entries) {
         const vars = new Map(sc.vars);
         if (n.keyVar) vars.set(n.keyVar, k);
@@ -83,7 +88,10 @@ const FUNCS: Record<string, (...a: any[]) => unknown> = {
   and: (...a) => a.find((x) => !truthy(x)) ?? a[a.length - 1],
   or: (...a) => a.find((x) => truthy(x)) ?? a[a.length - 1],
   not: (a) => !truthy(a),
-  printf: (fmt: string, ...a) => { let k = 0; return fmt.replace(/%[sdv]/g, () => print(a[k++])); },
+  printf: (fmt: string, ...a) => {
+    let k = 0;
+    return fmt.replace(/%[sdv]/g, () => print(a[k++]));
+  },
   toJson: (a) => JSON.stringify(a ?? null),
   quote: (a) => JSON.stringify(print(a)),
 };
@@ -97,7 +105,10 @@ function evalPipeline(expr: string, sc: Scope): unknown {
   let pos = 0;
   const pipeline = (): unknown => {
     let v = command();
-    while (toks[pos] === '|') { pos++; v = command([v]); }
+    while (toks[pos] === '|') {
+      pos++;
+      v = command([v]);
+    }
     return v;
   };
   // `piped` holds the value of the previous pipeline stage, passed as the last argument.
@@ -113,7 +124,11 @@ function evalPipeline(expr: string, sc: Scope): unknown {
   };
   const operand = (): (() => unknown) => {
     const tok = toks[pos++];
-    if (tok === '(') { const v = pipeline(); pos++; return () => v; }
+    if (tok === '(') {
+      const v = pipeline();
+      pos++;
+      return () => v;
+    }
     if (tok.startsWith('"')) return () => JSON.parse(tok);
     if (/^-?\d+(\.\d+)?$/.test(tok)) return () => Number(tok);
     if (tok === 'true' || tok === 'false') return () => tok === 'true';

@@ -12,7 +12,8 @@ const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as K8
 
 test('one stack per definition and locked minor, named <provider>-<stack>-<maj>-<min>-v<N>', () => {
   const expected = Object.entries(lock.stacks).flatMap(([id, minors]) =>
-    Object.entries(minors).map(([minor, e]) => `${id}-${minor.replace('.', '-')}-${e.version}`));
+    Object.entries(minors).map(([minor, e]) => `${id}-${minor.replace('.', '-')}-${e.version}`),
+  );
   expect(result.stacks.map((s) => s.ctx.name).sort()).toEqual(expected.sort());
   expect(result.stacks.length).toBeGreaterThanOrEqual(6);
 });
@@ -21,28 +22,41 @@ test('the committed lock matches the shipped definitions (no released name chang
   expect(result.lockMismatches).toEqual([]);
 });
 
-test.each(result.stacks.map((s) => [s.ctx.name, s] as const))('%s: every object is named and every templateRef resolves', (_n, s) => {
-  const objects = docs(s.files.find((f) => f.path === 'cluster-class.yaml')!.content);
-  for (const o of objects) {
-    expect(o.apiVersion).toMatch(/^[a-z0-9.-]+\/v1(beta[12])?$/);
-    expect(o.kind).toBeTruthy();
-    expect(o.metadata?.name).toMatch(new RegExp(`^${s.ctx.name}(-|$)`));
-    expect(o.metadata?.namespace).toBeUndefined();
-  }
-  const cc = objects.filter((o) => o.kind === 'ClusterClass');
-  expect(cc).toHaveLength(1);
-  const spec = cc[0].spec;
-  const refs = [spec.infrastructure.templateRef, spec.controlPlane.templateRef, spec.controlPlane.machineInfrastructure.templateRef,
-    ...spec.workers.machineDeployments.flatMap((md: any) => [md.bootstrap.templateRef, md.infrastructure.templateRef])];
-  for (const ref of refs) {
-    expect(ref.kind).toMatch(/Template$/);
-    expect(objects.filter((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.metadata?.name === ref.name)).toHaveLength(1);
-  }
-  // every patch selector names a template of this class
-  for (const p of spec.patches) {
-    for (const d of p.definitions) expect(refs.some((r) => r.apiVersion === d.selector.apiVersion && r.kind === d.selector.kind)).toBe(true);
-  }
-});
+test.each(result.stacks.map((s) => [s.ctx.name, s] as const))(
+  '%s: every object is named and every templateRef resolves',
+  (_n, s) => {
+    const objects = docs(s.files.find((f) => f.path === 'cluster-class.yaml')!.content);
+    for (const o of objects) {
+      expect(o.apiVersion).toMatch(/^[a-z0-9.-]+\/v1(beta[12])?$/);
+      expect(o.kind).toBeTruthy();
+      expect(o.metadata?.name).toMatch(new RegExp(`^${s.ctx.name}(-|$)`));
+      expect(o.metadata?.namespace).toBeUndefined();
+    }
+    const cc = objects.filter((o) => o.kind === 'ClusterClass');
+    expect(cc).toHaveLength(1);
+    const spec = cc[0].spec;
+    const refs = [
+      spec.infrastructure.templateRef,
+      spec.controlPlane.templateRef,
+      spec.controlPlane.machineInfrastructure.templateRef,
+      ...spec.workers.machineDeployments.flatMap((md: any) => [
+        md.bootstrap.templateRef,
+        md.infrastructure.templateRef,
+      ]),
+    ];
+    for (const ref of refs) {
+      expect(ref.kind).toMatch(/Template$/);
+      expect(
+        objects.filter((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.metadata?.name === ref.name),
+      ).toHaveLength(1);
+    }
+    // every patch selector names a template of this class
+    for (const p of spec.patches) {
+      for (const d of p.definitions)
+        expect(refs.some((r) => r.apiVersion === d.selector.apiVersion && r.kind === d.selector.kind)).toBe(true);
+    }
+  },
+);
 
 test.each(result.stacks.map((s) => [s.ctx.name, s] as const))('%s: CSO-compatible metadata.yaml', (_n, s) => {
   const meta = docs(s.files.find((f) => f.path === 'metadata.yaml')!.content)[0] as any;

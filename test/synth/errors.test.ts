@@ -6,7 +6,10 @@ import { Construct } from 'constructs';
 import { ClassPatch, ClusterClassConstruct } from '../../src/constructs/cluster-class';
 import { KubeadmConfigTemplateV1Beta2 } from '../../src/imports/capi-bootstrap-bootstrap.cluster.x-k8s.io';
 import { KubeadmControlPlaneTemplateV1Beta2 } from '../../src/imports/capi-controlplane-controlplane.cluster.x-k8s.io';
-import { DockerClusterTemplateV1Beta2, DockerMachineTemplateV1Beta2 } from '../../src/imports/capd-infrastructure.cluster.x-k8s.io';
+import {
+  DockerClusterTemplateV1Beta2,
+  DockerMachineTemplateV1Beta2,
+} from '../../src/imports/capd-infrastructure.cluster.x-k8s.io';
 import { LockFile } from '../../src/model/lock';
 import { StackContext, StackDefinition } from '../../src/model/stack';
 import { StackDefinitionError } from '../../src/synth/build';
@@ -22,10 +25,22 @@ function definition(overrides: { provider?: string; kind?: string; patches?: Cla
     nodeImage: () => 'img',
     addons: [],
     buildClass(scope: Construct, ctx: StackContext) {
-      const infra = new DockerClusterTemplateV1Beta2(scope, 'c', { metadata: { name: `${ctx.name}-cluster` }, spec: { template: { spec: {} } } });
-      const kcp = new KubeadmControlPlaneTemplateV1Beta2(scope, 'cp', { metadata: { name: `${ctx.name}-control-plane` }, spec: { template: { spec: {} } } });
-      const m = new DockerMachineTemplateV1Beta2(scope, 'm', { metadata: { name: `${ctx.name}-default-worker` }, spec: { template: { spec: {} } } });
-      const b = new KubeadmConfigTemplateV1Beta2(scope, 'b', { metadata: { name: `${ctx.name}-default-worker` }, spec: { template: { spec: {} } } });
+      const infra = new DockerClusterTemplateV1Beta2(scope, 'c', {
+        metadata: { name: `${ctx.name}-cluster` },
+        spec: { template: { spec: {} } },
+      });
+      const kcp = new KubeadmControlPlaneTemplateV1Beta2(scope, 'cp', {
+        metadata: { name: `${ctx.name}-control-plane` },
+        spec: { template: { spec: {} } },
+      });
+      const m = new DockerMachineTemplateV1Beta2(scope, 'm', {
+        metadata: { name: `${ctx.name}-default-worker` },
+        spec: { template: { spec: {} } },
+      });
+      const b = new KubeadmConfigTemplateV1Beta2(scope, 'b', {
+        metadata: { name: `${ctx.name}-default-worker` },
+        spec: { template: { spec: {} } },
+      });
       const cc = new ClusterClassConstruct(scope, 'cc', {
         name: ctx.name,
         infrastructure: infra,
@@ -34,49 +49,84 @@ function definition(overrides: { provider?: string; kind?: string; patches?: Cla
         variables: [{ name: 'flavor', schema: { type: 'string', default: 'x' } }],
         patches: overrides.patches ?? [],
       });
-      if (overrides.kind) cc.apiObject.addJsonPatch(JsonPatch.replace('/spec/infrastructure/templateRef/kind', overrides.kind));
+      if (overrides.kind)
+        cc.apiObject.addJsonPatch(JsonPatch.replace('/spec/infrastructure/templateRef/kind', overrides.kind));
     },
   };
 }
 const lockFor = (...ids: string[]): LockFile => ({
   lockVersion: 1,
-  stacks: Object.fromEntries(ids.map((id) => [id, { '1.36': { kubernetesVersion: '1.36.4', version: 'v1', hash: `sha256:${'0'.repeat(64)}` } }])),
+  stacks: Object.fromEntries(
+    ids.map((id) => [id, { '1.36': { kubernetesVersion: '1.36.4', version: 'v1', hash: `sha256:${'0'.repeat(64)}` } }]),
+  ),
 });
-const synthOf = (defs: StackDefinition[], ...ids: string[]) => () => synthesize(lockFor(...ids), { definitions: defs, checkLock: false });
-const patch = (path: string, variable = 'flavor'): ClassPatch =>
-  ({ name: 'p', definitions: [{ target: { workerMachine: ['default-worker'] }, ops: [{ op: 'add', path, variable }] }] });
+const synthOf =
+  (defs: StackDefinition[], ...ids: string[]) =>
+  () =>
+    synthesize(lockFor(...ids), { definitions: defs, checkLock: false });
+const patch = (path: string, variable = 'flavor'): ClassPatch => ({
+  name: 'p',
+  definitions: [{ target: { workerMachine: ['default-worker'] }, ops: [{ op: 'add', path, variable }] }],
+});
 
 test('a valid definition synthesizes', () => {
-  expect(synthOf([definition({ patches: [patch('/spec/template/spec/customImage')] })], 'test-scs')().stacks).toHaveLength(1);
+  expect(
+    synthOf([definition({ patches: [patch('/spec/template/spec/customImage')] })], 'test-scs')().stacks,
+  ).toHaveLength(1);
 });
 
 test('unknown variable in a patch names stack, object and field', () => {
   const run = synthOf([definition({ patches: [patch('/spec/template/spec/customImage', 'flavour')] })], 'test-scs');
   expect(run).toThrow(StackDefinitionError);
-  expect(run).toThrow(/test-scs 1\.36 \(test-scs-1-36-v1\):\n {2}ClusterClass test-scs-1-36-v1: spec\.patches\[0\]\.definitions\[0\]\.jsonPatches\[0\]\.valueFrom\.variable: unknown variable "flavour"/);
+  expect(run).toThrow(
+    /test-scs 1\.36 \(test-scs-1-36-v1\):\n {2}ClusterClass test-scs-1-36-v1: spec\.patches\[0\]\.definitions\[0\]\.jsonPatches\[0\]\.valueFrom\.variable: unknown variable "flavour"/,
+  );
 });
 
 test('unknown variable inside a template or enabledIf is found too', () => {
-  const p: ClassPatch = { name: 'p', enabledIf: '{{ if .missing }}true{{ end }}', definitions: [{ target: { workerMachine: ['default-worker'] }, ops: [{ op: 'add', path: '/spec/template/spec/customImage', template: '{{ .flavor }}-{{ .builtin.machineDeployment.version }}-{{ .nope }}' }] }] };
+  const p: ClassPatch = {
+    name: 'p',
+    enabledIf: '{{ if .missing }}true{{ end }}',
+    definitions: [
+      {
+        target: { workerMachine: ['default-worker'] },
+        ops: [
+          {
+            op: 'add',
+            path: '/spec/template/spec/customImage',
+            template: '{{ .flavor }}-{{ .builtin.machineDeployment.version }}-{{ .nope }}',
+          },
+        ],
+      },
+    ],
+  };
   const run = synthOf([definition({ patches: [p] })], 'test-scs');
   expect(run).toThrow(/spec\.patches\[0\]\.enabledIf: unknown variable "missing"/);
   expect(run).toThrow(/valueFrom\.template: unknown variable "nope"/);
 });
 
 test('template kind without the Template suffix', () => {
-  expect(synthOf([definition({ kind: 'DockerCluster' })], 'test-scs')).toThrow(/spec\.infrastructure\.templateRef\.kind: "DockerCluster" does not end in "Template"/);
+  expect(synthOf([definition({ kind: 'DockerCluster' })], 'test-scs')).toThrow(
+    /spec\.infrastructure\.templateRef\.kind: "DockerCluster" does not end in "Template"/,
+  );
 });
 
 test('patch path not under /spec', () => {
-  expect(synthOf([definition({ patches: [patch('/metadata/labels/x')] })], 'test-scs')).toThrow(/jsonPatches\[0\]\.path: "\/metadata\/labels\/x" is not under \/spec/);
+  expect(synthOf([definition({ patches: [patch('/metadata/labels/x')] })], 'test-scs')).toThrow(
+    /jsonPatches\[0\]\.path: "\/metadata\/labels\/x" is not under \/spec/,
+  );
 });
 
 test('duplicate class names across definitions', () => {
-  expect(synthOf([definition(), { ...definition(), description: 'copy' }], 'test-scs')).toThrow(/duplicate ClusterClass name "test-scs-1-36-v1" from classes\/test-scs and classes\/test-scs/);
+  expect(synthOf([definition(), { ...definition(), description: 'copy' }], 'test-scs')).toThrow(
+    /duplicate ClusterClass name "test-scs-1-36-v1" from classes\/test-scs and classes\/test-scs/,
+  );
 });
 
 test('a provider name with a dash is rejected with the reason', () => {
-  expect(synthOf([definition({ provider: 'open-stack' })], 'open-stack-scs')).toThrow(/invalid provider name "open-stack".*no dashes/);
+  expect(synthOf([definition({ provider: 'open-stack' })], 'open-stack-scs')).toThrow(
+    /invalid provider name "open-stack".*no dashes/,
+  );
 });
 
 test('a lock entry for an unknown stack is an error naming the fix', () => {
@@ -94,6 +144,13 @@ test('a failed synth leaves the previous dist/ untouched', () => {
 });
 
 test('patch targeting a worker class the class lacks fails while building', () => {
-  const p: ClassPatch = { name: 'p', definitions: [{ target: { workerMachine: ['gpu'] }, ops: [{ op: 'add', path: '/spec/template/spec/x', value: 1 }] }] };
-  expect(synthOf([definition({ patches: [p] })], 'test-scs')).toThrow(/building the class failed: .*worker classes \[gpu\]/);
+  const p: ClassPatch = {
+    name: 'p',
+    definitions: [
+      { target: { workerMachine: ['gpu'] }, ops: [{ op: 'add', path: '/spec/template/spec/x', value: 1 }] },
+    ],
+  };
+  expect(synthOf([definition({ patches: [p] })], 'test-scs')).toThrow(
+    /building the class failed: .*worker classes \[gpu\]/,
+  );
 });

@@ -4,18 +4,32 @@ import * as path from 'path';
 import { UserError } from '../errors';
 import { table } from '../table';
 
-const print = (s: string): void => { process.stdout.write(s); };
+const print = (s: string): void => {
+  process.stdout.write(s);
+};
 
 /** Loaded on use: rendering needs cdk8s, Handlebars and the addon definitions (~100 ms other commands should not pay). */
 async function load() {
-  const [{ Yaml }, { ClusterInputError }, { CrsError, clusterResourceSet }, { AddonInputFileError, readAddonIndex, renderStack }, { addonFileName }] = await Promise.all([
-    import('cdk8s'), import('../../render/context'), import('../../render/crs'), import('../../render/stack'), import('../../synth/addons')]);
+  const [
+    { Yaml },
+    { ClusterInputError },
+    { CrsError, clusterResourceSet },
+    { AddonInputFileError, readAddonIndex, renderStack },
+    { addonFileName },
+  ] = await Promise.all([
+    import('cdk8s'),
+    import('../../render/context'),
+    import('../../render/crs'),
+    import('../../render/stack'),
+    import('../../synth/addons'),
+  ]);
   /** Our input errors become user errors (message, no stack); anything else is a bug and stays one. */
   const asUserError = <T>(fn: () => T): T => {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof AddonInputFileError || e instanceof ClusterInputError || e instanceof CrsError) throw new UserError(e.message);
+      if (e instanceof AddonInputFileError || e instanceof ClusterInputError || e instanceof CrsError)
+        throw new UserError(e.message);
       throw e;
     }
   };
@@ -40,13 +54,19 @@ function writeAll(outDir: string, files: { path: string; content: string }[]): v
   }
 }
 
-interface RenderFlags { cluster: string; output?: string; dist: string; format: 'manifests' | 'crs' }
+interface RenderFlags {
+  cluster: string;
+  output?: string;
+  dist: string;
+  format: 'manifests' | 'crs';
+}
 
 /** `cskit addons list|render`: the addons of a synthesized stack, and their manifests for one Cluster. */
 export function register(program: Command): void {
   const addons = program.command('addons').description('addons of a synthesized stack (CNI, CCM, CSI, metrics-server)');
 
-  addons.command('list <stack>')
+  addons
+    .command('list <stack>')
     .description('list the addons of a synthesized stack (e.g. openstack-scs-1-36-v1) in install order')
     .option('--dist <dir>', 'synthesized output', 'dist')
     .option('-o, --output <format>', 'table or json', 'table')
@@ -55,27 +75,53 @@ export function register(program: Command): void {
       const index = asUserError(() => readAddonIndex(flags.dist, stack));
       if (flags.output === 'json') return print(`${JSON.stringify(index, null, 2)}\n`);
       print(`${index.stack} (Kubernetes ${index.kubernetesVersion})\n\n`);
-      print(table(['#', 'addon', 'version', 'phase', 'namespace', 'inputs', 'images'],
-        index.addons.map((a) => [String(a.order), a.name, a.version, a.phase, a.namespace,
-          (a.inputs ?? []).map((i) => `${i.path}:${i.type}`).join(',') || '-', String(Object.keys(a.images ?? {}).length)])));
+      print(
+        table(
+          ['#', 'addon', 'version', 'phase', 'namespace', 'inputs', 'images'],
+          index.addons.map((a) => [
+            String(a.order),
+            a.name,
+            a.version,
+            a.phase,
+            a.namespace,
+            (a.inputs ?? []).map((i) => `${i.path}:${i.type}`).join(',') || '-',
+            String(Object.keys(a.images ?? {}).length),
+          ]),
+        ),
+      );
     });
 
-  addons.command('render <stack>')
-    .description('render the addons of a stack for one Cluster (values from the Cluster file and ClusterClass variable defaults)')
+  addons
+    .command('render <stack>')
+    .description(
+      'render the addons of a stack for one Cluster (values from the Cluster file and ClusterClass variable defaults)',
+    )
     .requiredOption('--cluster <file>', 'YAML file with the Cluster object')
-    .option('-o, --output <dir>', 'write addons/<NN>-<addon>.yaml and crs.yaml (ConfigMaps + ClusterResourceSet) here instead of printing')
+    .option(
+      '-o, --output <dir>',
+      'write addons/<NN>-<addon>.yaml and crs.yaml (ConfigMaps + ClusterResourceSet) here instead of printing',
+    )
     .option('--dist <dir>', 'synthesized output', 'dist')
-    .addOption(new Option('--format <format>', 'what to print without -o').choices(['manifests', 'crs']).default('manifests'))
+    .addOption(
+      new Option('--format <format>', 'what to print without -o').choices(['manifests', 'crs']).default('manifests'),
+    )
     .action(async (stack: string, flags: RenderFlags) => {
       const { Yaml, clusterResourceSet, renderStack, addonFileName, asUserError } = await load();
       const { context, manifests } = asUserError(() => renderStack(flags.dist, stack, flags.cluster));
-      const crs = asUserError(() => clusterResourceSet(manifests, { clusterName: context.cluster.name, namespace: context.cluster.namespace }));
-      const files = manifests.map((m) => ({ path: `addons/${addonFileName(m.order, m.addon)}`, content: Yaml.stringify(...m.objects) }));
+      const crs = asUserError(() =>
+        clusterResourceSet(manifests, { clusterName: context.cluster.name, namespace: context.cluster.namespace }),
+      );
+      const files = manifests.map((m) => ({
+        path: `addons/${addonFileName(m.order, m.addon)}`,
+        content: Yaml.stringify(...m.objects),
+      }));
       const crsFile = { path: 'crs.yaml', content: Yaml.stringify(...crs) };
       if (!flags.output) {
         return print(flags.format === 'crs' ? crsFile.content : files.map((f) => f.content).join('---\n'));
       }
       writeAll(flags.output, [...files, crsFile]);
-      print(`rendered ${manifests.length} addons of ${stack} for Cluster ${context.cluster.namespace}/${context.cluster.name} into ${flags.output}/ (addons/, crs.yaml)\n`);
+      print(
+        `rendered ${manifests.length} addons of ${stack} for Cluster ${context.cluster.namespace}/${context.cluster.name} into ${flags.output}/ (addons/, crs.yaml)\n`,
+      );
     });
 }

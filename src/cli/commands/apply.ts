@@ -10,33 +10,69 @@ import { EXIT_ABORT, EXIT_FAIL, EXIT_USAGE, UserError } from '../errors';
 import { version } from '../version';
 
 interface Flags {
-  kubeconfig?: string; context?: string; namespace?: string; dryRun?: string; diff?: boolean; prune?: boolean;
-  forceConflicts?: boolean; wait?: boolean; timeout: string; output: string; applyset?: string; concurrency: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  dryRun?: string;
+  diff?: boolean;
+  prune?: boolean;
+  forceConflicts?: boolean;
+  wait?: boolean;
+  timeout: string;
+  output: string;
+  applyset?: string;
+  concurrency: string;
 }
 
 /** `cskit apply`: server-side apply of synthesized stacks (or any manifests) to a management cluster. */
 export function register(program: Command): void {
-  program.command('apply <paths...>')
-    .description('server-side apply dist/<stack> folders (their ClusterClass and templates), manifest folders or files to a management cluster, '
-      + 'in order (CRDs, Namespaces, templates, ClusterClasses), with an ApplySet inventory for --prune')
+  program
+    .command('apply <paths...>')
+    .description(
+      'server-side apply dist/<stack> folders (their ClusterClass and templates), manifest folders or files to a management cluster, ' +
+        'in order (CRDs, Namespaces, templates, ClusterClasses), with an ApplySet inventory for --prune',
+    )
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
-    .option('-n, --namespace <name>', "namespace of namespaced objects without one, and of the ApplySet parent Secret (default: the kubeconfig context's, else default)")
-    .addOption(new Option('--dry-run <mode>', 'server: the API server checks everything (admission included) and nothing is stored').choices(['server']))
-    .option('--diff', 'print a unified diff per object, live vs. what the server would store (a server dry run: nothing is changed)')
-    .option('--prune', 'delete members of the ApplySet that are no longer in the input (never Clusters, ClusterClasses in use or their templates)')
+    .option(
+      '-n, --namespace <name>',
+      "namespace of namespaced objects without one, and of the ApplySet parent Secret (default: the kubeconfig context's, else default)",
+    )
+    .addOption(
+      new Option(
+        '--dry-run <mode>',
+        'server: the API server checks everything (admission included) and nothing is stored',
+      ).choices(['server']),
+    )
+    .option(
+      '--diff',
+      'print a unified diff per object, live vs. what the server would store (a server dry run: nothing is changed)',
+    )
+    .option(
+      '--prune',
+      'delete members of the ApplySet that are no longer in the input (never Clusters, ClusterClasses in use or their templates)',
+    )
     .option('--force-conflicts', 'take over fields that another field manager owns')
-    .option('--wait', 'wait until every ClusterClass is reconciled by Cluster API (observedGeneration, VariablesReady) and print its conditions')
+    .option(
+      '--wait',
+      'wait until every ClusterClass is reconciled by Cluster API (observedGeneration, VariablesReady) and print its conditions',
+    )
     .option('--timeout <duration>', 'how long --wait and CRD establishment may take', '5m')
-    .option('--applyset <name>', 'name of the ApplySet parent Secret (default: cskit-<provider>-<stack> for stack folders of one family, else cskit)')
+    .option(
+      '--applyset <name>',
+      'name of the ApplySet parent Secret (default: cskit-<provider>-<stack> for stack folders of one family, else cskit)',
+    )
     .option('--concurrency <n>', 'objects applied at once within a level', '8')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (paths: string[], flags: Flags) => {
       const timeoutMs = parseDuration('--timeout', flags.timeout);
       const concurrency = Number(flags.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UserError(`--concurrency: invalid value "${flags.concurrency}", expecting 1 to 64`);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+        throw new UserError(`--concurrency: invalid value "${flags.concurrency}", expecting 1 to 64`);
       if (flags.applyset !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(flags.applyset)) {
-        throw new UserError(`--applyset: "${flags.applyset}" is not a valid Secret name (lower-case letters, digits, '-', '.')`);
+        throw new UserError(
+          `--applyset: "${flags.applyset}" is not a valid Secret name (lower-case letters, digits, '-', '.')`,
+        );
       }
       let inputs;
       try {
@@ -47,20 +83,36 @@ export function register(program: Command): void {
       }
       const applySet = flags.applyset ?? defaultApplySetName(inputs.stacks, paths.every(isStackDir));
       const t0 = Date.now();
-      const log = (l: string) => { if (flags.output === 'table') process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`); };
+      const log = (l: string) => {
+        if (flags.output === 'table') process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`);
+      };
       let report;
       try {
         // The client is loaded only when a command talks to a cluster (ESM-only library; unit tests never load it).
         const { connectApply } = await import('../../kube/apply-client');
-        const client = await connectApply({ kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: concurrency * 2 });
+        const client = await connectApply({
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+          maxSockets: concurrency * 2,
+        });
         report = await runApply(client, inputs.manifests, {
-          namespace: flags.namespace ?? client.contextNamespace ?? 'default', applySet, tooling: `cskit/${version()}`, dryRun: flags.dryRun === 'server', diff: flags.diff,
-          prune: flags.prune, force: flags.forceConflicts, wait: flags.wait, timeoutMs, concurrency, log,
+          namespace: flags.namespace ?? client.contextNamespace ?? 'default',
+          applySet,
+          tooling: `cskit/${version()}`,
+          dryRun: flags.dryRun === 'server',
+          diff: flags.diff,
+          prune: flags.prune,
+          force: flags.forceConflicts,
+          wait: flags.wait,
+          timeoutMs,
+          concurrency,
+          log,
           strategy: process.env.CSKIT_APPLY_STRATEGY === 'dry-run-first' ? 'dry-run-first' : 'apply',
         }).finally(() => client.close?.());
       } catch (e) {
         if (e instanceof InputError) throw new UserError(e.message, EXIT_USAGE);
-        if (e instanceof ApplyAbort || e instanceof ApplySetError || e instanceof KubeError) throw new UserError(e.message, EXIT_ABORT);
+        if (e instanceof ApplyAbort || e instanceof ApplySetError || e instanceof KubeError)
+          throw new UserError(e.message, EXIT_ABORT);
         throw e;
       }
       process.stdout.write(flags.output === 'json' ? formatJson(report) : formatTable(report));

@@ -8,8 +8,11 @@ import { atOption, today } from '../options';
 
 /** `cskit bump`: moves stacks.lock.json to the versions scs-0210 requires and re-versions changed stacks. */
 export function register(program: Command): void {
-  program.command('bump')
-    .description('update stacks.lock.json: add new minors, move patches, drop end-of-life minors, new vN for changed content')
+  program
+    .command('bump')
+    .description(
+      'update stacks.lock.json: add new minors, move patches, drop end-of-life minors, new vN for changed content',
+    )
     .addOption(atOption())
     .option('--lock <file>', 'lock file', LOCK_FILE)
     .option('--dry-run', 'print the changes without writing')
@@ -18,21 +21,38 @@ export function register(program: Command): void {
       const { definitions } = await import('../../../classes');
       const { computeStackHash } = await import('../../synth/hash');
       let lock;
-      try { lock = readLock(flags.lock); } catch (e) { if (e instanceof LockError) throw new UserError(e.message, EXIT_FAIL); throw e; }
+      try {
+        lock = readLock(flags.lock);
+      } catch (e) {
+        if (e instanceof LockError) throw new UserError(e.message, EXIT_FAIL);
+        throw e;
+      }
       const data = loadVersionData();
       const at = flags.at ?? today();
-      const result = bump(lock, { at, data, hashStack: computeStackHash, stackIds: definitions.map((d) => stackId(d.provider, d.stack)) });
+      const result = bump(lock, {
+        at,
+        data,
+        hashStack: computeStackHash,
+        stackIds: definitions.map((d) => stackId(d.provider, d.stack)),
+      });
       for (const c of result.changes) {
-        const what = c.action === 'add' ? `+ ${c.to!.kubernetesVersion} ${c.to!.version}`
-          : c.action === 'drop' ? `- ${c.from!.kubernetesVersion} ${c.from!.version}`
-            : c.action === 'keep' ? `= ${c.from!.kubernetesVersion} ${c.from!.version}`
-              : `${c.from!.kubernetesVersion} ${c.from!.version} -> ${c.to!.kubernetesVersion} ${c.to!.version}`;
+        const what =
+          c.action === 'add'
+            ? `+ ${c.to!.kubernetesVersion} ${c.to!.version}`
+            : c.action === 'drop'
+              ? `- ${c.from!.kubernetesVersion} ${c.from!.version}`
+              : c.action === 'keep'
+                ? `= ${c.from!.kubernetesVersion} ${c.from!.version}`
+                : `${c.from!.kubernetesVersion} ${c.from!.version} -> ${c.to!.kubernetesVersion} ${c.to!.version}`;
         process.stdout.write(`${c.stack} ${c.minor}: ${what}: ${c.reason}\n`);
       }
       const changed = serializeLock(result.lock) !== serializeLock(lock);
       if (!changed) process.stdout.write(`${flags.lock} is up to date for ${at.toISOString().slice(0, 10)}\n`);
       else if (flags.dryRun) process.stdout.write(`dry run: ${flags.lock} not written\n`);
-      else { writeLock(result.lock, flags.lock); process.stdout.write(`wrote ${flags.lock}\n`); }
+      else {
+        writeLock(result.lock, flags.lock);
+        process.stdout.write(`wrote ${flags.lock}\n`);
+      }
       for (const f of result.findings) process.stderr.write(`${f.severity}: ${f.message}\n`);
     });
 }

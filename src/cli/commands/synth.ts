@@ -3,17 +3,26 @@ import { LOCK_FILE, LockError, readLock } from '../../model/lock';
 import { CapiApiVersion } from '../../model/stack';
 import { EXIT_FAIL, UserError } from '../errors';
 
-interface SynthFlags { output: string; capiApiVersion: CapiApiVersion; lock: string; strict?: boolean }
+interface SynthFlags {
+  output: string;
+  capiApiVersion: CapiApiVersion;
+  lock: string;
+  strict?: boolean;
+}
 
 /** `cskit synth`: the same synthesis as `cdk8s synth`, in process, with options. */
 export function register(program: Command): void {
-  program.command('synth')
+  program
+    .command('synth')
     .description('synthesize every stack in stacks.lock.json into dist/<provider>-<stack>-<maj>-<min>-v<N>/')
     .option('-o, --output <dir>', 'output directory (replaced atomically)', 'dist')
-    .addOption(new Option('--capi-api-version <version>', 'Cluster API version of the emitted objects (v1beta1 for CAPI < 1.11)')
-      .choices(['v1beta2', 'v1beta1']).default('v1beta2'))
+    .addOption(
+      new Option('--capi-api-version <version>', 'Cluster API version of the emitted objects (v1beta1 for CAPI < 1.11)')
+        .choices(['v1beta2', 'v1beta1'])
+        .default('v1beta2'),
+    )
     .option('--lock <file>', 'lock file', LOCK_FILE)
-    .option('--strict', 'fail when a stack\'s content differs from the hash recorded in the lock')
+    .option('--strict', "fail when a stack's content differs from the hash recorded in the lock")
     .action(async (flags: SynthFlags) => {
       // Loaded on use: cdk8s and the stack definitions cost ~100 ms that other commands should not pay.
       const { StackDefinitionError } = await import('../../synth/build');
@@ -22,12 +31,20 @@ export function register(program: Command): void {
       try {
         result = synthesize(readLock(flags.lock), { capiApiVersion: flags.capiApiVersion });
       } catch (e) {
-        if (e instanceof StackDefinitionError || e instanceof LockError) throw new UserError((e as Error).message, EXIT_FAIL);
+        if (e instanceof StackDefinitionError || e instanceof LockError)
+          throw new UserError((e as Error).message, EXIT_FAIL);
         throw e;
       }
       for (const m of result.lockMismatches) process.stderr.write(`${flags.strict ? 'error' : 'warning'}: ${m}\n`);
-      if (flags.strict && result.lockMismatches.length) throw new UserError(`${result.lockMismatches.length} stack(s) differ from the lock; nothing written`, EXIT_FAIL);
+      if (flags.strict && result.lockMismatches.length)
+        throw new UserError(
+          `${result.lockMismatches.length} stack(s) differ from the lock; nothing written`,
+          EXIT_FAIL,
+        );
       writeStacks(result.stacks, flags.output);
-      for (const s of result.stacks) process.stdout.write(`${flags.output}/${s.ctx.name}/ (Kubernetes v${s.ctx.kubernetesVersion}, ${s.files.length} files)\n`);
+      for (const s of result.stacks)
+        process.stdout.write(
+          `${flags.output}/${s.ctx.name}/ (Kubernetes v${s.ctx.kubernetesVersion}, ${s.files.length} files)\n`,
+        );
     });
 }

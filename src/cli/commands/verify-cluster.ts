@@ -9,12 +9,23 @@ import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
 import { atOption, outputOption, parseCount, today } from '../options';
 
 interface Flags {
-  kubeconfig?: string; context?: string; at?: Date; output: string; timeout: string; namespacePrefix: string;
-  image: string; cleanup?: boolean; managementKubeconfig?: string; selector?: string; concurrency: string;
+  kubeconfig?: string;
+  context?: string;
+  at?: Date;
+  output: string;
+  timeout: string;
+  namespacePrefix: string;
+  image: string;
+  cleanup?: boolean;
+  managementKubeconfig?: string;
+  selector?: string;
+  concurrency: string;
 }
 
 // The client library is loaded only when a command talks to a cluster (it is ESM-only; unit tests never load it).
-async function connector(): Promise<(o: { kubeconfig?: string; context?: string; kubeconfigYaml?: string }) => ClusterClient> {
+async function connector(): Promise<
+  (o: { kubeconfig?: string; context?: string; kubeconfigYaml?: string }) => ClusterClient
+> {
   return (await import('../../kube/client')).connect;
 }
 
@@ -26,21 +37,34 @@ function onInterrupt(cleanup: () => Promise<void>): () => void {
   };
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
-  return () => { process.off('SIGINT', handler); process.off('SIGTERM', handler); };
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }
 
 export function registerVerifyCluster(verify: Command): void {
-  verify.command('cluster')
-    .description('check a live cluster (any conformant cluster, with or without Cluster API) against scs-0210 and scs-0211')
+  verify
+    .command('cluster')
+    .description(
+      'check a live cluster (any conformant cluster, with or without Cluster API) against scs-0210 and scs-0211',
+    )
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
     .addOption(atOption())
     .addOption(outputOption(['table', 'json', 'junit', 'scs']))
     .option('--timeout <duration>', 'time the storage probe may take (PVC bound, pod running)', '5m')
-    .option('--namespace-prefix <prefix>', 'probe namespaces are <prefix>-<random>, labelled cskit.io/probe', 'cskit-probe')
+    .option(
+      '--namespace-prefix <prefix>',
+      'probe namespaces are <prefix>-<random>, labelled cskit.io/probe',
+      'cskit-probe',
+    )
     .option('--image <image>', 'image of the probe pod', DEFAULT_PROBE_IMAGE)
     .option('--cleanup', 'only delete probe namespaces left by interrupted runs')
-    .option('--management-kubeconfig <file>', 'fleet mode: verify every Cluster API workload cluster of this management cluster')
+    .option(
+      '--management-kubeconfig <file>',
+      'fleet mode: verify every Cluster API workload cluster of this management cluster',
+    )
     .option('--selector <labels>', 'fleet mode: only Clusters matching this label selector')
     .option('--concurrency <n>', 'fleet mode: clusters verified at once', '4')
     .action(async (flags: Flags) => {
@@ -49,18 +73,35 @@ export function registerVerifyCluster(verify: Command): void {
       const timeoutMs = parseDuration('--timeout', flags.timeout);
       const concurrency = parseCount('--concurrency', flags.concurrency, 64);
       const connect = await connector();
-      const opts = { at, data: loadVersionData(), namespacePrefix: flags.namespacePrefix, image: flags.image, timeoutMs, onInterrupt,
-        log: (l: string) => { if (flags.output === 'table') process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`); } };
+      const opts = {
+        at,
+        data: loadVersionData(),
+        namespacePrefix: flags.namespacePrefix,
+        image: flags.image,
+        timeoutMs,
+        onInterrupt,
+        log: (l: string) => {
+          if (flags.output === 'table') process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`);
+        },
+      };
       let reports: ClusterReport[];
       try {
         if (flags.cleanup) {
           const removed = await cleanupProbes(connect({ kubeconfig: flags.kubeconfig, context: flags.context }));
-          process.stdout.write(removed.length ? `deleted leftover probe namespaces: ${removed.join(', ')}\n` : 'no leftover probe namespaces\n');
+          process.stdout.write(
+            removed.length
+              ? `deleted leftover probe namespaces: ${removed.join(', ')}\n`
+              : 'no leftover probe namespaces\n',
+          );
           return;
         }
         if (flags.managementKubeconfig) {
           const mgmt = connect({ kubeconfig: flags.managementKubeconfig, context: flags.context });
-          reports = await verifyFleet(mgmt, (yaml) => connect({ kubeconfigYaml: yaml }), { ...opts, selector: flags.selector, concurrency });
+          reports = await verifyFleet(mgmt, (yaml) => connect({ kubeconfigYaml: yaml }), {
+            ...opts,
+            selector: flags.selector,
+            concurrency,
+          });
         } else {
           const client = connect({ kubeconfig: flags.kubeconfig, context: flags.context });
           reports = [{ cluster: '', results: await verifyCluster(client, opts) }];
@@ -70,7 +111,12 @@ export function registerVerifyCluster(verify: Command): void {
         throw e;
       }
       const meta = { at: at.toISOString().slice(0, 10), dataAsOf: opts.data.dataAsOf.toISOString().slice(0, 10) };
-      const out = { table: formatTable, scs: formatScs, junit: formatJunit, json: (r: ClusterReport[]) => formatJson(r, meta) }[flags.output]!(reports);
+      const out = {
+        table: formatTable,
+        scs: formatScs,
+        junit: formatJunit,
+        json: (r: ClusterReport[]) => formatJson(r, meta),
+      }[flags.output]!(reports);
       process.stdout.write(out);
       const v = overall(reports);
       if (v === 'ABORT') process.exitCode = EXIT_ABORT;

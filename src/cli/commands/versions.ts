@@ -7,9 +7,13 @@ import { EXIT_FAIL, UserError } from '../errors';
 import { atOption, outputOption, today } from '../options';
 import { table } from '../table';
 
-interface VersionsFlags { at?: Date; check?: string; output: 'table' | 'json' }
+interface VersionsFlags {
+  at?: Date;
+  check?: string;
+  output: 'table' | 'json';
+}
 
-const mark = (f: Finding) => ({ error: 'FAIL', warning: 'WARN', info: 'info' }[f.severity]);
+const mark = (f: Finding) => ({ error: 'FAIL', warning: 'WARN', info: 'info' })[f.severity];
 const print = (s: string) => process.stdout.write(s);
 
 function printFindings(findings: readonly Finding[]): void {
@@ -18,30 +22,60 @@ function printFindings(findings: readonly Finding[]): void {
 
 function overview(data: VersionData, at: Date, output: string): void {
   const rec = recommend(at, data);
-  const offering = evaluateOffering(rec.versions.map((v) => v.version), at, data);
-  const criticalCves = data.cves.filter((c) => (c.cvss?.score ?? 0) >= POLICY.criticalCvssScore).map((c) => ({ id: c.id, cvss: c.cvss, published: c.published, fixedIn: c.fixedIn }));
+  const offering = evaluateOffering(
+    rec.versions.map((v) => v.version),
+    at,
+    data,
+  );
+  const criticalCves = data.cves
+    .filter((c) => (c.cvss?.score ?? 0) >= POLICY.criticalCvssScore)
+    .map((c) => ({ id: c.id, cvss: c.cvss, published: c.published, fixedIn: c.fixedIn }));
   if (output === 'json') {
-    print(`${JSON.stringify({ at: rec.at, dataAsOf: rec.dataAsOf, origin: data.origin, recommended: rec.versions, branches: offering.branches, criticalCves, findings: rec.findings }, null, 2)}\n`);
+    print(
+      `${JSON.stringify({ at: rec.at, dataAsOf: rec.dataAsOf, origin: data.origin, recommended: rec.versions, branches: offering.branches, criticalCves, findings: rec.findings }, null, 2)}\n`,
+    );
     return;
   }
   print(`Kubernetes versions at ${rec.at} (data as of ${rec.dataAsOf}, ${data.origin})\n\n`);
-  print(table(['branch', 'released', 'end of life', 'supported', 'latest patch', 'patch released', 'offer by'],
-    // Supported branches plus those that ended within the last year, newest first.
-    offering.branches.slice().reverse().filter((b) => b.supported || Date.parse(b.endOfLife) > at.getTime() - 365 * 86_400_000)
-      .map((b) => {
-        const r = rec.versions.find((v) => v.minor === b.minor);
-        return [b.minor, b.releaseDate, b.endOfLife, b.supported ? 'yes' : 'no', b.latestPatch ?? '-', b.latestPatchDate ?? '-',
-          r ? (r.minorOfferBy ? `${r.offerBy} (minor by ${r.minorOfferBy})` : r.offerBy) : '-'];
-      })));
+  print(
+    table(
+      ['branch', 'released', 'end of life', 'supported', 'latest patch', 'patch released', 'offer by'],
+      // Supported branches plus those that ended within the last year, newest first.
+      offering.branches
+        .slice()
+        .reverse()
+        .filter((b) => b.supported || Date.parse(b.endOfLife) > at.getTime() - 365 * 86_400_000)
+        .map((b) => {
+          const r = rec.versions.find((v) => v.minor === b.minor);
+          return [
+            b.minor,
+            b.releaseDate,
+            b.endOfLife,
+            b.supported ? 'yes' : 'no',
+            b.latestPatch ?? '-',
+            b.latestPatchDate ?? '-',
+            r ? (r.minorOfferBy ? `${r.offerBy} (minor by ${r.minorOfferBy})` : r.offerBy) : '-',
+          ];
+        }),
+    ),
+  );
   print(`\nTo offer now: ${rec.versions.map((v) => v.version).join(', ')}\n`);
-  print(`Critical CVEs (CVSS >= ${POLICY.criticalCvssScore}): ${criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ') || 'none'}\n`);
-  if (rec.findings.length) { print('\n'); printFindings(rec.findings); }
+  print(
+    `Critical CVEs (CVSS >= ${POLICY.criticalCvssScore}): ${criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ') || 'none'}\n`,
+  );
+  if (rec.findings.length) {
+    print('\n');
+    printFindings(rec.findings);
+  }
 }
 
 /** `cskit versions`: supported branches, latest patches, deadlines, critical CVEs; `--check` judges one version. */
 export function register(program: Command): void {
-  const versions = program.command('versions')
-    .description('Kubernetes branches, patches, deadlines and critical CVEs per scs-0210 (offline, from bundled or updated data)')
+  const versions = program
+    .command('versions')
+    .description(
+      'Kubernetes branches, patches, deadlines and critical CVEs per scs-0210 (offline, from bundled or updated data)',
+    )
     .addOption(atOption())
     .option('--check <version>', 'judge one Kubernetes version (e.g. v1.36.4+k3s1) at --at; exit 1 on FAIL')
     .addOption(outputOption())
@@ -51,18 +85,26 @@ export function register(program: Command): void {
       if (!flags.check) return overview(data, at, flags.output);
       const result = evaluateClusterVersion(flags.check, at, data);
       if (flags.output === 'json') print(`${JSON.stringify(result, null, 2)}\n`);
-      else { print(`${result.version}: ${result.verdict} (at ${at.toISOString().slice(0, 10)})\n`); printFindings(result.findings); }
+      else {
+        print(`${result.version}: ${result.verdict} (at ${at.toISOString().slice(0, 10)})\n`);
+        printFindings(result.findings);
+      }
       if (result.verdict === 'FAIL') process.exitCode = EXIT_FAIL;
     });
 
-  versions.command('update')
-    .description('fetch current releases, end-of-life dates and CVEs into the user cache (the bundled snapshot stays the fallback)')
+  versions
+    .command('update')
+    .description(
+      'fetch current releases, end-of-life dates and CVEs into the user cache (the bundled snapshot stays the fallback)',
+    )
     .option('--timeout <duration>', 'per request, e.g. 15s or 1m', '15s')
     .action(async (flags: { timeout: string }) => {
       const timeoutMs = parseDuration('--timeout', flags.timeout);
       try {
         const r = await updateVersionData({ timeoutMs, log: (l) => process.stderr.write(`${l}\n`) });
-        print(`wrote ${r.file}: ${r.branches} branches, ${r.patches} patches, ${r.cves} CVEs, data as of ${r.dataAsOf}\n`);
+        print(
+          `wrote ${r.file}: ${r.branches} branches, ${r.patches} patches, ${r.cves} CVEs, data as of ${r.dataAsOf}\n`,
+        );
         for (const p of r.problems) process.stderr.write(`skipped: ${p}\n`);
       } catch (e) {
         if (e instanceof UpdateError) throw new UserError(`versions update: ${e.message}`, EXIT_FAIL);

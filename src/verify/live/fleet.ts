@@ -22,15 +22,26 @@ export async function findClusters(mgmt: ClusterClient, labelSelector?: string):
       if (!(e instanceof KubeError) || e.kind !== 'not-found') throw e;
     }
   }
-  if (!clusters) throw new KubeError('not-found', 'Cluster API is not installed on the management cluster (no cluster.x-k8s.io Cluster kind served)');
-  return Promise.all(clusters.map(async (c) => {
-    const name = c.metadata!.name!;
-    const namespace = c.metadata!.namespace!;
-    const secret = await mgmt.get('v1', 'Secret', `${name}-kubeconfig`, namespace);
-    const value = (secret?.data as Record<string, string> | undefined)?.value;
-    if (!value) return { name, namespace, problem: `Secret ${namespace}/${name}-kubeconfig with key "value" not found (is the control plane initialized?)` };
-    return { name, namespace, kubeconfigYaml: Buffer.from(value, 'base64').toString('utf8') };
-  }));
+  if (!clusters)
+    throw new KubeError(
+      'not-found',
+      'Cluster API is not installed on the management cluster (no cluster.x-k8s.io Cluster kind served)',
+    );
+  return Promise.all(
+    clusters.map(async (c) => {
+      const name = c.metadata!.name!;
+      const namespace = c.metadata!.namespace!;
+      const secret = await mgmt.get('v1', 'Secret', `${name}-kubeconfig`, namespace);
+      const value = (secret?.data as Record<string, string> | undefined)?.value;
+      if (!value)
+        return {
+          name,
+          namespace,
+          problem: `Secret ${namespace}/${name}-kubeconfig with key "value" not found (is the control plane initialized?)`,
+        };
+      return { name, namespace, kubeconfigYaml: Buffer.from(value, 'base64').toString('utf8') };
+    }),
+  );
 }
 
 // One bounded-concurrency helper for the tree (apply uses it too); re-exported for the fleet's callers.

@@ -24,17 +24,29 @@ export function formatTable(reports: readonly ClusterReport[]): string {
       for (const f of res.findings) out.push(`    ${MARK[f.severity].padEnd(4)}  ${f.message}`);
     }
   }
-  const counts = reports.flatMap((r) => r.results).reduce<Record<string, number>>((m, x) => ({ ...m, [x.verdict]: (m[x.verdict] ?? 0) + 1 }), {});
-  out.push(`${overall(reports)}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')} (${reports.length} cluster${reports.length === 1 ? '' : 's'})`);
+  const counts = reports
+    .flatMap((r) => r.results)
+    .reduce<Record<string, number>>((m, x) => ({ ...m, [x.verdict]: (m[x.verdict] ?? 0) + 1 }), {});
+  out.push(
+    `${overall(reports)}: ${Object.entries(counts)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')} (${reports.length} cluster${reports.length === 1 ? '' : 's'})`,
+  );
   return `${out.join('\n')}\n`;
 }
 
 /** The SCS test scripts' result lines: `<name>: PASS|FAIL|ABORT` (a warning is a PASS there). */
 export function formatScs(reports: readonly ClusterReport[]): string {
-  return reports.flatMap((r) => r.results.map((res) => {
-    const v = res.verdict === 'WARN' ? 'PASS' : res.verdict;
-    return `${r.cluster ? `${r.cluster}: ` : ''}${res.name}: ${v}`;
-  })).join('\n') + '\n';
+  return (
+    reports
+      .flatMap((r) =>
+        r.results.map((res) => {
+          const v = res.verdict === 'WARN' ? 'PASS' : res.verdict;
+          return `${r.cluster ? `${r.cluster}: ` : ''}${res.name}: ${v}`;
+        }),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export function formatJson(reports: readonly ClusterReport[], meta: Record<string, unknown>): string {
@@ -46,9 +58,12 @@ export function formatJunit(reports: readonly ClusterReport[]): string {
   const suites = reports.map((r) => {
     const cases = r.results.map((res) => {
       const detail = xml(res.findings.map((f) => `${MARK[f.severity]}: ${f.message}`).join('\n'));
-      const body = res.verdict === 'FAIL' ? `<failure message="${xml(res.findings.find((f) => f.severity === 'error')?.message ?? 'FAIL')}">${detail}</failure>`
-        : res.verdict === 'ABORT' ? `<error message="${xml(res.findings[0]?.message ?? 'ABORT')}">${detail}</error>`
-          : `<system-out>${detail}</system-out>`;
+      const body =
+        res.verdict === 'FAIL'
+          ? `<failure message="${xml(res.findings.find((f) => f.severity === 'error')?.message ?? 'FAIL')}">${detail}</failure>`
+          : res.verdict === 'ABORT'
+            ? `<error message="${xml(res.findings[0]?.message ?? 'ABORT')}">${detail}</error>`
+            : `<system-out>${detail}</system-out>`;
       return `    <testcase classname="${xml(r.cluster)}" name="${res.standard} ${res.name}" time="${(res.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
     });
     const failures = r.results.filter((x) => x.verdict === 'FAIL').length;

@@ -18,5 +18,11 @@ export function resultOf(standard: string, name: string, findings: Finding[], st
 }
 
 export function aborted(standard: string, name: string, message: string, started: number): CheckResult {
-  return { standard, name, verdict: 'ABORT', findings: [{ severity: 'error', code: 'abort', message }], durationMs: Date.now() - started };
+  return {
+    standard,
+    name,
+    verdict: 'ABORT',
+    findings: [{ severity: 'error', code: 'abort', message }],
+    durationMs: Date.now() - started,
+  };
 }

@@ -15,10 +15,18 @@ export interface VerifyOptions extends ProbeOptions {
 export function requiredPermissions(prefix: string): Permission[] {
   const core = (verb: string, resource: string): Permission => ({ verb, group: '', resource });
   return [
-    core('list', 'nodes'), { verb: 'list', group: 'storage.k8s.io', resource: 'storageclasses' },
-    core('create', 'namespaces'), core('delete', 'namespaces'), core('watch', 'namespaces'), core('list', 'namespaces'), core('get', 'namespaces'),
-    core('get', 'persistentvolumes'), core('watch', 'persistentvolumes'),
-    ...['create', 'watch', 'get', 'delete'].flatMap((v) => [core(v, 'persistentvolumeclaims'), core(v, 'pods')]).map((p) => ({ ...p, namespace: `${prefix}-x` })),
+    core('list', 'nodes'),
+    { verb: 'list', group: 'storage.k8s.io', resource: 'storageclasses' },
+    core('create', 'namespaces'),
+    core('delete', 'namespaces'),
+    core('watch', 'namespaces'),
+    core('list', 'namespaces'),
+    core('get', 'namespaces'),
+    core('get', 'persistentvolumes'),
+    core('watch', 'persistentvolumes'),
+    ...['create', 'watch', 'get', 'delete']
+      .flatMap((v) => [core(v, 'persistentvolumeclaims'), core(v, 'pods')])
+      .map((p) => ({ ...p, namespace: `${prefix}-x` })),
     { ...core('watch', 'serviceaccounts'), namespace: `${prefix}-x` },
   ];
 }
@@ -27,7 +35,8 @@ const describe = (p: Permission) => `${p.verb} ${p.group ? `${p.resource}.${p.gr
 
 /** ABORT for what stops a check from running (config, connection, permissions); a FAIL is a finding. */
 function abortOrThrow(standard: string, name: string, e: unknown, started: number): CheckResult {
-  if (e instanceof KubeError && e.kind !== 'invalid' && e.kind !== 'conflict') return aborted(standard, name, e.message, started);
+  if (e instanceof KubeError && e.kind !== 'invalid' && e.kind !== 'conflict')
+    return aborted(standard, name, e.message, started);
   throw e;
 }
 
@@ -49,7 +58,11 @@ export async function verifyCluster(client: ClusterClient, opts: VerifyOptions):
     try {
       const wanted = requiredPermissions(opts.namespacePrefix);
       const missing = (await Promise.all(wanted.map((p) => client.missingPermissions([p])))).flat();
-      if (missing.length) throw new KubeError('forbidden', `missing permission${missing.length > 1 ? 's' : ''}: ${missing.map(describe).join(', ')} (grant them, or run with a more privileged kubeconfig)`);
+      if (missing.length)
+        throw new KubeError(
+          'forbidden',
+          `missing permission${missing.length > 1 ? 's' : ''}: ${missing.map(describe).join(', ')} (grant them, or run with a more privileged kubeconfig)`,
+        );
       return await checkDefaultStorageClass(client, opts);
     } catch (e) {
       return abortOrThrow('scs-0211', 'default-storage-class-check', e, started);
@@ -63,13 +76,23 @@ export async function verifyCluster(client: ClusterClient, opts: VerifyOptions):
 }
 
 /** Every CAPI workload cluster of a management cluster, with bounded concurrency. */
-export async function verifyFleet(mgmt: ClusterClient, connectTo: (kubeconfigYaml: string) => ClusterClient, opts: VerifyOptions & { selector?: string; concurrency: number }): Promise<ClusterReport[]> {
+export async function verifyFleet(
+  mgmt: ClusterClient,
+  connectTo: (kubeconfigYaml: string) => ClusterClient,
+  opts: VerifyOptions & { selector?: string; concurrency: number },
+): Promise<ClusterReport[]> {
   const members = await findClusters(mgmt, opts.selector);
   return mapLimit(members, opts.concurrency, async (m): Promise<ClusterReport> => {
     const cluster = `${m.namespace}/${m.name}`;
     const started = Date.now();
     if (!m.kubeconfigYaml) {
-      return { cluster, results: [aborted('scs-0210', 'version-policy-check', m.problem!, started), aborted('scs-0211', 'default-storage-class-check', m.problem!, started)] };
+      return {
+        cluster,
+        results: [
+          aborted('scs-0210', 'version-policy-check', m.problem!, started),
+          aborted('scs-0211', 'default-storage-class-check', m.problem!, started),
+        ],
+      };
     }
     let client: ClusterClient;
     try {
@@ -77,7 +100,13 @@ export async function verifyFleet(mgmt: ClusterClient, connectTo: (kubeconfigYam
     } catch (e) {
       // The message names the Secret, never its content.
       const msg = `kubeconfig in Secret ${m.namespace}/${m.name}-kubeconfig is unusable (${(e as KubeError).kind ?? 'error'})`;
-      return { cluster, results: [aborted('scs-0210', 'version-policy-check', msg, started), aborted('scs-0211', 'default-storage-class-check', msg, started)] };
+      return {
+        cluster,
+        results: [
+          aborted('scs-0210', 'version-policy-check', msg, started),
+          aborted('scs-0211', 'default-storage-class-check', msg, started),
+        ],
+      };
     }
     return { cluster, results: await verifyCluster(client, opts) };
   });

@@ -19,7 +19,8 @@ export async function checkVersionPolicy(client: ClusterClient, at: Date, data: 
     kubelets.set(v, [...(kubelets.get(v) ?? []), n.metadata!.name!]);
   }
   findings.push({
-    severity: 'info', code: 'kubelet-versions',
+    severity: 'info',
+    code: 'kubelet-versions',
     message: `API server ${version}; kubelets: ${[...kubelets].map(([v, ns]) => `${v} (${ns.length} node${ns.length === 1 ? '' : 's'})`).join(', ') || 'no nodes'}`,
     evidence: { apiServer: version, kubelets: Object.fromEntries(kubelets) },
   });

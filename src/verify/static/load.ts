@@ -32,8 +32,12 @@ function yamlFiles(p: string): string[] {
   const st = fs.statSync(p, { throwIfNoEntry: false });
   if (!st) throw new InputError(`${p}: no such file or directory`);
   if (st.isFile()) return [p];
-  return fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(p, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(p, e.name)] : []));
+  return fs
+    .readdirSync(p, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) =>
+      e.isDirectory() ? yamlFiles(path.join(p, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(p, e.name)] : [],
+    );
 }
 
 export function readObjects(file: string, text = fs.readFileSync(file, 'utf8')): Located[] {
@@ -42,12 +46,18 @@ export function readObjects(file: string, text = fs.readFileSync(file, 'utf8')):
   let fast: unknown[] | undefined;
   try {
     fast = loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
-  } catch { /* reported below */ }
-  if (fast) return fast.flatMap((obj, i) => (obj && typeof obj === 'object' && !Array.isArray(obj) ? [{ obj: obj as KObject, file, doc: i + 1 }] : []));
+  } catch {
+    /* reported below */
+  }
+  if (fast)
+    return fast.flatMap((obj, i) =>
+      obj && typeof obj === 'object' && !Array.isArray(obj) ? [{ obj: obj as KObject, file, doc: i + 1 }] : [],
+    );
   const docs = parseAllDocuments(text);
   const out: Located[] = [];
   docs.forEach((d, i) => {
-    if (d.errors.length) throw new InputError(`${file}: document ${i + 1}: ${d.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
+    if (d.errors.length)
+      throw new InputError(`${file}: document ${i + 1}: ${d.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
     const obj = d.toJS();
     if (obj && typeof obj === 'object' && !Array.isArray(obj)) out.push({ obj, file, doc: i + 1 });
   });
@@ -64,13 +74,28 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
   const visit = (p: string) => {
     const st = fs.statSync(p, { throwIfNoEntry: false });
     if (!st) {
-      throw new InputError(`${p}: no such file or directory; give stack folders, directories of them or YAML files${path.basename(p) === 'dist' ? ' (create dist/ with `npm run build && npx cdk8s synth`)' : ''}`);
+      throw new InputError(
+        `${p}: no such file or directory; give stack folders, directories of them or YAML files${path.basename(p) === 'dist' ? ' (create dist/ with `npm run build && npx cdk8s synth`)' : ''}`,
+      );
     }
     if (st.isDirectory() && fs.existsSync(path.join(p, 'metadata.yaml'))) {
-      const files = yamlFiles(p).map((f) => ({ file: f, path: path.relative(p, f).split(path.sep).join('/'), content: fs.readFileSync(f, 'utf8') }));
-      const meta = readObjects(path.join(p, 'metadata.yaml'), files.find((f) => f.path === 'metadata.yaml')?.content)[0]?.obj as StackInput['metadata'];
-      const objects = files.filter((f) => !/(^|\/)(metadata|addons)\.yaml$/.test(f.path)).flatMap((f) => readObjects(f.file, f.content));
-      stacks.push({ name: path.basename(path.resolve(p)), dir: p, metadata: meta, objects, files: files.map(({ path: rel, content }) => ({ path: rel, content })) });
+      const files = yamlFiles(p).map((f) => ({
+        file: f,
+        path: path.relative(p, f).split(path.sep).join('/'),
+        content: fs.readFileSync(f, 'utf8'),
+      }));
+      const meta = readObjects(path.join(p, 'metadata.yaml'), files.find((f) => f.path === 'metadata.yaml')?.content)[0]
+        ?.obj as StackInput['metadata'];
+      const objects = files
+        .filter((f) => !/(^|\/)(metadata|addons)\.yaml$/.test(f.path))
+        .flatMap((f) => readObjects(f.file, f.content));
+      stacks.push({
+        name: path.basename(path.resolve(p)),
+        dir: p,
+        metadata: meta,
+        objects,
+        files: files.map(({ path: rel, content }) => ({ path: rel, content })),
+      });
     } else if (st.isDirectory()) {
       const entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
       for (const e of entries) {
@@ -84,11 +109,17 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
   };
   paths.forEach(visit);
   if (!stacks.length && loose.length && !loose.some((l) => l.obj.apiVersion && l.obj.kind)) {
-    throw new InputError(`no Kubernetes objects (nothing with apiVersion and kind) in ${paths.join(', ')}; pass rendered manifests or a stack folder`);
+    throw new InputError(
+      `no Kubernetes objects (nothing with apiVersion and kind) in ${paths.join(', ')}; pass rendered manifests or a stack folder`,
+    );
   }
   const classes = loose.filter((l) => l.obj.kind === 'ClusterClass');
   // each class with the loose templates and addons, but not the other classes (else every class is checked N times)
-  for (const cc of classes) stacks.push({ name: String(cc.obj.metadata?.name), objects: loose.filter((l) => l === cc || l.obj.kind !== 'ClusterClass') });
+  for (const cc of classes)
+    stacks.push({
+      name: String(cc.obj.metadata?.name),
+      objects: loose.filter((l) => l === cc || l.obj.kind !== 'ClusterClass'),
+    });
   if (!classes.length && loose.length) stacks.push({ name: 'objects', objects: loose });
   if (!stacks.length) throw new InputError(`no Kubernetes objects found in ${paths.join(', ')}`);
   return stacks;

@@ -6,8 +6,17 @@ import { RuleInfo, StaticFinding } from './finding';
 import { InputError, StackInput } from './load';
 
 export const LOCK_RULES: readonly RuleInfo[] = [
-  { id: 'capi/lock-immutable', source: 'cskit immutability (ARCHITECTURE: a released name never changes content; CAPI reuses templates by name)', fix: 'never change a released stack: run `cskit bump` so the change ships under a new version vN+1' },
-  { id: 'capi/class-name-unique', source: 'cskit immutability: one ClusterClass name, one content (applying both, the second silently replaces the first in the management cluster)', fix: 'give the changed stack a new version (`cskit bump`), or drop the stale copy' },
+  {
+    id: 'capi/lock-immutable',
+    source: 'cskit immutability (ARCHITECTURE: a released name never changes content; CAPI reuses templates by name)',
+    fix: 'never change a released stack: run `cskit bump` so the change ships under a new version vN+1',
+  },
+  {
+    id: 'capi/class-name-unique',
+    source:
+      'cskit immutability: one ClusterClass name, one content (applying both, the second silently replaces the first in the management cluster)',
+    fix: 'give the changed stack a new version (`cskit bump`), or drop the stale copy',
+  },
 ];
 
 /** The same ClusterClass name with different content in two of the stacks given: one of them must be a new version. */
@@ -19,10 +28,21 @@ export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[
       const name = String(l.obj.metadata?.name);
       const spec = JSON.stringify(l.obj.spec ?? {});
       const first = seen.get(name);
-      if (!first) { seen.set(name, { stack: s.name, spec }); continue; }
+      if (!first) {
+        seen.set(name, { stack: s.name, spec });
+        continue;
+      }
       if (first.spec === spec || first.stack === s.name) continue;
-      out.push({ rule: 'capi/class-name-unique', severity: 'error', stack: s.name, file: l.file, object: `ClusterClass ${name}`, path: 'spec',
-        message: `ClusterClass ${name} is also in stack ${first.stack} with a different spec; one name must always mean one content`, fix: LOCK_RULES[1].fix });
+      out.push({
+        rule: 'capi/class-name-unique',
+        severity: 'error',
+        stack: s.name,
+        file: l.file,
+        object: `ClusterClass ${name}`,
+        path: 'spec',
+        message: `ClusterClass ${name} is also in stack ${first.stack} with a different spec; one name must always mean one content`,
+        fix: LOCK_RULES[1].fix,
+      });
     }
   }
   return out;
@@ -35,21 +55,38 @@ const NAME = /^(.+)-(\d+)-(\d+)-(v\d+)$/;
  * synth) over the files with the stack's own version replaced by HASH_VERSION.
  * Only the default v1beta2 output hashes like the lock; the test on our dist/ keeps both in step.
  */
-export function renderedStackHash(name: string, files: ReadonlyArray<{ path: string; content: string }>): string | undefined {
+export function renderedStackHash(
+  name: string,
+  files: ReadonlyArray<{ path: string; content: string }>,
+): string | undefined {
   const m = NAME.exec(name);
   if (!m) return undefined;
   const neutral = `${m[1]}-${m[2]}-${m[3]}-${HASH_VERSION}`;
-  return contentHash(files.map((f) => {
-    const c = f.content.split(name).join(neutral);
-    return { path: f.path, content: f.path === 'metadata.yaml' ? c.replace(/^(\s*clusterStack: )v\d+$/m, `$1${HASH_VERSION}`).replace(/^(\s*clusterAddon: )v\d+$/m, `$1${HASH_VERSION}`) : c };
-  }));
+  return contentHash(
+    files.map((f) => {
+      const c = f.content.split(name).join(neutral);
+      return {
+        path: f.path,
+        content:
+          f.path === 'metadata.yaml'
+            ? c
+                .replace(/^(\s*clusterStack: )v\d+$/m, `$1${HASH_VERSION}`)
+                .replace(/^(\s*clusterAddon: )v\d+$/m, `$1${HASH_VERSION}`)
+            : c,
+      };
+    }),
+  );
 }
 
 /**
  * A stack whose class name the lock records (same provider-stack id, minor and version) must hash as the lock
  * says: a released name never changes content. Stacks the lock does not know (foreign ones, newer versions) pass.
  */
-export function lockFindings(stack: StackInput, lock: LockFile | undefined, lockFile = 'stacks.lock.json'): StaticFinding[] {
+export function lockFindings(
+  stack: StackInput,
+  lock: LockFile | undefined,
+  lockFile = 'stacks.lock.json',
+): StaticFinding[] {
   if (!lock || !stack.files) return [];
   const cc = stack.objects.find((o) => o.obj.kind === 'ClusterClass');
   const name = String(cc?.obj.metadata?.name ?? stack.name);
@@ -60,24 +97,37 @@ export function lockFindings(stack: StackInput, lock: LockFile | undefined, lock
   if (cc && !String(cc.obj.apiVersion).endsWith('/v1beta2')) return []; // the lock hashes the v1beta2 form only
   const hash = renderedStackHash(name, stack.files);
   if (hash === entry.hash) return [];
-  return [{
-    rule: 'capi/lock-immutable', severity: 'error', stack: stack.name, file: cc?.file, object: `ClusterClass ${name}`,
-    message: `${name} is recorded in ${lockFile} with ${entry.hash} but its content hashes to ${hash}: a released class name must never change content`,
-    fix: LOCK_RULES[0].fix,
-  }];
+  return [
+    {
+      rule: 'capi/lock-immutable',
+      severity: 'error',
+      stack: stack.name,
+      file: cc?.file,
+      object: `ClusterClass ${name}`,
+      message: `${name} is recorded in ${lockFile} with ${entry.hash} but its content hashes to ${hash}: a released class name must never change content`,
+      fix: LOCK_RULES[0].fix,
+    },
+  ];
 }
 
 /**
  * The lock `cskit verify` holds stacks to: `--lock FILE`, or `stacks.lock.json` in the working directory when it
  * exists (verifying our own dist/), or none with `--no-lock`. A broken lock file is an InputError naming the file.
  */
-export function resolveLock(option: string | boolean | undefined, cwd = process.cwd()): { lock: LockFile; file: string } | undefined {
+export function resolveLock(
+  option: string | boolean | undefined,
+  cwd = process.cwd(),
+): { lock: LockFile; file: string } | undefined {
   if (option === false) return undefined;
   const file = typeof option === 'string' ? option : path.join(cwd, LOCK_FILE);
   if (typeof option !== 'string' && !fs.existsSync(file)) return undefined;
-  if (!fs.existsSync(file)) throw new InputError(`--lock ${file}: no such file; give the path of a stacks.lock.json, or --no-lock`);
+  if (!fs.existsSync(file))
+    throw new InputError(`--lock ${file}: no such file; give the path of a stacks.lock.json, or --no-lock`);
   try {
-    return { lock: parseLock(fs.readFileSync(file, 'utf8'), file), file: typeof option === 'string' ? option : LOCK_FILE };
+    return {
+      lock: parseLock(fs.readFileSync(file, 'utf8'), file),
+      file: typeof option === 'string' ? option : LOCK_FILE,
+    };
   } catch (e) {
     throw new InputError((e as Error).message);
   }

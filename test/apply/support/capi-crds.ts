@@ -19,24 +19,49 @@ function pin(name: string): string {
 }
 
 function moduleDir(spec: string, env: NodeJS.ProcessEnv = {}): string {
-  const out = execFileSync('go', ['mod', 'download', '-json', spec], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', ...env } });
+  const out = execFileSync('go', ['mod', 'download', '-json', spec], {
+    encoding: 'utf8',
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', ...env },
+  });
   return JSON.parse(out).Dir;
 }
 
-export type CrdName = 'clusters' | 'clusterclasses' | 'kubeadmconfigtemplates' | 'kubeadmcontrolplanetemplates' | 'openstackclustertemplates' | 'openstackmachinetemplates'
-  | 'dockerclustertemplates' | 'dockermachinetemplates';
+export type CrdName =
+  | 'clusters'
+  | 'clusterclasses'
+  | 'kubeadmconfigtemplates'
+  | 'kubeadmcontrolplanetemplates'
+  | 'openstackclustertemplates'
+  | 'openstackmachinetemplates'
+  | 'dockerclustertemplates'
+  | 'dockermachinetemplates';
 
 export function capiCrds(names: readonly CrdName[]): object[] {
   const capi = moduleDir(`sigs.k8s.io/cluster-api@${pin('CAPI_VERSION')}`);
   const files: Record<CrdName, () => string> = {
     clusters: () => path.join(capi, 'config/crd/bases/cluster.x-k8s.io_clusters.yaml'),
     clusterclasses: () => path.join(capi, 'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml'),
-    kubeadmconfigtemplates: () => path.join(capi, 'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.yaml'),
-    kubeadmcontrolplanetemplates: () => path.join(capi, 'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.yaml'),
-    openstackclustertemplates: () => path.join(capo(), 'config/crd/bases/infrastructure.cluster.x-k8s.io_openstackclustertemplates.yaml'),
-    openstackmachinetemplates: () => path.join(capo(), 'config/crd/bases/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.yaml'),
-    dockerclustertemplates: () => path.join(capd(), 'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_dockerclustertemplates.yaml'),
-    dockermachinetemplates: () => path.join(capd(), 'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_dockermachinetemplates.yaml'),
+    kubeadmconfigtemplates: () =>
+      path.join(capi, 'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.yaml'),
+    kubeadmcontrolplanetemplates: () =>
+      path.join(
+        capi,
+        'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.yaml',
+      ),
+    openstackclustertemplates: () =>
+      path.join(capo(), 'config/crd/bases/infrastructure.cluster.x-k8s.io_openstackclustertemplates.yaml'),
+    openstackmachinetemplates: () =>
+      path.join(capo(), 'config/crd/bases/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.yaml'),
+    dockerclustertemplates: () =>
+      path.join(
+        capd(),
+        'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_dockerclustertemplates.yaml',
+      ),
+    dockermachinetemplates: () =>
+      path.join(
+        capd(),
+        'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_dockermachinetemplates.yaml',
+      ),
   };
   return names.map((n) => parse(fs.readFileSync(files[n](), 'utf8')));
 }
@@ -46,9 +71,19 @@ const capd = (): string => moduleDir(`sigs.k8s.io/cluster-api/test@${pin('CAPD_V
 let capoDir: string | undefined;
 function capo(): string {
   // The public checksum database does not know this CAPO version (scripts/import-crds.sh pins its hash).
-  capoDir ??= moduleDir(`sigs.k8s.io/cluster-api-provider-openstack@${pin('CAPO_VERSION')}`, { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' });
+  capoDir ??= moduleDir(`sigs.k8s.io/cluster-api-provider-openstack@${pin('CAPO_VERSION')}`, {
+    GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack',
+  });
   return capoDir;
 }
 
-export const ALL_STACK_CRDS: CrdName[] = ['clusters', 'clusterclasses', 'kubeadmconfigtemplates', 'kubeadmcontrolplanetemplates', 'openstackclustertemplates',
-  'openstackmachinetemplates', 'dockerclustertemplates', 'dockermachinetemplates'];
+export const ALL_STACK_CRDS: CrdName[] = [
+  'clusters',
+  'clusterclasses',
+  'kubeadmconfigtemplates',
+  'kubeadmcontrolplanetemplates',
+  'openstackclustertemplates',
+  'openstackmachinetemplates',
+  'dockerclustertemplates',
+  'dockermachinetemplates',
+];

@@ -6,17 +6,45 @@ import { KObject } from '../../../src/kube/types';
  * applied object replaces ours" (enough to tell created/changed/unchanged), resourceVersions that move only on a
  * real change (as the API server skips no-op applies), and hooks to inject conflicts and failures.
  */
-export interface Call { readonly verb: string; readonly key: string; readonly dryRun?: boolean }
+export interface Call {
+  readonly verb: string;
+  readonly key: string;
+  readonly dryRun?: boolean;
+}
 
 export const R = {
   secret: { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
   namespace: { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
   configMap: { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true },
-  crd: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false },
-  clusterClass: { group: 'cluster.x-k8s.io', version: 'v1beta2', kind: 'ClusterClass', plural: 'clusterclasses', namespaced: true },
+  crd: {
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+  },
+  clusterClass: {
+    group: 'cluster.x-k8s.io',
+    version: 'v1beta2',
+    kind: 'ClusterClass',
+    plural: 'clusterclasses',
+    namespaced: true,
+  },
   cluster: { group: 'cluster.x-k8s.io', version: 'v1beta2', kind: 'Cluster', plural: 'clusters', namespaced: true },
-  dockerClusterTemplate: { group: 'infrastructure.cluster.x-k8s.io', version: 'v1beta2', kind: 'DockerClusterTemplate', plural: 'dockerclustertemplates', namespaced: true },
-  kcpTemplate: { group: 'controlplane.cluster.x-k8s.io', version: 'v1beta2', kind: 'KubeadmControlPlaneTemplate', plural: 'kubeadmcontrolplanetemplates', namespaced: true },
+  dockerClusterTemplate: {
+    group: 'infrastructure.cluster.x-k8s.io',
+    version: 'v1beta2',
+    kind: 'DockerClusterTemplate',
+    plural: 'dockerclustertemplates',
+    namespaced: true,
+  },
+  kcpTemplate: {
+    group: 'controlplane.cluster.x-k8s.io',
+    version: 'v1beta2',
+    kind: 'KubeadmControlPlaneTemplate',
+    plural: 'kubeadmcontrolplanetemplates',
+    namespaced: true,
+  },
 } satisfies Record<string, ResourceInfo>;
 
 export class FakeClient implements ApplyClient {
@@ -33,7 +61,7 @@ export class FakeClient implements ApplyClient {
   onGet?: (obj: KObject | undefined) => void;
 
   private key(res: ResourceInfo, name: string, namespace?: string): string {
-    return `${res.kind}.${res.group}/${res.namespaced ? namespace ?? '' : ''}/${name}`;
+    return `${res.kind}.${res.group}/${res.namespaced ? (namespace ?? '') : ''}/${name}`;
   }
 
   async groupVersions(group: string): Promise<string[] | undefined> {
@@ -48,7 +76,12 @@ export class FakeClient implements ApplyClient {
   /** Puts an object as another client would (no apply bookkeeping). */
   put(res: ResourceInfo, obj: KObject): KObject {
     const apiVersion = res.group ? `${res.group}/${res.version}` : res.version;
-    const stored = { apiVersion, kind: res.kind, ...obj, metadata: { ...obj.metadata, uid: `uid-${this.rv}`, resourceVersion: String(++this.rv), generation: 1 } };
+    const stored = {
+      apiVersion,
+      kind: res.kind,
+      ...obj,
+      metadata: { ...obj.metadata, uid: `uid-${this.rv}`, resourceVersion: String(++this.rv), generation: 1 },
+    };
     this.store.set(this.key(res, String(obj.metadata?.name), obj.metadata?.namespace), stored);
     return stored;
   }
@@ -59,21 +92,48 @@ export class FakeClient implements ApplyClient {
     if (!o.dryRun) this.beforeApply?.(obj);
     const owner = (this.store.get(key)?.metadata as any)?.owner;
     if (owner && owner !== o.fieldManager && !o.force) {
-      throw new ApiStatusError('conflict', `applying ${res.kind} ${obj.metadata?.name}: Apply failed with 1 conflict: conflict with "${owner}" using v1: .data.a`, 409, 'Conflict',
-        [{ reason: 'FieldManagerConflict', message: `conflict with "${owner}" using v1`, field: '.data.a' }]);
+      throw new ApiStatusError(
+        'conflict',
+        `applying ${res.kind} ${obj.metadata?.name}: Apply failed with 1 conflict: conflict with "${owner}" using v1: .data.a`,
+        409,
+        'Conflict',
+        [{ reason: 'FieldManagerConflict', message: `conflict with "${owner}" using v1`, field: '.data.a' }],
+      );
     }
     const live = this.store.get(key);
-    const { uid: _u, resourceVersion: _r, generation: _g, owner: _o, managedFields: _m, ...liveMeta } = (live?.metadata ?? {}) as any;
-    const managers = [...new Set([...((live?.metadata?.managedFields as any[]) ?? []).map((m) => m.manager), o.fieldManager])]
-      .map((manager) => ({ manager, operation: 'Apply' }));
-    const same = !!live && canon({ ...live, metadata: liveMeta, status: undefined }) === canon({ ...obj, status: undefined });
-    const next: KObject = same ? live! : {
-      ...obj,
-      status: live?.status,
-      metadata: { ...obj.metadata, managedFields: managers, uid: live?.metadata?.uid ?? `uid-${this.rv}`, resourceVersion: String(this.rv + 1),
-        generation: Number(live?.metadata?.generation ?? 0) + (live && JSON.stringify(live.spec) === JSON.stringify(obj.spec) ? 0 : 1) },
-    };
-    if (!o.dryRun && !same) { this.rv++; this.writes++; this.store.set(key, next); }
+    const {
+      uid: _u,
+      resourceVersion: _r,
+      generation: _g,
+      owner: _o,
+      managedFields: _m,
+      ...liveMeta
+    } = (live?.metadata ?? {}) as any;
+    const managers = [
+      ...new Set([...((live?.metadata?.managedFields as any[]) ?? []).map((m) => m.manager), o.fieldManager]),
+    ].map((manager) => ({ manager, operation: 'Apply' }));
+    const same =
+      !!live && canon({ ...live, metadata: liveMeta, status: undefined }) === canon({ ...obj, status: undefined });
+    const next: KObject = same
+      ? live!
+      : {
+          ...obj,
+          status: live?.status,
+          metadata: {
+            ...obj.metadata,
+            managedFields: managers,
+            uid: live?.metadata?.uid ?? `uid-${this.rv}`,
+            resourceVersion: String(this.rv + 1),
+            generation:
+              Number(live?.metadata?.generation ?? 0) +
+              (live && JSON.stringify(live.spec) === JSON.stringify(obj.spec) ? 0 : 1),
+          },
+        };
+    if (!o.dryRun && !same) {
+      this.rv++;
+      this.writes++;
+      this.store.set(key, next);
+    }
     return { object: JSON.parse(JSON.stringify(next)), created: !live };
   }
 
@@ -88,7 +148,9 @@ export class FakeClient implements ApplyClient {
     this.calls.push({ verb: 'list', key: `${res.kind}.${res.group}/${o.namespace ?? ''}` });
     const [lk, lv] = (o.labelSelector ?? '').split('=');
     return [...this.store.entries()]
-      .filter(([k]) => k.startsWith(`${res.kind}.${res.group}/${res.namespaced && o.namespace ? `${o.namespace}/` : ''}`))
+      .filter(([k]) =>
+        k.startsWith(`${res.kind}.${res.group}/${res.namespaced && o.namespace ? `${o.namespace}/` : ''}`),
+      )
       .map(([, v]) => v)
       .filter((v) => !lk || v.metadata?.labels?.[lk] === lv)
       .map((v) => JSON.parse(JSON.stringify(v)));
@@ -102,7 +164,16 @@ export class FakeClient implements ApplyClient {
 }
 
 function canon(v: unknown): string {
-  const sort = (x: unknown): unknown => (Array.isArray(x) ? x.map(sort) : x && typeof x === 'object'
-    ? Object.fromEntries(Object.keys(x).sort().filter((k) => (x as any)[k] !== undefined).map((k) => [k, sort((x as any)[k])])) : x);
+  const sort = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(sort)
+      : x && typeof x === 'object'
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .filter((k) => (x as any)[k] !== undefined)
+              .map((k) => [k, sort((x as any)[k])]),
+          )
+        : x;
   return JSON.stringify(sort(v));
 }

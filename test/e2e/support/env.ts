@@ -15,19 +15,40 @@ export function workload(): { kubeconfig: string; restrictedKubeconfig?: string 
 
 const cliMain = path.join(__dirname, '..', '..', '..', 'lib', 'src', 'cli', 'main.js');
 
-export interface CliRun { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the compiled CLI as a user would, in a child process. */
-export function cskit(args: string[], opts: { onStart?: (pid: number) => void; timeoutMs?: number } = {}): Promise<CliRun> {
+export function cskit(
+  args: string[],
+  opts: { onStart?: (pid: number) => void; timeoutMs?: number } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliMain, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CSKIT_CACHE_DIR: '/nonexistent-cskit-cache' } });
+    const child = spawn(process.execPath, [cliMain, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CSKIT_CACHE_DIR: '/nonexistent-cskit-cache' },
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`cskit ${args.join(' ')} did not finish\n${stderr}`)); }, opts.timeoutMs ?? 120_000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cskit ${args.join(' ')} did not finish\n${stderr}`));
+    }, opts.timeoutMs ?? 120_000);
     child.on('error', reject);
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
     opts.onStart?.(child.pid!);
   });
 }

@@ -8,7 +8,8 @@ import { SetupKube } from '../../../testenv/setup-kube';
 export class TestKube extends SetupKube {
   async ok(method: string, path: string, body?: unknown): Promise<any> {
     const r = await this.request(method, path, body);
-    if (r.status >= 300) throw new Error(`${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.body?.message ?? r.body)}`);
+    if (r.status >= 300)
+      throw new Error(`${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.body?.message ?? r.body)}`);
     return r.body;
   }
 
@@ -16,7 +17,12 @@ export class TestKube extends SetupKube {
   async setStorageClasses(classes: object[]): Promise<void> {
     const list = await this.ok('GET', '/apis/storage.k8s.io/v1/storageclasses');
     for (const sc of list.items) await this.ok('DELETE', `/apis/storage.k8s.io/v1/storageclasses/${sc.metadata.name}`);
-    for (const sc of classes) await this.ok('POST', '/apis/storage.k8s.io/v1/storageclasses', { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', ...sc });
+    for (const sc of classes)
+      await this.ok('POST', '/apis/storage.k8s.io/v1/storageclasses', {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        ...sc,
+      });
   }
 
   async namespaces(labelSelector: string): Promise<Array<{ name: string; phase: string }>> {
@@ -25,8 +31,19 @@ export class TestKube extends SetupKube {
   }
 }
 
-export const storageClass = (name: string, provisioner: string, isDefault: boolean | string = true, extra: object = {}) => ({
-  metadata: { name, annotations: isDefault === false ? {} : { 'storageclass.kubernetes.io/is-default-class': isDefault === true ? 'true' : isDefault } },
+export const storageClass = (
+  name: string,
+  provisioner: string,
+  isDefault: boolean | string = true,
+  extra: object = {},
+) => ({
+  metadata: {
+    name,
+    annotations:
+      isDefault === false
+        ? {}
+        : { 'storageclass.kubernetes.io/is-default-class': isDefault === true ? 'true' : isDefault },
+  },
   provisioner,
   reclaimPolicy: 'Delete',
   allowVolumeExpansion: true,

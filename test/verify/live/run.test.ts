@@ -5,26 +5,55 @@ import { formatJunit, formatScs, formatTable } from '../../../src/verify/live/re
 import { requiredPermissions, verifyCluster } from '../../../src/verify/live/run';
 import { fakeClient, simulateStorage } from './fake-client';
 
-const opts = { at: new Date('2026-09-01'), data: bundledVersionData(), namespacePrefix: 'cskit-probe', image: 'pause', timeoutMs: 1000 };
+const opts = {
+  at: new Date('2026-09-01'),
+  data: bundledVersionData(),
+  namespacePrefix: 'cskit-probe',
+  image: 'pause',
+  timeoutMs: 1000,
+};
 
 test('missing permissions ABORT the storage check, naming them, before anything is created', async () => {
-  const client = fakeClient({ missing: [{ verb: 'create', group: '', resource: 'namespaces' }, { verb: 'list', group: 'storage.k8s.io', resource: 'storageclasses' }] });
+  const client = fakeClient({
+    missing: [
+      { verb: 'create', group: '', resource: 'namespaces' },
+      { verb: 'list', group: 'storage.k8s.io', resource: 'storageclasses' },
+    ],
+  });
   const [v, s] = await verifyCluster(client, opts);
   expect(v.verdict).toBe('PASS');
   expect(s.verdict).toBe('ABORT');
-  expect(s.findings[0].message).toBe('missing permissions: list storageclasses.storage.k8s.io, create namespaces (grant them, or run with a more privileged kubeconfig)');
+  expect(s.findings[0].message).toBe(
+    'missing permissions: list storageclasses.storage.k8s.io, create namespaces (grant them, or run with a more privileged kubeconfig)',
+  );
   expect(client.calls.filter((c) => c.startsWith('create'))).toEqual([]);
 });
 
 test('scs-0210 does not wait for the storage probe: both checks run at once', async () => {
-  const client = fakeClient({ objects: { StorageClass: [{ metadata: { name: 'std', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'cinder.csi.openstack.org' }] } });
+  const client = fakeClient({
+    objects: {
+      StorageClass: [
+        {
+          metadata: { name: 'std', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+          provisioner: 'cinder.csi.openstack.org',
+        },
+      ],
+    },
+  });
   simulateStorage(client);
   // /version answers only once the probe has created its namespace: run one after the other, this never finishes.
   let created!: () => void;
-  const probing = new Promise<void>((r) => { created = r; });
-  client.react((event, kind) => { if (event === 'create' && kind === 'Namespace') created(); });
+  const probing = new Promise<void>((r) => {
+    created = r;
+  });
+  client.react((event, kind) => {
+    if (event === 'create' && kind === 'Namespace') created();
+  });
   const version = client.serverVersion.bind(client);
-  client.serverVersion = async () => { await probing; return version(); };
+  client.serverVersion = async () => {
+    await probing;
+    return version();
+  };
   const r = await verifyCluster(client, opts);
   expect(r.map((x) => `${x.standard}:${x.verdict}`)).toEqual(['scs-0210:PASS', 'scs-0211:PASS']);
 }, 10_000);
@@ -34,23 +63,43 @@ test('one access review per permission, all sent before the probe creates anythi
   await verifyCluster(client, opts);
   const reviews = client.calls.filter((c) => c === 'access review').length;
   expect(reviews).toBe(requiredPermissions('cskit-probe').length);
-  expect(requiredPermissions('cskit-probe').map((p) => `${p.verb} ${p.resource}`)).toEqual(expect.arrayContaining(['delete pods', 'delete persistentvolumeclaims', 'watch persistentvolumes']));
+  expect(requiredPermissions('cskit-probe').map((p) => `${p.verb} ${p.resource}`)).toEqual(
+    expect.arrayContaining(['delete pods', 'delete persistentvolumeclaims', 'watch persistentvolumes']),
+  );
 });
 
 test('an unreachable server ABORTs both checks; an outdated version FAILs scs-0210', async () => {
-  const down = fakeClient({ fail: { serverVersion: new KubeError('unreachable', 'reading /version: cannot reach the API server (ECONNREFUSED)'), list: new KubeError('unreachable', 'x') } });
+  const down = fakeClient({
+    fail: {
+      serverVersion: new KubeError('unreachable', 'reading /version: cannot reach the API server (ECONNREFUSED)'),
+      list: new KubeError('unreachable', 'x'),
+    },
+  });
   const r = await verifyCluster(down, opts);
   expect(r.map((x) => x.verdict)).toEqual(['ABORT', 'ABORT']);
-  expect(formatScs([{ cluster: '', results: r }])).toBe('version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n');
+  expect(formatScs([{ cluster: '', results: r }])).toBe(
+    'version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n',
+  );
   const old = await verifyCluster(fakeClient({ version: 'v1.36.2+k3s1', objects: { StorageClass: [] } }), opts);
   expect(old[0].verdict).toBe('FAIL');
   expect(old[0].findings.map((f) => f.code)).toContain('patch-outdated');
 });
 
 test('reports: table summary, scs lines (WARN counts as PASS), JUnit failures', async () => {
-  const results = await verifyCluster(fakeClient({ version: 'v1.36.4', objects: { StorageClass: [], Node: [{ metadata: { name: 'n1' }, status: { nodeInfo: { kubeletVersion: 'v1.36.3' } } }] } }), opts);
+  const results = await verifyCluster(
+    fakeClient({
+      version: 'v1.36.4',
+      objects: {
+        StorageClass: [],
+        Node: [{ metadata: { name: 'n1' }, status: { nodeInfo: { kubeletVersion: 'v1.36.3' } } }],
+      },
+    }),
+    opts,
+  );
   const reports = [{ cluster: 'ns/c1', results }];
-  expect(formatTable(reports)).toMatch(/^cluster ns\/c1\n {2}scs-0210 version-policy-check: PASS[\s\S]*kubelets: v1\.36\.3 \(1 node\)[\s\S]*FAIL: 1 PASS, 1 FAIL \(1 cluster\)\n$/);
+  expect(formatTable(reports)).toMatch(
+    /^cluster ns\/c1\n {2}scs-0210 version-policy-check: PASS[\s\S]*kubelets: v1\.36\.3 \(1 node\)[\s\S]*FAIL: 1 PASS, 1 FAIL \(1 cluster\)\n$/,
+  );
   expect(formatScs(reports)).toBe('ns/c1: version-policy-check: PASS\nns/c1: default-storage-class-check: FAIL\n');
   const junit = formatJunit(reports);
   expect(junit).toMatch(/<testsuite name="ns\/c1" tests="2" failures="1" errors="0">/);
@@ -58,8 +107,20 @@ test('reports: table summary, scs lines (WARN counts as PASS), JUnit failures', 
 });
 
 test('JUnit XML escapes markup and drops characters XML cannot carry (e.g. a control character in a server message)', () => {
-  const junit = formatJunit([{ cluster: 'a&b', results: [{ standard: 'scs-0211', name: 'default-storage-class-check', verdict: 'ABORT', durationMs: 5,
-    findings: [{ severity: 'error', code: 'abort', message: 'server said <html>\u0007 "no" & \'bye\'' }] }] }]);
+  const junit = formatJunit([
+    {
+      cluster: 'a&b',
+      results: [
+        {
+          standard: 'scs-0211',
+          name: 'default-storage-class-check',
+          verdict: 'ABORT',
+          durationMs: 5,
+          findings: [{ severity: 'error', code: 'abort', message: 'server said <html>\u0007 "no" & \'bye\'' }],
+        },
+      ],
+    },
+  ]);
   expect(junit).toContain('<testsuite name="a&amp;b" tests="1" failures="0" errors="1">');
   expect(junit).toContain('<error message="server said &lt;html&gt; &quot;no&quot; &amp; &apos;bye&apos;">');
   expect(junit).not.toContain('\u0007');
@@ -69,7 +130,8 @@ test('mapLimit keeps order and never runs more than the limit at once', async ()
   let running = 0;
   let peak = 0;
   const out = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
-    running++; peak = Math.max(peak, running);
+    running++;
+    peak = Math.max(peak, running);
     await new Promise((r) => setTimeout(r, n * 5));
     running--;
     return n * 10;

@@ -58,18 +58,25 @@ describe('an SCS-style v1beta1 stack (written for the test, modelled on the scs2
   test('verifies clean: v1beta1 refs, nested variable paths, range/printf templates, rendered CSI addon', () => {
     const stacks = loadStacks([dir]);
     expect(stacks).toHaveLength(1);
-    expect(stacks[0].objects.find((o) => o.obj.kind === 'ClusterClass')!.obj.apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+    expect(stacks[0].objects.find((o) => o.obj.kind === 'ClusterClass')!.obj.apiVersion).toBe(
+      'cluster.x-k8s.io/v1beta1',
+    );
     const found = verifyDir(dir);
     expect(failing(found)).toEqual([]);
-    expect(found.find((f) => f.rule === 'scs-0211/properties')!.message).toContain('cinder.csi.openstack.org (network)');
+    expect(found.find((f) => f.rule === 'scs-0211/properties')!.message).toContain(
+      'cinder.csi.openstack.org (network)',
+    );
   });
 
   test('a defect in it is reported at its v1beta1 path', () => {
     const stacks = loadStacks([dir]);
     const cc = stacks[0].objects.find((o) => o.obj.kind === 'ClusterClass')!.obj;
     cc.spec.workers.machineDeployments[0].template.bootstrap.ref.name = 'gone';
-    cc.spec.patches.find((p: any) => p.name === 'workerImage').definitions[0].jsonPatches[0].valueFrom.template = '{{ .imageName | toYaml }}';
-    const got = verifyStacks(stacks, opts).filter((f) => f.rule.startsWith('capi/')).map((f) => [f.rule, f.path]);
+    cc.spec.patches.find((p: any) => p.name === 'workerImage').definitions[0].jsonPatches[0].valueFrom.template =
+      '{{ .imageName | toYaml }}';
+    const got = verifyStacks(stacks, opts)
+      .filter((f) => f.rule.startsWith('capi/'))
+      .map((f) => [f.rule, f.path]);
     expect(got).toEqual([
       ['capi/template-ref-resolves', 'spec.workers.machineDeployments[0].template.bootstrap.ref'],
       ['capi/template-parse', 'spec.patches[12].definitions[0].jsonPatches[0].valueFrom.template'],
@@ -79,7 +86,9 @@ describe('an SCS-style v1beta1 stack (written for the test, modelled on the scs2
 
 test('docs/rules.md documents every capi/, scs-0211/ and scs-0210/ rule of the catalogue', () => {
   const doc = fs.readFileSync(path.join(__dirname, '../../../docs/rules.md'), 'utf8');
-  const missing = STATIC_RULES.map((r) => r.id).filter((id) => !id.startsWith('schema/')).filter((id) => !doc.includes(`\`${id}\``));
+  const missing = STATIC_RULES.map((r) => r.id)
+    .filter((id) => !id.startsWith('schema/'))
+    .filter((id) => !doc.includes(`\`${id}\``));
   expect(missing).toEqual([]);
 });
 
@@ -87,9 +96,15 @@ test('loose YAML with two classes (helm template output) is two stacks, each cla
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-loose-'));
   const text = fs.readFileSync(path.join(FIXTURES_DIR, 'capi-patch-op--move', 'cluster-class.yaml'), 'utf8');
   fs.writeFileSync(path.join(dir, 'a.yaml'), text);
-  fs.writeFileSync(path.join(dir, 'b.yaml'), text.replace(/name: fixture-mini-1-36-v1$/m, 'name: fixture-mini-1-36-v2'));
+  fs.writeFileSync(
+    path.join(dir, 'b.yaml'),
+    text.replace(/name: fixture-mini-1-36-v1$/m, 'name: fixture-mini-1-36-v2'),
+  );
   const stacks = loadStacks([dir]);
   expect(stacks.map((s) => s.name)).toEqual(['fixture-mini-1-36-v1', 'fixture-mini-1-36-v2']);
   const ops = verifyStacks(stacks, opts).filter((f) => f.rule === 'capi/patch-op');
-  expect(ops.map((f) => [f.stack, f.file])).toEqual([['fixture-mini-1-36-v1', path.join(dir, 'a.yaml')], ['fixture-mini-1-36-v2', path.join(dir, 'b.yaml')]]);
+  expect(ops.map((f) => [f.stack, f.file])).toEqual([
+    ['fixture-mini-1-36-v1', path.join(dir, 'a.yaml')],
+    ['fixture-mini-1-36-v2', path.join(dir, 'b.yaml')],
+  ]);
 });

@@ -3,10 +3,28 @@ import { xmlEscape } from '../../../src/verify/junit-xml';
 import { junitReport } from '../../../src/verify/static/junit';
 import { parseXml } from './xml';
 
-const rules = [{ id: 'capi/patch-op', source: 's', fix: 'f' }, { id: 'scs-0211/unknown-provisioner', source: 's', fix: 'f' }, { id: 'scs-0210/branch-missing', source: 's', fix: 'f' }];
+const rules = [
+  { id: 'capi/patch-op', source: 's', fix: 'f' },
+  { id: 'scs-0211/unknown-provisioner', source: 's', fix: 'f' },
+  { id: 'scs-0210/branch-missing', source: 's', fix: 'f' },
+];
 const findings: StaticFinding[] = [
-  { rule: 'capi/patch-op', severity: 'error', stack: 'a', message: 'op "move" <not> & \'allowed\'\u0007', fix: 'use add', object: 'ClusterClass a', path: 'spec.patches[0]' },
-  { rule: 'scs-0211/unknown-provisioner', severity: 'warning', stack: 'b', message: 'x.example.com is not known', fix: 'f' },
+  {
+    rule: 'capi/patch-op',
+    severity: 'error',
+    stack: 'a',
+    message: 'op "move" <not> & \'allowed\'\u0007',
+    fix: 'use add',
+    object: 'ClusterClass a',
+    path: 'spec.patches[0]',
+  },
+  {
+    rule: 'scs-0211/unknown-provisioner',
+    severity: 'warning',
+    stack: 'b',
+    message: 'x.example.com is not known',
+    fix: 'f',
+  },
   { rule: 'scs-0210/branch-missing', severity: 'error', stack: '(all stacks)', message: 'branch 1.35 missing' },
 ];
 
@@ -14,7 +32,10 @@ test('one testcase per rule and stack, errors fail, set rules in their own suite
   const doc = parseXml(junitReport(findings, ['a', 'b'], rules));
   const suites = Array.from(doc.getElementsByTagName('testsuite'));
   expect(suites.map((s) => [s.getAttribute('name'), s.getAttribute('tests'), s.getAttribute('failures')])).toEqual([
-    ['a', '2', '1'], ['b', '2', '0'], ['(all stacks)', '1', '1']]);
+    ['a', '2', '1'],
+    ['b', '2', '0'],
+    ['(all stacks)', '1', '1'],
+  ]);
   const failure = doc.getElementsByTagName('failure')[0];
   expect(failure.parentNode && failure.parentNode.getAttribute('name')).toBe('capi/patch-op');
   expect(failure.getAttribute('message')).toBe('op "move" <not> & \'allowed\''); // the BEL character cannot be carried by XML
@@ -26,12 +47,20 @@ test('one testcase per rule and stack, errors fail, set rules in their own suite
 
 test('with strict, warnings fail too', () => {
   const doc = parseXml(junitReport(findings, ['a', 'b'], rules, true));
-  expect(Array.from(doc.getElementsByTagName('failure')).map((f) => f.getAttribute('type'))).toEqual(['error', 'warning', 'error']);
+  expect(Array.from(doc.getElementsByTagName('failure')).map((f) => f.getAttribute('type'))).toEqual([
+    'error',
+    'warning',
+    'error',
+  ]);
 });
 
 test('a finding of a rule not in the catalog still gets its testcase', () => {
-  const doc = parseXml(junitReport([{ rule: 'schema/invalid', severity: 'error', stack: 'a', message: 'm' }], ['a'], []));
-  expect(Array.from(doc.getElementsByTagName('testcase')).map((t) => t.getAttribute('name'))).toEqual(['schema/invalid']);
+  const doc = parseXml(
+    junitReport([{ rule: 'schema/invalid', severity: 'error', stack: 'a', message: 'm' }], ['a'], []),
+  );
+  expect(Array.from(doc.getElementsByTagName('testcase')).map((t) => t.getAttribute('name'))).toEqual([
+    'schema/invalid',
+  ]);
 });
 
 test('xmlEscape escapes markup and drops characters XML cannot hold', () => {

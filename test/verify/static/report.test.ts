@@ -2,8 +2,22 @@ import { StaticFinding } from '../../../src/verify/static/finding';
 import { staticJson, staticScs, staticTable } from '../../../src/verify/static/report';
 
 const findings: StaticFinding[] = [
-  { rule: 'capi/patch-op', severity: 'error', stack: 'a', message: 'op "move" <not> & \'allowed\'\u0007', fix: 'use add', object: 'ClusterClass a', path: 'spec.patches[0]' },
-  { rule: 'scs-0211/unknown-provisioner', severity: 'warning', stack: 'b', message: 'x.example.com is not known', fix: 'f' },
+  {
+    rule: 'capi/patch-op',
+    severity: 'error',
+    stack: 'a',
+    message: 'op "move" <not> & \'allowed\'\u0007',
+    fix: 'use add',
+    object: 'ClusterClass a',
+    path: 'spec.patches[0]',
+  },
+  {
+    rule: 'scs-0211/unknown-provisioner',
+    severity: 'warning',
+    stack: 'b',
+    message: 'x.example.com is not known',
+    fix: 'f',
+  },
   { rule: 'scs-0210/branch-missing', severity: 'error', stack: '(all stacks)', message: 'branch 1.35 missing' },
 ];
 
@@ -13,7 +27,9 @@ describe('table report', () => {
   test('grouped by stack with a summary; colour only when asked, same text', () => {
     const bw = staticTable(findings, ['a', 'b', 'c']);
     expect(bw).not.toMatch(/\x1b\[/);
-    expect(bw.split('\n')).toEqual(expect.arrayContaining(['a', 'c', '  ok', 'FAIL: 3 stack(s), 2 error(s), 1 warning(s)']));
+    expect(bw.split('\n')).toEqual(
+      expect.arrayContaining(['a', 'c', '  ok', 'FAIL: 3 stack(s), 2 error(s), 1 warning(s)']),
+    );
     const color = staticTable(findings, ['a', 'b', 'c'], { color: true });
     expect(color).toContain('\x1b[31mERROR');
     expect(plain(color)).toBe(bw);
@@ -21,13 +37,23 @@ describe('table report', () => {
   test('with strict, a warning alone fails the summary', () => {
     const warnOnly = findings.filter((f) => f.severity === 'warning');
     expect(staticTable(warnOnly, ['b'])).toMatch(/^PASS: 1 stack\(s\), 0 error\(s\), 1 warning\(s\)$/m);
-    expect(staticTable(warnOnly, ['b'], { strict: true })).toMatch(/^FAIL: 1 stack\(s\), 0 error\(s\), 1 warning\(s\) \(strict\)$/m);
+    expect(staticTable(warnOnly, ['b'], { strict: true })).toMatch(
+      /^FAIL: 1 stack\(s\), 0 error\(s\), 1 warning\(s\) \(strict\)$/m,
+    );
   });
 });
 
 test('scs result lines and the JSON report', () => {
   expect(staticScs(findings)).toBe('version-policy-check: FAIL\ndefault-storage-class-check: PASS\n');
   const json = JSON.parse(staticJson(findings, ['a', 'b'], { at: new Date('2026-09-01T00:00:00Z'), strict: true }));
-  expect(json).toMatchObject({ schemaVersion: 1, at: '2026-09-01', strict: true, result: 'FAIL', stacks: ['a', 'b'], errors: 2, warnings: 1 });
+  expect(json).toMatchObject({
+    schemaVersion: 1,
+    at: '2026-09-01',
+    strict: true,
+    result: 'FAIL',
+    stacks: ['a', 'b'],
+    errors: 2,
+    warnings: 1,
+  });
   expect(json.findings).toHaveLength(3);
 });

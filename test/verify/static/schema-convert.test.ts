@@ -24,27 +24,52 @@ const widget = {
 };
 const bundle: SchemaBundle = {
   sources: {},
-  definitions: { 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object', properties: { name: { type: 'string' } } } },
+  definitions: {
+    'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object', properties: { name: { type: 'string' } } },
+  },
   kinds: { 'example.com/v1/Widget': { source: 'crd', schema: widget } },
 };
 const registry = new SchemaRegistry(bundle, null);
-const check = (spec: object) => schemaFindings([{ name: 't', objects: [{ obj: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec }, file: 'w.yaml', doc: 1 }] }], [], registry)
-  .map((f) => `${f.rule} ${f.path}: ${f.message}`);
+const check = (spec: object) =>
+  schemaFindings(
+    [
+      {
+        name: 't',
+        objects: [
+          {
+            obj: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec },
+            file: 'w.yaml',
+            doc: 1,
+          },
+        ],
+      },
+    ],
+    [],
+    registry,
+  ).map((f) => `${f.rule} ${f.path}: ${f.message}`);
 
 test('value validations inside anyOf never close the object; the anyOf itself is one finding', () => {
   expect(check({ a: 1 })).toEqual([]);
   expect(check({ b: 'x' })).toEqual([]);
   expect(check({})).toEqual(['schema/invalid spec: expected an object with a or an object with b, found object']);
-  expect(check({ a: 1, c: 2 })).toEqual([expect.stringMatching(/^schema\/unknown-field spec\.c: expected one of the fields a, b, items, timeout, code, colour, free, found unknown field "c"$/)]);
+  expect(check({ a: 1, c: 2 })).toEqual([
+    expect.stringMatching(
+      /^schema\/unknown-field spec\.c: expected one of the fields a, b, items, timeout, code, colour, free, found unknown field "c"$/,
+    ),
+  ]);
 });
 
 test('a structural object without properties prunes everything: any field in it is unknown', () => {
-  expect(check({ a: 1, free: { x: 1 } })).toEqual(['schema/unknown-field spec.free.x: expected no fields here, found unknown field "x"']);
+  expect(check({ a: 1, free: { x: 1 } })).toEqual([
+    'schema/unknown-field spec.free.x: expected no fields here, found unknown field "x"',
+  ]);
 });
 
 test('nullable list items accept null; Go durations; RE2-only patterns and unknown formats are not misjudged', () => {
   expect(check({ a: 1, items: ['x', null], timeout: '1h30m', code: 'ABC', colour: 'blue' })).toEqual([]);
-  expect(check({ a: 1, timeout: 'P1D' })).toEqual(['schema/invalid spec.timeout: expected format duration, found string "P1D"']);
+  expect(check({ a: 1, timeout: 'P1D' })).toEqual([
+    'schema/invalid spec.timeout: expected format duration, found string "P1D"',
+  ]);
 });
 
 test('the conversion keeps upstream schemas untouched and closes only what it must', () => {
@@ -55,9 +80,16 @@ test('the conversion keeps upstream schemas untouched and closes only what it mu
   expect(out.properties.metadata).toEqual({ $ref: 'k8s#/om' });
   expect(out.properties.spec.anyOf).toEqual([{ required: ['a'] }, { required: ['b'] }]);
   expect(out.properties.spec.properties.code.pattern).toBeUndefined();
-  expect(convertSchema({ type: 'object', properties: { x: { type: 'string' } } }, { crd: false }).additionalProperties).toBe(false);
+  expect(
+    convertSchema({ type: 'object', properties: { x: { type: 'string' } } }, { crd: false }).additionalProperties,
+  ).toBe(false);
   expect(convertSchema({ type: 'object' }, { crd: false }).additionalProperties).toBeUndefined(); // built-in free-form (RawExtension)
-  expect(convertSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { x: {} } }, { crd: true }).additionalProperties).toBeUndefined();
+  expect(
+    convertSchema(
+      { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { x: {} } },
+      { crd: true },
+    ).additionalProperties,
+  ).toBeUndefined();
 });
 
 test('helpers: paths walk the data, suggestions stay close, nulls are dropped only from maps', () => {

@@ -10,6 +10,9 @@ export interface XmlNode {
 
 /** Strict XML parsing for report tests (@xmldom/xmldom comes with cdk8s-cli, a dev dependency): throws on malformed XML. */
 export function parseXml(xml: string): XmlNode {
-  return new DOMParser({ onError: (level: string, msg: string) => { if (level !== 'warning') throw new Error(`XML ${level}: ${msg}`); } })
-    .parseFromString(xml, 'text/xml') as unknown as XmlNode;
+  return new DOMParser({
+    onError: (level: string, msg: string) => {
+      if (level !== 'warning') throw new Error(`XML ${level}: ${msg}`);
+    },
+  }).parseFromString(xml, 'text/xml') as unknown as XmlNode;
 }

@@ -30,7 +30,10 @@ export function convertSchema(schema: Schema, opts: ConvertOptions): Schema {
   return convert(schema, opts, { root: true, junctor: false });
 }
 
-interface Where { readonly root: boolean; readonly junctor: boolean }
+interface Where {
+  readonly root: boolean;
+  readonly junctor: boolean;
+}
 
 function convert(s: Schema, opts: ConvertOptions, where: Where): Schema {
   if (!s || typeof s !== 'object') return s;
@@ -70,7 +73,12 @@ function convert(s: Schema, opts: ConvertOptions, where: Where): Schema {
   }
   if (s['x-kubernetes-embedded-resource']) {
     out.type = 'object';
-    out.properties = { apiVersion: { type: 'string', minLength: 1 }, kind: { type: 'string', minLength: 1 }, metadata: { type: 'object' }, ...out.properties };
+    out.properties = {
+      apiVersion: { type: 'string', minLength: 1 },
+      kind: { type: 'string', minLength: 1 },
+      metadata: { type: 'object' },
+      ...out.properties,
+    };
     out.required = [...new Set([...(out.required ?? []), 'apiVersion', 'kind'])];
   }
   if (where.root && opts.crd) {
@@ -80,7 +88,12 @@ function convert(s: Schema, opts: ConvertOptions, where: Where): Schema {
   }
   if (s.nullable && typeof out.type === 'string') out.type = [out.type, 'null'];
   const isObject = out.type === 'object' || (out.type === undefined && out.properties);
-  if (isObject && out.additionalProperties === undefined && !s['x-kubernetes-preserve-unknown-fields'] && !where.junctor) {
+  if (
+    isObject &&
+    out.additionalProperties === undefined &&
+    !s['x-kubernetes-preserve-unknown-fields'] &&
+    !where.junctor
+  ) {
     if (out.properties || opts.crd) out.additionalProperties = false;
   }
   return out;

@@ -18,7 +18,10 @@ export const MAX_PER_OBJECT = 10;
 export function toProblems(errors: readonly ErrorObject[], data: unknown): SchemaProblem[] {
   // anyOf/oneOf fail with their branches' errors too; the junctor's own error says it better, once.
   const junctors = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
-  const branchOf = (e: ErrorObject) => junctors.some((j) => j !== e && e.schemaPath.startsWith(`${j.schemaPath}/`) && e.instancePath.startsWith(j.instancePath));
+  const branchOf = (e: ErrorObject) =>
+    junctors.some(
+      (j) => j !== e && e.schemaPath.startsWith(`${j.schemaPath}/`) && e.instancePath.startsWith(j.instancePath),
+    );
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -42,17 +45,29 @@ function problem(e: ErrorObject, data: unknown): SchemaProblem {
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const name = String(params.additionalProperty);
       return {
-        rule: 'schema/unknown-field', path: join(at, name),
+        rule: 'schema/unknown-field',
+        path: join(at, name),
         expected: allowed.length ? `one of the fields ${list(allowed)}` : 'no fields here',
-        found: `unknown field "${name}"`, suggestion: closest(name, allowed),
+        found: `unknown field "${name}"`,
+        suggestion: closest(name, allowed),
       };
     }
     case 'required':
-      return { rule: 'schema/invalid', path: join(at, String(params.missingProperty)), expected: 'a value (required field)', found: 'nothing' };
+      return {
+        rule: 'schema/invalid',
+        path: join(at, String(params.missingProperty)),
+        expected: 'a value (required field)',
+        found: 'nothing',
+      };
     case 'type':
       return { rule: 'schema/invalid', path: at, expected: String(params.type).replace(',', ' or '), found: here };
     case 'enum':
-      return { rule: 'schema/invalid', path: at, expected: `one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, found: here };
+      return {
+        rule: 'schema/invalid',
+        path: at,
+        expected: `one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+        found: here,
+      };
     case 'const':
       return { rule: 'schema/invalid', path: at, expected: JSON.stringify(params.allowedValue), found: here };
     case 'pattern':
@@ -63,16 +78,46 @@ function problem(e: ErrorObject, data: unknown): SchemaProblem {
     case 'oneOf': {
       const branches = Array.isArray(e.schema) ? (e.schema as Array<Record<string, unknown>>).map(branchName) : [];
       const exact = e.keyword === 'oneOf' && params.passingSchemas ? 'exactly one of ' : '';
-      return { rule: 'schema/invalid', path: at, expected: branches.every(Boolean) ? `${exact}${branches.join(' or ')}` : `${exact}one of the ${branches.length} allowed forms`, found: here };
+      return {
+        rule: 'schema/invalid',
+        path: at,
+        expected: branches.every(Boolean)
+          ? `${exact}${branches.join(' or ')}`
+          : `${exact}one of the ${branches.length} allowed forms`,
+        found: here,
+      };
     }
     case 'uniqueItems':
-      return { rule: 'schema/invalid', path: at, expected: 'no duplicate items (a set)', found: `items ${params.j} and ${params.i} are equal` };
+      return {
+        rule: 'schema/invalid',
+        path: at,
+        expected: 'no duplicate items (a set)',
+        found: `items ${params.j} and ${params.i} are equal`,
+      };
     case 'k8sListMapKeys':
-      return { rule: 'schema/invalid', path: `${at}[${params.duplicate}]`, expected: `unique ${(params.keys as string[]).join('+')} in the list`, found: `${JSON.stringify(params.value.length === 1 ? params.value[0] : params.value)} again (first at [${params.first}])` };
-    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-    case 'minLength': case 'maxLength': case 'minItems': case 'maxItems': case 'minProperties': case 'maxProperties':
+      return {
+        rule: 'schema/invalid',
+        path: `${at}[${params.duplicate}]`,
+        expected: `unique ${(params.keys as string[]).join('+')} in the list`,
+        found: `${JSON.stringify(params.value.length === 1 ? params.value[0] : params.value)} again (first at [${params.first}])`,
+      };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties':
     case 'multipleOf':
-      return { rule: 'schema/invalid', path: at, expected: `${BOUND[e.keyword]} ${params.limit ?? params.multipleOf}`, found: measure(e.keyword, e.data) };
+      return {
+        rule: 'schema/invalid',
+        path: at,
+        expected: `${BOUND[e.keyword]} ${params.limit ?? params.multipleOf}`,
+        found: measure(e.keyword, e.data),
+      };
     default:
       return { rule: 'schema/invalid', path: at, expected: e.message ?? e.keyword, found: here };
   }
@@ -84,8 +129,17 @@ function list(names: readonly string[]): string {
 }
 
 const BOUND: Record<string, string> = {
-  minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<', multipleOf: 'a multiple of',
-  minLength: 'length ≥', maxLength: 'length ≤', minItems: 'items ≥', maxItems: 'items ≤', minProperties: 'fields ≥', maxProperties: 'fields ≤',
+  minimum: '≥',
+  maximum: '≤',
+  exclusiveMinimum: '>',
+  exclusiveMaximum: '<',
+  multipleOf: 'a multiple of',
+  minLength: 'length ≥',
+  maxLength: 'length ≤',
+  minItems: 'items ≥',
+  maxItems: 'items ≤',
+  minProperties: 'fields ≥',
+  maxProperties: 'fields ≤',
 };
 
 function measure(keyword: string, v: unknown): string {
@@ -154,7 +208,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length];

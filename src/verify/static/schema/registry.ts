@@ -50,9 +50,13 @@ export class SchemaRegistry {
    * @param shipped read-only directory of the same layout, filled by `npm run build` for the bundled schemas
    *   (precompileSchemas), so that even the first run on a machine compiles nothing. Default: see shippedSchemaDir().
    */
-  constructor(bundle?: SchemaBundle, cache: string | null = schemaCacheDir(), shipped: string | null = shippedSchemaDir()) {
+  constructor(
+    bundle?: SchemaBundle,
+    cache: string | null = schemaCacheDir(),
+    shipped: string | null = shippedSchemaDir(),
+  ) {
     const text = bundle ? JSON.stringify(bundle) : fs.readFileSync(BUNDLE_FILE, 'utf8');
-    this.bundle = bundle ?? JSON.parse(text) as SchemaBundle;
+    this.bundle = bundle ?? (JSON.parse(text) as SchemaBundle);
     this.known = new Set(Object.keys(this.bundle.kinds));
     const key = createHash('sha256').update(`${CACHE_FORMAT}\0${AJV_VERSION}\0${text}`).digest('hex').slice(0, 16);
     this.cache = cache && path.join(cache, key);
@@ -78,14 +82,37 @@ export class SchemaRegistry {
     if (this.ajvInstance) return this.ajvInstance;
     const ajv = new Ajv({
       // optimize: false compiles ~40% faster; the generated code validates as fast (bench/verify).
-      allErrors: true, verbose: true, strict: false, unicodeRegExp: false, inlineRefs: false, code: { source: true, optimize: false },
+      allErrors: true,
+      verbose: true,
+      strict: false,
+      unicodeRegExp: false,
+      inlineRefs: false,
+      code: { source: true, optimize: false },
       // date-time and the number formats as ajv-formats defines them; the rest as Kubernetes reads them.
       formats: { 'int-or-string': true, duration: GO_DURATION },
     });
-    addFormats(ajv, ['date-time', 'date', 'byte', 'int32', 'int64', 'float', 'double', 'uuid', 'ipv4', 'ipv6', 'uri', 'email', 'hostname', 'password', 'binary']);
+    addFormats(ajv, [
+      'date-time',
+      'date',
+      'byte',
+      'int32',
+      'int64',
+      'float',
+      'double',
+      'uuid',
+      'ipv4',
+      'ipv6',
+      'uri',
+      'email',
+      'hostname',
+      'password',
+      'binary',
+    ]);
     // Generated code calls the helper through `require(RUNTIME)`, so validators survive the trip through the cache.
     ajv.addKeyword({
-      keyword: 'k8sListMapKeys', type: 'array', schemaType: 'array',
+      keyword: 'k8sListMapKeys',
+      type: 'array',
+      schemaType: 'array',
       code(cxt: KeywordCxt) {
         const fn = cxt.gen.scopeValue('func', { ref: listMapDuplicate, code: _`require(${RUNTIME}).listMapDuplicate` });
         const dup = cxt.gen.const('dup', _`${fn}(${cxt.data}, ${cxt.schemaCode})`);
@@ -96,7 +123,8 @@ export class SchemaRegistry {
     });
     this.ajvInstance = ajv;
     const definitions: Record<string, Schema> = {};
-    for (const [name, s] of Object.entries(this.bundle.definitions)) definitions[name] = convertSchema(s, { crd: false, onFormat: this.format });
+    for (const [name, s] of Object.entries(this.bundle.definitions))
+      definitions[name] = convertSchema(s, { crd: false, onFormat: this.format });
     ajv.addSchema({ $id: DEFS_ID, definitions });
     return ajv;
   }
@@ -108,7 +136,10 @@ export class SchemaRegistry {
   /** The versions the bundle knows for a kind of this group, to hint at a typo or a removed version. */
   versionsOf(apiVersion: string, kind: string): string[] {
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/') + 1) : '';
-    return [...this.known].filter((k) => k.endsWith(`/${kind}`) && (group ? k.startsWith(group) : !k.includes('.') && k.split('/').length === 2))
+    return [...this.known]
+      .filter(
+        (k) => k.endsWith(`/${kind}`) && (group ? k.startsWith(group) : !k.includes('.') && k.split('/').length === 2),
+      )
       .map((k) => k.slice(0, k.length - kind.length - 1));
   }
 
@@ -123,7 +154,9 @@ export class SchemaRegistry {
     const wanted = version ? minorOf(version) : undefined;
     let minor = newest;
     if (wanted && minors.length) {
-      minor = minors.includes(wanted) ? wanted : [...minors].reverse().find((m) => compareMinor(m, wanted) <= 0) ?? minors[0];
+      minor = minors.includes(wanted)
+        ? wanted
+        : ([...minors].reverse().find((m) => compareMinor(m, wanted) <= 0) ?? minors[0]);
     }
     return { minor, version: this.bundle.kubernetesMinors?.[minor] ?? newestVersion, newest: minor === newest };
   }
@@ -241,7 +274,6 @@ function minorOf(version: string): string | undefined {
   return /^v?(\d+\.\d+)/.exec(version)?.[1];
 }
 
-
 /** Bump when the conversion or the generated code changes meaning: older cached validators are then ignored. */
 const CACHE_FORMAT = 2;
 const AJV_VERSION: string = require('ajv/package.json').version; // eslint-disable-line @typescript-eslint/no-var-requires
@@ -259,11 +291,16 @@ export function schemaCacheDir(): string | null {
  * `CSKIT_SCHEMA_CACHE=off`, which means: compile everything in the run.
  */
 export function shippedSchemaDir(): string | null {
-  return process.env.CSKIT_SCHEMA_CACHE === 'off' ? null : path.resolve(__dirname, '..', '..', '..', '..', 'schema-validators');
+  return process.env.CSKIT_SCHEMA_CACHE === 'off'
+    ? null
+    : path.resolve(__dirname, '..', '..', '..', '..', 'schema-validators');
 }
 
 /** The first repeated key tuple of a `x-kubernetes-list-type: map` list, or undefined. */
-export function listMapDuplicate(data: unknown[], keys: string[]): { keys: string[]; first: number; duplicate: number; value: unknown[] } | undefined {
+export function listMapDuplicate(
+  data: unknown[],
+  keys: string[],
+): { keys: string[]; first: number; duplicate: number; value: unknown[] } | undefined {
   const seen = new Map<string, number>();
   for (let i = 0; i < data.length; i++) {
     const item = data[i] as Record<string, unknown> | null;
