@@ -1,5 +1,6 @@
 import { convertSchema, stripNulls } from '../../../src/verify/static/schema/convert';
-import { closest, fieldPath } from '../../../src/verify/static/schema/errors';
+import { pointerPath as fieldPath } from '../../../src/util/field-path';
+import { closest } from '../../../src/verify/static/schema/errors';
 import { SchemaBundle, SchemaRegistry } from '../../../src/verify/static/schema/registry';
 import { schemaFindings } from '../../../src/verify/static/schema-rules';
 

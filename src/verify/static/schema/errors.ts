@@ -1,4 +1,6 @@
 import { ErrorObject } from 'ajv';
+import { fieldPath, pointerPath } from '../../../util/field-path';
+import { isSecretValue } from '../secret-values';
 
 /** One schema violation, in the user's terms: a field path, what the schema expects and what the object has. */
 export interface SchemaProblem {
@@ -14,7 +16,10 @@ export interface SchemaProblem {
 /** At most this many problems per object: one broken object should not drown the report. */
 export const MAX_PER_OBJECT = 10;
 
-/** Turns ajv's errors (allErrors, verbose) into problems, one per cause, on the exact field. */
+/**
+ * Turns ajv's errors (allErrors, verbose) into problems, one per cause, on the exact field. A value that is a secret
+ * (a Secret's data, a kubeconfig credential: secret-values.ts) is described by its type and size only, never shown.
+ */
 export function toProblems(errors: readonly ErrorObject[], data: unknown): SchemaProblem[] {
   // anyOf/oneOf fail with their branches' errors too; the junctor's own error says it better, once.
   const junctors = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
@@ -26,7 +31,7 @@ export function toProblems(errors: readonly ErrorObject[], data: unknown): Schem
   const seen = new Set<string>();
   for (const e of errors) {
     if (branchOf(e) || e.keyword === 'if') continue;
-    const p = problem(e, data);
+    const p = problem(e, data, isSecretValue(data, e.instancePath));
     const key = `${p.rule} ${p.path} ${p.expected}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -36,9 +41,9 @@ export function toProblems(errors: readonly ErrorObject[], data: unknown): Schem
   return out;
 }
 
-function problem(e: ErrorObject, data: unknown): SchemaProblem {
-  const at = fieldPath(e.instancePath, data);
-  const here = describe(e.data);
+function problem(e: ErrorObject, data: unknown, secret: boolean): SchemaProblem {
+  const at = pointerPath(e.instancePath, data);
+  const here = describe(e.data, secret);
   const params = e.params as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -46,7 +51,7 @@ function problem(e: ErrorObject, data: unknown): SchemaProblem {
       const name = String(params.additionalProperty);
       return {
         rule: 'schema/unknown-field',
-        path: join(at, name),
+        path: fieldPath(at, name),
         expected: allowed.length ? `one of the fields ${list(allowed)}` : 'no fields here',
         found: `unknown field "${name}"`,
         suggestion: closest(name, allowed),
@@ -55,7 +60,7 @@ function problem(e: ErrorObject, data: unknown): SchemaProblem {
     case 'required':
       return {
         rule: 'schema/invalid',
-        path: join(at, String(params.missingProperty)),
+        path: fieldPath(at, String(params.missingProperty)),
         expected: 'a value (required field)',
         found: 'nothing',
       };
@@ -99,7 +104,7 @@ function problem(e: ErrorObject, data: unknown): SchemaProblem {
         rule: 'schema/invalid',
         path: `${at}[${params.duplicate}]`,
         expected: `unique ${(params.keys as string[]).join('+')} in the list`,
-        found: `${JSON.stringify(params.value.length === 1 ? params.value[0] : params.value)} again (first at [${params.first}])`,
+        found: `${secret ? 'a key' : keyValue(params.value)} again (first at [${params.first}])`,
       };
     case 'minimum':
     case 'maximum':
@@ -116,12 +121,14 @@ function problem(e: ErrorObject, data: unknown): SchemaProblem {
         rule: 'schema/invalid',
         path: at,
         expected: `${BOUND[e.keyword]} ${params.limit ?? params.multipleOf}`,
-        found: measure(e.keyword, e.data),
+        found: measure(e.keyword, e.data, secret),
       };
     default:
       return { rule: 'schema/invalid', path: at, expected: e.message ?? e.keyword, found: here };
   }
 }
+
+const keyValue = (v: unknown[]) => JSON.stringify(v.length === 1 ? v[0] : v);
 
 /** At most 15 names, then how many more: a PodSpec has 40 fields, and the fix names the closest one anyway. */
 function list(names: readonly string[]): string {
@@ -142,11 +149,11 @@ const BOUND: Record<string, string> = {
   maxProperties: 'fields ≤',
 };
 
-function measure(keyword: string, v: unknown): string {
-  if (keyword.endsWith('Length')) return `${describe(v)} (length ${String(v).length})`;
+function measure(keyword: string, v: unknown, secret: boolean): string {
+  if (keyword.endsWith('Length')) return secret ? describe(v, secret) : `${describe(v)} (length ${String(v).length})`;
   if (keyword.endsWith('Items')) return `${(v as unknown[]).length} item(s)`;
   if (keyword.endsWith('Properties')) return `${Object.keys(v as object).length} field(s)`;
-  return describe(v);
+  return describe(v, secret);
 }
 
 function branchName(b: Record<string, unknown>): string {
@@ -155,39 +162,18 @@ function branchName(b: Record<string, unknown>): string {
   return '';
 }
 
-/** `string "abc"`, `number 3`, `object`, `list of 2`, `null`. */
-export function describe(v: unknown): string {
+/**
+ * `string "abc"`, `number 3`, `object`, `list of 2`, `null`. Every value a finding shows goes through here, so this is
+ * where a secret is kept out of every output format: `secret` prints the type and size only.
+ */
+export function describe(v: unknown, secret = false): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `list of ${v.length}`;
   if (typeof v === 'object') return 'object';
+  if (secret) return `${typeof v} of ${String(v).length} character(s) (secret value, not shown)`;
   if (typeof v === 'string') return `string ${JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v)}`;
   if (v === undefined) return 'nothing';
   return `${typeof v} ${String(v)}`;
-}
-
-const IDENT = /^[A-Za-z_$][\w$-]*$/;
-
-function join(parent: string, key: string): string {
-  if (IDENT.test(key)) return parent ? `${parent}.${key}` : key;
-  return `${parent}[${JSON.stringify(key)}]`;
-}
-
-/** JSON pointer → `spec.items[0].name`, walking the data so a numeric key is an index only inside a list. */
-export function fieldPath(pointer: string, data: unknown): string {
-  if (!pointer) return '';
-  let out = '';
-  let cur: unknown = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur) && /^\d+$/.test(key)) {
-      out += `[${key}]`;
-      cur = cur[Number(key)];
-    } else {
-      out = join(out, key);
-      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
-    }
-  }
-  return out;
 }
 
 /** The allowed name closest to a misspelt one (edit distance ≤ 1/3 of its length), for "did you mean". */
