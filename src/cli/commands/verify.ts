@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
+import { STANDARDS, standardVersions } from '../../verify/standards';
 import { InputError, loadStacks } from '../../verify/static/load';
 import { selectRules } from '../../verify/static/catalog';
 import { junitReport } from '../../verify/static/junit';
 import { resolveLock } from '../../verify/static/lock-rules';
 import { countBy, staticJson, staticScs, staticTable } from '../../verify/static/report';
-import { verifyStacks } from '../../verify/static/run';
+import { runStatic } from '../../verify/static/run';
+import { standardResults } from '../../verify/static/verdict';
 import { EXIT_FAIL, UserError } from '../errors';
 import { atOption, today } from '../options';
 import { registerVerifyCluster } from './verify-cluster';
@@ -16,6 +18,23 @@ interface Flags {
   rules?: string;
   strict?: boolean;
   lock?: string | boolean;
+  scs0211?: string;
+}
+
+/** `--scs-0211 v1|v2`: the version of scs-0211 to judge by (verify and verify cluster). */
+export function scs0211Option(): Option {
+  const v = STANDARDS['scs-0211'].versions;
+  return new Option(
+    '--scs-0211 <version>',
+    `scs-0211 version to judge by: ${v.join(' (stable, default) or ')} (draft)`,
+  );
+}
+
+export function parseStandards(scs0211: string | undefined) {
+  const versions = standardVersions({ 'scs-0211': scs0211 });
+  if (!versions)
+    throw new UserError(`--scs-0211 ${scs0211}: unknown version; known: ${STANDARDS['scs-0211'].versions.join(', ')}`);
+  return versions;
 }
 
 /** `cskit verify [paths…]` checks rendered stacks offline; `cskit verify cluster` checks a live cluster. */
@@ -38,13 +57,20 @@ export function register(program: Command): void {
     .option('--strict', 'warnings fail too')
     .option(
       '--lock <file>',
-      'hold stacks to this stacks.lock.json (capi/lock-immutable; default: ./stacks.lock.json when present)',
+      'hold stacks to this stacks.lock.json (lock/immutable; default: ./stacks.lock.json when present)',
     )
     .option('--no-lock', 'skip the lock check')
+    .addOption(scs0211Option())
     .action((paths: string[], flags: Flags) => {
+      const rules = flags.rules
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const standards = parseStandards(flags.scs0211);
       let stacks;
       let lock;
       try {
+        selectRules(rules); // a --rules typo is a usage error before any file is read
         stacks = loadStacks(paths);
         lock = resolveLock(flags.lock);
       } catch (e) {
@@ -52,32 +78,35 @@ export function register(program: Command): void {
         throw e;
       }
       const at = flags.at ?? today();
-      const rules = flags.rules
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const findings = verifyStacks(stacks, {
+      const { findings, ran } = runStatic(stacks, {
         at,
         data: loadVersionData(),
         rules,
         lock: lock?.lock,
         lockFile: lock?.file,
+        standards,
       });
       const names = stacks.map((s) => s.name);
+      const verdicts = standardResults(findings, names, ran, standards);
       const out =
         flags.output === 'json'
-          ? staticJson(findings, names, { at, strict: flags.strict })
+          ? staticJson(findings, names, { at, strict: flags.strict, standards: verdicts })
           : flags.output === 'junit'
-            ? junitReport(findings, names, selectRules(rules), flags.strict)
+            ? junitReport(findings, names, ran, flags.strict, verdicts)
             : flags.output === 'scs'
-              ? staticScs(findings)
+              ? staticScs(verdicts)
               : staticTable(findings, names, {
                   strict: flags.strict,
                   color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+                  standards: verdicts,
                 });
       process.stdout.write(out);
       const c = countBy(findings);
-      if (c.errors || (flags.strict && c.warnings) || (flags.output === 'scs' && out.includes(': FAIL')))
+      if (
+        c.errors ||
+        (flags.strict && c.warnings) ||
+        (flags.output === 'scs' && verdicts.some((v) => v.verdict === 'FAIL'))
+      )
         process.exitCode = EXIT_FAIL;
     });
   registerVerifyCluster(verify);

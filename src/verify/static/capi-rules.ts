@@ -1,17 +1,24 @@
-import { CLASS_RULES, checkClusterClass } from '../../model/class-rules';
+import { CLASS_RULES, ClassRule, checkClusterClass } from '../../model/class-rules';
 import { StackInput } from './load';
-import { LOCK_RULES } from './lock-rules';
 import { RuleInfo, StaticFinding } from './finding';
+import { CONTRACT_RULES } from './contract-rules';
 
-/** Cluster API's offline-checkable rules (shared with synth: src/model/class-rules.ts), per ClusterClass in a stack. */
-export const CAPI_RULES: readonly RuleInfo[] = [...CLASS_RULES, ...LOCK_RULES];
+/**
+ * Cluster API's offline-checkable rules (the class rules shared with synth: src/model/class-rules.ts) and the
+ * contract rule (contract-rules.ts), per ClusterClass in a stack.
+ */
+export const CAPI_RULES: readonly RuleInfo[] = [...CLASS_RULES, ...CONTRACT_RULES];
 
-export function capiFindings(stack: StackInput): StaticFinding[] {
+/** The class rules among `selected` (all by default) over every ClusterClass of the stack. */
+export function capiFindings(stack: StackInput, selected?: readonly RuleInfo[]): StaticFinding[] {
+  const rules: readonly ClassRule[] = selected ? CLASS_RULES.filter((r) => selected.includes(r)) : CLASS_RULES;
+  if (!rules.length) return [];
+  const byId = new Map(rules.map((r) => [r.id, r]));
   const objects = stack.objects.map((o) => o.obj);
   return stack.objects
     .filter((l) => l.obj.kind === 'ClusterClass')
     .flatMap((l) =>
-      checkClusterClass(l.obj, objects).map((p): StaticFinding => ({
+      checkClusterClass(l.obj, objects, rules).map((p): StaticFinding => ({
         rule: p.rule,
         severity: 'error',
         stack: stack.name,
@@ -19,7 +26,7 @@ export function capiFindings(stack: StackInput): StaticFinding[] {
         object: `ClusterClass ${l.obj.metadata?.name}`,
         path: p.path,
         message: p.message,
-        fix: CLASS_RULES.find((r) => r.id === p.rule)!.fix,
+        fix: byId.get(p.rule)?.fix,
       })),
     );
 }

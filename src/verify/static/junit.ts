@@ -1,8 +1,28 @@
 import { xmlEscape } from '../junit-xml';
 import { RuleInfo, StaticFinding } from './finding';
+import { StandardResult } from './verdict';
 
 /** The suite that holds rules judged on the set of stacks together (scs-0210). */
 export const ALL_STACKS = '(all stacks)';
+/** The suite of the standards' verdicts: one testcase per standard, named with its version. */
+export const STANDARDS_SUITE = '(standards)';
+
+function standardsSuite(results: readonly StandardResult[]): { xml: string; failures: number; skipped: number } {
+  const cases = results.map((r) => {
+    const name = `${r.standard}-${r.version} ${r.check}`;
+    const inner =
+      r.verdict === 'FAIL'
+        ? `<failure type="error" message="${xmlEscape(r.reason)}">${xmlEscape(`${name}: FAIL (${r.reason})`)}</failure>`
+        : r.verdict === 'NOT CHECKED'
+          ? `<skipped message="${xmlEscape(`not checked: ${r.reason}`)}"/>`
+          : '';
+    return `    <testcase classname="${STANDARDS_SUITE}" name="${xmlEscape(name)}" time="0">${inner}</testcase>`;
+  });
+  const failures = results.filter((r) => r.verdict === 'FAIL').length;
+  const skipped = results.filter((r) => r.verdict === 'NOT CHECKED').length;
+  const head = `  <testsuite name="${STANDARDS_SUITE}" tests="${results.length}" failures="${failures}" errors="0"`;
+  return { xml: `${head} skipped="${skipped}" time="0">\n${cases.join('\n')}\n  </testsuite>`, failures, skipped };
+}
 
 function line(f: StaticFinding): string {
   const where = [f.file, f.object, f.path].filter(Boolean).join(' ');
@@ -19,6 +39,7 @@ export function junitReport(
   stacks: readonly string[],
   rules: readonly RuleInfo[],
   strict = false,
+  standards: readonly StandardResult[] = [],
 ): string {
   const setRule = (id: string) => id.startsWith('scs-0210/');
   const suites: Array<{ name: string; ids: string[] }> = stacks.map((s) => ({
@@ -59,5 +80,12 @@ export function junitReport(
       `  <testsuite name="${xmlEscape(s.name)}" tests="${s.ids.length}" failures="${suiteFailures}" errors="0" skipped="0" time="0">\n${cases.join('\n')}${cases.length ? '\n' : ''}  </testsuite>`,
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cskit verify" tests="${tests}" failures="${failures}" errors="0" time="0">\n${body.join('\n')}\n</testsuites>\n`;
+  if (standards.length) {
+    const suite = standardsSuite(standards);
+    body.push(suite.xml);
+    tests += standards.length;
+    failures += suite.failures;
+  }
+  const root = `<testsuites name="cskit verify" tests="${tests}" failures="${failures}" errors="0" time="0">`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${root}\n${body.join('\n')}\n</testsuites>\n`;
 }

@@ -5,19 +5,19 @@ import { LOCK_FILE, LockFile, parseLock } from '../../model/lock';
 import { RuleInfo, StaticFinding } from './finding';
 import { InputError, StackInput } from './load';
 
-export const LOCK_RULES: readonly RuleInfo[] = [
-  {
-    id: 'capi/lock-immutable',
-    source: 'cskit immutability (ARCHITECTURE: a released name never changes content; CAPI reuses templates by name)',
-    fix: 'never change a released stack: run `cskit bump` so the change ships under a new version vN+1',
-  },
-  {
-    id: 'capi/class-name-unique',
-    source:
-      'cskit immutability: one ClusterClass name, one content (applying both, the second silently replaces the first in the management cluster)',
-    fix: 'give the changed stack a new version (`cskit bump`), or drop the stale copy',
-  },
-];
+/** Our own immutability rules (not Cluster API's, hence `lock/`): a released name never changes content. */
+const LOCK_IMMUTABLE: RuleInfo = {
+  id: 'lock/immutable',
+  source: 'cskit immutability (ARCHITECTURE: a released name never changes content; CAPI reuses templates by name)',
+  fix: 'never change a released stack: run `cskit bump` so the change ships under a new version vN+1',
+};
+const CLASS_NAME_UNIQUE: RuleInfo = {
+  id: 'lock/class-name-unique',
+  source:
+    'cskit immutability: one ClusterClass name, one content (applying both, the second silently replaces the first in the management cluster)',
+  fix: 'give the changed stack a new version (`cskit bump`), or drop the stale copy',
+};
+export const LOCK_RULES: readonly RuleInfo[] = [LOCK_IMMUTABLE, CLASS_NAME_UNIQUE];
 
 /** The same ClusterClass name with different content in two of the stacks given: one of them must be a new version. */
 export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[] {
@@ -34,14 +34,14 @@ export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[
       }
       if (first.spec === spec || first.stack === s.name) continue;
       out.push({
-        rule: 'capi/class-name-unique',
+        rule: CLASS_NAME_UNIQUE.id,
         severity: 'error',
         stack: s.name,
         file: l.file,
         object: `ClusterClass ${name}`,
         path: 'spec',
         message: `ClusterClass ${name} is also in stack ${first.stack} with a different spec; one name must always mean one content`,
-        fix: LOCK_RULES[1].fix,
+        fix: CLASS_NAME_UNIQUE.fix,
       });
     }
   }
@@ -99,13 +99,13 @@ export function lockFindings(
   if (hash === entry.hash) return [];
   return [
     {
-      rule: 'capi/lock-immutable',
+      rule: LOCK_IMMUTABLE.id,
       severity: 'error',
       stack: stack.name,
       file: cc?.file,
       object: `ClusterClass ${name}`,
       message: `${name} is recorded in ${lockFile} with ${entry.hash} but its content hashes to ${hash}: a released class name must never change content`,
-      fix: LOCK_RULES[0].fix,
+      fix: LOCK_IMMUTABLE.fix,
     },
   ];
 }

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import { StaticFinding } from './finding';
+import { StandardResult } from './verdict';
 
 const MARK = { error: 'ERROR', warning: 'WARN', info: 'info' } as const;
 
@@ -15,6 +16,13 @@ export interface TableOptions {
   readonly color?: boolean;
   /** Warnings fail the summary too. @default false */
   readonly strict?: boolean;
+  /** The standards' verdicts (verdict.ts), printed before the summary. */
+  readonly standards?: readonly StandardResult[];
+}
+
+/** `scs-0211-v1 default-storage-class-check: FAIL (scs-0211/default-count)`. */
+export function standardLine(r: StandardResult): string {
+  return `${r.check}: ${r.verdict} (${r.standard}-${r.version}${r.verdict === 'PASS' ? '' : `: ${r.reason}`})`;
 }
 
 /** Findings grouped by stack, with a summary line. */
@@ -38,6 +46,12 @@ export function staticTable(
       );
     }
   }
+  for (const r of opts.standards ?? []) {
+    const paint = r.verdict === 'PASS' ? pc.green : r.verdict === 'FAIL' ? pc.red : pc.yellow;
+    out.push(
+      `${r.standard}-${r.version} ${r.check}: ${paint(r.verdict)}${r.verdict === 'PASS' ? '' : ` (${r.reason})`}`,
+    );
+  }
   const c = countBy(findings);
   const fail = c.errors > 0 || (!!opts.strict && c.warnings > 0);
   out.push(
@@ -46,23 +60,23 @@ export function staticTable(
   return `${out.join('\n')}\n`;
 }
 
-/** The rules whose warning still means the standard is not met (the scs lines answer "is this set compliant?"). */
-const NOT_MET = new Set(['scs-0211/development-stack']);
-
-/** The standards' result lines over everything checked. */
-export function staticScs(findings: readonly StaticFinding[]): string {
-  const fails = (prefix: string) =>
-    findings.some((f) => f.rule.startsWith(prefix) && (f.severity === 'error' || NOT_MET.has(f.rule)));
-  return `version-policy-check: ${fails('scs-0210/') ? 'FAIL' : 'PASS'}\ndefault-storage-class-check: ${fails('scs-0211/') ? 'FAIL' : 'PASS'}\n`;
+/**
+ * The standards' result lines (`version-policy-check: PASS (scs-0210-v2)`), from the verdicts: a line says PASS only
+ * with evidence, and NOT CHECKED when `--rules` left the standard's rules out (verdict.ts).
+ */
+export function staticScs(results: readonly StandardResult[]): string {
+  return results.map((r) => `${standardLine(r)}\n`).join('');
 }
 
 /** The JSON report (schema documented in docs/rules.md; `schemaVersion` changes only on incompatible changes). */
 export function staticJson(
   findings: readonly StaticFinding[],
   stacks: readonly string[],
-  opts: { at: Date; strict?: boolean },
+  opts: { at: Date; strict?: boolean; standards?: readonly StandardResult[] },
 ): string {
   const c = countBy(findings);
   const result = c.errors || (opts.strict && c.warnings) ? 'FAIL' : 'PASS';
-  return `${JSON.stringify({ schemaVersion: 1, at: opts.at.toISOString().slice(0, 10), strict: !!opts.strict, result, stacks, ...c, findings }, null, 2)}\n`;
+  const at = opts.at.toISOString().slice(0, 10);
+  const report = { schemaVersion: 1, at, strict: !!opts.strict, result, standards: opts.standards ?? [], stacks, ...c };
+  return `${JSON.stringify({ ...report, findings }, null, 2)}\n`;
 }

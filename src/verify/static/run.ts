@@ -1,7 +1,10 @@
 import { VersionData } from '../../k8s-versions/data';
 import { LockFile } from '../../model/lock';
+import { DEFAULT_VERSIONS, StandardVersions } from '../standards';
 import { capiFindings } from './capi-rules';
-import { StaticFinding } from './finding';
+import { selectRules } from './catalog';
+import { contractFindings } from './contract-rules';
+import { RuleInfo, StaticFinding } from './finding';
 import { StackInput } from './load';
 import { classNameFindings, lockFindings } from './lock-rules';
 import { schemaFindings, wantsSchema } from './schema-rules';
@@ -10,20 +13,44 @@ import { storageFindings, versionFindings } from './scs-rules';
 export interface StaticOptions {
   readonly at: Date;
   readonly data: VersionData;
-  /** Only rules whose id starts with one of these prefixes (e.g. `capi/`, `scs-0211`). */
+  /** Only rules whose id starts with one of these prefixes (e.g. `capi/`, `scs-0211`); an unknown one throws. */
   readonly rules?: readonly string[];
-  /** The lock to hold released stacks to (capi/lock-immutable); none: the rule is skipped. */
+  /** The lock to hold released stacks to (lock/immutable); none: the rule is skipped. */
   readonly lock?: LockFile;
   readonly lockFile?: string;
+  /** The version of each standard to judge by (default: the stable ones). */
+  readonly standards?: StandardVersions;
+}
+
+export interface StaticResult {
+  readonly findings: StaticFinding[];
+  /** The rules that ran (all, or what `rules` selected): verdicts need to know what was not checked. */
+  readonly ran: readonly RuleInfo[];
 }
 
 /** Every offline rule over the given stacks. Pure: reads nothing but its input. */
 export function verifyStacks(stacks: readonly StackInput[], opts: StaticOptions): StaticFinding[] {
+  return runStatic(stacks, opts).findings;
+}
+
+export function runStatic(stacks: readonly StackInput[], opts: StaticOptions): StaticResult {
+  const ran = selectRules(opts.rules);
+  const versions = opts.standards ?? DEFAULT_VERSIONS;
   const all = [
-    ...stacks.flatMap((s) => [...capiFindings(s), ...storageFindings(s), ...lockFindings(s, opts.lock, opts.lockFile)]),
+    ...stacks.flatMap((s) => [
+      ...capiFindings(s, ran),
+      ...contractFindings(s),
+      ...storageFindings(s, versions),
+      ...lockFindings(s, opts.lock, opts.lockFile),
+    ]),
     ...classNameFindings(stacks),
     ...versionFindings(stacks, opts.at, opts.data),
   ];
   if (wantsSchema(opts.rules)) all.push(...schemaFindings(stacks, all));
-  return opts.rules?.length ? all.filter((f) => opts.rules!.some((r) => f.rule.startsWith(r))) : all;
+  const ids = new Set(ran.map((r) => r.id));
+  // scs-0210 findings carry the engine's codes; a code the catalogue lacks still belongs to a selected family
+  const kept = opts.rules?.length
+    ? all.filter((f) => ids.has(f.rule) || opts.rules!.some((r) => f.rule.startsWith(r)))
+    : all;
+  return { findings: kept, ran };
 }

@@ -6,13 +6,16 @@ import {
   classifyProvisioner,
   isDefaultClass,
 } from '../provisioners';
+import { DEFAULT_VERSIONS, StandardVersions, propertySeverity } from '../standards';
 import { StackInput } from './load';
+import { fieldPath } from '../../util/field-path';
 import { RuleInfo, StaticFinding } from './finding';
 
 export const SCS_0211_RULES: RuleInfo[] = [
   {
     id: 'scs-0211/default-count',
-    source: 'scs-0211: exactly one default StorageClass',
+    source:
+      'scs-0211 (v1 and v2): exactly one default StorageClass; a stack that ships none (no StorageClass at all) fails too',
     fix: 'annotate exactly one StorageClass with storageclass.kubernetes.io/is-default-class: "true"',
   },
   {
@@ -22,7 +25,8 @@ export const SCS_0211_RULES: RuleInfo[] = [
   },
   {
     id: 'scs-0211/node-local',
-    source: "scs-0211: volumes must not be node-local or bound to a node's lifecycle",
+    source:
+      "scs-0211: volumes must not be node-local or bound to a node's lifecycle (v1: error; v2 draft: recommended, warning)",
     fix: 'use a network-backed CSI driver (e.g. cinder.csi.openstack.org)',
   },
   {
@@ -43,7 +47,7 @@ export const SCS_0211_RULES: RuleInfo[] = [
   },
   {
     id: 'scs-0211/rwo',
-    source: 'scs-0211: the default class provides ReadWriteOnce persistent volumes',
+    source: 'scs-0211: the default class provides ReadWriteOnce persistent volumes (v1: error; v2 draft: warning)',
     fix: 'let the CSIDriver serve Persistent volumes (omit spec.volumeLifecycleModes or include "Persistent")',
   },
   {
@@ -57,7 +61,13 @@ export const SCS_0210_PREFIX = 'scs-0210/';
 
 /** The version engine's finding codes (src/k8s-versions/policy.ts), as rules judged on the set of stacks. */
 const BUMP = 'run `cskit bump` and synthesize new stack versions';
+const VERSION_MISSING: RuleInfo = {
+  id: 'scs-0210/version-missing',
+  source: 'scs-0210 needs evidence: a stack that states no Kubernetes version (metadata.yaml) cannot be judged',
+  fix: 'verify the stack folder with its metadata.yaml (versions.kubernetes), or leave scs-0210 out with --rules',
+};
 export const SCS_0210_RULES: RuleInfo[] = [
+  VERSION_MISSING,
   {
     id: 'scs-0210/minor-missing',
     source: 'scs-0210: the latest minor is offered within 4 months of its release',
@@ -108,15 +118,26 @@ export const SCS_0210_RULES: RuleInfo[] = [
   { id: 'scs-0210/minor-pending', source: 'scs-0210 evidence (info): a new minor must be offered by a date', fix: '—' },
 ];
 
-/** scs-0211 for one stack: what its addons ship as StorageClasses. */
-export function storageFindings(stack: StackInput): StaticFinding[] {
+/**
+ * scs-0211 for one stack: what its addons ship as StorageClasses, judged by the given version of the standard. A
+ * stack that ships no StorageClass has no default one: that is a finding, never silence (its clusters would have no
+ * default class).
+ */
+export function storageFindings(stack: StackInput, versions: StandardVersions = DEFAULT_VERSIONS): StaticFinding[] {
   const out: StaticFinding[] = [];
   const scs = stack.objects.filter((o) => o.obj.kind === 'StorageClass');
-  const hasAddons = stack.objects.some(
-    (o) => !['ClusterClass'].includes(String(o.obj.kind)) && !/Template$/.test(String(o.obj.kind)),
-  );
-  if (!hasAddons) return out; // a class without addons says nothing about storage
   const fix = (id: string) => SCS_0211_RULES.find((r) => r.id === id)!.fix;
+  if (!scs.length) {
+    out.push({
+      rule: 'scs-0211/default-count',
+      severity: 'error',
+      stack: stack.name,
+      file: stack.objects[0]?.file,
+      message: `the stack ships no StorageClass, so its clusters get no default StorageClass; scs-0211 requires exactly one (ship the CSI addon with a default class)`,
+      fix: fix('scs-0211/default-count'),
+    });
+    return out;
+  }
   for (const l of scs) {
     for (const key of [DEFAULT_CLASS_ANNOTATION, BETA_DEFAULT_CLASS_ANNOTATION]) {
       const v = l.obj.metadata?.annotations?.[key];
@@ -128,7 +149,7 @@ export function storageFindings(stack: StackInput): StaticFinding[] {
           stack: stack.name,
           file: l.file,
           object: `StorageClass ${l.obj.metadata?.name}`,
-          path: `metadata.annotations["${key}"]`,
+          path: fieldPath('metadata.annotations', key),
           message: `value ${JSON.stringify(v)} is not "true": Kubernetes will not treat the class as default`,
           fix: fix('scs-0211/annotation-value'),
         });
@@ -144,7 +165,7 @@ export function storageFindings(stack: StackInput): StaticFinding[] {
       stack: stack.name,
       file: (defaults[0] ?? scs[0])?.file,
       object: named.length ? `StorageClass ${named.join(', ')}` : undefined,
-      path: `metadata.annotations["${DEFAULT_CLASS_ANNOTATION}"]`,
+      path: fieldPath('metadata.annotations', DEFAULT_CLASS_ANNOTATION),
       message: `${defaults.length} default StorageClasses (${defaults.map((d) => d.obj.metadata?.name).join(', ') || `none of ${scs.length} StorageClass(es) is annotated`}); exactly one is required`,
       fix: fix('scs-0211/default-count'),
     });
@@ -157,20 +178,21 @@ export function storageFindings(stack: StackInput): StaticFinding[] {
   const cls = classifyProvisioner(provisioner);
   // A stack that says so openly is a development stack: reported, not an error, so that verifying everything we ship
   // passes; the scs result line still fails on it (the standard is not met) and --strict fails it too.
-  const development = sc.metadata?.annotations?.['cskit.io/failure-safe'] === 'false';
+  // Under the v2 draft the properties are recommendations: node-local storage is a warning there, not "not met".
+  const development = sc.metadata?.annotations?.['cskit.io/failure-safe'] === 'false' && versions['scs-0211'] === 'v1';
   if (cls === 'node-local' && development) {
     out.push({
       rule: 'scs-0211/development-stack',
       severity: 'warning',
       ...where,
-      path: 'metadata.annotations["cskit.io/failure-safe"]',
+      path: fieldPath('metadata.annotations', 'cskit.io/failure-safe'),
       message: `development stack: its default class provisions node-local storage (${provisioner}) and is declared not failure-safe, so it does not satisfy scs-0211`,
       fix: fix('scs-0211/development-stack'),
     });
   } else if (cls === 'node-local')
     out.push({
       rule: 'scs-0211/node-local',
-      severity: 'error',
+      severity: propertySeverity(versions),
       ...where,
       path: 'provisioner',
       message: `${provisioner} provisions node-local storage`,
@@ -201,7 +223,7 @@ export function storageFindings(stack: StackInput): StaticFinding[] {
   if (driver && Array.isArray(modes) && !modes.includes('Persistent')) {
     out.push({
       rule: 'scs-0211/rwo',
-      severity: 'error',
+      severity: propertySeverity(versions),
       stack: stack.name,
       file: driver.file,
       object: `CSIDriver ${provisioner}`,
@@ -221,14 +243,27 @@ export function storageFindings(stack: StackInput): StaticFinding[] {
 
 /** scs-0210 on the set of stacks: the Kubernetes versions they offer, judged together at `at`. */
 export function versionFindings(stacks: readonly StackInput[], at: Date, data: VersionData): StaticFinding[] {
+  const missing = stacks
+    .filter((s) => !s.metadata?.versions?.kubernetes)
+    .map((s): StaticFinding => ({
+      rule: VERSION_MISSING.id,
+      severity: 'error',
+      stack: s.name,
+      file: s.objects[0]?.file,
+      message: `the stack states no Kubernetes version (metadata.yaml versions.kubernetes${s.dir ? '' : '; loose YAML has no metadata.yaml'}), so scs-0210 cannot judge what it offers`,
+      fix: VERSION_MISSING.fix,
+    }));
   const versions = stacks.map((s) => s.metadata?.versions?.kubernetes).filter((v): v is string => !!v);
-  if (!versions.length) return [];
+  if (!versions.length) return missing;
   const r = evaluateOffering(versions, at, data);
-  return r.findings.map((f) => ({
-    rule: `${SCS_0210_PREFIX}${f.code}`,
-    severity: f.severity,
-    stack: '(all stacks)',
-    message: f.message,
-    fix: f.severity === 'info' ? undefined : 'run `cskit bump` and synthesize new stack versions',
-  }));
+  return [
+    ...missing,
+    ...r.findings.map((f) => ({
+      rule: `${SCS_0210_PREFIX}${f.code}`,
+      severity: f.severity,
+      stack: '(all stacks)',
+      message: f.message,
+      fix: f.severity === 'info' ? undefined : 'run `cskit bump` and synthesize new stack versions',
+    })),
+  ];
 }

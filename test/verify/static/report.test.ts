@@ -1,5 +1,8 @@
 import { StaticFinding } from '../../../src/verify/static/finding';
 import { staticJson, staticScs, staticTable } from '../../../src/verify/static/report';
+import { STATIC_RULES } from '../../../src/verify/static/catalog';
+import { standardResults } from '../../../src/verify/static/verdict';
+import { DEFAULT_VERSIONS } from '../../../src/verify/standards';
 
 const findings: StaticFinding[] = [
   {
@@ -43,9 +46,20 @@ describe('table report', () => {
   });
 });
 
-test('scs result lines and the JSON report', () => {
-  expect(staticScs(findings)).toBe('version-policy-check: FAIL\ndefault-storage-class-check: PASS\n');
-  const json = JSON.parse(staticJson(findings, ['a', 'b'], { at: new Date('2026-09-01T00:00:00Z'), strict: true }));
+test('scs result lines name the standard version; a line without its evidence is FAIL, not PASS', () => {
+  // no scs-0211/properties finding for a or b: nothing showed a default StorageClass
+  const verdicts = standardResults(findings, ['a', 'b'], STATIC_RULES, DEFAULT_VERSIONS);
+  expect(staticScs(verdicts)).toBe(
+    'version-policy-check: FAIL (scs-0210-v2: scs-0210/branch-missing)\n' +
+      'default-storage-class-check: FAIL (scs-0211-v1: no default StorageClass was judged for a, b)\n',
+  );
+  const json = JSON.parse(
+    staticJson(findings, ['a', 'b'], { at: new Date('2026-09-01T00:00:00Z'), strict: true, standards: verdicts }),
+  );
+  expect(json.standards.map((s: { standard: string; version: string; verdict: string }) => s)).toEqual([
+    expect.objectContaining({ standard: 'scs-0210', version: 'v2', verdict: 'FAIL' }),
+    expect.objectContaining({ standard: 'scs-0211', version: 'v1', verdict: 'FAIL' }),
+  ]);
   expect(json).toMatchObject({
     schemaVersion: 1,
     at: '2026-09-01',

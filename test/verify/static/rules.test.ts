@@ -7,6 +7,9 @@ import { synthesize, writeStacks } from '../../../src/synth/synth';
 import { StackInput, loadStacks } from '../../../src/verify/static/load';
 import { verifyStacks } from '../../../src/verify/static/run';
 import { staticScs } from '../../../src/verify/static/report';
+import { STATIC_RULES } from '../../../src/verify/static/catalog';
+import { standardResults } from '../../../src/verify/static/verdict';
+import { DEFAULT_VERSIONS, standardVersions } from '../../../src/verify/standards';
 
 // Our own synthesized stacks, loaded from disk as a user's `cskit verify dist/` would.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-'));
@@ -35,7 +38,7 @@ test('the shipped OpenStack stacks pass every offline rule', () => {
   ).toEqual([]);
 });
 
-test('the docker stacks are development stacks: no error, a scs-0211 warning each, and the scs line fails', () => {
+test('the docker stacks are development stacks: no error, a scs-0211 warning each, and the v1 scs line fails', () => {
   const docker = loadStacks([path.join(dir, 'dist')]).filter((s) => s.name.startsWith('docker'));
   expect(errors(docker)).toEqual([]);
   const findings = verifyStacks(docker, opts);
@@ -47,7 +50,23 @@ test('the docker stacks are development stacks: no error, a scs-0211 warning eac
   ).toEqual(
     ['docker-scs-1-34-v1', 'docker-scs-1-35-v1', 'docker-scs-1-36-v1'].map((n) => `${n} scs-0211/development-stack`),
   );
-  expect(staticScs(findings)).toMatch(/^default-storage-class-check: FAIL$/m);
+  const names = docker.map((s) => s.name);
+  expect(staticScs(standardResults(findings, names, STATIC_RULES, DEFAULT_VERSIONS))).toMatch(
+    /^default-storage-class-check: FAIL \(scs-0211-v1: scs-0211\/development-stack\)$/m,
+  );
+  // the v2 draft only recommends network-backed volumes: a node-local default is a warning there, and the line passes
+  const v2 = standardVersions({ 'scs-0211': 'v2' })!;
+  const draft = verifyStacks(docker, { ...opts, standards: v2 });
+  expect([
+    ...new Set(
+      draft
+        .filter((f) => f.rule.startsWith('scs-0211/') && f.severity !== 'info')
+        .map((f) => `${f.severity} ${f.rule}`),
+    ),
+  ]).toEqual(['warning scs-0211/node-local']);
+  expect(staticScs(standardResults(draft, names, STATIC_RULES, v2))).toMatch(
+    /^default-storage-class-check: PASS \(scs-0211-v2\)$/m,
+  );
   // The same storage without the declaration is an error: the annotation only says it openly, it does not excuse.
   for (const s of docker)
     for (const o of s.objects)
