@@ -54,6 +54,6 @@ test('rendered OpenStack addons apply to a real API server and make the cluster 
   // simulated) API discovery stays incomplete and namespace deletion stalls, as on any cluster with a dead APIService.
   kubectl(kubeconfig, 'delete', 'apiservice', 'v1beta1.metrics.k8s.io');
   const r = await cskit(['verify', 'cluster', '--kubeconfig', kubeconfig, '--at', '2026-09-01', '-o', 'scs']);
-  expect(r.stdout).toBe('version-policy-check: PASS\ndefault-storage-class-check: PASS\n');
+  expect(r.stdout).toBe('version-policy-check: PASS (scs-0210-v2)\ndefault-storage-class-check: PASS (scs-0211-v1)\n');
   expect(r.code).toBe(0);
 }, 240_000);

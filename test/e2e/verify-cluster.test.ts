@@ -36,16 +36,18 @@ test('a compliant cluster passes scs-0210 and scs-0211, with evidence', async ()
   const r = await verify(...AT);
   expect(r.stderr).toMatch(/created probe namespace cskit-probe-[0-9a-f]{6}/);
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/scs-0210 version-policy-check: PASS/);
+  expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: PASS/);
   expect(r.stdout).toMatch(/PASS \(0\.\d s\)\n +info +1\.36\.4 is the latest patch of 1\.36 known at 2026-09-01/);
   expect(r.stdout).toMatch(/kubelets: v1\.36\.4 \(1 node\)/);
-  expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: PASS/);
+  expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: PASS/);
   expect(r.stdout).toMatch(/default StorageClass csi-cinder-sc-delete \(cinder\.csi\.openstack\.org, network-backed/);
   expect(r.stdout).toMatch(
     /probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/,
   );
   const scs = await verify(...AT, '-o', 'scs');
-  expect(scs.stdout).toBe('version-policy-check: PASS\ndefault-storage-class-check: PASS\n');
+  expect(scs.stdout).toBe(
+    'version-policy-check: PASS (scs-0210-v2)\ndefault-storage-class-check: PASS (scs-0211-v1)\n',
+  );
 });
 
 test('json and junit outputs carry the same verdicts', async () => {
@@ -80,7 +82,7 @@ test.each([
   await kube.setStorageClasses(classes);
   const r = await verify(...AT);
   expect(r.code).toBe(1);
-  expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: FAIL/);
+  expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: FAIL/);
   expect(r.stdout).toMatch(message);
   expect((await verify(...AT, '-o', 'scs')).stdout).toContain('default-storage-class-check: FAIL');
 });
@@ -97,21 +99,27 @@ test('a PVC that never binds times out as FAIL with the reason', async () => {
   );
 });
 
-test('a node-bound volume is reported as a warning', async () => {
+test('a volume pinned to one node fails scs-0211 v1, and is a warning under the v2 draft', async () => {
   await kube.setStorageClasses([
-    storageClass('zonal', 'cinder.csi.openstack.org', true, { parameters: { 'cskit.test/node-bound': 'true' } }),
+    storageClass('pinned', 'cinder.csi.openstack.org', true, { parameters: { 'cskit.test/node-bound': 'true' } }),
   ]);
   const r = await verify(...AT);
-  expect(r.stdout).toMatch(/WARN +PV pvc-[0-9a-f-]+ has a node affinity/);
-  expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: WARN/);
-  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(
+    /FAIL +PV pvc-[0-9a-f-]+ is pinned to one node .*kubernetes\.io\/hostname.*scs-0211 v1 forbids/,
+  );
+  expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: FAIL/);
+  expect(r.code).toBe(1);
+  const draft = await verify(...AT, '--scs-0211', 'v2');
+  expect(draft.stdout).toMatch(/WARN +PV pvc-[0-9a-f-]+ is pinned to one node/);
+  expect(draft.stdout).toMatch(/scs-0211-v2 default-storage-class-check: WARN/);
+  expect(draft.code).toBe(0);
 });
 
 test('an API server version past its branch end of life fails scs-0210', async () => {
   await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
   const r = await verify('--at', '2027-07-01');
   expect(r.code).toBe(1);
-  expect(r.stdout).toMatch(/scs-0210 version-policy-check: FAIL/);
+  expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: FAIL/);
   expect(r.stdout).toMatch(/FAIL +1\.36\.4: branch 1\.36 reached end of life on 2027-06-28/);
   expect(r.stdout).toMatch(/WARN +version data is as of 2026-08-21/);
 });
@@ -152,13 +160,13 @@ test('a restricted user gets ABORT naming the missing permissions', async () => 
   if (!cluster.restrictedKubeconfig) return;
   const r = await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT]);
   expect(r.code).toBe(3);
-  expect(r.stdout).toMatch(/scs-0210 version-policy-check: ABORT/);
+  expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: ABORT/);
   expect(r.stdout).toMatch(/nodes is forbidden: User "cskit-restricted" cannot list resource "nodes"/);
-  expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: ABORT/);
+  expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: ABORT/);
   expect(r.stdout).toMatch(/missing permissions: list nodes, list storageclasses\.storage\.k8s\.io, create namespaces/);
   expect(
     (await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT, '-o', 'scs'])).stdout,
-  ).toBe('version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n');
+  ).toBe('version-policy-check: ABORT (scs-0210-v2)\ndefault-storage-class-check: ABORT (scs-0211-v1)\n');
 });
 
 test.each([
@@ -191,5 +199,7 @@ test('an unreachable server is one line and ABORT', async () => {
   );
   const r = await cskit(['verify', 'cluster', '--kubeconfig', file, ...AT, '-o', 'scs']);
   expect(r.code).toBe(3);
-  expect(r.stdout).toBe('version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n');
+  expect(r.stdout).toBe(
+    'version-policy-check: ABORT (scs-0210-v2)\ndefault-storage-class-check: ABORT (scs-0211-v1)\n',
+  );
 });

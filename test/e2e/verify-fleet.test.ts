@@ -68,10 +68,10 @@ test('verifies every selected workload cluster and never prints a kubeconfig', a
     '--timeout',
     '60s',
   ]);
-  expect(r.stdout).toMatch(/cluster tenant-a\/alpha\n {2}scs-0210 version-policy-check: PASS/);
-  expect(r.stdout).toMatch(/cluster tenant-a\/alpha[\s\S]*scs-0211 default-storage-class-check: PASS/);
+  expect(r.stdout).toMatch(/cluster tenant-a\/alpha\n {2}scs-0210-v2 version-policy-check: PASS/);
+  expect(r.stdout).toMatch(/cluster tenant-a\/alpha[\s\S]*scs-0211-v1 default-storage-class-check: PASS/);
   expect(r.stdout).toMatch(
-    /cluster tenant-a\/beta\n {2}scs-0210 version-policy-check: ABORT[\s\S]*Secret tenant-a\/beta-kubeconfig with key "value" not found/,
+    /cluster tenant-a\/beta\n {2}scs-0210-v2 version-policy-check: ABORT[\s\S]*Secret tenant-a\/beta-kubeconfig with key "value" not found/,
   );
   expect(r.stdout).not.toMatch(/tenant-a\/gamma/);
   expect(r.stdout).toMatch(/^ABORT: 2 PASS, 2 ABORT \(2 clusters\)$/m);
@@ -92,7 +92,7 @@ test('verifies every selected workload cluster and never prints a kubeconfig', a
     'scs',
   ]);
   expect(scs.stdout).toBe(
-    'tenant-a/gamma: version-policy-check: PASS\ntenant-a/gamma: default-storage-class-check: PASS\n',
+    'tenant-a/gamma: version-policy-check: PASS (scs-0210-v2)\ntenant-a/gamma: default-storage-class-check: PASS (scs-0211-v1)\n',
   );
 });
 

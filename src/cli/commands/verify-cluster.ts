@@ -7,6 +7,7 @@ import { DEFAULT_PROBE_IMAGE, cleanupProbes } from '../../verify/live/storage-cl
 import { parseDuration } from '../duration';
 import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
 import { atOption, outputOption, parseCount, today } from '../options';
+import { parseStandards, scs0211Option } from '../standards';
 
 interface Flags {
   kubeconfig?: string;
@@ -20,6 +21,7 @@ interface Flags {
   managementKubeconfig?: string;
   selector?: string;
   concurrency: string;
+  scs0211?: string;
 }
 
 // The client library is loaded only when a command talks to a cluster (it is ESM-only; unit tests never load it).
@@ -67,8 +69,10 @@ export function registerVerifyCluster(verify: Command): void {
     )
     .option('--selector <labels>', 'fleet mode: only Clusters matching this label selector')
     .option('--concurrency <n>', 'fleet mode: clusters verified at once', '4')
+    .addOption(scs0211Option())
     .action(async (flags: Flags) => {
       const t0 = Date.now();
+      const standards = parseStandards(flags.scs0211);
       const at = flags.at ?? today();
       const timeoutMs = parseDuration('--timeout', flags.timeout);
       const concurrency = parseCount('--concurrency', flags.concurrency, 64);
@@ -80,6 +84,7 @@ export function registerVerifyCluster(verify: Command): void {
         image: flags.image,
         timeoutMs,
         onInterrupt,
+        standards,
         log: (l: string) => {
           if (flags.output === 'table') process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`);
         },

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
-import { STANDARDS, standardVersions } from '../../verify/standards';
 import { InputError, loadStacks } from '../../verify/static/load';
 import { selectRules } from '../../verify/static/catalog';
 import { junitReport } from '../../verify/static/junit';
@@ -10,6 +9,7 @@ import { runStatic } from '../../verify/static/run';
 import { standardResults } from '../../verify/static/verdict';
 import { EXIT_FAIL, UserError } from '../errors';
 import { atOption, today } from '../options';
+import { parseStandards, scs0211Option } from '../standards';
 import { registerVerifyCluster } from './verify-cluster';
 
 interface Flags {
@@ -19,22 +19,6 @@ interface Flags {
   strict?: boolean;
   lock?: string | boolean;
   scs0211?: string;
-}
-
-/** `--scs-0211 v1|v2`: the version of scs-0211 to judge by (verify and verify cluster). */
-export function scs0211Option(): Option {
-  const v = STANDARDS['scs-0211'].versions;
-  return new Option(
-    '--scs-0211 <version>',
-    `scs-0211 version to judge by: ${v.join(' (stable, default) or ')} (draft)`,
-  );
-}
-
-export function parseStandards(scs0211: string | undefined) {
-  const versions = standardVersions({ 'scs-0211': scs0211 });
-  if (!versions)
-    throw new UserError(`--scs-0211 ${scs0211}: unknown version; known: ${STANDARDS['scs-0211'].versions.join(', ')}`);
-  return versions;
 }
 
 /** `cskit verify [paths…]` checks rendered stacks offline; `cskit verify cluster` checks a live cluster. */

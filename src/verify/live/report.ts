@@ -20,7 +20,9 @@ export function formatTable(reports: readonly ClusterReport[]): string {
   for (const r of reports) {
     if (r.cluster) out.push(`cluster ${r.cluster}`);
     for (const res of r.results) {
-      out.push(`  ${res.standard} ${res.name}: ${res.verdict} (${(res.durationMs / 1000).toFixed(1)} s)`);
+      out.push(
+        `  ${res.standard}-${res.version} ${res.name}: ${res.verdict} (${(res.durationMs / 1000).toFixed(1)} s)`,
+      );
       for (const f of res.findings) out.push(`    ${MARK[f.severity].padEnd(4)}  ${f.message}`);
     }
   }
@@ -35,14 +37,17 @@ export function formatTable(reports: readonly ClusterReport[]): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The SCS test scripts' result lines: `<name>: PASS|FAIL|ABORT` (a warning is a PASS there). */
+/**
+ * The SCS test scripts' result lines: `<name>: PASS|FAIL|ABORT (<standard>-<version>)` (a warning is a PASS there);
+ * the version says which version of the standard the verdict is for.
+ */
 export function formatScs(reports: readonly ClusterReport[]): string {
   return (
     reports
       .flatMap((r) =>
         r.results.map((res) => {
           const v = res.verdict === 'WARN' ? 'PASS' : res.verdict;
-          return `${r.cluster ? `${r.cluster}: ` : ''}${res.name}: ${v}`;
+          return `${r.cluster ? `${r.cluster}: ` : ''}${res.name}: ${v} (${res.standard}-${res.version})`;
         }),
       )
       .join('\n') + '\n'
@@ -64,7 +69,7 @@ export function formatJunit(reports: readonly ClusterReport[]): string {
           : res.verdict === 'ABORT'
             ? `<error message="${xml(res.findings[0]?.message ?? 'ABORT')}">${detail}</error>`
             : `<system-out>${detail}</system-out>`;
-      return `    <testcase classname="${xml(r.cluster)}" name="${res.standard} ${res.name}" time="${(res.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
+      return `    <testcase classname="${xml(r.cluster)}" name="${res.standard}-${res.version} ${res.name}" time="${(res.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
     });
     const failures = r.results.filter((x) => x.verdict === 'FAIL').length;
     const errors = r.results.filter((x) => x.verdict === 'ABORT').length;

@@ -5,11 +5,14 @@ import { ClusterReport } from './report';
 import { CheckResult, aborted } from './result';
 import { ProbeOptions, checkDefaultStorageClass } from './storage-class';
 import { checkVersionPolicy } from './version-policy';
+import { DEFAULT_VERSIONS, StandardId, StandardVersions } from '../standards';
 
 export interface VerifyOptions extends ProbeOptions {
   readonly at: Date;
   readonly data: VersionData;
 }
+
+const versionsOf = (opts: ProbeOptions) => opts.standards ?? DEFAULT_VERSIONS;
 
 /** What the checks need; a missing one ABORTs with its name instead of failing half-way. */
 export function requiredPermissions(prefix: string): Permission[] {
@@ -34,9 +37,9 @@ export function requiredPermissions(prefix: string): Permission[] {
 const describe = (p: Permission) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}`;
 
 /** ABORT for what stops a check from running (config, connection, permissions); a FAIL is a finding. */
-function abortOrThrow(standard: string, name: string, e: unknown, started: number): CheckResult {
+function abortOrThrow(standard: StandardId, v: StandardVersions, e: unknown, started: number): CheckResult {
   if (e instanceof KubeError && e.kind !== 'invalid' && e.kind !== 'conflict')
-    return aborted(standard, name, e.message, started);
+    return aborted(standard, v, e.message, started);
   throw e;
 }
 
@@ -50,7 +53,7 @@ export async function verifyCluster(client: ClusterClient, opts: VerifyOptions):
     try {
       return await checkVersionPolicy(client, opts.at, opts.data);
     } catch (e) {
-      return abortOrThrow('scs-0210', 'version-policy-check', e, started);
+      return abortOrThrow('scs-0210', versionsOf(opts), e, started);
     }
   };
   const storage = async (): Promise<CheckResult> => {
@@ -65,7 +68,7 @@ export async function verifyCluster(client: ClusterClient, opts: VerifyOptions):
         );
       return await checkDefaultStorageClass(client, opts);
     } catch (e) {
-      return abortOrThrow('scs-0211', 'default-storage-class-check', e, started);
+      return abortOrThrow('scs-0211', versionsOf(opts), e, started);
     }
   };
   // allSettled: an unexpected error in one check must not return while the other still has a probe to clean up.
@@ -82,6 +85,12 @@ export async function verifyFleet(
   opts: VerifyOptions & { selector?: string; concurrency: number },
 ): Promise<ClusterReport[]> {
   const members = await findClusters(mgmt, opts.selector);
+  // no Cluster: nothing was verified, which must not read as a PASS of the fleet
+  if (!members.length)
+    throw new KubeError(
+      'not-found',
+      `no Cluster API Cluster on the management cluster${opts.selector ? ` matches --selector ${opts.selector}` : ''}; nothing to verify`,
+    );
   return mapLimit(members, opts.concurrency, async (m): Promise<ClusterReport> => {
     const cluster = `${m.namespace}/${m.name}`;
     const started = Date.now();
@@ -89,8 +98,8 @@ export async function verifyFleet(
       return {
         cluster,
         results: [
-          aborted('scs-0210', 'version-policy-check', m.problem!, started),
-          aborted('scs-0211', 'default-storage-class-check', m.problem!, started),
+          aborted('scs-0210', versionsOf(opts), m.problem!, started),
+          aborted('scs-0211', versionsOf(opts), m.problem!, started),
         ],
       };
     }
@@ -103,8 +112,8 @@ export async function verifyFleet(
       return {
         cluster,
         results: [
-          aborted('scs-0210', 'version-policy-check', msg, started),
-          aborted('scs-0211', 'default-storage-class-check', msg, started),
+          aborted('scs-0210', versionsOf(opts), msg, started),
+          aborted('scs-0211', versionsOf(opts), msg, started),
         ],
       };
     }

@@ -7,6 +7,7 @@ import {
   classifyProvisioner,
   isDefaultClass,
 } from '../provisioners';
+import { DEFAULT_VERSIONS, StandardVersions, propertySeverity } from '../standards';
 import { CheckResult, resultOf } from './result';
 
 export const PROBE_LABEL = 'cskit.io/probe';
@@ -22,6 +23,8 @@ export interface ProbeOptions {
   /** Registers a cleanup to run on SIGINT/SIGTERM; returns the function that unregisters it. */
   readonly onInterrupt?: (cleanup: () => Promise<void>) => () => void;
   readonly log?: (line: string) => void;
+  /** The version of scs-0211 to judge by (default: v1, the stable one). */
+  readonly standards?: StandardVersions;
 }
 
 export const DEFAULT_PROBE_IMAGE = 'registry.k8s.io/pause:3.10';
@@ -40,7 +43,9 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
     client.list('storage.k8s.io/v1', 'StorageClass'),
     stuckProbes(client).catch(() => [] as Finding[]),
   ]);
-  const done = () => resultOf('scs-0211', 'default-storage-class-check', [...findings, ...stuck], started);
+  const versions = opts.standards ?? DEFAULT_VERSIONS;
+  const required = propertySeverity(versions); // v1 requires the properties, the v2 draft recommends them
+  const done = () => resultOf('scs-0211', versions, [...findings, ...stuck], started);
   const defaults = classes.filter(isDefaultClass);
   if (defaults.length === 0) {
     findings.push({
@@ -80,7 +85,7 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
       message: `StorageClass ${name} is default only through the deprecated ${BETA_DEFAULT_CLASS_ANNOTATION}; use ${DEFAULT_CLASS_ANNOTATION}`,
     });
   }
-  if (kind === 'node-local') {
+  if (kind === 'node-local' && required === 'error') {
     findings.push({
       severity: 'error',
       code: 'node-local-provisioner',
@@ -89,7 +94,14 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
     });
     return done();
   }
-  if (kind === 'unknown')
+  if (kind === 'node-local')
+    findings.push({
+      severity: 'warning',
+      code: 'node-local-provisioner',
+      message: `default StorageClass ${name} uses ${provisioner}, which provisions node-local storage; scs-0211 ${versions['scs-0211']} recommends volumes that survive the loss of a node`,
+      evidence,
+    });
+  else if (kind === 'unknown')
     findings.push({
       severity: 'warning',
       code: 'unknown-provisioner',
@@ -184,7 +196,7 @@ async function probe(client: ClusterClient, sc: KObject, opts: ProbeOptions): Pr
         throw await explain(client, ns, 'Pod', 'cskit-probe', 'Running', e);
       });
     log(`pod ${ns}/cskit-probe running with the volume mounted`);
-    findings.push(...checkVolume(await client.get('v1', 'PersistentVolume', pvc.spec.volumeName), pvc));
+    findings.push(...checkVolume(await client.get('v1', 'PersistentVolume', pvc.spec.volumeName), pvc, opts.standards));
   } catch (e) {
     if (
       e instanceof KubeError &&
@@ -231,8 +243,47 @@ async function createPod(client: ClusterClient, pod: KObject, left: () => number
   }
 }
 
+/** Node labels that name one node: an affinity on them pins a volume to that node's lifecycle. */
+const NODE_KEYS = new Set(['kubernetes.io/hostname']);
+/** Topology keys of a zone (or region): a volume there survives the loss of any one node. */
+const ZONE_KEYS = new Set([
+  'topology.kubernetes.io/zone',
+  'topology.kubernetes.io/region',
+  'failure-domain.beta.kubernetes.io/zone',
+  'failure-domain.beta.kubernetes.io/region',
+  'topology.cinder.csi.openstack.org/zone',
+]);
+
+interface SelectorTerm {
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+  matchFields?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+/**
+ * How a PV's required node affinity binds it: `node` when every term (they are ORed) restricts it to named nodes
+ * (kubernetes.io/hostname or the node's metadata.name, operator In), `zone` when the terms only use zone/region keys,
+ * `other` for keys we cannot place (reported, not judged), undefined without an affinity.
+ */
+export function affinityScope(pv: KObject): 'node' | 'zone' | 'other' | undefined {
+  const terms: SelectorTerm[] | undefined = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms;
+  if (!pv.spec?.nodeAffinity?.required) return undefined;
+  const pins = (t: SelectorTerm) =>
+    (t.matchExpressions ?? []).some((e) => NODE_KEYS.has(e.key) && e.operator === 'In') ||
+    (t.matchFields ?? []).some((e) => e.key === 'metadata.name' && e.operator === 'In');
+  if (terms?.length && terms.every(pins)) return 'node';
+  const keys = (terms ?? []).flatMap((t) =>
+    [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].map((e) => e.key),
+  );
+  return keys.length && keys.every((k) => ZONE_KEYS.has(k)) ? 'zone' : 'other';
+}
+
 /** What the bound PV says about the default class: RWO, bound to our claim, not node-local, not node-pinned. */
-export function checkVolume(pv: KObject | undefined, pvc: KObject): Finding[] {
+export function checkVolume(
+  pv: KObject | undefined,
+  pvc: KObject,
+  versions: StandardVersions = DEFAULT_VERSIONS,
+): Finding[] {
+  const required = propertySeverity(versions);
   if (!pv)
     return [
       {
@@ -262,7 +313,7 @@ export function checkVolume(pv: KObject | undefined, pvc: KObject): Finding[] {
   };
   if (!(pv.spec.accessModes ?? []).includes('ReadWriteOnce'))
     out.push({
-      severity: 'error',
+      severity: required,
       code: 'no-rwo',
       message: `PV ${name} does not support ReadWriteOnce (${(pv.spec.accessModes ?? []).join(', ')})`,
       evidence,
@@ -282,16 +333,32 @@ export function checkVolume(pv: KObject | undefined, pvc: KObject): Finding[] {
   }
   if (pv.spec.local || pv.spec.hostPath)
     out.push({
-      severity: 'error',
+      severity: required,
       code: 'node-local-volume',
       message: `PV ${name} is a ${pv.spec.local ? 'local' : 'hostPath'} volume: it lives and dies with one node`,
       evidence,
     });
-  if (pv.spec.nodeAffinity?.required)
+  const scope = affinityScope(pv);
+  const terms = JSON.stringify(pv.spec.nodeAffinity?.required?.nodeSelectorTerms);
+  if (scope === 'node')
+    out.push({
+      severity: required,
+      code: 'node-bound',
+      message: `PV ${name} is pinned to one node (${terms}): its data lives and dies with that node, which scs-0211 ${versions['scs-0211']} ${required === 'error' ? 'forbids' : 'recommends against'}`,
+      evidence,
+    });
+  else if (scope === 'other')
     out.push({
       severity: 'warning',
-      code: 'node-bound',
-      message: `PV ${name} has a node affinity (${JSON.stringify(pv.spec.nodeAffinity.required.nodeSelectorTerms)}): its data is tied to part of the cluster`,
+      code: 'node-affinity',
+      message: `PV ${name} has a node affinity on keys cskit cannot place (${terms}): check that its data survives the loss of a node`,
+      evidence,
+    });
+  else if (scope === 'zone')
+    out.push({
+      severity: 'info',
+      code: 'zone-bound',
+      message: `PV ${name} is bound to a zone (${terms}); it survives the loss of any one node`,
       evidence,
     });
   if (out.every((f) => f.severity !== 'error'))

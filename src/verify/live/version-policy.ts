@@ -1,6 +1,7 @@
 import { VersionData } from '../../k8s-versions/data';
 import { evaluateClusterVersion } from '../../k8s-versions/policy';
 import { ClusterClient } from '../../kube/types';
+import { DEFAULT_VERSIONS } from '../standards';
 import { CheckResult, resultOf } from './result';
 
 /**
@@ -24,5 +25,5 @@ export async function checkVersionPolicy(client: ClusterClient, at: Date, data: 
     message: `API server ${version}; kubelets: ${[...kubelets].map(([v, ns]) => `${v} (${ns.length} node${ns.length === 1 ? '' : 's'})`).join(', ') || 'no nodes'}`,
     evidence: { apiServer: version, kubelets: Object.fromEntries(kubelets) },
   });
-  return resultOf('scs-0210', 'version-policy-check', findings, started);
+  return resultOf('scs-0210', DEFAULT_VERSIONS, findings, started);
 }

@@ -39,18 +39,27 @@ export function contractFindings(stack: StackInput): StaticFinding[] {
   const supports = candidates.filter(
     (r) => compareMinor(r.workload[0], k8s) <= 0 && compareMinor(k8s, r.workload[1]) <= 0,
   );
-  if (supports.length || !candidates.length) return [];
+  if (supports.length) return [];
+  const where = { rule: KUBERNETES_SUPPORT.id, severity: 'warning' as const, stack: stack.name, file: cc.file };
+  const object = `ClusterClass ${cc.obj.metadata?.name}`;
+  if (!candidates.length)
+    return [
+      {
+        ...where,
+        object,
+        path: 'apiVersion',
+        message: `no Cluster API release cskit knows (${CAPI_RELEASES.map((r) => r.minor).join(', ')}) serves ${cc.obj.apiVersion}, so its Kubernetes support cannot be judged`,
+        fix: 'use cluster.x-k8s.io/v1beta2 (or v1beta1), or update src/verify/static/contract-facts.ts',
+      },
+    ];
   const ranges = candidates
     .map((r) => `${r.minor}: ${formatMinor(r.workload[0])}–${formatMinor(r.workload[1])}`)
     .join(', ');
   const capo = openstack ? ` (with CAPO ${CAPO_RELEASES.map((r) => `${r.minor} ≥ CAPI ${r.capi}`).join(', ')})` : '';
   return [
     {
-      rule: KUBERNETES_SUPPORT.id,
-      severity: 'warning',
-      stack: stack.name,
-      file: cc.file,
-      object: `ClusterClass ${cc.obj.metadata?.name}`,
+      ...where,
+      object,
       path: 'apiVersion',
       message:
         `Kubernetes ${formatMinor(k8s)} is outside what the Cluster API releases serving ${cc.obj.apiVersion}${capo} ` +

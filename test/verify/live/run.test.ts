@@ -2,7 +2,7 @@ import { bundledVersionData } from '../../../src/k8s-versions/data';
 import { KubeError } from '../../../src/kube/types';
 import { mapLimit } from '../../../src/verify/live/fleet';
 import { formatJunit, formatScs, formatTable } from '../../../src/verify/live/report';
-import { requiredPermissions, verifyCluster } from '../../../src/verify/live/run';
+import { requiredPermissions, verifyCluster, verifyFleet } from '../../../src/verify/live/run';
 import { fakeClient, simulateStorage } from './fake-client';
 
 const opts = {
@@ -78,7 +78,7 @@ test('an unreachable server ABORTs both checks; an outdated version FAILs scs-02
   const r = await verifyCluster(down, opts);
   expect(r.map((x) => x.verdict)).toEqual(['ABORT', 'ABORT']);
   expect(formatScs([{ cluster: '', results: r }])).toBe(
-    'version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n',
+    'version-policy-check: ABORT (scs-0210-v2)\ndefault-storage-class-check: ABORT (scs-0211-v1)\n',
   );
   const old = await verifyCluster(fakeClient({ version: 'v1.36.2+k3s1', objects: { StorageClass: [] } }), opts);
   expect(old[0].verdict).toBe('FAIL');
@@ -98,9 +98,12 @@ test('reports: table summary, scs lines (WARN counts as PASS), JUnit failures', 
   );
   const reports = [{ cluster: 'ns/c1', results }];
   expect(formatTable(reports)).toMatch(
-    /^cluster ns\/c1\n {2}scs-0210 version-policy-check: PASS[\s\S]*kubelets: v1\.36\.3 \(1 node\)[\s\S]*FAIL: 1 PASS, 1 FAIL \(1 cluster\)\n$/,
+    /^cluster ns\/c1\n {2}scs-0210-v2 version-policy-check: PASS[\s\S]*kubelets: v1\.36\.3 \(1 node\)[\s\S]*FAIL: 1 PASS, 1 FAIL \(1 cluster\)\n$/,
   );
-  expect(formatScs(reports)).toBe('ns/c1: version-policy-check: PASS\nns/c1: default-storage-class-check: FAIL\n');
+  expect(formatScs(reports)).toBe(
+    'ns/c1: version-policy-check: PASS (scs-0210-v2)\nns/c1: default-storage-class-check: FAIL (scs-0211-v1)\n',
+  );
+  expect(formatJunit(reports)).toMatch(/name="scs-0211-v1 default-storage-class-check"/);
   const junit = formatJunit(reports);
   expect(junit).toMatch(/<testsuite name="ns\/c1" tests="2" failures="1" errors="0">/);
   expect(junit).toMatch(/<failure message="no default StorageClass among 0 \(none\)/);
@@ -113,6 +116,7 @@ test('JUnit XML escapes markup and drops characters XML cannot carry (e.g. a con
       results: [
         {
           standard: 'scs-0211',
+          version: 'v1',
           name: 'default-storage-class-check',
           verdict: 'ABORT',
           durationMs: 5,
@@ -138,4 +142,14 @@ test('mapLimit keeps order and never runs more than the limit at once', async ()
   });
   expect(out).toEqual([50, 10, 40, 20, 30]);
   expect(peak).toBe(2);
+});
+
+test('a fleet without any Cluster is an error (nothing verified is not a PASS)', async () => {
+  const mgmt = fakeClient({ objects: { Cluster: [] } });
+  const connect = () => {
+    throw new Error('no cluster to connect to');
+  };
+  await expect(verifyFleet(mgmt, connect, { ...opts, concurrency: 2, selector: 'team=a' })).rejects.toThrow(
+    /no Cluster API Cluster on the management cluster matches --selector team=a; nothing to verify/,
+  );
 });

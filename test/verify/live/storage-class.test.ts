@@ -239,6 +239,7 @@ test('--cleanup deletes leftover probe namespaces, waits for those already Termi
   expect(client.objects.Namespace).toEqual([]);
 });
 
+const affinity = (matchExpressions: object[]) => ({ required: { nodeSelectorTerms: [{ matchExpressions }] } });
 const pvc = { metadata: { name: 'cskit-probe', namespace: 'ns', uid: 'u1' }, spec: { volumeName: 'pv1' } };
 const pv = (spec: object) => ({
   metadata: { name: 'pv1' },
@@ -257,10 +258,46 @@ test.each([
   ['a hostPath volume', pv({ hostPath: { path: '/x' } }), ['error:node-local-volume']],
   ['a local volume', pv({ local: { path: '/x' } }), ['error:node-local-volume']],
   [
-    'a node-pinned volume',
-    pv({ nodeAffinity: { required: { nodeSelectorTerms: [] } } }),
-    ['warning:node-bound', 'info:probe-passed'],
+    'a volume pinned to one node (scs-0211 v1: not bound to the lifecycle of a node)',
+    pv({ nodeAffinity: affinity([{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }]) }),
+    ['error:node-bound'],
+  ],
+  [
+    'a volume on a zone (Cinder topology key)',
+    pv({
+      nodeAffinity: affinity([{ key: 'topology.cinder.csi.openstack.org/zone', operator: 'In', values: ['az1'] }]),
+    }),
+    ['info:zone-bound', 'info:probe-passed'],
+  ],
+  [
+    'a volume on a zone (well-known key)',
+    pv({ nodeAffinity: affinity([{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['az1'] }]) }),
+    ['info:zone-bound', 'info:probe-passed'],
+  ],
+  [
+    'an affinity on a key cskit cannot place',
+    pv({ nodeAffinity: affinity([{ key: 'example.com/rack', operator: 'In', values: ['r1'] }]) }),
+    ['warning:node-affinity', 'info:probe-passed'],
   ],
 ])('bound volume: %s', (_n, volume, want) => {
   expect(checkVolume(volume, pvc).map((f) => `${f.severity}:${f.code}`)).toEqual(want);
+});
+
+test('under the scs-0211 v2 draft the properties are recommendations: a node-pinned volume is a warning', () => {
+  const pinned = pv({ nodeAffinity: affinity([{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }]) });
+  const v2 = checkVolume(pinned, pvc, { 'scs-0210': 'v2', 'scs-0211': 'v2' });
+  expect(v2.map((f) => `${f.severity}:${f.code}`)).toEqual(['warning:node-bound', 'info:probe-passed']);
+  expect(v2[0].message).toMatch(/scs-0211 v2 recommends against/);
+  // one pinned term ORed with a zone term: the volume can live on the zone's nodes, so it is not pinned to one
+  const either = pv({
+    nodeAffinity: {
+      required: {
+        nodeSelectorTerms: [
+          { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }] },
+          { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['az1'] }] },
+        ],
+      },
+    },
+  });
+  expect(checkVolume(either, pvc).map((f) => f.code)).not.toContain('node-bound');
 });

@@ -170,7 +170,8 @@ export function describe(v: unknown, secret = false): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `list of ${v.length}`;
   if (typeof v === 'object') return 'object';
-  if (secret) return `${typeof v} of ${String(v).length} character(s) (secret value, not shown)`;
+  if (secret)
+    return `${typeof v === 'string' ? `string of ${v.length} character(s)` : typeof v} (secret value, not shown)`;
   if (typeof v === 'string') return `string ${JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v)}`;
   if (v === undefined) return 'nothing';
   return `${typeof v} ${String(v)}`;
