@@ -47,6 +47,11 @@ test('a changed released stack fails lock/immutable against the lock; --no-lock 
     /ERROR lock\/immutable: openstack-scs-1-3\d-v1 is recorded in .*stacks\.lock\.json with sha256:[0-9a-f]{64} but its content hashes to sha256:[0-9a-f]{64}.*fix: never change a released stack: run `cskit bump`/,
   );
   expect((await cskit('verify', copy, '--no-lock', '--rules', 'capi/,lock/')).code).toBe(0);
+  // a rule that did not run is not reported as a passed testcase
+  const junit = parseXml((await cskit('verify', copy, '--no-lock', '--rules', 'lock/', '-o', 'junit')).stdout);
+  const names = Array.from(junit.getElementsByTagName('testcase')).map((c) => c.getAttribute('name'));
+  expect(names).toContain('lock/class-name-unique');
+  expect(names).not.toContain('lock/immutable');
 });
 
 test('-o junit on a fixture: its rule fails, every other rule passes, exit 1', async () => {
