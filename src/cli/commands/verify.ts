@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
-import { InputError, loadStacks } from '../../verify/static/load';
+import { isInputError } from '../../util/errors';
+import { loadStacks } from '../../verify/static/load';
 import { selectRules } from '../../verify/static/catalog';
 import { junitReport } from '../../verify/static/junit';
 import { resolveLock } from '../../verify/static/lock-rules';
@@ -58,7 +59,7 @@ export function register(program: Command): void {
         stacks = loadStacks(paths);
         lock = resolveLock(flags.lock);
       } catch (e) {
-        if (e instanceof InputError) throw new UserError(`verify: ${e.message}`);
+        if (isInputError(e)) throw new UserError(`verify: ${e.message}`);
         throw e;
       }
       const at = flags.at ?? today();

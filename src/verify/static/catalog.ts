@@ -1,6 +1,6 @@
 import { CAPI_RULES } from './capi-rules';
 import { RuleInfo } from './finding';
-import { InputError } from './load';
+import { InputError } from '../../util/errors';
 import { LOCK_RULES } from './lock-rules';
 import { SCHEMA_RULES } from './schema-rules';
 import { SCS_0210_RULES, SCS_0211_RULES } from './scs-rules';
