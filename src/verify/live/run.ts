@@ -90,7 +90,8 @@ export async function verifyFleet(
   if (!members.length)
     throw new KubeError(
       'not-found',
-      `no Cluster API Cluster on the management cluster${opts.selector ? ` matches --selector ${opts.selector}` : ''}; nothing to verify`,
+      `no Cluster API Cluster on the management cluster` +
+        `${opts.selector ? ` matches --selector ${opts.selector}` : ''}; nothing to verify`,
     );
   return mapLimit(members, opts.concurrency, async (m): Promise<ClusterReport> => {
     const cluster = `${m.namespace}/${m.name}`;

@@ -98,7 +98,9 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
     findings.push({
       severity: 'warning',
       code: 'node-local-provisioner',
-      message: `default StorageClass ${name} uses ${provisioner}, which provisions node-local storage; scs-0211 ${versions['scs-0211']} recommends volumes that survive the loss of a node`,
+      message:
+        `default StorageClass ${name} uses ${provisioner}, which provisions node-local storage; ` +
+        `scs-0211 ${versions['scs-0211']} recommends volumes that survive the loss of a node`,
       evidence,
     });
   else if (kind === 'unknown')
@@ -344,14 +346,18 @@ export function checkVolume(
     out.push({
       severity: required,
       code: 'node-bound',
-      message: `PV ${name} is pinned to one node (${terms}): its data lives and dies with that node, which scs-0211 ${versions['scs-0211']} ${required === 'error' ? 'forbids' : 'recommends against'}`,
+      message:
+        `PV ${name} is pinned to one node (${terms}): its data lives and dies with that node, which ` +
+        `scs-0211 ${versions['scs-0211']} ${required === 'error' ? 'forbids' : 'recommends against'}`,
       evidence,
     });
   else if (scope === 'other')
     out.push({
       severity: 'warning',
       code: 'node-affinity',
-      message: `PV ${name} has a node affinity on keys cskit cannot place (${terms}): check that its data survives the loss of a node`,
+      message:
+        `PV ${name} has a node affinity on keys cskit cannot place (${terms}): ` +
+        'check that its data survives the loss of a node',
       evidence,
     });
   else if (scope === 'zone')

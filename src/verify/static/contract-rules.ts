@@ -14,8 +14,10 @@ export const KUBERNETES_SUPPORT: RuleInfo = {
   id: 'capi/kubernetes-support',
   source:
     "Cluster API's Kubernetes version support per release (workload clusters) and CAPO's Cluster API " +
-    "compatibility, for the Cluster API minors that serve the stack's apiVersions (src/verify/static/contract-facts.ts)",
-  fix: 'offer the stack for a Kubernetes minor its Cluster API/CAPO releases support, or move to a release that supports it',
+    "compatibility, for the Cluster API minors that serve the stack's apiVersions (static/contract-facts.ts)",
+  fix:
+    'offer the stack for a Kubernetes minor its Cluster API/CAPO releases support, ' +
+    'or move to a release that supports it',
 };
 
 export const CONTRACT_RULES: readonly RuleInfo[] = [KUBERNETES_SUPPORT];
@@ -48,7 +50,9 @@ export function contractFindings(stack: StackInput): StaticFinding[] {
         ...where,
         object,
         path: 'apiVersion',
-        message: `no Cluster API release cskit knows (${CAPI_RELEASES.map((r) => r.minor).join(', ')}) serves ${cc.obj.apiVersion}, so its Kubernetes support cannot be judged`,
+        message:
+          `no Cluster API release cskit knows (${CAPI_RELEASES.map((r) => r.minor).join(', ')}) serves ` +
+          `${cc.obj.apiVersion}, so its Kubernetes support cannot be judged`,
         fix: 'use cluster.x-k8s.io/v1beta2 (or v1beta1), or update src/verify/static/contract-facts.ts',
       },
     ];

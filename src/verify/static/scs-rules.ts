@@ -15,7 +15,8 @@ export const SCS_0211_RULES: RuleInfo[] = [
   {
     id: 'scs-0211/default-count',
     source:
-      'scs-0211 (v1 and v2): exactly one default StorageClass; a stack that ships none (no StorageClass at all) fails too',
+      'scs-0211 (v1 and v2): exactly one default StorageClass; a stack that ships none ' +
+      '(no StorageClass at all) fails too',
     fix: 'annotate exactly one StorageClass with storageclass.kubernetes.io/is-default-class: "true"',
   },
   {
@@ -26,7 +27,8 @@ export const SCS_0211_RULES: RuleInfo[] = [
   {
     id: 'scs-0211/node-local',
     source:
-      "scs-0211: volumes must not be node-local or bound to a node's lifecycle (v1: error; v2 draft: recommended, warning)",
+      "scs-0211: volumes must not be node-local or bound to a node's lifecycle " +
+      '(v1: error; v2 draft: recommended, warning)',
     fix: 'use a network-backed CSI driver (e.g. cinder.csi.openstack.org)',
   },
   {
@@ -133,7 +135,9 @@ export function storageFindings(stack: StackInput, versions: StandardVersions = 
       severity: 'error',
       stack: stack.name,
       file: stack.objects[0]?.file,
-      message: `the stack ships no StorageClass, so its clusters get no default StorageClass; scs-0211 requires exactly one (ship the CSI addon with a default class)`,
+      message:
+        'the stack ships no StorageClass, so its clusters get no default StorageClass; ' +
+        'scs-0211 requires exactly one (ship the CSI addon with a default class)',
       fix: fix('scs-0211/default-count'),
     });
     return out;
