@@ -13,6 +13,13 @@ export async function checkVersionPolicy(client: ClusterClient, at: Date, data: 
   const version = await client.serverVersion();
   const evaluation = evaluateClusterVersion(version, at, data);
   const findings = [...evaluation.findings];
+  // "cannot judge it" is no evidence of compliance: the verdict must not read as PASS (a warning is PASS on the line)
+  if (findings.some((f) => f.code === 'unknown-version' && f.severity === 'warning'))
+    findings.push({
+      severity: 'error',
+      code: 'not-judged',
+      message: `${version} could not be judged with the bundled version data, so scs-0210 is not shown to be met; run \`cskit versions update\` and verify again`,
+    });
   const nodes = await client.list('v1', 'Node');
   const kubelets = new Map<string, string[]>();
   for (const n of nodes) {

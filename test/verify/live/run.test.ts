@@ -137,3 +137,12 @@ test('a fleet without any Cluster is an error (nothing verified is not a PASS)',
     /no Cluster API Cluster on the management cluster matches --selector team=a; nothing to verify/,
   );
 });
+
+test('a server version the data cannot judge is no evidence: scs-0210 FAILs (not a WARN that prints PASS)', async () => {
+  const [v] = await verifyCluster(fakeClient({ version: 'v1.99.0', objects: { StorageClass: [] } }), opts);
+  expect(v.findings.map((f) => `${f.severity}:${f.code}`)).toEqual(
+    expect.arrayContaining(['warning:unknown-version', 'error:not-judged']),
+  );
+  expect(v.verdict).toBe('FAIL');
+  expect(formatScs([{ cluster: '', results: [v] }])).toBe('version-policy-check: FAIL (scs-0210-v2)\n');
+});
