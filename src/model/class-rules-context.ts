@@ -76,6 +76,8 @@ export interface ClassContext {
   readonly templates: ReadonlyArray<{ readonly path: string; readonly tpl: unknown }>;
   /** Every variable read, from valueFrom.variable and from the templates that parse. */
   readonly reads: () => readonly VariableRead[];
+  /** A template's parse (error and the fields it reads), parsed once for capi/template-parse and the variable rules. */
+  readonly parse: (tpl: string) => ReturnType<typeof checkGoTemplate>;
   /** The variable-schema problems (five rules share one walk of each schema). */
   readonly schemaProblems: () => ReadonlyArray<SchemaProblem & { readonly variable: string }>;
 }
@@ -154,12 +156,18 @@ export function classContext(cc: { apiVersion?: string; spec?: Yaml }, objects: 
       });
     });
   }
+  const parsed = new Map<string, ReturnType<typeof checkGoTemplate>>();
+  const parse = (tpl: string) => {
+    let r = parsed.get(tpl);
+    if (!r) parsed.set(tpl, (r = checkGoTemplate(tpl)));
+    return r;
+  };
   const reads = once(() => {
     const out: VariableRead[] = [];
     for (const r of variableRefs) {
       if ('ref' in r) out.push({ path: r.path, ref: r.ref, where: 'valueFrom.variable', inTemplate: false });
       else if (typeof r.tpl === 'string')
-        for (const f of new Set(checkGoTemplate(r.tpl).fields))
+        for (const f of new Set(parse(r.tpl).fields))
           out.push({ path: r.path, ref: f, where: `template ${JSON.stringify(r.tpl)}`, inTemplate: true });
     }
     return out;
@@ -187,6 +195,7 @@ export function classContext(cc: { apiVersion?: string; spec?: Yaml }, objects: 
     jsonPatches,
     templates,
     reads,
+    parse,
     schemaProblems,
   };
 }

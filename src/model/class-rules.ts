@@ -1,4 +1,4 @@
-import { fieldPath } from '../util/field-path';
+import { fieldKey, fieldPath } from '../util/field-path';
 import {
   BUILTIN_VARIABLES,
   ClassContext,
@@ -17,7 +17,6 @@ import {
   checkSelector,
 } from './class-rules-checks';
 import { SchemaProblem } from './class-rules-schema';
-import { checkGoTemplate } from './class-rules-template';
 
 /**
  * The ClusterClass rules Cluster API's webhooks enforce that need no cluster (names, references, variable schemas,
@@ -397,7 +396,7 @@ function templateParse(c: ClassContext, report: Report): void {
       report(path, `expecting a template string, found ${JSON.stringify(tpl)}`);
       continue;
     }
-    const r = checkGoTemplate(tpl);
+    const r = c.parse(tpl);
     if (r.error) report(path, `template ${JSON.stringify(tpl)} does not parse: ${r.error}`);
   }
 }
@@ -424,15 +423,25 @@ function cpHealthCheck(c: ClassContext, report: Report): void {
  */
 function emptyOptional(c: ClassContext, report: Report): void {
   if (!c.apiVersion?.endsWith('/v1beta2')) return;
-  const walk = (v: unknown, path: string) => {
-    if (/^spec\.variables\[\d+\]\.schema/.test(path) || /\.jsonPatches\[\d+\]\.value/.test(path)) return;
+  // `itemOf`: the key of the list a value is an item of (`spec.variables[i]`, `….jsonPatches[k]`), so the skipped
+  // subtrees are found by structure; this walk visits every node of the class, so it stays cheap (no regex per node)
+  const walk = (v: unknown, path: string, itemOf?: string, topVariables = false) => {
     if (Array.isArray(v)) {
       if (v.length === 0) report(path, 'empty list; omit the field instead (v1beta2 forbids empty optional lists)');
-      v.forEach((x, i) => walk(x, fieldPath(path, i)));
+      for (let i = 0; i < v.length; i++) walk(v[i], `${path}[${i}]`, 'item', topVariables);
     } else if (v && typeof v === 'object') {
-      if (Object.keys(v).length === 0)
+      const keys = Object.keys(v);
+      if (keys.length === 0)
         report(path, 'empty object; omit the field instead (v1beta2 forbids empty optional objects)');
-      for (const [k, x] of Object.entries(v)) walk(x, fieldPath(path, k));
+      for (const k of keys) {
+        if (
+          itemOf === 'item' &&
+          ((topVariables && k === 'schema') ||
+            (path.endsWith(']') && k === 'value' && /\.jsonPatches\[\d+\]$/.test(path)))
+        )
+          continue;
+        walk((v as Record<string, unknown>)[k], fieldKey(path, k), undefined, path === 'spec' && k === 'variables');
+      }
     }
   };
   walk(c.spec, 'spec');

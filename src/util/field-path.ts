@@ -10,12 +10,14 @@ const IDENT = /^[A-Za-z_$][\w$-]*$/;
 /** `parent` + segments: a number is a list index (`[2]`), a string a field (`.name` or `["a/b"]`). */
 export function fieldPath(parent: string, ...segments: ReadonlyArray<string | number>): string {
   let out = parent;
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else if (IDENT.test(s)) out = out ? `${out}.${s}` : s;
-    else out += `[${JSON.stringify(s)}]`;
-  }
+  for (const s of segments) out = typeof s === 'number' ? `${out}[${s}]` : fieldKey(out, s);
   return out;
+}
+
+/** One field below `parent`: the allocation-free form for walks that visit every node. */
+export function fieldKey(parent: string, key: string): string {
+  if (IDENT.test(key)) return parent ? `${parent}.${key}` : key;
+  return `${parent}[${JSON.stringify(key)}]`;
 }
 
 /** A JSON pointer (`/spec/items/0/name`) as a field path, walking `data`: a numeric key is an index only in a list. */
