@@ -29,10 +29,8 @@ export function checkSelector(sel: Yaml, path: string, places: readonly Template
   }
   for (const k of ['infrastructureCluster', 'controlPlane'] as const) {
     if (m[k] === true && !places.some((p) => p.match === k && same(p.ref))) {
-      report(
-        `${path}.matchResources.${k}`,
-        `selects ${what}, which is not the ${k === 'controlPlane' ? 'controlPlane or its machineInfrastructure' : 'infrastructure'} template of this class`,
-      );
+      const role = k === 'controlPlane' ? 'controlPlane or its machineInfrastructure' : 'infrastructure';
+      report(`${path}.matchResources.${k}`, `selects ${what}, which is not the ${role} template of this class`);
     }
   }
   for (const k of ['machineDeploymentClass', 'machinePoolClass'] as const) {
@@ -52,7 +50,8 @@ export function checkSelector(sel: Yaml, path: string, places: readonly Template
       if (!places.some((pl) => pl.match === k && hit(pl.cls) && same(pl.ref))) {
         report(
           p,
-          `"${name}" names no ${k === 'machineDeploymentClass' ? 'MachineDeployment' : 'MachinePool'} class whose bootstrap or infrastructure template is ${what}`,
+          `"${name}" names no ${k === 'machineDeploymentClass' ? 'MachineDeployment' : 'MachinePool'} class ` +
+            `whose bootstrap or infrastructure template is ${what}`,
         );
       }
     });
@@ -89,11 +88,15 @@ export function checkKubernetesVersions(list: unknown, report: Report): void {
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Naming templates (v1beta2 `naming.template`, v1beta1 `*NamingStrategy.template`), as internal/topology/names renders them. */
+/**
+ * Naming templates (v1beta2 `naming.template`, v1beta1 `*NamingStrategy.template`), as internal/topology/names
+ * renders them.
+ */
 export function checkNaming(spec: Yaml, report: Report): void {
   const sample = { cluster: { name: 'cluster' }, random: 'x7k2q' };
   const list: Array<[string, unknown, Record<string, unknown>]> = [];
-  // v1beta2 `<x>.naming.template`, v1beta1 `<x>.namingStrategy.template` (infrastructure: spec.infrastructureNamingStrategy)
+  // v1beta2 `<x>.naming.template`, v1beta1 `<x>.namingStrategy.template`
+  // (infrastructure: spec.infrastructureNamingStrategy)
   const push = (o: Yaml, path: string, v1beta1: string, data: Record<string, unknown>) => {
     if (o?.naming?.template !== undefined) list.push([`${path}.naming.template`, o.naming.template, data]);
     else if (o?.[v1beta1]?.template !== undefined)
@@ -132,7 +135,8 @@ export function checkNaming(spec: Yaml, report: Report): void {
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
       report(
         path,
-        `naming template ${JSON.stringify(tpl)} renders to ${JSON.stringify(name)} for a cluster named "cluster", which is not a DNS-1123 subdomain (lowercase letters, digits, "-", ".")`,
+        `naming template ${JSON.stringify(tpl)} renders to ${JSON.stringify(name)} for a cluster named "cluster", ` +
+          'which is not a DNS-1123 subdomain (lowercase letters, digits, "-", ".")',
       );
     }
   }
@@ -242,7 +246,8 @@ export function checkMetadata(spec: Yaml, report: Report): void {
       else if (typeof v !== 'string' || v.length > 63 || (v !== '' && !QUALIFIED_NAME.test(v))) {
         report(
           fieldPath(path, 'labels', k),
-          `label value ${JSON.stringify(v)} must be at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric`,
+          `label value ${JSON.stringify(v)} must be at most 63 letters, digits, "-", "_" or ".", ` +
+            'starting and ending alphanumeric',
         );
       }
     }
