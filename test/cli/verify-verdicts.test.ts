@@ -83,3 +83,17 @@ test('an unknown --scs-0211 version is a usage error', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/--scs-0211 v3: unknown version; known: v1, v2/);
 });
+
+test('JUnit: class rules on a stack without any ClusterClass are skipped (not checked), not passed', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verdict-')), 'addon.yaml');
+  fs.copyFileSync(path.join(clean, 'addons', '01-storage.yaml'), file);
+  const doc = parseXml((await cskit('verify', file, '--rules', 'capi/,scs-0211/', '-o', 'junit')).stdout);
+  const cases = Array.from(doc.getElementsByTagName('testcase'));
+  const patchOp = cases.find((c) => c.getAttribute('name') === 'capi/patch-op')!;
+  expect(patchOp.getElementsByTagName('skipped')[0].getAttribute('message')).toBe(
+    'not checked: no ClusterClass in the stack',
+  );
+  // the storage rules had their evidence there: not skipped
+  const count = cases.find((c) => c.getAttribute('name') === 'scs-0211/default-count')!;
+  expect(count.getElementsByTagName('skipped')).toHaveLength(0);
+});

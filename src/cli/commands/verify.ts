@@ -63,7 +63,7 @@ export function register(program: Command): void {
         throw e;
       }
       const at = flags.at ?? today();
-      const { findings, ran } = runStatic(stacks, {
+      const { findings, ran, notApplicable } = runStatic(stacks, {
         at,
         data: loadVersionData(),
         rules,
@@ -77,7 +77,7 @@ export function register(program: Command): void {
         flags.output === 'json'
           ? staticJson(findings, names, { at, strict: flags.strict, standards: verdicts })
           : flags.output === 'junit'
-            ? junitReport(findings, names, ran, flags.strict, verdicts)
+            ? junitReport(findings, names, ran, flags.strict, verdicts, notApplicable)
             : flags.output === 'scs'
               ? staticScs(verdicts)
               : staticTable(findings, names, {

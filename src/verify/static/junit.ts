@@ -32,7 +32,9 @@ function line(f: StaticFinding): string {
 /**
  * JUnit XML: one <testsuite> per stack (plus one for the rules judged on all stacks together), one <testcase> per
  * rule in it. A testcase fails on an error finding, and on a warning with `strict`; other findings go to its
- * <system-out>. Rules found but not in `rules` (e.g. from a newer rule set) still get their testcase.
+ * <system-out>. Rules found but not in `rules` (e.g. from a newer rule set) still get their testcase. A rule that
+ * had nothing to judge in a stack (`notApplicable`, keyed `stack\0rule`: the class rules where a stack has no
+ * ClusterClass) is <skipped>, not a pass.
  */
 export function junitReport(
   findings: readonly StaticFinding[],
@@ -40,6 +42,7 @@ export function junitReport(
   rules: readonly RuleInfo[],
   strict = false,
   standards: readonly StandardResult[] = [],
+  notApplicable: ReadonlyMap<string, string> = new Map(),
 ): string {
   const setRule = (id: string) => id.startsWith('scs-0210/');
   const suites: Array<{ name: string; ids: string[] }> = stacks.map((s) => ({
@@ -60,6 +63,7 @@ export function junitReport(
   for (const s of suites) {
     const cases: string[] = [];
     let suiteFailures = 0;
+    let suiteSkipped = 0;
     for (const id of s.ids) {
       const mine = findings.filter((f) => f.stack === s.name && f.rule === id);
       const failing = mine.filter((f) => f.severity === 'error' || (strict && f.severity === 'warning'));
@@ -70,6 +74,11 @@ export function junitReport(
         inner += `\n      <failure type="${failing.some((f) => f.severity === 'error') ? 'error' : 'warning'}" message="${xmlEscape(failing[0].message)}">${xmlEscape(failing.map(line).join('\n'))}</failure>`;
       }
       if (other.length) inner += `\n      <system-out>${xmlEscape(other.map(line).join('\n'))}</system-out>`;
+      const skip = mine.length ? undefined : notApplicable.get(`${s.name}\0${id}`);
+      if (skip) {
+        suiteSkipped++;
+        inner += `\n      <skipped message="${xmlEscape(`not checked: ${skip}`)}"/>`;
+      }
       cases.push(
         `    <testcase classname="${xmlEscape(s.name)}" name="${xmlEscape(id)}" time="0">${inner ? `${inner}\n    ` : ''}</testcase>`,
       );
@@ -77,7 +86,7 @@ export function junitReport(
     tests += s.ids.length;
     failures += suiteFailures;
     body.push(
-      `  <testsuite name="${xmlEscape(s.name)}" tests="${s.ids.length}" failures="${suiteFailures}" errors="0" skipped="0" time="0">\n${cases.join('\n')}${cases.length ? '\n' : ''}  </testsuite>`,
+      `  <testsuite name="${xmlEscape(s.name)}" tests="${s.ids.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="0">\n${cases.join('\n')}${cases.length ? '\n' : ''}  </testsuite>`,
     );
   }
   if (standards.length) {

@@ -1,12 +1,12 @@
 import { VersionData } from '../../k8s-versions/data';
 import { LockFile } from '../../model/lock';
 import { DEFAULT_VERSIONS, StandardVersions } from '../standards';
-import { capiFindings } from './capi-rules';
+import { CAPI_RULES, capiFindings } from './capi-rules';
 import { selectRules } from './catalog';
 import { contractFindings } from './contract-rules';
 import { RuleInfo, StaticFinding } from './finding';
 import { StackInput } from './load';
-import { classNameFindings, lockFindings } from './lock-rules';
+import { LOCK_RULES, classNameFindings, lockFindings } from './lock-rules';
 import { schemaFindings, wantsSchema } from './schema-rules';
 import { storageFindings, versionFindings } from './scs-rules';
 
@@ -26,6 +26,11 @@ export interface StaticResult {
   readonly findings: StaticFinding[];
   /** The rules that ran (all, or what `rules` selected): verdicts need to know what was not checked. */
   readonly ran: readonly RuleInfo[];
+  /**
+   * `stack\0rule` → why the rule had nothing to judge there (a stack without ClusterClass gives the class rules
+   * nothing), so reports say "not checked" instead of a pass.
+   */
+  readonly notApplicable: ReadonlyMap<string, string>;
 }
 
 /** Every offline rule over the given stacks. Pure: reads nothing but its input. */
@@ -53,5 +58,11 @@ export function runStatic(stacks: readonly StackInput[], opts: StaticOptions): S
   const kept = opts.rules?.length
     ? all.filter((f) => ids.has(f.rule) || opts.rules!.some((r) => f.rule.startsWith(r)))
     : all;
-  return { findings: kept, ran };
+  const notApplicable = new Map<string, string>();
+  const classBound = new Set([...CAPI_RULES, ...LOCK_RULES.filter((r) => r.id === 'lock/immutable')]);
+  for (const s of stacks)
+    if (!s.objects.some((o) => o.obj.kind === 'ClusterClass'))
+      for (const r of ran)
+        if (classBound.has(r)) notApplicable.set(`${s.name}\0${r.id}`, 'no ClusterClass in the stack');
+  return { findings: kept, ran, notApplicable };
 }
