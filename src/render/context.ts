@@ -1,3 +1,5 @@
+import { clusterSchemaProblems } from './cluster-schema';
+
 /** What an addon template can see for one Cluster; paths are what `{{…}}` expressions and inputs use. */
 export interface RenderContext {
   readonly cluster: {
@@ -54,6 +56,17 @@ export function buildRenderContext(cluster: unknown, classObjects: readonly unkn
   if (!isObj(cluster) || cluster.kind !== 'Cluster') {
     throw new ClusterInputError(
       `${where}: expected a Cluster object (kind: Cluster), found ${isObj(cluster) ? `kind ${JSON.stringify(cluster.kind)}` : 'no object'}`,
+    );
+  }
+  // Every field below is read by type: a field of the wrong type must be an error here, not silently ignored.
+  const problems = clusterSchemaProblems(cluster);
+  if (problems.length) {
+    const name = isObj(cluster.metadata) && typeof cluster.metadata.name === 'string' ? ` ${cluster.metadata.name}` : '';
+    throw new ClusterInputError(
+      `${where}: Cluster${name} does not match the Cluster API schema${
+        typeof cluster.apiVersion === 'string' ? ` of ${cluster.apiVersion}` : ''
+      }; fix:\n  ` +
+        problems.join('\n  '),
     );
   }
   const md = isObj(cluster.metadata) ? cluster.metadata : {};

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../errors';
+import { outputOption } from '../options';
 import { table } from '../table';
 
 const print = (s: string): void => {
@@ -69,7 +70,7 @@ export function register(program: Command): void {
     .command('list <stack>')
     .description('list the addons of a synthesized stack (e.g. openstack-scs-1-36-v1) in install order')
     .option('--dist <dir>', 'synthesized output', 'dist')
-    .option('-o, --output <format>', 'table or json', 'table')
+    .addOption(outputOption(['table', 'json']))
     .action(async (stack: string, flags: { dist: string; output: string }) => {
       const { asUserError, readAddonIndex } = await load();
       const index = asUserError(() => readAddonIndex(flags.dist, stack));

@@ -1,26 +1,29 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
 import { ClusterClient, KubeError } from '../../kube/types';
 import { ClusterReport, formatJson, formatJunit, formatScs, formatTable, overall } from '../../verify/live/report';
 import { verifyCluster, verifyFleet } from '../../verify/live/run';
 import { DEFAULT_PROBE_IMAGE, cleanupProbes } from '../../verify/live/storage-class';
-import { parseDuration } from '../duration';
 import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
-import { atOption, outputOption, parseCount, today } from '../options';
+import { parseLabelSelector } from '../label-selector';
+import { atOption, countOption, durationOption, outputOption, parseDnsLabel, today } from '../options';
 
 interface Flags {
   kubeconfig?: string;
   context?: string;
   at?: Date;
   output: string;
-  timeout: string;
+  timeout: number;
   namespacePrefix: string;
   image: string;
   cleanup?: boolean;
   managementKubeconfig?: string;
   selector?: string;
-  concurrency: string;
+  concurrency: number;
 }
+
+/** Probe namespaces are `<prefix>-<6 hex digits>`, and a namespace name is at most 63 characters. */
+const MAX_PREFIX = 63 - 7;
 
 // The client library is loaded only when a command talks to a cluster (it is ESM-only; unit tests never load it).
 async function connector(): Promise<
@@ -53,11 +56,14 @@ export function registerVerifyCluster(verify: Command): void {
     .option('--context <name>', 'kubeconfig context')
     .addOption(atOption())
     .addOption(outputOption(['table', 'json', 'junit', 'scs']))
-    .option('--timeout <duration>', 'time the storage probe may take (PVC bound, pod running)', '5m')
-    .option(
-      '--namespace-prefix <prefix>',
-      'probe namespaces are <prefix>-<random>, labelled cskit.io/probe',
-      'cskit-probe',
+    .addOption(durationOption('--timeout <duration>', 'time the storage probe may take (PVC bound, pod running)', '5m'))
+    .addOption(
+      new Option(
+        '--namespace-prefix <prefix>',
+        `probe namespaces are <prefix>-<random>, labelled cskit.io/probe (at most ${MAX_PREFIX} characters)`,
+      )
+        .argParser((s: string) => parseDnsLabel('--namespace-prefix', s, MAX_PREFIX, 'a namespace prefix'))
+        .default('cskit-probe'),
     )
     .option('--image <image>', 'image of the probe pod', DEFAULT_PROBE_IMAGE)
     .option('--cleanup', 'only delete probe namespaces left by interrupted runs')
@@ -65,13 +71,16 @@ export function registerVerifyCluster(verify: Command): void {
       '--management-kubeconfig <file>',
       'fleet mode: verify every Cluster API workload cluster of this management cluster',
     )
-    .option('--selector <labels>', 'fleet mode: only Clusters matching this label selector')
-    .option('--concurrency <n>', 'fleet mode: clusters verified at once', '4')
+    .addOption(
+      new Option('--selector <labels>', 'fleet mode: only Clusters matching this label selector').argParser(
+        (s: string) => parseLabelSelector('--selector', s),
+      ),
+    )
+    .addOption(countOption('--concurrency <n>', 'fleet mode: clusters verified at once', 4, 64))
     .action(async (flags: Flags) => {
       const t0 = Date.now();
       const at = flags.at ?? today();
-      const timeoutMs = parseDuration('--timeout', flags.timeout);
-      const concurrency = parseCount('--concurrency', flags.concurrency, 64);
+      const { timeout: timeoutMs, concurrency } = flags;
       const connect = await connector();
       const opts = {
         at,

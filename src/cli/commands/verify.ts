@@ -7,7 +7,7 @@ import { resolveLock } from '../../verify/static/lock-rules';
 import { countBy, staticJson, staticScs, staticTable } from '../../verify/static/report';
 import { verifyStacks } from '../../verify/static/run';
 import { EXIT_FAIL, UserError } from '../errors';
-import { atOption, today } from '../options';
+import { atOption, outputOption, today } from '../options';
 import { registerVerifyCluster } from './verify-cluster';
 
 interface Flags {
@@ -28,9 +28,7 @@ export function register(program: Command): void {
     )
     .argument('[paths...]', 'stack folders, directories of them, or YAML files', ['dist'])
     .addOption(atOption())
-    .addOption(
-      new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'junit', 'scs']).default('table'),
-    )
+    .addOption(outputOption(['table', 'json', 'junit', 'scs']))
     .option(
       '--rules <prefixes>',
       'only rules whose id starts with one of these, comma-separated (e.g. capi/,scs-0211/)',

@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { VersionData, loadVersionData } from '../../k8s-versions/data';
 import { Finding, POLICY, evaluateClusterVersion, evaluateOffering, recommend } from '../../k8s-versions/policy';
 import { UpdateError, updateVersionData } from '../../k8s-versions/update';
-import { parseDuration } from '../duration';
-import { EXIT_FAIL, UserError } from '../errors';
-import { atOption, outputOption, today } from '../options';
+import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
+import { atOption, durationOption, kubernetesVersionOption, outputOption, today } from '../options';
 import { table } from '../table';
 
 interface VersionsFlags {
@@ -77,12 +76,17 @@ export function register(program: Command): void {
       'Kubernetes branches, patches, deadlines and critical CVEs per scs-0210 (offline, from bundled or updated data)',
     )
     .addOption(atOption())
-    .option('--check <version>', 'judge one Kubernetes version (e.g. v1.36.4+k3s1) at --at; exit 1 on FAIL')
+    .addOption(
+      kubernetesVersionOption(
+        '--check <version>',
+        'judge one Kubernetes version (vMAJOR.MINOR.PATCH, e.g. v1.36.4+k3s1) at --at; exit 1 on FAIL',
+      ),
+    )
     .addOption(outputOption())
     .action((flags: VersionsFlags) => {
       const at = flags.at ?? today();
       const data = loadVersionData();
-      if (!flags.check) return overview(data, at, flags.output);
+      if (flags.check === undefined) return overview(data, at, flags.output);
       const result = evaluateClusterVersion(flags.check, at, data);
       if (flags.output === 'json') print(`${JSON.stringify(result, null, 2)}\n`);
       else {
@@ -97,9 +101,9 @@ export function register(program: Command): void {
     .description(
       'fetch current releases, end-of-life dates and CVEs into the user cache (the bundled snapshot stays the fallback)',
     )
-    .option('--timeout <duration>', 'per request, e.g. 15s or 1m', '15s')
-    .action(async (flags: { timeout: string }) => {
-      const timeoutMs = parseDuration('--timeout', flags.timeout);
+    .addOption(durationOption('--timeout <duration>', 'time each request may take', '15s'))
+    .action(async (flags: { timeout: number }) => {
+      const timeoutMs = flags.timeout;
       try {
         const r = await updateVersionData({ timeoutMs, log: (l) => process.stderr.write(`${l}\n`) });
         print(
@@ -107,7 +111,7 @@ export function register(program: Command): void {
         );
         for (const p of r.problems) process.stderr.write(`skipped: ${p}\n`);
       } catch (e) {
-        if (e instanceof UpdateError) throw new UserError(`versions update: ${e.message}`, EXIT_FAIL);
+        if (e instanceof UpdateError) throw new UserError(`versions update: ${e.message}`, EXIT_ABORT);
         throw e;
       }
     });
