@@ -15,7 +15,16 @@ import { UserError } from './errors';
  */
 export const MAX_DURATION_MS = 24 * 24 * 3_600_000;
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 // One term of a Go duration: a decimal number (`1`, `1.5`, `.5`, `1.`) and a unit; a duration is one or more terms.
 const TERM = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
 const HINT = 'expecting a number with a unit (ms, s, m, h) such as 90s, 5m or 1h30m, or whole seconds such as 300';

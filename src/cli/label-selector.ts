@@ -6,6 +6,7 @@
 import { UserError } from './errors';
 
 const NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const LABEL_FORM = "at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Why `key` is not a label key (`[prefix/]name`), or undefined. */
@@ -15,14 +16,13 @@ function keyProblem(key: string): string | undefined {
   const name = key.slice(slash + 1);
   if (prefix !== undefined && (!SUBDOMAIN.test(prefix) || prefix.length > 253))
     return `key prefix "${prefix}" is not a DNS subdomain`;
-  if (!NAME.test(name) || name.length > 63)
-    return `key "${key}" is not a label key (at most 63 letters, digits, '-', '_', '.', starting and ending alphanumeric)`;
+  if (!NAME.test(name) || name.length > 63) return `key "${key}" is not a label key (${LABEL_FORM})`;
   return undefined;
 }
 
 function valueProblem(value: string): string | undefined {
   if (value === '' || (NAME.test(value) && value.length <= 63)) return undefined;
-  return `value "${value}" is not a label value (at most 63 letters, digits, '-', '_', '.', starting and ending alphanumeric)`;
+  return `value "${value}" is not a label value (${LABEL_FORM})`;
 }
 
 /** Splits on commas outside parentheses. */
@@ -66,7 +66,9 @@ function requirementProblem(r: string): string | undefined {
 /** The selector as given, if Kubernetes would accept it; else a usage error naming the flag and the problem. */
 export function parseLabelSelector(flag: string, s: string): string {
   const problem =
-    s.trim() === '' ? 'it is empty (leave the flag out to select all)' : requirements(s).map(requirementProblem).find(Boolean);
+    s.trim() === ''
+      ? 'it is empty (leave the flag out to select all)'
+      : requirements(s).map(requirementProblem).find(Boolean);
   if (problem) {
     throw new UserError(
       `${flag}: invalid label selector "${s}": ${problem}; expecting comma-separated requirements such as ` +

@@ -35,7 +35,9 @@ export function outputOption(choices: readonly string[] = ['table', 'json']): Op
 export function durationOption(flags: string, description: string, defaultValue: string): Option {
   const option = new Option(flags, `${description} (e.g. 90s, 5m, 1h30m; at most ${formatDuration(MAX_DURATION_MS)})`);
   const name = option.long ?? flags;
-  return option.argParser((s: string) => parseDuration(name, s)).default(parseDuration(name, defaultValue), defaultValue);
+  return option
+    .argParser((s: string) => parseDuration(name, s))
+    .default(parseDuration(name, defaultValue), defaultValue);
 }
 
 /** A whole number flag such as `--concurrency 4`, within 1..max. */

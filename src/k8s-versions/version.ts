@@ -18,7 +18,8 @@ export const MAX_VERSION_NUMBER = 99_999;
 /** Longest version string accepted (vendor gitVersions such as `v1.30.2-eks-1552ad0` are ~20 characters). */
 export const MAX_VERSION_LENGTH = 128;
 
-export const VERSION_SYNTAX = 'vMAJOR.MINOR.PATCH such as v1.36.4, optionally with -pre-release or +build (v1.36.0-rc.1, v1.36.4+k3s1)';
+export const VERSION_SYNTAX =
+  'vMAJOR.MINOR.PATCH such as v1.36.4, optionally with -pre-release or +build (v1.36.0-rc.1, v1.36.4+k3s1)';
 
 const SHAPE = /^v?([0-9]+)\.([0-9]+)\.([0-9]+)(.*)$/s;
 // Kubernetes' own pattern for what may follow PATCH: dot-separated identifiers of letters, digits and '-'.

@@ -61,12 +61,12 @@ export function buildRenderContext(cluster: unknown, classObjects: readonly unkn
   // Every field below is read by type: a field of the wrong type must be an error here, not silently ignored.
   const problems = clusterSchemaProblems(cluster);
   if (problems.length) {
-    const name = isObj(cluster.metadata) && typeof cluster.metadata.name === 'string' ? ` ${cluster.metadata.name}` : '';
+    const name =
+      isObj(cluster.metadata) && typeof cluster.metadata.name === 'string' ? ` ${cluster.metadata.name}` : '';
     throw new ClusterInputError(
       `${where}: Cluster${name} does not match the Cluster API schema${
         typeof cluster.apiVersion === 'string' ? ` of ${cluster.apiVersion}` : ''
-      }; fix:\n  ` +
-        problems.join('\n  '),
+      }; fix:\n  ` + problems.join('\n  '),
     );
   }
   const md = isObj(cluster.metadata) ? cluster.metadata : {};

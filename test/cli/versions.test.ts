@@ -60,7 +60,7 @@ test('versions update --timeout takes a duration; a bad one is a usage error bef
   const r = await runCli(['versions', 'update', '--timeout', 'soon']);
   expect(r.code).toBe(2);
   expect(r.stderr).toBe(
-    'cskit: --timeout: invalid duration "soon": expecting a number with a unit (ms, s, m, h) such as 90s, 5m or 1h30m, ' +
-      'or whole seconds such as 300\n',
+    'cskit: --timeout: invalid duration "soon": expecting a number with a unit (ms, s, m, h) ' +
+      'such as 90s, 5m or 1h30m, or whole seconds such as 300\n',
   );
 });

@@ -48,7 +48,8 @@ export function register(program: Command): void {
     .addOption(
       new Option(
         '-n, --namespace <name>',
-        "namespace of namespaced objects without one, and of the ApplySet parent Secret (default: the kubeconfig context's, else default)",
+        'namespace of namespaced objects without one, and of the ApplySet parent Secret ' +
+          "(default: the kubeconfig context's, else default)",
       ).argParser((s: string) => parseDnsLabel('--namespace', s)),
     )
     .addOption(
@@ -74,7 +75,8 @@ export function register(program: Command): void {
     .addOption(
       new Option(
         '--applyset <name>',
-        'name of the ApplySet parent Secret (default: cskit-<provider>-<stack> for stack folders of one family, else cskit)',
+        'name of the ApplySet parent Secret ' +
+          '(default: cskit-<provider>-<stack> for stack folders of one family, else cskit)',
       ).argParser(parseApplySetName),
     )
     .addOption(countOption('--concurrency <n>', 'objects applied at once within a level', 8, 64))

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
 import { InputError, loadStacks } from '../../verify/static/load';
 import { selectRules } from '../../verify/static/catalog';

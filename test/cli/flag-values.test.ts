@@ -1,0 +1,108 @@
+import { buildProgram } from '../../src/cli/index';
+import { parseLabelSelector } from '../../src/cli/label-selector';
+import { runCli } from '../support/cli';
+
+// Every flag value is checked while the command line is read, before any work: a bad one is a usage error (exit 2)
+// naming the flag, never a verdict (an scs-0211 FAIL), an ABORT from the server or a leaked JavaScript message.
+// The kubeconfig named here does not exist: reaching it would be exit 3 with a kubeconfig message instead.
+
+const noCluster = ['--kubeconfig', '/nonexistent/kubeconfig'];
+
+test.each([
+  ['Bad_Prefix', 'upper case and _'],
+  ['-probe', 'a leading -'],
+  ['probe-', 'a trailing -'],
+  ['', 'empty'],
+  ['a'.repeat(57), 'too long for <prefix>-<6 hex> to be a namespace name'],
+  ['cskit.probe', 'a dot'],
+])('verify cluster --namespace-prefix %j (%s) is a usage error, not an scs-0211 FAIL', async (bad) => {
+  const r = await runCli(['verify', 'cluster', ...noCluster, '--namespace-prefix', bad]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe(
+    `cskit: --namespace-prefix: invalid value "${bad}": a namespace prefix is at most 56 characters of lower-case ` +
+      "letters, digits and '-', starting and ending with a letter or digit (RFC 1123 label), e.g. cskit-probe\n",
+  );
+  expect(r.stdout).toBe('');
+});
+
+test('verify cluster --namespace-prefix of 56 characters (the longest) is accepted', () => {
+  const cluster = buildProgram()
+    .commands.find((c) => c.name() === 'verify')!
+    .commands.find((c) => c.name() === 'cluster')!;
+  const option = cluster.options.find((o) => o.long === '--namespace-prefix')!;
+  expect(option.parseArg!('a'.repeat(56), undefined)).toBe('a'.repeat(56));
+  expect(option.defaultValue).toBe('cskit-probe');
+});
+
+test.each(['Team_A', 'a'.repeat(64), '', 'team.a'])('apply --namespace %j is a usage error', async (bad) => {
+  const r = await runCli(['apply', '/nonexistent/stack', '--namespace', bad]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(new RegExp(`^cskit: --namespace: invalid value "${bad}": a namespace name is at most 63`));
+});
+
+test.each(['Bad_Name', 'a..b', '-a', 'a'.repeat(254)])('apply --applyset %j is a usage error', async (bad) => {
+  const r = await runCli(['apply', '/nonexistent/stack', '--applyset', bad]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(`cskit: --applyset: "${bad}" is not a valid Secret name`);
+});
+
+test.each([
+  ['verify', 'cluster', ...noCluster, '--concurrency', '0'],
+  ['verify', 'cluster', ...noCluster, '--concurrency', '1e1'],
+  ['apply', '/nonexistent/stack', '--concurrency', '65'],
+  ['apply', '/nonexistent/stack', '--concurrency', ''],
+])('%j: a count outside 1..64 is a usage error', async (...args) => {
+  const r = await runCli(args);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^cskit: --concurrency: invalid value ".*", expecting a whole number from 1 to 64\n$/);
+});
+
+describe('label selectors (verify cluster --selector)', () => {
+  test.each([
+    'app=web',
+    'app==web',
+    'tier!=db',
+    'env in (a,b)',
+    'env notin (c)',
+    'env in (a, b), tier!=db',
+    'gpu',
+    '!gpu',
+    'example.com/role=worker',
+    'app=',
+    'replicas>2',
+    'app.kubernetes.io/name=cilium,!cskit.io/probe',
+  ])('%j is accepted', (s) => {
+    expect(parseLabelSelector('--selector', s)).toBe(s);
+  });
+
+  test.each([
+    ['', 'it is empty'],
+    ['app=web,', 'an empty requirement'],
+    ['app=web,,tier=db', 'an empty requirement'],
+    ['env in ()', '"in" needs at least one value'],
+    ['env in (a', 'is not a requirement'],
+    ['app=we b', 'is not a requirement'],
+    ['app=-web', 'value "-web" is not a label value'],
+    ['App_=web', 'key "App_" is not a label key'],
+    ['Example.com/role=x', 'key prefix "Example.com" is not a DNS subdomain'],
+    [`${'a'.repeat(64)}=x`, 'is not a label key'],
+    [`a=${'b'.repeat(64)}`, 'is not a label value'],
+    ['replicas>two', '">" needs a whole number'],
+    ['app=web=x', 'is not a requirement'],
+  ])('%j is rejected: %s', (s, why) => {
+    expect(() => parseLabelSelector('--selector', s)).toThrow(why);
+  });
+
+  test('a bad selector stops verify cluster before any cluster is contacted', async () => {
+    const r = await runCli([
+      'verify',
+      'cluster',
+      '--management-kubeconfig',
+      '/nonexistent/kubeconfig',
+      '--selector',
+      'env in (a',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cskit: --selector: invalid label selector "env in \(a": /);
+  });
+});
