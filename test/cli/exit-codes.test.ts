@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Command } from 'commander';
 import { buildProgram } from '../../src/cli/index';
 import { EXIT_ABORT, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from '../../src/cli/errors';
@@ -98,4 +100,37 @@ test.each([
   const r = await runCli(args);
   expect(r.code).toBe(EXIT_USAGE);
   expect(r.stderr).toMatch(msg);
+});
+
+describe('the documented table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const cliDoc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'cli.md'), 'utf8');
+  const rows = (text: string) => text.split('\n').filter((l) => /^\| \d \| [A-Z]+ \|/.test(l));
+
+  test.each([
+    ['README.md', readme],
+    ['docs/cli.md', cliDoc],
+  ])('%s lists the codes of src/cli/errors.ts by name', (_file, text) => {
+    expect(
+      rows(text).map((l) =>
+        l
+          .split('|')
+          .slice(1, 3)
+          .map((c) => c.trim()),
+      ),
+    ).toEqual([
+      [String(EXIT_OK), 'OK'],
+      [String(EXIT_FAIL), 'FAIL'],
+      [String(EXIT_USAGE), 'USAGE'],
+      [String(EXIT_ABORT), 'ABORT'],
+    ]);
+  });
+
+  test('docs/cli.md has a row for every command of the program', () => {
+    const documented = cliDoc
+      .split('\n')
+      .map((l) => /^\| `([a-z ]+)` \|/.exec(l)?.[1])
+      .filter(Boolean);
+    expect(documented.sort()).toEqual(commands.map(([name]) => name).sort());
+  });
 });

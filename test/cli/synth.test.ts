@@ -47,7 +47,7 @@ test('a broken lock file is one clear line and exit 2 (bad input)', async () => 
   );
 });
 
-test('a missing lock file, whatever its name, is one line and exit 2 (bad input, not an unexpected error)', async () => {
+test('a missing lock file, whatever its name, is one line and exit 2 (bad input, no unexpected error)', async () => {
   const err = capture(process.stderr);
   const code = await run(['synth', '--lock', path.join(os.tmpdir(), 'no-such-stacks.json')]);
   err.restore();
