@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { isInputError } from '../util/errors';
 import { EXIT_ABORT, EXIT_OK, EXIT_USAGE, isUserError } from './errors';
 import { version } from './version';
 import * as addons from './commands/addons';
@@ -46,6 +47,11 @@ export async function run(argv: string[], program: Command = buildProgram()): Pr
     if (isUserError(e)) {
       process.stderr.write(`cskit: ${e.message}\n`);
       return e.exitCode;
+    }
+    // Bad input found anywhere below the CLI (a reader, a renderer, a planner) is a usage error: exit 2.
+    if (isInputError(e)) {
+      process.stderr.write(`cskit: ${e.message}\n`);
+      return EXIT_USAGE;
     }
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`cskit: unexpected error: ${msg}\n(set CSKIT_DEBUG=1 for details)\n`);

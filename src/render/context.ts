@@ -1,3 +1,4 @@
+import { InputError as ClusterInputError } from '../util/errors';
 import { clusterSchemaProblems } from './cluster-schema';
 
 /** What an addon template can see for one Cluster; paths are what `{{…}}` expressions and inputs use. */
@@ -19,12 +20,8 @@ export interface RenderContext {
   readonly variables: Record<string, unknown>;
 }
 
-export class ClusterInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClusterInputError';
-  }
-}
+/** A Cluster (or ClusterClass) that cannot be rendered for is bad input: the one InputError (exit 2). */
+export { InputError as ClusterInputError } from '../util/errors';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
