@@ -23,9 +23,7 @@ export const today = (): Date => parseDay(new Date());
 
 /** `-o, --output <format>`: one of `choices` (the first is the default); anything else is a usage error. */
 export function outputOption(choices: readonly string[] = ['table', 'json']): Option {
-  return new Option('-o, --output <format>', `output format: ${choices.join(', ')}`)
-    .choices(choices)
-    .default(choices[0]);
+  return new Option('-o, --output <format>', 'output format').choices(choices).default(choices[0]);
 }
 
 /**

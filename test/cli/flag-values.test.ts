@@ -1,4 +1,5 @@
 import { buildProgram } from '../../src/cli/index';
+import { parseImageReference } from '../../src/cli/image-reference';
 import { parseLabelSelector } from '../../src/cli/label-selector';
 import { runCli } from '../support/cli';
 
@@ -104,5 +105,40 @@ describe('label selectors (verify cluster --selector)', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^cskit: --selector: invalid label selector "env in \(a": /);
+  });
+});
+
+describe('image references (verify cluster --image)', () => {
+  test.each([
+    'registry.k8s.io/pause:3.10',
+    'pause',
+    'busybox:1.37',
+    'localhost:5000/team/probe:v1',
+    'ghcr.io/org/sub/image:latest',
+    `registry.k8s.io/pause@sha256:${'a'.repeat(64)}`,
+    `registry.k8s.io/pause:3.10@sha256:${'0'.repeat(64)}`,
+    '[::1]:5000/probe:v1',
+  ])('%j is accepted', (s) => {
+    expect(parseImageReference('--image', s)).toBe(s);
+  });
+
+  test.each([
+    '',
+    'Registry.k8s.io/Pause:3.10', // upper case in the path
+    'registry.k8s.io/pause:',
+    'registry.k8s.io/pause:3.10 ',
+    'registry.k8s.io//pause',
+    'pause:-1',
+    'pause@sha256:xyz',
+    `pause:${'a'.repeat(129)}`,
+    'a/b:c:d',
+  ])('%j is a usage error', (s) => {
+    expect(() => parseImageReference('--image', s)).toThrow(/^--image: invalid image reference ".*", expecting /);
+  });
+
+  test('a bad --image stops verify cluster before any cluster is contacted', async () => {
+    const r = await runCli(['verify', 'cluster', ...noCluster, '--image', 'Pause:3.10']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cskit: --image: invalid image reference "Pause:3\.10"/);
   });
 });

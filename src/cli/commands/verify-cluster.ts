@@ -5,6 +5,7 @@ import { ClusterReport, formatJson, formatJunit, formatScs, formatTable, overall
 import { verifyCluster, verifyFleet } from '../../verify/live/run';
 import { DEFAULT_PROBE_IMAGE, cleanupProbes } from '../../verify/live/storage-class';
 import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
+import { parseImageReference } from '../image-reference';
 import { parseLabelSelector } from '../label-selector';
 import { atOption, countOption, durationOption, outputOption, parseDnsLabel, today } from '../options';
 
@@ -65,7 +66,11 @@ export function registerVerifyCluster(verify: Command): void {
         .argParser((s: string) => parseDnsLabel('--namespace-prefix', s, MAX_PREFIX, 'a namespace prefix'))
         .default('cskit-probe'),
     )
-    .option('--image <image>', 'image of the probe pod', DEFAULT_PROBE_IMAGE)
+    .addOption(
+      new Option('--image <image>', 'image of the probe pod')
+        .argParser((s: string) => parseImageReference('--image', s))
+        .default(DEFAULT_PROBE_IMAGE),
+    )
     .option('--cleanup', 'only delete probe namespaces left by interrupted runs')
     .option(
       '--management-kubeconfig <file>',
