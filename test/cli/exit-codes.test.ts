@@ -71,6 +71,14 @@ describe.each(commands)('%s', (_name, path, cmd) => {
     });
   }
 
+  if (!cmd.registeredArguments.some((a) => a.variadic)) {
+    test('an extra argument is a usage error (exit 2)', async () => {
+      const r = await runCli([...path, ...positionals(cmd), 'extra-argument']);
+      expect(r.code).toBe(EXIT_USAGE);
+      expect(r.stderr).toMatch(/^cskit: too many arguments for '[a-z]+'/);
+    });
+  }
+
   const required = cmd.registeredArguments.filter((a) => a.required);
   if (required.length) {
     test('a missing argument is a usage error (exit 2)', async () => {

@@ -142,3 +142,16 @@ describe('image references (verify cluster --image)', () => {
     expect(r.stderr).toMatch(/^cskit: --image: invalid image reference "Pause:3\.10"/);
   });
 });
+
+describe('verify cluster: flags of another mode are usage errors, not silently ignored', () => {
+  test.each([
+    [['--kubeconfig', '/nonexistent/k', '--selector', 'env=prod'], '--selector applies to fleet mode only'],
+    [['--kubeconfig', '/nonexistent/k', '--concurrency', '2'], '--concurrency applies to fleet mode only'],
+    [['--management-kubeconfig', '/nonexistent/k', '--cleanup'], '--cleanup and --management-kubeconfig cannot'],
+    [['--management-kubeconfig', '/nonexistent/k', '--kubeconfig', '/x'], '--kubeconfig and --management-kubeconfig'],
+  ])('%j', async (args, msg) => {
+    const r = await runCli(['verify', 'cluster', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^cskit: ${msg.replace(/[-]/g, '\\-')}`));
+  });
+});

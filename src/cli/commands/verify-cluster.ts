@@ -47,6 +47,30 @@ function onInterrupt(cleanup: () => Promise<void>): () => void {
   };
 }
 
+/**
+ * Flags of one mode given in another would be silently ignored (a `--selector` without fleet mode verifies a cluster
+ * the user did not mean) or change which cluster is touched (`--cleanup` with fleet mode): usage errors instead.
+ */
+function checkModes(flags: Flags, given: (name: string) => boolean): void {
+  const fleet = flags.managementKubeconfig !== undefined;
+  const conflict = (a: string, b: string, why: string) => new UserError(`${a} and ${b} cannot be combined: ${why}`);
+  if (fleet && flags.cleanup)
+    throw conflict('--cleanup', '--management-kubeconfig', 'cleanup works on one cluster, given by --kubeconfig');
+  if (fleet && given('kubeconfig'))
+    throw conflict(
+      '--kubeconfig',
+      '--management-kubeconfig',
+      "fleet mode reads each workload cluster's kubeconfig from the management cluster",
+    );
+  for (const [name, flag] of [
+    ['selector', '--selector'],
+    ['concurrency', '--concurrency'],
+  ] as const) {
+    if (!fleet && given(name))
+      throw new UserError(`${flag} applies to fleet mode only: add --management-kubeconfig, or leave ${flag} out`);
+  }
+}
+
 export function registerVerifyCluster(verify: Command): void {
   verify
     .command('cluster')
@@ -82,7 +106,8 @@ export function registerVerifyCluster(verify: Command): void {
       ),
     )
     .addOption(countOption('--concurrency <n>', 'fleet mode: clusters verified at once', 4, 64))
-    .action(async (flags: Flags) => {
+    .action(async (flags: Flags, cmd: Command) => {
+      checkModes(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
       const t0 = Date.now();
       const at = flags.at ?? today();
       const { timeout: timeoutMs, concurrency } = flags;
