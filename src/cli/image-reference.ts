@@ -1,7 +1,8 @@
 /**
  * Checks an image reference flag (`verify cluster --image`) against the grammar container runtimes parse
  * (distribution's reference grammar: `[registry[:port]/]path[:tag][@digest]`), so that a typo is a usage error
- * before any cluster is contacted, not a probe pod stuck in InvalidImageName and an scs-0211 FAIL of a compliant cluster.
+ * before any cluster is contacted, not a probe pod stuck in InvalidImageName and an scs-0211 FAIL of a compliant
+ * cluster.
  */
 import { UserError } from './errors';
 

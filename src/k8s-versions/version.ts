@@ -13,7 +13,7 @@ export interface KubeVersion {
   readonly patch: number;
 }
 
-/** Largest MAJOR, MINOR or PATCH accepted: far above any release so far (1.36.4), and no input becomes a huge number. */
+/** Largest MAJOR, MINOR or PATCH accepted: far above any release so far (1.36.4); no input becomes a huge number. */
 export const MAX_VERSION_NUMBER = 999;
 /** Longest version string accepted (vendor gitVersions such as `v1.30.2-eks-1552ad0` are ~20 characters). */
 export const MAX_VERSION_LENGTH = 128;
