@@ -1,4 +1,5 @@
 import { InputError as ClusterInputError } from '../util/errors';
+import { kubernetesVersionError } from '../k8s-versions/version';
 import { clusterSchemaProblems } from './cluster-schema';
 
 /** What an addon template can see for one Cluster; paths are what `{{…}}` expressions and inputs use. */
@@ -72,6 +73,9 @@ export function buildRenderContext(cluster: unknown, classObjects: readonly unkn
   const spec = isObj(cluster.spec) ? cluster.spec : {};
   const topology = isObj(spec.topology) ? spec.topology : {};
   const net = isObj(spec.clusterNetwork) ? spec.clusterNetwork : {};
+  // Cluster API's webhook refuses a topology version that is not a semantic version; templates print it as given.
+  const badVersion = typeof topology.version === 'string' ? kubernetesVersionError(topology.version) : undefined;
+  if (badVersion) throw new ClusterInputError(`${where}: spec.topology.version: ${badVersion}`);
   const variables = { ...classVariableDefaults(classObjects) };
   const tv = Array.isArray(topology.variables) ? topology.variables : [];
   tv.forEach((v, i) => {

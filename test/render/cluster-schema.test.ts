@@ -101,3 +101,15 @@ test('null fields (dropped by the apiserver before validation) are no problem', 
   c.metadata.creationTimestamp = null;
   expect(clusterSchemaProblems(c)).toEqual([]);
 });
+
+test.each([
+  ['1.36', 'expecting three numbers'],
+  ['v1.36.04', 'patch "04" has a leading zero'],
+  ['latest', 'expecting three numbers'],
+])('spec.topology.version %j is an error naming the file and the field: %s', (version, why) => {
+  const c = good();
+  c.spec.topology.version = version;
+  expect(() => buildRenderContext(c, classObjects, 'clusters/demo.yaml')).toThrow(
+    new RegExp(`^clusters/demo\\.yaml: spec\\.topology\\.version: ".*" is not a Kubernetes version: .*${why}`),
+  );
+});
