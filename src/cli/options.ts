@@ -2,9 +2,10 @@
  * The options more than one command takes, each with the one parser of its kind, so that every flag value is checked
  * while the command line is read, before any work starts, and a bad one is a usage error (exit 2) naming the flag.
  */
-import { Option } from 'commander';
+import { Argument, Option } from 'commander';
+import { parseStackName } from '../model/naming';
 import { parseDay } from '../k8s-versions/dates';
-import { KubeVersion, kubernetesVersionError, parseKubernetesVersion } from '../k8s-versions/version';
+import { kubernetesVersionError } from '../k8s-versions/version';
 import { MAX_DURATION_MS, formatDuration, parseDuration } from './duration';
 import { UserError } from './errors';
 
@@ -64,9 +65,6 @@ export function kubernetesVersionOption(flags: string, description: string): Opt
   });
 }
 
-/** The version a kubernetesVersionOption value stands for (it was checked when the command line was read). */
-export const versionOf = (s: string): KubeVersion => parseKubernetesVersion(s)!;
-
 // A DNS-1123 label (RFC 1123): what Kubernetes requires of a namespace name.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -79,4 +77,20 @@ export function parseDnsLabel(flag: string, s: string, max = 63, what = 'a names
     );
   }
   return s;
+}
+
+/**
+ * `<stack>`: a synthesized stack's name, `<provider>-<stack>-<major>-<minor>-v<N>` (e.g. openstack-scs-1-36-v1), so
+ * that a path (`../x`, `dist/openstack-scs-1-36-v1/`) or an empty name is a usage error before any file is read.
+ */
+export function stackArgument(description: string): Argument {
+  return new Argument('<stack>', description).argParser((s: string) => {
+    if (!parseStackName(s)) {
+      throw new UserError(
+        `<stack>: invalid stack name "${s}", expecting <provider>-<stack>-<major>-<minor>-v<N> such as ` +
+          'openstack-scs-1-36-v1 (the folder name under --dist, not a path)',
+      );
+    }
+    return s;
+  });
 }

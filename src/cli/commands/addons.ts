@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../errors';
-import { outputOption } from '../options';
+import { outputOption, stackArgument } from '../options';
 import { table } from '../table';
 
 const print = (s: string): void => {
@@ -67,7 +67,8 @@ export function register(program: Command): void {
   const addons = program.command('addons').description('addons of a synthesized stack (CNI, CCM, CSI, metrics-server)');
 
   addons
-    .command('list <stack>')
+    .command('list')
+    .addArgument(stackArgument('the stack, e.g. openstack-scs-1-36-v1'))
     .description('list the addons of a synthesized stack (e.g. openstack-scs-1-36-v1) in install order')
     .option('--dist <dir>', 'synthesized output', 'dist')
     .addOption(outputOption(['table', 'json']))
@@ -93,7 +94,8 @@ export function register(program: Command): void {
     });
 
   addons
-    .command('render <stack>')
+    .command('render')
+    .addArgument(stackArgument('the stack the Cluster uses, e.g. openstack-scs-1-36-v1'))
     .description(
       'render the addons of a stack for one Cluster (values from the Cluster file and ClusterClass variable defaults)',
     )
