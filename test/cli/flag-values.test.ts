@@ -156,16 +156,22 @@ describe('verify cluster: flags of another mode are usage errors, not silently i
   });
 });
 
-test.each([
-  ['addons', 'list'],
-  ['addons', 'render'],
-])('%s %s <stack> takes a stack name, not a path: a usage error before any file is read', async (...cmd) => {
-  for (const bad of ['../dist', '', 'dist/openstack-scs-1-36-v1', 'openstack-scs-1-36-v1/', 'openstack-scs-1.36-v1']) {
-    const r = await runCli([...cmd, bad, '--dist', '/nonexistent/dist', '--cluster', '/nonexistent/c.yaml']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      `cskit: <stack>: invalid stack name "${bad}", expecting <provider>-<stack>-<major>-<minor>-v<N> such as ` +
-        'openstack-scs-1-36-v1 (the folder name under --dist, not a path)\n',
-    );
-  }
-});
+test.each([[['addons', 'list']], [['addons', 'render', '--cluster', '/nonexistent/c.yaml']]])(
+  '%j <stack> takes a stack name, not a path: a usage error before any file is read',
+  async (cmd) => {
+    for (const bad of [
+      '../dist',
+      '',
+      'dist/openstack-scs-1-36-v1',
+      'openstack-scs-1-36-v1/',
+      'openstack-scs-1.36-v1',
+    ]) {
+      const r = await runCli([...cmd, bad, '--dist', '/nonexistent/dist']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `cskit: <stack>: invalid stack name "${bad}", expecting <provider>-<stack>-<major>-<minor>-v<N> such as ` +
+          'openstack-scs-1-36-v1 (the folder name under --dist, not a path)\n',
+      );
+    }
+  },
+);
