@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { Command, Option } from 'commander';
 import { buildProgram } from '../../src/cli/index';
 import { MAX_DURATION_MS, formatDuration, parseDuration } from '../../src/cli/duration';
@@ -110,3 +111,20 @@ describe.each(flags.map(([p, o, c]) => [`${p.join(' ')} ${o.long}`, p, o, c] as 
     });
   },
 );
+
+/** What a fresh Node process reports when a real timer of `ms` is set (outside jest, whose timers are sandboxed). */
+function timerWarnings(ms: number): string {
+  const script =
+    'process.on("warning", (w) => console.log(w.name));' +
+    `clearTimeout(setTimeout(() => {}, ${ms}));` +
+    `try { AbortSignal.timeout(${ms}); } catch (e) { console.log(e.name); }` + // versions update's per-request timer
+    'setImmediate(() => {});';
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+}
+
+test('the longest accepted duration is a timer Node keeps (a longer one overflows and fires after 1 ms)', () => {
+  expect(timerWarnings(parseDuration('--timeout', '576h'))).toBe('');
+  // The check above can fail: 720h (the issue's case) overflows, 99999999h makes AbortSignal.timeout throw.
+  expect(timerWarnings(720 * 3_600_000)).toContain('TimeoutOverflowWarning');
+  expect(timerWarnings(99_999_999 * 3_600_000)).toContain('RangeError');
+});
