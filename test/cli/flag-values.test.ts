@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import { buildProgram } from '../../src/cli/index';
 import { parseImageReference } from '../../src/cli/image-reference';
 import { parseLabelSelector } from '../../src/cli/label-selector';
@@ -175,3 +176,20 @@ test.each([[['addons', 'list']], [['addons', 'render', '--cluster', '/nonexisten
     }
   },
 );
+
+test('every flag that takes a value is checked when the command line is read (parser or choices)', () => {
+  // Paths are checked by the reader or writer that opens them (src/util/yaml, the input readers); --rules against the
+  // rule catalog (src/verify); --context against the kubeconfig (src/kube). Every other value has a parser here.
+  const elsewhere = new Set(['--rules', '--context']);
+  const unchecked: string[] = [];
+  const walk = (c: Command, p: string[]) => {
+    for (const o of c.options) {
+      if (!o.required && !o.optional) continue; // a switch
+      if (o.parseArg || o.argChoices || /<(file|dir)>/.test(o.flags) || elsewhere.has(o.long!)) continue;
+      unchecked.push(`${p.join(' ')} ${o.flags}`);
+    }
+    c.commands.forEach((s) => walk(s, [...p, s.name()]));
+  };
+  walk(buildProgram(), []);
+  expect(unchecked).toEqual([]);
+});
