@@ -42,7 +42,7 @@ export function durationOption(flags: string, description: string, defaultValue:
 /** A whole number flag such as `--concurrency 4`, within 1..max. */
 export function parseCount(flag: string, s: string, max: number): number {
   const n = Number(s);
-  if (!/^\d+$/.test(s.trim()) || n < 1 || n > max)
+  if (!/^\d+$/.test(s) || n < 1 || n > max)
     throw new UserError(`${flag}: invalid value "${s}", expecting a whole number from 1 to ${max}`);
   return n;
 }
