@@ -91,7 +91,7 @@ test('unknown stack and a Cluster of another class are clear errors', async () =
   expect(r.stderr).toMatch(/expected exactly one Cluster object \(kind: Cluster\), found 0/);
 });
 
-test('a Cluster with a wrongly typed field is exit 2 naming the file and the field, and nothing is written', async () => {
+test('a wrongly typed Cluster field is exit 2 naming the file and the field; nothing is written', async () => {
   const cluster = path.join(tmp, 'typed.yaml');
   // classRef as a string used to skip the "Cluster of another class" check; namespace: 5 fell back to "default".
   fs.writeFileSync(
