@@ -40,7 +40,8 @@ export function register(program: Command): void {
   program
     .command('apply <paths...>')
     .description(
-      'server-side apply dist/<stack> folders (their ClusterClass and templates), manifest folders or files to a management cluster, ' +
+      'server-side apply dist/<stack> folders (their ClusterClass and templates), manifest folders or files ' +
+        'to a management cluster, ' +
         'in order (CRDs, Namespaces, templates, ClusterClasses), with an ApplySet inventory for --prune',
     )
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
@@ -64,12 +65,14 @@ export function register(program: Command): void {
     )
     .option(
       '--prune',
-      'delete members of the ApplySet that are no longer in the input (never Clusters, ClusterClasses in use or their templates)',
+      'delete members of the ApplySet that are no longer in the input ' +
+        '(never Clusters, ClusterClasses in use or their templates)',
     )
     .option('--force-conflicts', 'take over fields that another field manager owns')
     .option(
       '--wait',
-      'wait until every ClusterClass is reconciled by Cluster API (observedGeneration, VariablesReady) and print its conditions',
+      'wait until every ClusterClass is reconciled by Cluster API (observedGeneration, VariablesReady) ' +
+        'and print its conditions',
     )
     .addOption(durationOption('--timeout <duration>', 'how long --wait and CRD establishment may take', '5m'))
     .addOption(

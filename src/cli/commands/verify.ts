@@ -24,7 +24,8 @@ export function register(program: Command): void {
     .command('verify')
     .enablePositionalOptions()
     .description(
-      'verify rendered cluster stacks offline (default: dist/) against Cluster API rules, scs-0210 and scs-0211; `verify cluster` checks a live cluster',
+      'verify rendered cluster stacks offline (default: dist/) against Cluster API rules, scs-0210 and scs-0211; ' +
+        '`verify cluster` checks a live cluster',
     )
     .argument('[paths...]', 'stack folders, directories of them, or YAML files', ['dist'])
     .addOption(atOption())

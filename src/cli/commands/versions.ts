@@ -30,9 +30,16 @@ function overview(data: VersionData, at: Date, output: string): void {
     .filter((c) => (c.cvss?.score ?? 0) >= POLICY.criticalCvssScore)
     .map((c) => ({ id: c.id, cvss: c.cvss, published: c.published, fixedIn: c.fixedIn }));
   if (output === 'json') {
-    print(
-      `${JSON.stringify({ at: rec.at, dataAsOf: rec.dataAsOf, origin: data.origin, recommended: rec.versions, branches: offering.branches, criticalCves, findings: rec.findings }, null, 2)}\n`,
-    );
+    const json = {
+      at: rec.at,
+      dataAsOf: rec.dataAsOf,
+      origin: data.origin,
+      recommended: rec.versions,
+      branches: offering.branches,
+      criticalCves,
+      findings: rec.findings,
+    };
+    print(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
   print(`Kubernetes versions at ${rec.at} (data as of ${rec.dataAsOf}, ${data.origin})\n\n`);
@@ -59,9 +66,8 @@ function overview(data: VersionData, at: Date, output: string): void {
     ),
   );
   print(`\nTo offer now: ${rec.versions.map((v) => v.version).join(', ')}\n`);
-  print(
-    `Critical CVEs (CVSS >= ${POLICY.criticalCvssScore}): ${criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ') || 'none'}\n`,
-  );
+  const cveList = criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ');
+  print(`Critical CVEs (CVSS >= ${POLICY.criticalCvssScore}): ${cveList || 'none'}\n`);
   if (rec.findings.length) {
     print('\n');
     printFindings(rec.findings);
@@ -99,7 +105,8 @@ export function register(program: Command): void {
   versions
     .command('update')
     .description(
-      'fetch current releases, end-of-life dates and CVEs into the user cache (the bundled snapshot stays the fallback)',
+      'fetch current releases, end-of-life dates and CVEs into the user cache ' +
+        '(the bundled snapshot stays the fallback)',
     )
     .addOption(durationOption('--timeout <duration>', 'time each request may take', '15s'))
     .action(async (flags: { timeout: number }) => {
