@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_ABORT, isUserError } from './errors';
+import { isInputError } from '../util/errors';
+import { EXIT_ABORT, EXIT_OK, EXIT_USAGE, isUserError } from './errors';
 import { version } from './version';
 import * as addons from './commands/addons';
 import * as apply from './commands/apply';
@@ -23,7 +24,9 @@ export function buildProgram(): Command {
   const program = new Command('cskit')
     .description('Synthesize, verify, apply and manage Cluster API cluster stacks to the SCS KaaS standards')
     .version(version(), '-V, --version')
-    .showHelpAfterError()
+    // A usage error is one line and a pointer to the help, not the whole help burying the error.
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'cskit: ')) })
     // `verify` has options of its own and a `cluster` subcommand with options of the same names (--at, -o):
     // options belong to the command they follow.
     .enablePositionalOptions()
@@ -38,10 +41,17 @@ export async function run(argv: string[], program: Command = buildProgram()): Pr
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    // Commander's own errors (unknown option or command, missing or invalid argument, a value outside --x's
+    // choices) are usage errors like ours; only --help and --version end well.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (isUserError(e)) {
       process.stderr.write(`cskit: ${e.message}\n`);
       return e.exitCode;
+    }
+    // Bad input found anywhere below the CLI (a reader, a renderer, a planner) is a usage error: exit 2.
+    if (isInputError(e)) {
+      process.stderr.write(`cskit: ${e.message}\n`);
+      return EXIT_USAGE;
     }
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`cskit: unexpected error: ${msg}\n(set CSKIT_DEBUG=1 for details)\n`);

@@ -1,11 +1,10 @@
-import { Option } from 'commander';
-import { STANDARDS, standardVersions } from '../verify/standards';
-import { UserError } from './errors';
-
 /**
  * The standard-version option `cskit verify` and `cskit verify cluster` share: which version of scs-0211 a verdict
- * is for (src/verify/standards.ts), with a usage error naming the known versions.
+ * is for (src/verify/standards.ts). The value is checked when the command line is read (commander choices: an
+ * unknown version is a usage error listing the known ones, exit 2) like every other flag value.
  */
+import { Option } from 'commander';
+import { STANDARDS, StandardVersions, standardVersions } from '../verify/standards';
 
 /** `--scs-0211 v1|v2`: the version of scs-0211 to judge by (verify and verify cluster). */
 export function scs0211Option(): Option {
@@ -13,12 +12,10 @@ export function scs0211Option(): Option {
   return new Option(
     '--scs-0211 <version>',
     `scs-0211 version to judge by: ${v.join(' (stable, default) or ')} (draft)`,
-  );
+  ).choices(v);
 }
 
-export function parseStandards(scs0211: string | undefined): ReturnType<typeof standardVersions> & object {
-  const versions = standardVersions({ 'scs-0211': scs0211 });
-  if (!versions)
-    throw new UserError(`--scs-0211 ${scs0211}: unknown version; known: ${STANDARDS['scs-0211'].versions.join(', ')}`);
-  return versions;
+/** The versions to judge by; the option's choices have already refused anything unknown. */
+export function parseStandards(scs0211: string | undefined): StandardVersions {
+  return standardVersions({ 'scs-0211': scs0211 })!;
 }

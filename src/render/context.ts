@@ -1,3 +1,7 @@
+import { InputError as ClusterInputError } from '../util/errors';
+import { kubernetesVersionError } from '../k8s-versions/version';
+import { clusterSchemaProblems } from './cluster-schema';
+
 /** What an addon template can see for one Cluster; paths are what `{{…}}` expressions and inputs use. */
 export interface RenderContext {
   readonly cluster: {
@@ -17,12 +21,8 @@ export interface RenderContext {
   readonly variables: Record<string, unknown>;
 }
 
-export class ClusterInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClusterInputError';
-  }
-}
+/** A Cluster (or ClusterClass) that cannot be rendered for is bad input: the one InputError (exit 2). */
+export { InputError as ClusterInputError } from '../util/errors';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -56,12 +56,26 @@ export function buildRenderContext(cluster: unknown, classObjects: readonly unkn
       `${where}: expected a Cluster object (kind: Cluster), found ${isObj(cluster) ? `kind ${JSON.stringify(cluster.kind)}` : 'no object'}`,
     );
   }
+  // Every field below is read by type: a field of the wrong type must be an error here, not silently ignored.
+  const problems = clusterSchemaProblems(cluster);
+  if (problems.length) {
+    const name =
+      isObj(cluster.metadata) && typeof cluster.metadata.name === 'string' ? ` ${cluster.metadata.name}` : '';
+    throw new ClusterInputError(
+      `${where}: Cluster${name} does not match the Cluster API schema${
+        typeof cluster.apiVersion === 'string' ? ` of ${cluster.apiVersion}` : ''
+      }; fix:\n  ` + problems.join('\n  '),
+    );
+  }
   const md = isObj(cluster.metadata) ? cluster.metadata : {};
   if (typeof md.name !== 'string' || !md.name)
     throw new ClusterInputError(`${where}: Cluster has no metadata.name; set it`);
   const spec = isObj(cluster.spec) ? cluster.spec : {};
   const topology = isObj(spec.topology) ? spec.topology : {};
   const net = isObj(spec.clusterNetwork) ? spec.clusterNetwork : {};
+  // Cluster API's webhook refuses a topology version that is not a semantic version; templates print it as given.
+  const badVersion = typeof topology.version === 'string' ? kubernetesVersionError(topology.version) : undefined;
+  if (badVersion) throw new ClusterInputError(`${where}: spec.topology.version: ${badVersion}`);
   const variables = { ...classVariableDefaults(classObjects) };
   const tv = Array.isArray(topology.variables) ? topology.variables : [];
   tv.forEach((v, i) => {

@@ -75,9 +75,9 @@ test('a missing input fails with addon/object/field/variable, exit 2, and writes
 });
 
 test('unknown stack and a Cluster of another class are clear errors', async () => {
-  let r = await runCli(['addons', 'list', 'nope-1-36-v1', '--dist', dist]);
+  let r = await runCli(['addons', 'list', 'nope-scs-1-36-v1', '--dist', dist]);
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/stack nope-1-36-v1 is not in .*known: docker-scs-1-34-v\d+.*run `cskit synth` first/);
+  expect(r.stderr).toMatch(/stack nope-scs-1-36-v1 is not in .*known: docker-scs-1-34-v\d+.*run `cskit synth` first/);
   r = await runCli([
     'addons',
     'render',
@@ -89,4 +89,24 @@ test('unknown stack and a Cluster of another class are clear errors', async () =
   ]);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/expected exactly one Cluster object \(kind: Cluster\), found 0/);
+});
+
+test('a wrongly typed Cluster field is exit 2 naming the file and the field; nothing is written', async () => {
+  const cluster = path.join(tmp, 'typed.yaml');
+  // classRef as a string used to skip the "Cluster of another class" check; namespace: 5 fell back to "default".
+  fs.writeFileSync(
+    cluster,
+    'apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: typed\n  namespace: 5\nspec:\n' +
+      '  topology:\n    classRef: docker-scs-1-36-v1\n    version: v1.36.4\n    variables:\n      networkMTU: 1450\n',
+  );
+  const out = path.join(tmp, 'out-typed');
+  const r = await runCli(['addons', 'render', stack(), '--dist', dist, '--cluster', cluster, '-o', out]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe(
+    `cskit: ${cluster}: Cluster typed does not match the Cluster API schema of cluster.x-k8s.io/v1beta2; fix:\n` +
+      '  metadata.namespace: expected string, found number 5\n' +
+      '  spec.topology.classRef: expected object, found string "docker-scs-1-36-v1"\n' +
+      '  spec.topology.variables: expected array, found object\n',
+  );
+  expect(fs.existsSync(out)).toBe(false);
 });

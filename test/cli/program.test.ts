@@ -2,6 +2,7 @@ import { buildProgram, run } from '../../src/cli/index';
 import { capture } from '../support/capture';
 import { UserError } from '../../src/cli/errors';
 import { runCli } from '../support/cli';
+import { InputError } from '../../src/util/errors';
 
 test('--version prints the package version', async () => {
   const out = capture(process.stdout);
@@ -42,4 +43,16 @@ test('a bad number flag is a usage error naming the flag, before any cluster is 
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`cskit: --concurrency: invalid value "${bad}", expecting a whole number from 1 to 64\n`);
   }
+});
+
+test('an InputError from below the CLI (a reader, a renderer) is a usage error: one line, exit 2', async () => {
+  const program = buildProgram();
+  program.command('read').action(() => {
+    throw new InputError('cluster.yaml:3:5: bad indentation; fix the YAML');
+  });
+  const err = capture(process.stderr);
+  const code = await run(['read'], program);
+  err.restore();
+  expect(code).toBe(2);
+  expect(err.text()).toBe('cskit: cluster.yaml:3:5: bad indentation; fix the YAML\n');
 });

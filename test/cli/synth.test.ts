@@ -31,7 +31,7 @@ test('a lock whose hash no longer matches fails with --strict and writes nothing
   expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
 });
 
-test('a broken lock file is one clear line and exit 1', async () => {
+test('a broken lock file is one clear line and exit 2 (bad input)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-cli-'));
   fs.writeFileSync(
     path.join(dir, 'lock.json'),
@@ -40,18 +40,18 @@ test('a broken lock file is one clear line and exit 1', async () => {
   const err = capture(process.stderr);
   const code = await run(['synth', '-o', path.join(dir, 'dist'), '--lock', path.join(dir, 'lock.json')]);
   err.restore();
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   expect(err.text().trim().split('\n')).toHaveLength(1);
   expect(err.text()).toMatch(
     /^cskit: .*lock\.json: stacks\.docker-scs\["1\.36"\]\.kubernetesVersion: expecting a patch version/,
   );
 });
 
-test('a missing lock file, whatever its name, is one clear line and exit 1 (not an unexpected error)', async () => {
+test('a missing lock file, whatever its name, is one line and exit 2 (bad input, no unexpected error)', async () => {
   const err = capture(process.stderr);
   const code = await run(['synth', '--lock', path.join(os.tmpdir(), 'no-such-stacks.json')]);
   err.restore();
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   expect(err.text()).toMatch(
     /^cskit: .*no-such-stacks\.json: not found; run cskit from the project root or create it with `cskit bump`\n$/,
   );
@@ -61,6 +61,6 @@ test('an invalid --capi-api-version is a usage error', async () => {
   const err = capture(process.stderr);
   const code = await run(['synth', '--capi-api-version', 'v1alpha1']);
   err.restore();
-  expect(code).not.toBe(0);
+  expect(code).toBe(2);
   expect(err.text()).toMatch(/Allowed choices are v1beta2, v1beta1/);
 });

@@ -81,7 +81,7 @@ test('an unknown --rules prefix is a usage error listing the known families', as
 test('an unknown --scs-0211 version is a usage error', async () => {
   const r = await cskit('verify', clean, '--scs-0211', 'v3');
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/--scs-0211 v3: unknown version; known: v1, v2/);
+  expect(r.stderr).toMatch(/--scs-0211 <version>' argument 'v3' is invalid. Allowed choices are v1, v2/);
 });
 
 test('JUnit: class rules on a stack without any ClusterClass are skipped (not checked), not passed', async () => {

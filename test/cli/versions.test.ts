@@ -59,5 +59,8 @@ test('bump on a copy of the lock drops end-of-life 1.34 and keeps current stacks
 test('versions update --timeout takes a duration; a bad one is a usage error before any request', async () => {
   const r = await runCli(['versions', 'update', '--timeout', 'soon']);
   expect(r.code).toBe(2);
-  expect(r.stderr).toBe('cskit: --timeout: invalid duration "soon", expecting e.g. 90s, 5m or 1h\n');
+  expect(r.stderr).toBe(
+    'cskit: --timeout: invalid duration "soon": expecting a number with a unit (ms, s, m, h) ' +
+      'such as 90s, 5m or 1h30m, or whole seconds such as 300\n',
+  );
 });

@@ -28,7 +28,11 @@ test('not a Cluster, or a Cluster without a name, is a clear error', () => {
   expect(() => buildRenderContext({ kind: 'Cluster', metadata: {} }, classObjects, 'c.yaml')).toThrow(
     ClusterInputError,
   );
-  expect(() => buildRenderContext({ kind: 'Cluster', metadata: { name: 'x' } }, [], 'c.yaml')).toThrow(
-    /no ClusterClass object/,
-  );
+  expect(() =>
+    buildRenderContext(
+      { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'x' }, spec: { paused: false } },
+      [],
+      'c.yaml',
+    ),
+  ).toThrow(/no ClusterClass object/);
 });

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../errors';
+import { outputOption, stackArgument } from '../options';
 import { table } from '../table';
 
 const print = (s: string): void => {
@@ -66,10 +67,11 @@ export function register(program: Command): void {
   const addons = program.command('addons').description('addons of a synthesized stack (CNI, CCM, CSI, metrics-server)');
 
   addons
-    .command('list <stack>')
+    .command('list')
+    .addArgument(stackArgument('the stack, e.g. openstack-scs-1-36-v1'))
     .description('list the addons of a synthesized stack (e.g. openstack-scs-1-36-v1) in install order')
     .option('--dist <dir>', 'synthesized output', 'dist')
-    .option('-o, --output <format>', 'table or json', 'table')
+    .addOption(outputOption(['table', 'json']))
     .action(async (stack: string, flags: { dist: string; output: string }) => {
       const { asUserError, readAddonIndex } = await load();
       const index = asUserError(() => readAddonIndex(flags.dist, stack));
@@ -92,7 +94,8 @@ export function register(program: Command): void {
     });
 
   addons
-    .command('render <stack>')
+    .command('render')
+    .addArgument(stackArgument('the stack the Cluster uses, e.g. openstack-scs-1-36-v1'))
     .description(
       'render the addons of a stack for one Cluster (values from the Cluster file and ClusterClass variable defaults)',
     )

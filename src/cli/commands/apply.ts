@@ -5,8 +5,8 @@ import { InputError, defaultApplySetName, isStackDir, loadInputs } from '../../a
 import { formatJson, formatTable } from '../../apply/report';
 import { runApply } from '../../apply/run';
 import { KubeError } from '../../kube/types';
-import { parseDuration } from '../duration';
 import { EXIT_ABORT, EXIT_FAIL, EXIT_USAGE, UserError } from '../errors';
+import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
 import { version } from '../version';
 
 interface Flags {
@@ -18,10 +18,21 @@ interface Flags {
   prune?: boolean;
   forceConflicts?: boolean;
   wait?: boolean;
-  timeout: string;
+  timeout: number;
   output: string;
   applyset?: string;
-  concurrency: string;
+  concurrency: number;
+}
+
+/** The ApplySet parent is a Secret: its name is a DNS-1123 subdomain (at most 253 characters). */
+function parseApplySetName(s: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s) || s.length > 253) {
+    throw new UserError(
+      `--applyset: "${s}" is not a valid Secret name (lower-case letters, digits, '-' and '.', starting and ending ` +
+        'with a letter or digit, at most 253 characters)',
+    );
+  }
+  return s;
 }
 
 /** `cskit apply`: server-side apply of synthesized stacks (or any manifests) to a management cluster. */
@@ -29,14 +40,18 @@ export function register(program: Command): void {
   program
     .command('apply <paths...>')
     .description(
-      'server-side apply dist/<stack> folders (their ClusterClass and templates), manifest folders or files to a management cluster, ' +
+      'server-side apply dist/<stack> folders (their ClusterClass and templates), manifest folders or files ' +
+        'to a management cluster, ' +
         'in order (CRDs, Namespaces, templates, ClusterClasses), with an ApplySet inventory for --prune',
     )
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
-    .option(
-      '-n, --namespace <name>',
-      "namespace of namespaced objects without one, and of the ApplySet parent Secret (default: the kubeconfig context's, else default)",
+    .addOption(
+      new Option(
+        '-n, --namespace <name>',
+        'namespace of namespaced objects without one, and of the ApplySet parent Secret ' +
+          "(default: the kubeconfig context's, else default)",
+      ).argParser((s: string) => parseDnsLabel('--namespace', s)),
     )
     .addOption(
       new Option(
@@ -50,30 +65,27 @@ export function register(program: Command): void {
     )
     .option(
       '--prune',
-      'delete members of the ApplySet that are no longer in the input (never Clusters, ClusterClasses in use or their templates)',
+      'delete members of the ApplySet that are no longer in the input ' +
+        '(never Clusters, ClusterClasses in use or their templates)',
     )
     .option('--force-conflicts', 'take over fields that another field manager owns')
     .option(
       '--wait',
-      'wait until every ClusterClass is reconciled by Cluster API (observedGeneration, VariablesReady) and print its conditions',
+      'wait until every ClusterClass is reconciled by Cluster API (observedGeneration, VariablesReady) ' +
+        'and print its conditions',
     )
-    .option('--timeout <duration>', 'how long --wait and CRD establishment may take', '5m')
-    .option(
-      '--applyset <name>',
-      'name of the ApplySet parent Secret (default: cskit-<provider>-<stack> for stack folders of one family, else cskit)',
+    .addOption(durationOption('--timeout <duration>', 'how long --wait and CRD establishment may take', '5m'))
+    .addOption(
+      new Option(
+        '--applyset <name>',
+        'name of the ApplySet parent Secret ' +
+          '(default: cskit-<provider>-<stack> for stack folders of one family, else cskit)',
+      ).argParser(parseApplySetName),
     )
-    .option('--concurrency <n>', 'objects applied at once within a level', '8')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(countOption('--concurrency <n>', 'objects applied at once within a level', 8, 64))
+    .addOption(outputOption(['table', 'json']))
     .action(async (paths: string[], flags: Flags) => {
-      const timeoutMs = parseDuration('--timeout', flags.timeout);
-      const concurrency = Number(flags.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
-        throw new UserError(`--concurrency: invalid value "${flags.concurrency}", expecting 1 to 64`);
-      if (flags.applyset !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(flags.applyset)) {
-        throw new UserError(
-          `--applyset: "${flags.applyset}" is not a valid Secret name (lower-case letters, digits, '-', '.')`,
-        );
-      }
+      const { timeout: timeoutMs, concurrency } = flags;
       let inputs;
       try {
         inputs = loadInputs(paths);

@@ -3,7 +3,7 @@ import { loadVersionData } from '../../k8s-versions/data';
 import { bump } from '../../k8s-versions/bump';
 import { LOCK_FILE, LockError, readLock, serializeLock, writeLock } from '../../model/lock';
 import { stackId } from '../../model/naming';
-import { EXIT_FAIL, UserError } from '../errors';
+import { EXIT_USAGE, UserError } from '../errors';
 import { atOption, today } from '../options';
 
 /** `cskit bump`: moves stacks.lock.json to the versions scs-0210 requires and re-versions changed stacks. */
@@ -24,7 +24,7 @@ export function register(program: Command): void {
       try {
         lock = readLock(flags.lock);
       } catch (e) {
-        if (e instanceof LockError) throw new UserError(e.message, EXIT_FAIL);
+        if (e instanceof LockError) throw new UserError(e.message, EXIT_USAGE);
         throw e;
       }
       const data = loadVersionData();

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { LOCK_FILE, LockError, readLock } from '../../model/lock';
 import { CapiApiVersion } from '../../model/stack';
-import { EXIT_FAIL, UserError } from '../errors';
+import { EXIT_FAIL, EXIT_USAGE, UserError } from '../errors';
 
 interface SynthFlags {
   output: string;
@@ -31,8 +31,9 @@ export function register(program: Command): void {
       try {
         result = synthesize(readLock(flags.lock), { capiApiVersion: flags.capiApiVersion });
       } catch (e) {
+        // A broken lock or stack definition is bad input: nothing was synthesized (exit-code table: README).
         if (e instanceof StackDefinitionError || e instanceof LockError)
-          throw new UserError((e as Error).message, EXIT_FAIL);
+          throw new UserError((e as Error).message, EXIT_USAGE);
         throw e;
       }
       for (const m of result.lockMismatches) process.stderr.write(`${flags.strict ? 'error' : 'warning'}: ${m}\n`);

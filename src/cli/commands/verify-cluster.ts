@@ -1,12 +1,13 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
 import { ClusterClient, KubeError } from '../../kube/types';
 import { ClusterReport, formatJson, formatJunit, formatScs, formatTable, overall } from '../../verify/live/report';
 import { verifyCluster, verifyFleet } from '../../verify/live/run';
 import { DEFAULT_PROBE_IMAGE, cleanupProbes } from '../../verify/live/storage-class';
-import { parseDuration } from '../duration';
 import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
-import { atOption, outputOption, parseCount, today } from '../options';
+import { parseImageReference } from '../image-reference';
+import { parseLabelSelector } from '../label-selector';
+import { atOption, countOption, durationOption, outputOption, parseDnsLabel, today } from '../options';
 import { parseStandards, scs0211Option } from '../standards';
 
 interface Flags {
@@ -14,15 +15,18 @@ interface Flags {
   context?: string;
   at?: Date;
   output: string;
-  timeout: string;
+  timeout: number;
   namespacePrefix: string;
   image: string;
   cleanup?: boolean;
   managementKubeconfig?: string;
   selector?: string;
-  concurrency: string;
+  concurrency: number;
   scs0211?: string;
 }
+
+/** Probe namespaces are `<prefix>-<6 hex digits>`, and a namespace name is at most 63 characters. */
+const MAX_PREFIX = 63 - 7;
 
 // The client library is loaded only when a command talks to a cluster (it is ESM-only; unit tests never load it).
 async function connector(): Promise<
@@ -45,6 +49,30 @@ function onInterrupt(cleanup: () => Promise<void>): () => void {
   };
 }
 
+/**
+ * Flags of one mode given in another would be silently ignored (a `--selector` without fleet mode verifies a cluster
+ * the user did not mean) or change which cluster is touched (`--cleanup` with fleet mode): usage errors instead.
+ */
+function checkModes(flags: Flags, given: (name: string) => boolean): void {
+  const fleet = flags.managementKubeconfig !== undefined;
+  const conflict = (a: string, b: string, why: string) => new UserError(`${a} and ${b} cannot be combined: ${why}`);
+  if (fleet && flags.cleanup)
+    throw conflict('--cleanup', '--management-kubeconfig', 'cleanup works on one cluster, given by --kubeconfig');
+  if (fleet && given('kubeconfig'))
+    throw conflict(
+      '--kubeconfig',
+      '--management-kubeconfig',
+      "fleet mode reads each workload cluster's kubeconfig from the management cluster",
+    );
+  for (const [name, flag] of [
+    ['selector', '--selector'],
+    ['concurrency', '--concurrency'],
+  ] as const) {
+    if (!fleet && given(name))
+      throw new UserError(`${flag} applies to fleet mode only: add --management-kubeconfig, or leave ${flag} out`);
+  }
+}
+
 export function registerVerifyCluster(verify: Command): void {
   verify
     .command('cluster')
@@ -55,27 +83,38 @@ export function registerVerifyCluster(verify: Command): void {
     .option('--context <name>', 'kubeconfig context')
     .addOption(atOption())
     .addOption(outputOption(['table', 'json', 'junit', 'scs']))
-    .option('--timeout <duration>', 'time the storage probe may take (PVC bound, pod running)', '5m')
-    .option(
-      '--namespace-prefix <prefix>',
-      'probe namespaces are <prefix>-<random>, labelled cskit.io/probe',
-      'cskit-probe',
+    .addOption(durationOption('--timeout <duration>', 'time the storage probe may take (PVC bound, pod running)', '5m'))
+    .addOption(
+      new Option(
+        '--namespace-prefix <prefix>',
+        `probe namespaces are <prefix>-<random>, labelled cskit.io/probe (at most ${MAX_PREFIX} characters)`,
+      )
+        .argParser((s: string) => parseDnsLabel('--namespace-prefix', s, MAX_PREFIX, 'a namespace prefix'))
+        .default('cskit-probe'),
     )
-    .option('--image <image>', 'image of the probe pod', DEFAULT_PROBE_IMAGE)
+    .addOption(
+      new Option('--image <image>', 'image of the probe pod')
+        .argParser((s: string) => parseImageReference('--image', s))
+        .default(DEFAULT_PROBE_IMAGE),
+    )
     .option('--cleanup', 'only delete probe namespaces left by interrupted runs')
     .option(
       '--management-kubeconfig <file>',
       'fleet mode: verify every Cluster API workload cluster of this management cluster',
     )
-    .option('--selector <labels>', 'fleet mode: only Clusters matching this label selector')
-    .option('--concurrency <n>', 'fleet mode: clusters verified at once', '4')
+    .addOption(
+      new Option('--selector <labels>', 'fleet mode: only Clusters matching this label selector').argParser(
+        (s: string) => parseLabelSelector('--selector', s),
+      ),
+    )
+    .addOption(countOption('--concurrency <n>', 'fleet mode: clusters verified at once', 4, 64))
     .addOption(scs0211Option())
-    .action(async (flags: Flags) => {
+    .action(async (flags: Flags, cmd: Command) => {
+      checkModes(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
       const t0 = Date.now();
       const standards = parseStandards(flags.scs0211);
       const at = flags.at ?? today();
-      const timeoutMs = parseDuration('--timeout', flags.timeout);
-      const concurrency = parseCount('--concurrency', flags.concurrency, 64);
+      const { timeout: timeoutMs, concurrency } = flags;
       const connect = await connector();
       const opts = {
         at,

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
 import { isInputError } from '../../util/errors';
 import { loadStacks } from '../../verify/static/load';
@@ -9,7 +9,7 @@ import { countBy, staticJson, staticScs, staticTable } from '../../verify/static
 import { runStatic } from '../../verify/static/run';
 import { standardResults } from '../../verify/static/verdict';
 import { EXIT_FAIL, UserError } from '../errors';
-import { atOption, today } from '../options';
+import { atOption, outputOption, today } from '../options';
 import { parseStandards, scs0211Option } from '../standards';
 import { registerVerifyCluster } from './verify-cluster';
 
@@ -28,13 +28,12 @@ export function register(program: Command): void {
     .command('verify')
     .enablePositionalOptions()
     .description(
-      'verify rendered cluster stacks offline (default: dist/) against Cluster API rules, scs-0210 and scs-0211; `verify cluster` checks a live cluster',
+      'verify rendered cluster stacks offline (default: dist/) against Cluster API rules, scs-0210 and scs-0211; ' +
+        '`verify cluster` checks a live cluster',
     )
     .argument('[paths...]', 'stack folders, directories of them, or YAML files', ['dist'])
     .addOption(atOption())
-    .addOption(
-      new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'junit', 'scs']).default('table'),
-    )
+    .addOption(outputOption(['table', 'json', 'junit', 'scs']))
     .option(
       '--rules <prefixes>',
       'only rules whose id starts with one of these, comma-separated (e.g. capi/,scs-0211/)',

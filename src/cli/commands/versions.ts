@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { VersionData, loadVersionData } from '../../k8s-versions/data';
 import { Finding, POLICY, evaluateClusterVersion, evaluateOffering, recommend } from '../../k8s-versions/policy';
 import { UpdateError, updateVersionData } from '../../k8s-versions/update';
-import { parseDuration } from '../duration';
-import { EXIT_FAIL, UserError } from '../errors';
-import { atOption, outputOption, today } from '../options';
+import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
+import { atOption, durationOption, kubernetesVersionOption, outputOption, today } from '../options';
 import { table } from '../table';
 
 interface VersionsFlags {
@@ -31,9 +30,16 @@ function overview(data: VersionData, at: Date, output: string): void {
     .filter((c) => (c.cvss?.score ?? 0) >= POLICY.criticalCvssScore)
     .map((c) => ({ id: c.id, cvss: c.cvss, published: c.published, fixedIn: c.fixedIn }));
   if (output === 'json') {
-    print(
-      `${JSON.stringify({ at: rec.at, dataAsOf: rec.dataAsOf, origin: data.origin, recommended: rec.versions, branches: offering.branches, criticalCves, findings: rec.findings }, null, 2)}\n`,
-    );
+    const json = {
+      at: rec.at,
+      dataAsOf: rec.dataAsOf,
+      origin: data.origin,
+      recommended: rec.versions,
+      branches: offering.branches,
+      criticalCves,
+      findings: rec.findings,
+    };
+    print(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
   print(`Kubernetes versions at ${rec.at} (data as of ${rec.dataAsOf}, ${data.origin})\n\n`);
@@ -60,9 +66,8 @@ function overview(data: VersionData, at: Date, output: string): void {
     ),
   );
   print(`\nTo offer now: ${rec.versions.map((v) => v.version).join(', ')}\n`);
-  print(
-    `Critical CVEs (CVSS >= ${POLICY.criticalCvssScore}): ${criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ') || 'none'}\n`,
-  );
+  const cveList = criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ');
+  print(`Critical CVEs (CVSS >= ${POLICY.criticalCvssScore}): ${cveList || 'none'}\n`);
   if (rec.findings.length) {
     print('\n');
     printFindings(rec.findings);
@@ -77,12 +82,17 @@ export function register(program: Command): void {
       'Kubernetes branches, patches, deadlines and critical CVEs per scs-0210 (offline, from bundled or updated data)',
     )
     .addOption(atOption())
-    .option('--check <version>', 'judge one Kubernetes version (e.g. v1.36.4+k3s1) at --at; exit 1 on FAIL')
+    .addOption(
+      kubernetesVersionOption(
+        '--check <version>',
+        'judge one Kubernetes version (vMAJOR.MINOR.PATCH, e.g. v1.36.4+k3s1) at --at; exit 1 on FAIL',
+      ),
+    )
     .addOption(outputOption())
     .action((flags: VersionsFlags) => {
       const at = flags.at ?? today();
       const data = loadVersionData();
-      if (!flags.check) return overview(data, at, flags.output);
+      if (flags.check === undefined) return overview(data, at, flags.output);
       const result = evaluateClusterVersion(flags.check, at, data);
       if (flags.output === 'json') print(`${JSON.stringify(result, null, 2)}\n`);
       else {
@@ -95,11 +105,12 @@ export function register(program: Command): void {
   versions
     .command('update')
     .description(
-      'fetch current releases, end-of-life dates and CVEs into the user cache (the bundled snapshot stays the fallback)',
+      'fetch current releases, end-of-life dates and CVEs into the user cache ' +
+        '(the bundled snapshot stays the fallback)',
     )
-    .option('--timeout <duration>', 'per request, e.g. 15s or 1m', '15s')
-    .action(async (flags: { timeout: string }) => {
-      const timeoutMs = parseDuration('--timeout', flags.timeout);
+    .addOption(durationOption('--timeout <duration>', 'time each request may take', '15s'))
+    .action(async (flags: { timeout: number }) => {
+      const timeoutMs = flags.timeout;
       try {
         const r = await updateVersionData({ timeoutMs, log: (l) => process.stderr.write(`${l}\n`) });
         print(
@@ -107,7 +118,7 @@ export function register(program: Command): void {
         );
         for (const p of r.problems) process.stderr.write(`skipped: ${p}\n`);
       } catch (e) {
-        if (e instanceof UpdateError) throw new UserError(`versions update: ${e.message}`, EXIT_FAIL);
+        if (e instanceof UpdateError) throw new UserError(`versions update: ${e.message}`, EXIT_ABORT);
         throw e;
       }
     });
