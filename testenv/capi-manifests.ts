@@ -40,6 +40,16 @@ export const MANAGERS: readonly ManagerSpec[] = [
   },
 ];
 
+/**
+ * A manager's path inside the cluster-api module: CAPI v1.14 moved the core manager (main, config/) from the module
+ * root to core/, so a path missing at the root is looked up there (v1.13 keeps working).
+ */
+export function managerPath(capiDir: string, rel: string): string {
+  const root = path.join(capiDir, rel);
+  const core = path.join(capiDir, 'core', rel);
+  return !fs.existsSync(root) && fs.existsSync(core) ? core : root;
+}
+
 export interface ModuleDirs {
   readonly capi: { version: string; dir: string };
   readonly capo: { version: string; dir: string };
