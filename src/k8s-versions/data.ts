@@ -179,7 +179,7 @@ export function bundledVersionData(): VersionData {
 }
 
 /**
- * The freshest data at hand: the cache written by `cskit versions update` when it is newer than the
+ * The freshest data at hand: the cache written by `cskit versions update` when it is not older than the
  * bundled snapshot, else the bundled snapshot. A broken cache is skipped with a warning, never fatal.
  */
 export function loadVersionData(opts: { cacheDir?: string; bundledOnly?: boolean } = {}): VersionData {
@@ -189,7 +189,8 @@ export function loadVersionData(opts: { cacheDir?: string; bundledOnly?: boolean
   if (!fs.existsSync(file)) return base;
   try {
     const cached = indexVersionData(JSON.parse(fs.readFileSync(file, 'utf8')), file);
-    return cached.dataAsOf > base.dataAsOf ? cached : base;
+    // Same day: the cache wins (an update merges the bundled data into what it writes).
+    return cached.dataAsOf >= base.dataAsOf ? cached : base;
   } catch (e) {
     return {
       ...base,

@@ -141,13 +141,14 @@ async function fetchCves(src: UpdateSources, timeout: number, retries: number) {
 /** endoflife.date cycles → branch dates. */
 function parseCycles(json: unknown, url: string): CycleInput['cycles'] {
   if (!Array.isArray(json)) throw new UpdateError(`${url}: expecting a list of release cycles`);
-  return json
-    .filter((c: any) => /^\d+\.\d+$/.test(String(c?.cycle)) && typeof c.eol === 'string')
-    .map((c: any) => ({
+  type Cycle = { cycle?: unknown; releaseDate?: unknown; support?: unknown; eol?: unknown };
+  return (json as Cycle[])
+    .filter((c) => /^\d+\.\d+$/.test(String(c?.cycle)) && typeof c.eol === 'string')
+    .map((c) => ({
       minor: String(c.cycle),
       releaseDate: typeof c.releaseDate === 'string' ? c.releaseDate : undefined,
       maintenanceModeStart: typeof c.support === 'string' ? c.support : null,
-      endOfLife: c.eol,
+      endOfLife: c.eol as string,
     }));
 }
 
@@ -209,7 +210,8 @@ export async function updateVersionData(opts: UpdateOptions = {}): Promise<Updat
   const addedBy = (s: string) => merged.added.get(s) ?? [];
   if (rd.ok)
     notes.push(
-      `releases: release-data ${src.releases}: ${addedBy('release-data').length} new (${list(addedBy('release-data'))})`,
+      `releases: release-data ${src.releases}: ` +
+        `${addedBy('release-data').length} new (${list(addedBy('release-data'))})`,
     );
   else notes.push(`releases: release-data unavailable (${rd.error})`);
   if (gp.ok) {
@@ -217,7 +219,8 @@ export async function updateVersionData(opts: UpdateOptions = {}): Promise<Updat
       ? `; its list lacked ${list(gp.value.probedFound)}, found one by one`
       : '';
     notes.push(
-      `releases: Go module proxy ${gp.value.proxy}: ${addedBy('go-proxy').length} new (${list(addedBy('go-proxy'))})${partial}`,
+      `releases: Go module proxy ${gp.value.proxy}: ` +
+        `${addedBy('go-proxy').length} new (${list(addedBy('go-proxy'))})${partial}`,
     );
   } else notes.push(`releases: Go module proxy unavailable (${gp.error})`);
   if (cy.ok) notes.push(`end-of-life dates: ${src.branches}`);
