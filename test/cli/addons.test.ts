@@ -77,7 +77,7 @@ test('a missing input fails with addon/object/field/variable, exit 2, and writes
 test('unknown stack and a Cluster of another class are clear errors', async () => {
   let r = await runCli(['addons', 'list', 'nope-1-36-v1', '--dist', dist]);
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/stack nope-1-36-v1 is not in .*known: docker-scs-1-34-v\d+.*run `cskit synth` first/);
+  expect(r.stderr).toMatch(/stack nope-1-36-v1 is not in .*known: docker-scs-1-35-v\d+.*run `cskit synth` first/);
   r = await runCli([
     'addons',
     'render',
