@@ -80,11 +80,7 @@ async function fetchJson(url: string, timeoutMs: number, retries: number): Promi
   const err = last as Error & { cause?: { code?: string } };
   const code = err.cause?.code ?? err.name;
   const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|TimeoutError|AbortError/.test(String(code));
-  throw new UpdateError(
-    offline
-      ? `cannot reach ${new URL(url).host} (${code}): are you offline? The bundled data stays in use; run \`cskit versions update\` again with network access`
-      : `${url}: ${err.message}`,
-  );
+  throw new UpdateError(offline ? `cannot reach ${new URL(url).host} (${code})` : `${url}: ${err.message}`);
 }
 
 /** release-data format: `{ releases: { "1.36.4": { date: "2026-08-20" } } }` (or a list of {name, date}). */
@@ -195,7 +191,8 @@ export async function updateVersionData(opts: UpdateOptions = {}): Promise<Updat
   const notes: string[] = [];
   if (!rd.ok && !gp.ok)
     throw new UpdateError(
-      `no release source answered, the previous data (as of ${prevFile.dataAsOf}, ${previous.origin}) stays in use:\n` +
+      `no release source answered (offline, or a firewall in the way? a reachable GOPROXY is enough), ` +
+        `the previous data (as of ${prevFile.dataAsOf}, ${previous.origin}) stays in use:\n` +
         `  release-data: ${rd.error}\n  Go module proxy: ${gp.error}`,
     );
   const releases: ReleaseInput[] = [];
