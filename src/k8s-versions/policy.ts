@@ -107,7 +107,10 @@ function staleness(data: VersionData, at: Date): Finding[] {
     out.push({
       severity: 'warning',
       code: 'data-stale',
-      message: `CVE data is as of ${day(data.cvesAsOf)}, ${cveAge} days before ${day(at)} (release data is current, as of ${day(data.dataAsOf)}): only critical CVEs published since then are unknown; run \`cskit versions update\` where the Kubernetes CVE feed is reachable`,
+      message:
+        `CVE data is as of ${day(data.cvesAsOf)}, ${cveAge} days before ${day(at)} ` +
+        `(release data is current, as of ${day(data.dataAsOf)}): only critical CVEs published since then are ` +
+        'unknown; run `cskit versions update` where the Kubernetes CVE feed is reachable',
       evidence: {
         cvesAsOf: day(data.cvesAsOf),
         dataAsOf: day(data.dataAsOf),

@@ -32,9 +32,18 @@ function overview(data: VersionData, at: Date, output: string): void {
     .filter((c) => (c.cvss?.score ?? 0) >= POLICY.criticalCvssScore)
     .map((c) => ({ id: c.id, cvss: c.cvss, published: c.published, fixedIn: c.fixedIn }));
   if (output === 'json') {
-    print(
-      `${JSON.stringify({ at: rec.at, dataAsOf: rec.dataAsOf, cvesAsOf: formatDay(data.cvesAsOf), origin: data.origin, sources: data.file.provenance, recommended: rec.versions, branches: offering.branches, criticalCves, findings: rec.findings }, null, 2)}\n`,
-    );
+    const json = {
+      at: rec.at,
+      dataAsOf: rec.dataAsOf,
+      cvesAsOf: formatDay(data.cvesAsOf),
+      origin: data.origin,
+      sources: data.file.provenance,
+      recommended: rec.versions,
+      branches: offering.branches,
+      criticalCves,
+      findings: rec.findings,
+    };
+    print(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
   const cveDate = formatDay(data.cvesAsOf);
