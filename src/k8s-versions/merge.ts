@@ -54,8 +54,10 @@ export function mergeBranches(input: MergeInput): MergeOutput {
   const prevBranches = new Map((input.previous?.branches ?? []).map((b) => [b.minor, b]));
   const oldest = [...prevBranches.keys()].sort(compareMinors)[0];
   const byMinor = new Map<string, Map<string, PatchRecord>>();
+  // The data's history starts at its oldest branch: older releases a source lists are left out.
+  const inHistory = (minor: string) => !oldest || compareMinors(minor, oldest) >= 0;
   const put = (minor: string, p: PatchRecord) => {
-    if (oldest && compareMinors(minor, oldest) < 0) return; // the data's history starts at its oldest branch
+    if (!inHistory(minor)) return;
     if (!byMinor.has(minor)) byMinor.set(minor, new Map());
     byMinor.get(minor)!.set(p.version, p);
   };
@@ -66,7 +68,7 @@ export function mergeBranches(input: MergeInput): MergeOutput {
   for (const src of input.releases)
     for (const r of src.releases) {
       const v = parseKubernetesVersion(r.version);
-      if (!v) continue;
+      if (!v || !inHistory(minorKey(v))) continue;
       const version = `${v.major}.${v.minor}.${v.patch}`;
       const had = byMinor.get(minorKey(v))?.get(version);
       if (!had) added.set(src.source, [...(added.get(src.source) ?? []), version]);
