@@ -25,8 +25,9 @@ export function kubernetesVersion(): string {
   return /^require k8s\.io\/kubernetes (v[\d.]+)$/m.exec(mod)![1];
 }
 
-/** The Cluster API version the managers are built from (testenv/capi/go.mod). */
+/** The Cluster API version the managers are built from (testenv/capi/go.mod), or $CSKIT_TESTENV_CAPI. */
 export function capiVersion(): string {
+  if (process.env.CSKIT_TESTENV_CAPI) return process.env.CSKIT_TESTENV_CAPI;
   const mod = fs.readFileSync(path.join(repo, 'testenv', 'capi', 'go.mod'), 'utf8');
   return /^\s*sigs\.k8s\.io\/cluster-api (v[\d.]+)/m.exec(mod)![1];
 }
