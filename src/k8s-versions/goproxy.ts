@@ -38,7 +38,8 @@ export function parseGoproxy(value: string | undefined): GoProxyList {
     const url = m[1].trim();
     if (url === 'off' || url === 'direct') return { proxies, stop: url };
     if (url) {
-      if (!/^(https?|file):\/\//.test(url)) throw new GoProxyError(`GOPROXY entry "${url}" is not an http(s) URL`);
+      // file:// proxies (a module cache on disk) are valid for the go command but not read by cskit.
+      if (!/^https?:\/\//.test(url)) throw new GoProxyError(`GOPROXY entry "${url}" is not an http(s) URL`);
       proxies.push({ url: url.replace(/\/+$/, ''), fallBackOnAnyError: m[2] === '|' });
     }
   }
@@ -187,7 +188,9 @@ export async function fetchGoProxyReleases(opts: GoProxyOptions = {}): Promise<G
   const { proxy, versions } = await listOnProxies(parseGoproxy(opts.goproxy ?? process.env.GOPROXY), timeoutMs);
   const oldest = opts.oldestMinor ?? '1.0';
   const listed = new Set(versions.map((v) => v.slice(1)).filter((v) => compareMinors(minorOf(v), oldest) >= 0));
-  if (!versions.length) throw new GoProxyError(`${proxy}/${MODULE}/@v/list: lists no Kubernetes release`);
+  // An empty list is only a partial one when the caller knows releases to probe from; otherwise nothing to go on.
+  if (!versions.length && !known.size)
+    throw new GoProxyError(`${proxy}/${MODULE}/@v/list: lists no Kubernetes release`);
 
   // Highest patch per minor, from the list and from what the caller knows.
   const maxPatch = new Map<string, number>();

@@ -95,6 +95,23 @@ test('a partial list is completed by .info: gaps below listed patches, later pat
   }
 });
 
+test('an empty list still finds the patches and minors after the known ones; alone it is an error', async () => {
+  const p = await proxy({ list: '', infos });
+  try {
+    const r = await fetchGoProxyReleases({
+      goproxy: p.url,
+      known: new Set(['1.36.4']),
+      activeMinors: ['1.36'],
+      timeoutMs: 2000,
+    });
+    expect(r.releases.map((x) => x.version)).toEqual(['1.36.5', '1.37.0', '1.37.1', '1.37.2']);
+    const err = await fetchGoProxyReleases({ goproxy: p.url, timeoutMs: 2000 }).catch((e) => e);
+    expect(err.message).toMatch(/@v\/list: lists no Kubernetes release/);
+  } finally {
+    p.close();
+  }
+});
+
 test.each([
   [
     'garbage in the list',
