@@ -121,7 +121,7 @@ test('an API server version past its branch end of life fails scs-0210', async (
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: FAIL/);
   expect(r.stdout).toMatch(/FAIL +1\.36\.4: branch 1\.36 reached end of life on 2027-06-28/);
-  expect(r.stdout).toMatch(/WARN +version data is as of 2026-08-21/);
+  expect(r.stdout).toMatch(/WARN +version data is as of 2026-11-29/);
 });
 
 test('interrupting the probe (SIGINT) leaves no namespace behind', async () => {

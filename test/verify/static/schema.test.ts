@@ -18,7 +18,7 @@ writeStacks(
 );
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const stack = (name = 'openstack-scs-1-36-v1') => loadStacks([path.join(dir, 'dist', name)])[0];
+const stack = (name = 'openstack-scs-1-36-v2') => loadStacks([path.join(dir, 'dist', name)])[0];
 const find = (s: StackInput, kind: string, name?: string): any =>
   s.objects.find((o) => o.obj.kind === kind && (!name || o.obj.metadata?.name === name))!.obj;
 const summary = (s: StackInput) =>
@@ -50,7 +50,7 @@ test('a wrong type names the exact path, the expected type and the value found',
     {
       rule: 'schema/invalid',
       severity: 'error',
-      object: 'ClusterClass openstack-scs-1-36-v1',
+      object: 'ClusterClass openstack-scs-1-36-v2',
       path: 'spec.workers.machineDeployments[0].class',
       message: 'expected string, found number 5',
     },
@@ -327,7 +327,7 @@ test('loose YAML shared by two ClusterClasses is judged once; --rules selects or
   find(s, 'StorageClass', 'csi-cinder-sc-delete').parametrs = {};
   const twin: StackInput = { name: 'twin', objects: s.objects };
   expect(schemaFindings([s, twin])).toHaveLength(1);
-  const opts = { at: new Date('2026-09-01'), data: bundledVersionData() };
+  const opts = { at: new Date('2026-11-29'), data: bundledVersionData() };
   expect(verifyStacks([s], { ...opts, rules: ['capi/'] }).filter((f) => f.rule.startsWith('schema/'))).toEqual([]);
   expect(verifyStacks([s], { ...opts, rules: ['schema/'] }).map((f) => f.rule)).toEqual(['schema/unknown-field']);
   expect(
@@ -468,13 +468,14 @@ test("built-in kinds are judged by the schema of the stack's Kubernetes minor", 
   const v134 = reg.bundle.definitions['io.k8s.api.core.v1.PodSpec@1.34'].properties;
   const newer = Object.keys(reg.bundle.definitions['io.k8s.api.core.v1.PodSpec'].properties).find((f) => !(f in v134))!;
   expect(newer).toBeDefined();
-  const withField = (name: string) => {
+  const withField = (name: string, kubernetes?: string) => {
     const s = stack(name);
+    if (kubernetes) s.metadata!.versions!.kubernetes = kubernetes; // 1.34 is no longer shipped: relabel a stack
     find(s, 'Deployment').spec.template.spec[newer] = {};
     return schemaFindings([s]).filter((f) => f.path === `spec.template.spec.${newer}`);
   };
-  expect(withField('openstack-scs-1-36-v1').filter((f) => f.rule === 'schema/unknown-field')).toEqual([]);
-  expect(withField('openstack-scs-1-34-v1')).toEqual([
+  expect(withField('openstack-scs-1-36-v2').filter((f) => f.rule === 'schema/unknown-field')).toEqual([]);
+  expect(withField('openstack-scs-1-35-v1', 'v1.34.11')).toEqual([
     expect.objectContaining({
       rule: 'schema/unknown-field',
       message: expect.stringMatching(
