@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
-import { ClusterClient, KubeError } from '../../kube/types';
+import { connect } from '../../kube/client';
+import { KubeError } from '../../kube/types';
 import { ClusterReport, formatJson, formatJunit, formatScs, formatTable, overall } from '../../verify/live/report';
 import { verifyCluster, verifyFleet } from '../../verify/live/run';
 import { DEFAULT_PROBE_IMAGE, cleanupProbes } from '../../verify/live/storage-class';
 import { parseDuration } from '../duration';
-import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
+import { EXIT_ABORT, EXIT_FAIL, EXIT_USAGE, UserError } from '../errors';
 import { atOption, outputOption, parseCount, today } from '../options';
 
 interface Flags {
@@ -22,12 +23,8 @@ interface Flags {
   concurrency: string;
 }
 
-// The client library is loaded only when a command talks to a cluster (it is ESM-only; unit tests never load it).
-async function connector(): Promise<
-  (o: { kubeconfig?: string; context?: string; kubeconfigYaml?: string }) => ClusterClient
-> {
-  return (await import('../../kube/client')).connect;
-}
+/** Beyond --timeout (the storage probe's waits), the time the other checks of one cluster may take. */
+const CLUSTER_SLACK_MS = 120_000;
 
 /** Runs `cleanup` on SIGINT/SIGTERM before exiting, so an interrupted probe leaves nothing behind. */
 function onInterrupt(cleanup: () => Promise<void>): () => void {
@@ -72,7 +69,15 @@ export function registerVerifyCluster(verify: Command): void {
       const at = flags.at ?? today();
       const timeoutMs = parseDuration('--timeout', flags.timeout);
       const concurrency = parseCount('--concurrency', flags.concurrency, 64);
-      const connect = await connector();
+      // Every request is bounded (src/kube/transport.ts); each cluster as a whole by --timeout plus CLUSTER_SLACK_MS.
+      const bounded = (o: { kubeconfig?: string; context?: string; kubeconfigYaml?: string; kubeconfigSource?: string }) =>
+        connect({
+          ...o,
+          deadline: {
+            at: Date.now() + timeoutMs + CLUSTER_SLACK_MS,
+            what: `the time limit of --timeout ${flags.timeout} + ${CLUSTER_SLACK_MS / 60_000} min`,
+          },
+        });
       const opts = {
         at,
         data: loadVersionData(),
@@ -87,7 +92,7 @@ export function registerVerifyCluster(verify: Command): void {
       let reports: ClusterReport[];
       try {
         if (flags.cleanup) {
-          const removed = await cleanupProbes(connect({ kubeconfig: flags.kubeconfig, context: flags.context }));
+          const removed = await cleanupProbes(bounded({ kubeconfig: flags.kubeconfig, context: flags.context }));
           process.stdout.write(
             removed.length
               ? `deleted leftover probe namespaces: ${removed.join(', ')}\n`
@@ -96,18 +101,20 @@ export function registerVerifyCluster(verify: Command): void {
           return;
         }
         if (flags.managementKubeconfig) {
-          const mgmt = connect({ kubeconfig: flags.managementKubeconfig, context: flags.context });
-          reports = await verifyFleet(mgmt, (yaml) => connect({ kubeconfigYaml: yaml }), {
+          const mgmt = bounded({ kubeconfig: flags.managementKubeconfig, context: flags.context });
+          const member = (yaml: string, source: string) => bounded({ kubeconfigYaml: yaml, kubeconfigSource: source });
+          reports = await verifyFleet(mgmt, member, {
             ...opts,
             selector: flags.selector,
             concurrency,
           });
         } else {
-          const client = connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+          const client = bounded({ kubeconfig: flags.kubeconfig, context: flags.context });
           reports = [{ cluster: '', results: await verifyCluster(client, opts) }];
         }
       } catch (e) {
-        if (e instanceof KubeError) throw new UserError(e.message, EXIT_ABORT);
+        // A kubeconfig that cannot be used is bad input (2); a server that cannot be reached or used is ABORT (3).
+        if (e instanceof KubeError) throw new UserError(e.message, e.kind === 'config' ? EXIT_USAGE : EXIT_ABORT);
         throw e;
       }
       const meta = { at: at.toISOString().slice(0, 10), dataAsOf: opts.data.dataAsOf.toISOString().slice(0, 10) };
