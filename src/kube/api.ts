@@ -29,7 +29,11 @@ export function checkName(name: unknown, what: string, field = 'metadata.name'):
         : name.includes('%')
           ? "may not contain '%'"
           : undefined;
-  if (bad) throw new KubeError('invalid', `${what}: ${field} "${name}" is invalid: ${bad} (Kubernetes names are path segments)`);
+  if (bad)
+    throw new KubeError(
+      'invalid',
+      `${what}: ${field} "${name}" is invalid: ${bad} (Kubernetes names are path segments)`,
+    );
   return name;
 }
 
@@ -38,7 +42,10 @@ export interface WatchOptions {
   /** Only the object of this name. */
   readonly name?: string;
   readonly labelSelector?: string;
-  /** Start after this resourceVersion (from a list, or a previous watch); without it, existing objects come first as ADDED. */
+  /**
+   * Start after this resourceVersion (from a list, or a previous watch); without it, existing objects come first,
+   * as ADDED events.
+   */
   readonly resourceVersion?: string;
   /** Ends the watch; `watch` then resolves. */
   readonly signal?: AbortSignal;
@@ -92,7 +99,10 @@ export class KubeApi implements ApplyClient {
     const r = await this.transport.call('reading /version', 'GET', '/version', { idempotent: true });
     const v = (r.body as { gitVersion?: unknown } | undefined)?.gitVersion;
     if (typeof v !== 'string')
-      throw new KubeError('server', `reading /version: ${this.server} sent no gitVersion (is it a Kubernetes API server?)`);
+      throw new KubeError(
+        'server',
+        `reading /version: ${this.server} sent no gitVersion (is it a Kubernetes API server?)`,
+      );
     return v;
   }
 
@@ -171,11 +181,7 @@ export class KubeApi implements ApplyClient {
   }
 
   /** Server-side apply; `subresource: 'status'` applies the status (the object must exist). */
-  async apply(
-    res: ResourceInfo,
-    obj: KObject,
-    o: ApplyOptions & { subresource?: 'status' },
-  ): Promise<ApplyResult> {
+  async apply(res: ResourceInfo, obj: KObject, o: ApplyOptions & { subresource?: 'status' }): Promise<ApplyResult> {
     const ns = obj.metadata?.namespace;
     const what = `applying ${o.subresource ? `${o.subresource} of ` : ''}${this.label(res, obj.metadata?.name, ns)}`;
     const q = new URLSearchParams({ fieldManager: o.fieldManager, fieldValidation: 'Strict' });
@@ -183,11 +189,16 @@ export class KubeApi implements ApplyClient {
     if (o.dryRun) q.set('dryRun', 'All');
     const sub = o.subresource ? `/${o.subresource}` : '';
     // Only metadata comes back when that is all the caller needs: less to encode, send and parse.
-    const r = await this.transport.call(what, 'PATCH', `${this.item(res, obj.metadata?.name as string, ns, what)}${sub}?${q}`, {
-      body: obj,
-      contentType: 'application/apply-patch+yaml',
-      accept: o.metadataOnly ? METADATA_ONLY : undefined,
-    });
+    const r = await this.transport.call(
+      what,
+      'PATCH',
+      `${this.item(res, obj.metadata?.name as string, ns, what)}${sub}?${q}`,
+      {
+        body: obj,
+        contentType: 'application/apply-patch+yaml',
+        accept: o.metadataOnly ? METADATA_ONLY : undefined,
+      },
+    );
     return { object: r.body as KObject, created: r.status === 201 };
   }
 
@@ -259,13 +270,18 @@ export class KubeApi implements ApplyClient {
 
   /** Whether the current user may do something (SelfSubjectAccessReview). */
   async allowed(p: Permission): Promise<boolean> {
-    const r = await this.transport.call('checking permissions', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, namespace: p.namespace } },
+    const r = await this.transport.call(
+      'checking permissions',
+      'POST',
+      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      {
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, namespace: p.namespace } },
+        },
       },
-    });
+    );
     return (r.body as { status?: { allowed?: unknown } } | undefined)?.status?.allowed === true;
   }
 }

@@ -1,6 +1,6 @@
 import { KObject } from './types';
 
-export { ApiStatusError } from "./types";
+export { ApiStatusError } from './types';
 export type { StatusCause } from './types';
 
 /**

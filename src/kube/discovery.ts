@@ -4,7 +4,7 @@
  * field, so a misbehaving server gives an error naming it and the field, not a JavaScript message.
  */
 import { ResourceInfo } from './apply-types';
-import { TIMEOUTS, Transport } from './transport';
+import { Transport } from './transport';
 import { KubeError } from './types';
 
 interface ServedResource {
@@ -26,7 +26,7 @@ export class Discovery {
   /** GET with the discovery timeout; undefined on 404 (not served). */
   private async fetch(what: string, path: string): Promise<Record<string, unknown> | undefined> {
     try {
-      const r = await this.t.call(what, 'GET', path, { timeoutMs: TIMEOUTS.discoveryMs });
+      const r = await this.t.call(what, 'GET', path, { timeoutMs: this.t.timeouts.discoveryMs });
       if (typeof r.body !== 'object' || r.body === null || Array.isArray(r.body))
         throw this.malformed(what, 'expected a JSON object');
       return r.body as Record<string, unknown>;

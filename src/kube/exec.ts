@@ -35,7 +35,10 @@ export function runExec(c: ExecConfig, timeoutMs = EXEC_TIMEOUT_MS): Promise<Exe
   const info = {
     apiVersion: c.apiVersion,
     kind: 'ExecCredential',
-    spec: { interactive: c.interactive && !!process.stdin.isTTY, ...(c.server ? { cluster: { server: c.server } } : {}) },
+    spec: {
+      interactive: c.interactive && !!process.stdin.isTTY,
+      ...(c.server ? { cluster: { server: c.server } } : {}),
+    },
   };
   return new Promise((resolve, reject) => {
     let child;
@@ -60,7 +63,9 @@ export function runExec(c: ExecConfig, timeoutMs = EXEC_TIMEOUT_MS): Promise<Exe
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(fail(e.code === 'ENOENT' ? 'not found (is it installed and on $PATH?)' : `failed (${e.code ?? e.message})`));
+      reject(
+        fail(e.code === 'ENOENT' ? 'not found (is it installed and on $PATH?)' : `failed (${e.code ?? e.message})`),
+      );
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);

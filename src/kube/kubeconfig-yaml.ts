@@ -28,7 +28,8 @@ export function parseKubeconfigYaml(text: string | Buffer, where: string): unkno
       );
     }
   }
-  if (list.length > 1) throw new KubeError('config', `kubeconfig ${where}: ${list.length} YAML documents, expected one`);
+  if (list.length > 1)
+    throw new KubeError('config', `kubeconfig ${where}: ${list.length} YAML documents, expected one`);
   try {
     return list[0]?.toJS({ maxAliasCount: 100 }) ?? undefined;
   } catch (e) {

@@ -32,7 +32,7 @@ export interface Environment {
 
 export const defaultEnvironment = (): Environment => ({
   env: process.env,
-  home: os.homedir(),
+  home: process.env.HOME || os.homedir(),
   serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount',
 });
 
@@ -144,7 +144,7 @@ function readFile(file: string, what: string): Buffer {
 /** The kubeconfig documents to merge, or an in-cluster config, or an error saying where we looked. */
 function sources(opts: ConnectOptions, envr: Environment): Loaded[] | 'in-cluster' {
   if (opts.kubeconfigYaml !== undefined) {
-    const where = opts.kubeconfigSource ?? 'the given kubeconfig';
+    const where = opts.kubeconfigSource ?? '(inline)';
     return [parseDoc(opts.kubeconfigYaml, where, process.cwd())];
   }
   if (opts.kubeconfig) {
@@ -195,7 +195,11 @@ function inCluster(envr: Environment): ClusterConfig {
     ca,
     insecure: false,
     namespace,
-    auth: { type: 'token-file', file: path.join(dir, 'token'), field: 'in-cluster service account token' },
+    auth: {
+      type: 'token-file',
+      file: path.join(dir, 'token'),
+      field: `in-cluster config: service account token file ${path.join(dir, 'token')}`,
+    },
   };
 }
 
@@ -368,7 +372,10 @@ export function loadKubeconfig(opts: ConnectOptions = {}, envr: Environment = de
   const cert = material(u, 'client-certificate-data', 'client-certificate', ufield, uf, udir);
   const key = material(u, 'client-key-data', 'client-key', ufield, uf, udir);
   if (!!cert !== !!key)
-    uf.fail(ufield, `${cert ? 'client-certificate' : 'client-key'} without ${cert ? 'client-key' : 'client-certificate'}`);
+    uf.fail(
+      ufield,
+      `${cert ? 'client-certificate' : 'client-key'} without ${cert ? 'client-key' : 'client-certificate'}`,
+    );
   return {
     server,
     source: `kubeconfig ${where} (context ${ctxName})`,

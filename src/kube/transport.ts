@@ -9,6 +9,7 @@ import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
 import * as tls from 'tls';
+import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import { runExec, ExecCredential } from './exec';
 import { ClusterConfig } from './kubeconfig';
@@ -96,7 +97,8 @@ export function transportError(e: unknown, what: string, server: string): KubeEr
     DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is self-signed and not in the kubeconfig's CA",
     SELF_SIGNED_CERT_IN_CHAIN: "the server's certificate is not signed by the kubeconfig's certificate-authority",
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate is not signed by the kubeconfig's certificate-authority",
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's certificate is not signed by the kubeconfig's certificate-authority",
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+      "the server's certificate is not signed by the kubeconfig's certificate-authority",
     CERT_HAS_EXPIRED: "the server's certificate has expired",
     ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate is not valid for this host name (see tls-server-name)",
     ERR_SSL_WRONG_VERSION_NUMBER: 'the server does not speak TLS (is the URL http://?)',
@@ -114,9 +116,10 @@ function tunnel(proxyUrl: string, host: string, port: number, timeoutMs: number)
   const proxy = new URL(proxyUrl);
   const lib = proxy.protocol === 'https:' ? https : http;
   const headers: Record<string, string> = { host: `${host}:${port}` };
-  if (proxy.username)
-    headers['proxy-authorization'] =
-      `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
+  if (proxy.username) {
+    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    headers['proxy-authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
+  }
   return new Promise((resolve, reject) => {
     const req = lib.request({
       hostname: proxy.hostname,
@@ -145,7 +148,7 @@ export class Transport {
   /** Where the configuration came from, for messages. */
   readonly source: string;
   private readonly url: URL;
-  private readonly timeouts: Timeouts;
+  readonly timeouts: Timeouts;
   private agent?: http.Agent;
   private agentCert?: Buffer;
   private exec?: Promise<ExecCredential>;
@@ -168,7 +171,16 @@ export class Transport {
         throw new KubeError('config', `${cfg.source}: ${what} is not a valid PEM certificate/key`);
       }
     };
-    if (cfg.ca) check('certificate-authority(-data)', { ca: cfg.ca });
+    if (cfg.ca) {
+      // Node ignores a CA bundle it cannot parse (and then trusts nothing): check it is PEM certificates.
+      let ok = /-----BEGIN CERTIFICATE-----/.test(cfg.ca.toString('latin1'));
+      try {
+        if (ok) new X509Certificate(cfg.ca);
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw new KubeError('config', `${cfg.source}: certificate-authority(-data) is not a PEM certificate`);
+    }
     if (cfg.cert && cfg.key) check('client-certificate(-data)/client-key(-data)', { cert: cfg.cert, key: cfg.key });
   }
 
@@ -231,10 +243,7 @@ export class Transport {
       if (proxy) {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         (agent as any).createConnection = (o: tls.ConnectionOptions & { host: string; port: number }, cb: any) => {
-          tunnel(proxy, o.host, o.port, connectMs).then(
-            (socket) => cb(null, tls.connect({ ...o, socket })),
-            cb,
-          );
+          tunnel(proxy, o.host, o.port, connectMs).then((socket) => cb(null, tls.connect({ ...o, socket })), cb);
         };
       }
       this.agent = agent;
@@ -258,10 +267,7 @@ export class Transport {
   }
 
   private deadlineError(what: string): KubeError {
-    return new KubeError(
-      'unreachable',
-      `${what}: ${this.opts.deadline!.what} ran out before ${this.server} answered`,
-    );
+    return new KubeError('unreachable', `${what}: ${this.opts.deadline!.what} ran out before ${this.server} answered`);
   }
 
   /**
@@ -323,7 +329,10 @@ export class Transport {
           const touch = () => {
             if (!streaming) return;
             clearTimeout(idle);
-            idle = setTimeout(() => cut(`no data from ${server} for ${secs(stream.idleMs)} during a watch`), stream.idleMs);
+            idle = setTimeout(
+              () => cut(`no data from ${server} for ${secs(stream.idleMs)} during a watch`),
+              stream.idleMs,
+            );
             timers.push(idle);
           };
           touch();
@@ -357,7 +366,9 @@ export class Transport {
             finish(undefined, { status, body, malformed });
           });
           res.on('error', (e) => finish(e));
-          res.on('aborted', () => finish(new KubeError('unreachable', `${what}: ${server} closed the connection mid-answer`)));
+          res.on('aborted', () =>
+            finish(new KubeError('unreachable', `${what}: ${server} closed the connection mid-answer`)),
+          );
         },
       );
       if (stream?.signal) {
@@ -382,7 +393,10 @@ export class Transport {
       req.on('socket', (socket: net.Socket) => {
         const tlsSocket = socket instanceof tls.TLSSocket;
         if (socket.connecting) {
-          const ct = setTimeout(() => cut(`cannot connect to ${server}: no TCP connection within ${secs(t.connectMs)}`), t.connectMs);
+          const ct = setTimeout(
+            () => cut(`cannot connect to ${server}: no TCP connection within ${secs(t.connectMs)}`),
+            t.connectMs,
+          );
           timers.push(ct);
           socket.once('connect', () => {
             clearTimeout(ct);
@@ -447,7 +461,7 @@ export class Transport {
     }
     const e = statusError(r.status, r.body, what);
     if (r.status === 401) {
-      throw Object.assign(e, { message: `${e.message} (credentials from ${this.describeAuth()} were rejected)` });
+      throw Object.assign(e, { message: `${e.message} (the server rejected ${this.describeAuth()})` });
     }
     return Promise.reject(e);
   }
@@ -455,27 +469,26 @@ export class Transport {
   /** Which credentials are used, without their value. */
   describeAuth(): string {
     const a = this.cfg.auth;
-    const cert = this.cfg.cert ? 'the client certificate' : undefined;
-    const how = {
-      none: cert ?? 'no credentials',
-      token: 'the token',
-      'token-file': a.type === 'token-file' ? a.field : '',
-      basic: 'the username and password',
-      exec: a.type === 'exec' ? `${a.exec.where} (${a.exec.command})` : '',
-    }[a.type];
-    return `${how} of ${this.source}`;
+    const src = this.source;
+    switch (a.type) {
+      case 'none':
+        return this.cfg.cert ? `the client certificate of ${src}` : `no credentials (${src} has none for this user)`;
+      case 'token':
+        return `the token of ${src}`;
+      case 'token-file':
+        return `the token from ${a.field}`;
+      case 'basic':
+        return `the username and password of ${src}`;
+      case 'exec':
+        return `the credential from ${a.exec.where} (${a.exec.command})`;
+    }
   }
 
   /**
    * Streams a long-running GET (a watch) line by line, until the server ends it, `signal` aborts it, or no byte
    * arrives for watchIdleMs. Resolves with the status (200 when streamed; otherwise the error answer).
    */
-  async stream(
-    what: string,
-    path: string,
-    onLine: (line: string) => void,
-    signal?: AbortSignal,
-  ): Promise<Reply> {
+  async stream(what: string, path: string, onLine: (line: string) => void, signal?: AbortSignal): Promise<Reply> {
     const cred = await this.credentials();
     let rest = '';
     const deadline = this.opts.deadline;
@@ -488,27 +501,19 @@ export class Transport {
       timer = setTimeout(() => stop!.abort(), Math.max(0, deadline.at - Date.now()));
     }
     try {
-      const r = await this.once(
-        what,
-        'GET',
-        path,
-        { timeoutMs: undefined },
-        cred,
-        await this.headers(cred),
-        {
-          idleMs: this.timeouts.watchIdleMs,
-          signal: stop?.signal ?? signal,
-          onData: (b) => {
-            rest += b.toString('utf8');
-            let i: number;
-            while ((i = rest.indexOf('\n')) >= 0) {
-              const line = rest.slice(0, i).trim();
-              rest = rest.slice(i + 1);
-              if (line) onLine(line);
-            }
-          },
+      const r = await this.once(what, 'GET', path, { timeoutMs: undefined }, cred, await this.headers(cred), {
+        idleMs: this.timeouts.watchIdleMs,
+        signal: stop?.signal ?? signal,
+        onData: (b) => {
+          rest += b.toString('utf8');
+          let i: number;
+          while ((i = rest.indexOf('\n')) >= 0) {
+            const line = rest.slice(0, i).trim();
+            rest = rest.slice(i + 1);
+            if (line) onLine(line);
+          }
         },
-      );
+      });
       if (rest.trim() && r.status === 200) onLine(rest.trim());
       if (deadline && deadline.at <= Date.now() && !signal?.aborted) throw this.deadlineError(what);
       return r;

@@ -138,11 +138,5 @@ export function statusError(status: number, body: unknown, what: string): ApiSta
   const causes: StatusCause[] = rawCauses
     .filter((c) => typeof c === 'object' && c !== null)
     .map((c) => ({ reason: str(c.reason) ?? str(c.type), message: str(c.message), field: str(c.field) }));
-  return new ApiStatusError(
-    STATUS_KINDS[status] ?? 'server',
-    `${what}: ${message}`,
-    status,
-    str(st.reason),
-    causes,
-  );
+  return new ApiStatusError(STATUS_KINDS[status] ?? 'server', `${what}: ${message}`, status, str(st.reason), causes);
 }

@@ -91,7 +91,9 @@ describe('valid kubeconfigs', () => {
   });
 
   test('bearer token, basic auth, exec plugin and oidc id-token', () => {
-    expect(loadKubeconfig({ kubeconfig: kubeconfig('token', [{ name: 'u', user: { token: 'abc' } }]) }, bare).auth).toEqual({
+    expect(
+      loadKubeconfig({ kubeconfig: kubeconfig('token', [{ name: 'u', user: { token: 'abc' } }]) }, bare).auth,
+    ).toEqual({
       type: 'token',
       token: 'abc',
     });
@@ -144,7 +146,9 @@ describe('valid kubeconfigs', () => {
     const home = path.join(tmp, 'home-with-config');
     fs.mkdirSync(path.join(home, '.kube'), { recursive: true });
     fs.copyFileSync(kubeconfig('for-home', [{ name: 'u', user: { token: 'h' } }]), path.join(home, '.kube', 'config'));
-    expect(loadKubeconfig({}, { ...bare, home }).source).toBe(`kubeconfig ${path.join(home, '.kube', 'config')} (context a)`);
+    expect(loadKubeconfig({}, { ...bare, home }).source).toBe(
+      `kubeconfig ${path.join(home, '.kube', 'config')} (context a)`,
+    );
   });
 
   test('in a pod without a kubeconfig: the service account token, CA and namespace, the service host and port', () => {
@@ -167,10 +171,14 @@ describe('valid kubeconfigs', () => {
   });
 });
 
+const CTX = 'current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\n';
+
 describe('broken kubeconfigs are config errors naming the file and field', () => {
   test('no kubeconfig at all: says where it looked (no localhost:8080 fallback)', () => {
     const e = configError(() => loadKubeconfig({}, bare));
-    expect(e.message).toMatch(/^no kubeconfig found; looked at \$KUBECONFIG \(not set\), .*\.kube\/config \(does not exist\)/);
+    expect(e.message).toMatch(
+      /^no kubeconfig found; looked at \$KUBECONFIG \(not set\), .*\.kube\/config \(does not exist\)/,
+    );
     expect(e.message).toMatch(/KUBERNETES_SERVICE_HOST not set/);
     expect(e.message).toMatch(/pass --kubeconfig FILE/);
     const list = configError(() => loadKubeconfig({}, { ...bare, env: { KUBECONFIG: '/nonexistent/a' } }));
@@ -192,7 +200,11 @@ describe('broken kubeconfigs are config errors naming the file and field', () =>
     ['clusters not a list', 'clusters: 3\n', /clusters: expected a list, found a number/],
     ['null entry', 'clusters: [null]\n', /clusters\[0\]: empty entry/],
     ['entry without name', 'clusters: [{cluster: {}}]\n', /clusters\[0\]\.name: missing/],
-    ['no current-context', 'contexts: [{name: a, context: {}}]\n', /no current-context set; pass --context NAME \(available: a\)/],
+    [
+      'no current-context',
+      'contexts: [{name: a, context: {}}]\n',
+      /no current-context set; pass --context NAME \(available: a\)/,
+    ],
     [
       'unknown context',
       'current-context: x\ncontexts: [{name: a, context: {}}]\n',
@@ -200,24 +212,16 @@ describe('broken kubeconfigs are config errors naming the file and field', () =>
     ],
     [
       'server a number',
-      'current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: 8080}}]\n',
+      `${CTX}clusters: [{name: c, cluster: {server: 8080}}]\n`,
       /clusters\[name=c\]\.cluster\.server: expected a string, found a number/,
     ],
     [
       'server not a URL',
-      'current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: "not a url"}}]\n',
+      `${CTX}clusters: [{name: c, cluster: {server: "not a url"}}]\n`,
       /clusters\[name=c\]\.cluster\.server: "not a url" is not a URL; expected https:\/\/HOST:PORT/,
     ],
-    [
-      'missing server',
-      'current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {}}]\n',
-      /clusters\[name=c\]\.cluster\.server: missing/,
-    ],
-    [
-      'cluster not defined',
-      'current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\n',
-      /contexts\[name=a\]\.context\.cluster: cluster "c" is not defined/,
-    ],
+    ['missing server', `${CTX}clusters: [{name: c, cluster: {}}]\n`, /clusters\[name=c\]\.cluster\.server: missing/],
+    ['cluster not defined', CTX, /contexts\[name=a\]\.context\.cluster: cluster "c" is not defined/],
     [
       'user not defined',
       'current-context: a\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://x"}}]\n',
@@ -225,7 +229,7 @@ describe('broken kubeconfigs are config errors naming the file and field', () =>
     ],
     [
       'insecure not a boolean',
-      'current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: "https://x", insecure-skip-tls-verify: "yes please"}}]\n',
+      `${CTX}clusters: [{name: c, cluster: {server: "https://x", insecure-skip-tls-verify: "yes please"}}]\n`,
       /insecure-skip-tls-verify: expected true or false, found a string/,
     ],
     ['YAML syntax error', 'clusters: [\n  {name: a\n', /:\d+:\d+: not valid YAML \(/],
@@ -244,7 +248,9 @@ describe('broken kubeconfigs are config errors naming the file and field', () =>
   });
 
   test('an unknown auth provider is named, with what to use instead', () => {
-    const f = kubeconfig('gcp', [{ name: 'u', user: { 'auth-provider': { name: 'gcp', config: { 'access-token': 's3cr3t' } } } }]);
+    const f = kubeconfig('gcp', [
+      { name: 'u', user: { 'auth-provider': { name: 'gcp', config: { 'access-token': 's3cr3t' } } } },
+    ]);
     const e = configError(() => loadKubeconfig({ kubeconfig: f }, bare));
     expect(e.message).toMatch(/users\[name=u\]\.user\.auth-provider\.name: auth provider "gcp" is not supported/);
     expect(e.message).toMatch(/gke-gcloud-auth-plugin/);
@@ -270,9 +276,12 @@ describe('broken kubeconfigs are config errors naming the file and field', () =>
   });
 
   test('an inline kubeconfig (from a Secret) is named by its source', () => {
-    const e = configError(() => loadKubeconfig({ kubeconfigYaml: '', kubeconfigSource: 'Secret ns/c1-kubeconfig' }, bare));
+    const e = configError(() =>
+      loadKubeconfig({ kubeconfigYaml: '', kubeconfigSource: 'Secret ns/c1-kubeconfig' }, bare),
+    );
     expect(e.message).toBe(
-      'kubeconfig Secret ns/c1-kubeconfig: (whole file): empty; a kubeconfig has clusters, users, contexts and current-context',
+      'kubeconfig Secret ns/c1-kubeconfig: (whole file): empty; ' +
+        'a kubeconfig has clusters, users, contexts and current-context',
     );
   });
 });

@@ -70,7 +70,12 @@ export function registerVerifyCluster(verify: Command): void {
       const timeoutMs = parseDuration('--timeout', flags.timeout);
       const concurrency = parseCount('--concurrency', flags.concurrency, 64);
       // Every request is bounded (src/kube/transport.ts); each cluster as a whole by --timeout plus CLUSTER_SLACK_MS.
-      const bounded = (o: { kubeconfig?: string; context?: string; kubeconfigYaml?: string; kubeconfigSource?: string }) =>
+      const bounded = (o: {
+        kubeconfig?: string;
+        context?: string;
+        kubeconfigYaml?: string;
+        kubeconfigSource?: string;
+      }) =>
         connect({
           ...o,
           deadline: {
