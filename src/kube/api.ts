@@ -222,11 +222,15 @@ export class KubeApi implements ApplyClient {
     let rv = o.resourceVersion;
     const base = this.collection(res, o.namespace, what);
     if (o.name !== undefined) checkName(o.name, what);
+    let started = 0;
     while (!o.signal?.aborted) {
       const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', timeoutSeconds: String(WATCH_SECONDS) });
       if (rv) q.set('resourceVersion', rv);
       if (o.name) q.set('fieldSelector', `metadata.name=${o.name}`);
       if (o.labelSelector) q.set('labelSelector', o.labelSelector);
+      // A server that ends every watch at once must not make this loop spin.
+      if (Date.now() - started < 1000) await new Promise((res) => setTimeout(res, 1000));
+      started = Date.now();
       const stop = new AbortController();
       const onAbort = () => stop.abort();
       o.signal?.addEventListener('abort', onAbort, { once: true });

@@ -372,7 +372,11 @@ export class Transport {
         },
       );
       if (stream?.signal) {
-        const onAbort = () => finish(undefined, { status: 0, body: undefined });
+        // Ended by the caller: status 0, and the connection is dropped (a watch never ends by itself).
+        const onAbort = () => {
+          finish(undefined, { status: 0, body: undefined });
+          req.destroy();
+        };
         if (stream.signal.aborted) onAbort();
         stream.signal.addEventListener('abort', onAbort, { once: true });
       }
