@@ -162,20 +162,48 @@ test('a restricted user gets ABORT naming the missing permissions', async () => 
 });
 
 test.each([
-  [
-    ['--kubeconfig', '/nonexistent/kubeconfig'],
-    /^cskit: cannot read kubeconfig \/nonexistent\/kubeconfig: file not found; pass --kubeconfig FILE\n$/,
-  ],
-  [['--context', 'nope'], /^cskit: context "nope" is not in .*; available: workload\n$/],
-])('bad kubeconfig input %j is one line and ABORT', async (args, message) => {
+  [['--kubeconfig', '/nonexistent/kubeconfig'], /^cskit: kubeconfig \/nonexistent\/kubeconfig does not exist\n$/],
+  [['--context', 'nope'], /^cskit: kubeconfig .*: context "nope" is not defined; available: workload\n$/],
+])('bad kubeconfig input %j is one line and a usage error (exit 2)', async (args, message) => {
   const r = await cskit([
     'verify',
     'cluster',
     ...(args[0] === '--context' ? ['--kubeconfig', cluster.kubeconfig] : []),
     ...args,
   ]);
-  expect(r.code).toBe(3);
+  expect(r.code).toBe(2);
   expect(r.stderr).toMatch(message);
+});
+
+test('credentials from an exec plugin (here: the admin client certificate) reach the real server', async () => {
+  const fs = await import('fs');
+  const os = await import('os');
+  const path = await import('path');
+  const { parse, stringify } = await import('yaml');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-exec-'));
+  const kc = parse(fs.readFileSync(cluster.kubeconfig, 'utf8'));
+  const user = kc.users[0].user;
+  const cred = {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: {
+      clientCertificateData: Buffer.from(user['client-certificate-data'], 'base64').toString('utf8'),
+      clientKeyData: Buffer.from(user['client-key-data'], 'base64').toString('utf8'),
+    },
+  };
+  fs.writeFileSync(path.join(dir, 'cred.json'), JSON.stringify(cred), { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'plugin.sh'), `#!/bin/sh\ncat "${path.join(dir, 'cred.json')}"\n`, { mode: 0o755 });
+  kc.users[0].user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './plugin.sh' } };
+  const file = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(file, stringify(kc), { mode: 0o600 });
+  try {
+    const r = await cskit(['verify', 'cluster', '--kubeconfig', file, ...AT, '-o', 'scs']);
+    expect(r.stderr).not.toMatch(/Unauthorized|exec plugin/);
+    // The scs-0210 check read /version and the nodes with the plugin's certificate: a verdict, not an ABORT.
+    expect(r.stdout).toMatch(/^version-policy-check: (PASS|FAIL)$/m);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('an unreachable server is one line and ABORT', async () => {
