@@ -2,22 +2,8 @@
  * What the rest of cskit needs from a Kubernetes API server, as plain interfaces and errors. The transport
  * (transport.ts, api.ts) implements them; unit tests of callers may fake them.
  */
-export interface KObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    uid?: string;
-    deletionTimestamp?: string;
-    [k: string]: unknown;
-  };
-  spec?: any;
-  status?: any;
-  [k: string]: unknown;
-}
+export type { KObject } from '../model/object';
+import type { KObject } from '../model/object';
 
 export type WatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 
