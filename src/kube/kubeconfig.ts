@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ExecConfig } from './exec';
-import { parseKubeconfigYaml } from './kubeconfig-yaml';
+import { isInputError } from '../util/errors';
+import { YamlDoc, parseYaml, readYamlFile } from '../util/yaml';
 import { KubeError } from './types';
 
 export interface ConnectOptions {
@@ -116,9 +117,21 @@ interface Loaded {
   readonly doc: Obj;
 }
 
-function parseDoc(text: string | Buffer, where: string, dir: string): Loaded {
-  const value = parseKubeconfigYaml(text, where);
+/**
+ * Parses through THE YAML reader (kind 'kubeconfig': size limit, strict UTF-8, file:line:column errors that never
+ * quote the line, which could hold a credential). Its InputErrors become config errors.
+ */
+function parseDoc(read: () => YamlDoc[], where: string, dir: string): Loaded {
+  let docs: YamlDoc[];
+  try {
+    docs = read();
+  } catch (e) {
+    if (isInputError(e)) throw new KubeError('config', `kubeconfig ${e.message}`);
+    throw e;
+  }
   const f = new Fields(where);
+  if (docs.length > 1) f.fail('(whole file)', `${docs.length} YAML documents, expected one`);
+  const value = docs[0]?.value;
   if (value === undefined || value === null)
     f.fail('(whole file)', 'empty', 'a kubeconfig has clusters, users, contexts and current-context');
   const doc = f.obj(value, '(whole file)')!;
@@ -128,13 +141,14 @@ function parseDoc(text: string | Buffer, where: string, dir: string): Loaded {
   return { where, dir, doc };
 }
 
+/** A kubeconfig file, by absolute path. */
+const fromFile = (file: string): Loaded => parseDoc(() => readYamlFile(file, 'kubeconfig'), file, path.dirname(file));
+
+/** A certificate, key or CA file the kubeconfig points to. */
 function readFile(file: string, what: string): Buffer {
   try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw new KubeError('config', `${what} ${file} is a directory, not a kubeconfig file`);
     return fs.readFileSync(file);
   } catch (e) {
-    if (e instanceof KubeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : code;
     throw new KubeError('config', `${what} ${file} ${why}`);
@@ -145,11 +159,11 @@ function readFile(file: string, what: string): Buffer {
 function sources(opts: ConnectOptions, envr: Environment): Loaded[] | 'in-cluster' {
   if (opts.kubeconfigYaml !== undefined) {
     const where = opts.kubeconfigSource ?? '(inline)';
-    return [parseDoc(opts.kubeconfigYaml, where, process.cwd())];
+    const text = opts.kubeconfigYaml;
+    return [parseDoc(() => parseYaml(text, where, 'kubeconfig'), where, process.cwd())];
   }
   if (opts.kubeconfig) {
-    const file = path.resolve(opts.kubeconfig);
-    return [parseDoc(readFile(file, 'kubeconfig'), file, path.dirname(file))];
+    return [fromFile(path.resolve(opts.kubeconfig))];
   }
   const looked: string[] = [];
   const list = envr.env.KUBECONFIG;
@@ -160,11 +174,11 @@ function sources(opts: ConnectOptions, envr: Environment): Loaded[] | 'in-cluste
       .filter(Boolean)
       .map((f) => path.resolve(f));
     const present = files.filter((f) => fs.existsSync(f));
-    if (present.length) return present.map((f) => parseDoc(readFile(f, 'kubeconfig'), f, path.dirname(f)));
+    if (present.length) return present.map(fromFile);
     looked.push(`$KUBECONFIG (${files.join(path.delimiter)}: ${files.length > 1 ? 'none exists' : 'does not exist'})`);
   } else {
     const file = path.join(envr.home, '.kube', 'config');
-    if (fs.existsSync(file)) return [parseDoc(readFile(file, 'kubeconfig'), file, path.dirname(file))];
+    if (fs.existsSync(file)) return [fromFile(file)];
     looked.push('$KUBECONFIG (not set)', `${file} (does not exist)`);
   }
   const host = envr.env.KUBERNETES_SERVICE_HOST;

@@ -162,7 +162,10 @@ test('a restricted user gets ABORT naming the missing permissions', async () => 
 });
 
 test.each([
-  [['--kubeconfig', '/nonexistent/kubeconfig'], /^cskit: kubeconfig \/nonexistent\/kubeconfig does not exist\n$/],
+  [
+    ['--kubeconfig', '/nonexistent/kubeconfig'],
+    /^cskit: kubeconfig \/nonexistent\/kubeconfig: no such file; give the path of an existing kubeconfig\n$/,
+  ],
   [['--context', 'nope'], /^cskit: kubeconfig .*: context "nope" is not defined; available: workload\n$/],
 ])('bad kubeconfig input %j is one line and a usage error (exit 2)', async (args, message) => {
   const r = await cskit([

@@ -187,7 +187,7 @@ describe('broken kubeconfigs are config errors naming the file and field', () =>
 
   test('--kubeconfig that does not exist or is a directory', () => {
     expect(configError(() => loadKubeconfig({ kubeconfig: path.join(tmp, 'nope') }, bare)).message).toBe(
-      `kubeconfig ${path.join(tmp, 'nope')} does not exist`,
+      `kubeconfig ${path.join(tmp, 'nope')}: no such file; give the path of an existing kubeconfig`,
     );
     expect(configError(() => loadKubeconfig({ kubeconfig: tmp }, bare)).message).toMatch(/is a directory/);
   });
@@ -232,7 +232,7 @@ describe('broken kubeconfigs are config errors naming the file and field', () =>
       `${CTX}clusters: [{name: c, cluster: {server: "https://x", insecure-skip-tls-verify: "yes please"}}]\n`,
       /insecure-skip-tls-verify: expected true or false, found a string/,
     ],
-    ['YAML syntax error', 'clusters: [\n  {name: a\n', /:\d+:\d+: not valid YAML \(/],
+    ['YAML syntax error', 'clusters: [\n  {name: a\n', /:3:1: deficient indentation$/],
   ])('%s', (name, text, message) => {
     const f = write(`bad-${name.replace(/\W/g, '-')}`, text);
     const e = configError(() => loadKubeconfig({ kubeconfig: f }, bare));
