@@ -396,3 +396,25 @@ test('through an http proxy (CONNECT), as proxy-url says', async () => {
   expect(await KubeApi.connect({ kubeconfigYaml: y }).serverVersion()).toBe('v1.34.0');
   expect(connects).toEqual([target.replace('http://', '')]);
 });
+
+test('many clusters at once: one client per kubeconfig, each with its own server, token and discovery', async () => {
+  const servers = await Promise.all(
+    ['a', 'b', 'c'].map((n) =>
+      serve((req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        if (req.url === '/version') res.end(JSON.stringify({ gitVersion: `v1.3${n.charCodeAt(0) - 97}.0-${n}` }));
+        else res.end(JSON.stringify({ auth: req.headers.authorization }));
+      }),
+    ),
+  );
+  const clients = servers.map((s, i) => api(s, { user: { token: `token-${i}` } }));
+  expect(await Promise.all(clients.map((c) => c.serverVersion()))).toEqual(['v1.30.0-a', 'v1.31.0-b', 'v1.32.0-c']);
+  const auth = await Promise.all(clients.map((c) => c.transport.call('x', 'GET', '/whoami')));
+  expect(auth.map((r) => (r.body as { auth: string }).auth)).toEqual([
+    'Bearer token-0',
+    'Bearer token-1',
+    'Bearer token-2',
+  ]);
+  expect(new Set(clients.map((c) => c.discovery)).size).toBe(3);
+  clients.forEach((c) => c.close());
+});
