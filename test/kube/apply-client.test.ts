@@ -99,7 +99,7 @@ test('discovery: preferred version, resource names and scope; unknown groups are
   c.close!();
 });
 
-test('server-side apply: apply-patch+yaml, field manager, strict validation, force/dry run if asked, 201 = created', async () => {
+test('apply: apply-patch+yaml, field manager, strict validation, force/dry run if asked, 201 = created', async () => {
   const c = await connectApply({ kubeconfig });
   const res = (await c.resource('cluster.x-k8s.io', 'ClusterClass'))!;
   script = (s) =>
