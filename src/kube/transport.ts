@@ -298,10 +298,13 @@ export class Transport {
     return new Promise<Reply>((resolve, reject) => {
       let done = false;
       const timers: NodeJS.Timeout[] = [];
+      // The watch's idle timer is re-armed per chunk: kept apart so a long watch does not collect timers.
+      let idle: NodeJS.Timeout | undefined;
       const finish = (err: Error | undefined, r?: Reply) => {
         if (done) return;
         done = true;
         timers.forEach(clearTimeout);
+        clearTimeout(idle);
         if (err) {
           req.destroy();
           reject(err);
@@ -324,7 +327,6 @@ export class Transport {
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
-          let idle: NodeJS.Timeout | undefined;
           const streaming = stream && res.statusCode === 200;
           const touch = () => {
             if (!streaming) return;
@@ -333,7 +335,6 @@ export class Transport {
               () => cut(`no data from ${server} for ${secs(stream.idleMs)} during a watch`),
               stream.idleMs,
             );
-            timers.push(idle);
           };
           touch();
           res.on('data', (c: Buffer) => {
