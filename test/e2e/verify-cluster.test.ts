@@ -200,10 +200,11 @@ test('credentials from an exec plugin (here: the admin client certificate) reach
   const file = path.join(dir, 'kubeconfig');
   fs.writeFileSync(file, stringify(kc), { mode: 0o600 });
   try {
-    const r = await cskit(['verify', 'cluster', '--kubeconfig', file, ...AT, '-o', 'scs']);
+    await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
+    const r = await cskit(['verify', 'cluster', '--kubeconfig', file, '--timeout', '60s', ...AT, '-o', 'scs']);
     expect(r.stderr).not.toMatch(/Unauthorized|exec plugin/);
-    // The scs-0210 check read /version and the nodes with the plugin's certificate: a verdict, not an ABORT.
-    expect(r.stdout).toMatch(/^version-policy-check: (PASS|FAIL)$/m);
+    // Every request (reads, access reviews, the probe's creates and watches) went out with the plugin's certificate.
+    expect(r.stdout).toBe('version-policy-check: PASS\ndefault-storage-class-check: PASS\n');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
