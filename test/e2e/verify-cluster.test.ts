@@ -172,18 +172,50 @@ test('a restricted user gets ABORT naming the missing permissions', async () => 
 test.each([
   [
     ['--kubeconfig', '/nonexistent/kubeconfig'],
-    /^cskit: cannot read kubeconfig \/nonexistent\/kubeconfig: file not found; pass --kubeconfig FILE\n$/,
+    /^cskit: kubeconfig \/nonexistent\/kubeconfig: no such file; give the path of an existing kubeconfig\n$/,
   ],
-  [['--context', 'nope'], /^cskit: context "nope" is not in .*; available: workload\n$/],
-])('bad kubeconfig input %j is one line and ABORT', async (args, message) => {
+  [['--context', 'nope'], /^cskit: kubeconfig .*: context "nope" is not defined; available: workload\n$/],
+])('bad kubeconfig input %j is one line and a usage error (exit 2)', async (args, message) => {
   const r = await cskit([
     'verify',
     'cluster',
     ...(args[0] === '--context' ? ['--kubeconfig', cluster.kubeconfig] : []),
     ...args,
   ]);
-  expect(r.code).toBe(3);
+  expect(r.code).toBe(2);
   expect(r.stderr).toMatch(message);
+});
+
+test('credentials from an exec plugin (here: the admin client certificate) reach the real server', async () => {
+  const fs = await import('fs');
+  const os = await import('os');
+  const path = await import('path');
+  const { parse, stringify } = await import('yaml');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-exec-'));
+  const kc = parse(fs.readFileSync(cluster.kubeconfig, 'utf8'));
+  const user = kc.users[0].user;
+  const cred = {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: {
+      clientCertificateData: Buffer.from(user['client-certificate-data'], 'base64').toString('utf8'),
+      clientKeyData: Buffer.from(user['client-key-data'], 'base64').toString('utf8'),
+    },
+  };
+  fs.writeFileSync(path.join(dir, 'cred.json'), JSON.stringify(cred), { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'plugin.sh'), `#!/bin/sh\ncat "${path.join(dir, 'cred.json')}"\n`, { mode: 0o755 });
+  kc.users[0].user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './plugin.sh' } };
+  const file = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(file, stringify(kc), { mode: 0o600 });
+  try {
+    await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
+    const r = await cskit(['verify', 'cluster', '--kubeconfig', file, '--timeout', '60s', ...AT, '-o', 'scs']);
+    expect(r.stderr).not.toMatch(/Unauthorized|exec plugin/);
+    // Every request (reads, access reviews, the probe's creates and watches) went out with the plugin's certificate.
+    expect(r.stdout).toBe('version-policy-check: PASS\ndefault-storage-class-check: PASS\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('an unreachable server is one line and ABORT', async () => {
