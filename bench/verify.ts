@@ -21,8 +21,8 @@ import * as path from 'path';
 import { cacheDir } from '../src/k8s-versions/data';
 import { parseLock } from '../src/model/lock';
 import { synthesize, writeStacks } from '../src/synth/synth';
-import { Schema, convertSchema } from '../src/verify/static/schema/convert';
-import { SchemaBundle } from '../src/verify/static/schema/registry';
+import { Schema, convertSchema } from '../src/schema/convert';
+import { SchemaBundle } from '../src/schema/registry';
 
 const KUBECONFORM = 'github.com/yannh/kubeconform/cmd/kubeconform';
 const KUBECONFORM_VERSION = 'v0.8.0';
@@ -92,7 +92,7 @@ function walk(d: string): string[] {
  */
 function kubeconformSchemas(dir: string): string {
   const bundle = JSON.parse(
-    fs.readFileSync(path.join(root, 'src/verify/static/schema/bundle.json'), 'utf8'),
+    fs.readFileSync(path.join(root, 'src/schema/bundle.json'), 'utf8'),
   ) as SchemaBundle;
   const defs: Record<string, Schema> = {};
   for (const [n, s] of Object.entries(bundle.definitions)) defs[n] = convertSchema(s, { crd: false });
