@@ -1,5 +1,6 @@
 import { TestKube, storageClass } from './support/kube';
 import { cskit, workload } from './support/env';
+import { Prerequisite, testWith } from '../support/prerequisite';
 
 // One real control plane (kube-apiserver, etcd, kube-controller-manager, kube-scheduler, kwok fake node, a test CSI
 // provisioner serving cinder.csi.openstack.org) for the whole file; each test sets the StorageClasses it needs.
@@ -148,17 +149,24 @@ test('--cleanup removes probe namespaces an earlier run could not (e.g. SIGKILL)
   );
 });
 
-test('a restricted user gets ABORT naming the missing permissions', async () => {
-  if (!cluster.restrictedKubeconfig) return;
-  const r = await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT]);
+// Only the testenv cluster comes with a restricted user; CSKIT_E2E_KUBECONFIG points at a cluster without one.
+const restrictedUser: Prerequisite = {
+  what: 'a kubeconfig of a user without list nodes/storageclasses and create namespaces',
+  missing: cluster.restrictedKubeconfig ? [] : ['restricted kubeconfig'],
+  fix: 'unset CSKIT_E2E_KUBECONFIG to run against the testenv cluster, which has one',
+};
+
+testWith(restrictedUser, 'a restricted user gets ABORT naming the missing permissions', async () => {
+  const restricted = cluster.restrictedKubeconfig!;
+  const r = await cskit(['verify', 'cluster', '--kubeconfig', restricted, ...AT]);
   expect(r.code).toBe(3);
   expect(r.stdout).toMatch(/scs-0210 version-policy-check: ABORT/);
   expect(r.stdout).toMatch(/nodes is forbidden: User "cskit-restricted" cannot list resource "nodes"/);
   expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: ABORT/);
   expect(r.stdout).toMatch(/missing permissions: list nodes, list storageclasses\.storage\.k8s\.io, create namespaces/);
-  expect(
-    (await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT, '-o', 'scs'])).stdout,
-  ).toBe('version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n');
+  expect((await cskit(['verify', 'cluster', '--kubeconfig', restricted, ...AT, '-o', 'scs'])).stdout).toBe(
+    'version-policy-check: ABORT\ndefault-storage-class-check: ABORT\n',
+  );
 });
 
 test.each([
