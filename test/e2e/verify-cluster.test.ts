@@ -29,25 +29,30 @@ afterAll(async () => {
   expect(left).toEqual([]);
 }, 60_000);
 
-test('a compliant cluster passes scs-0210 and scs-0211, with evidence', async () => {
-  await kube.setStorageClasses([
-    storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'),
-    storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false),
-  ]);
-  const r = await verify(...AT);
-  expect(r.stderr).toMatch(/created probe namespace cskit-probe-[0-9a-f]{6}/);
-  expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/scs-0210 version-policy-check: PASS/);
-  expect(r.stdout).toMatch(/PASS \(0\.\d s\)\n +info +1\.36\.4 is the latest patch of 1\.36 known at 2026-09-01/);
-  expect(r.stdout).toMatch(/kubelets: v1\.36\.4 \(1 node\)/);
-  expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: PASS/);
-  expect(r.stdout).toMatch(/default StorageClass csi-cinder-sc-delete \(cinder\.csi\.openstack\.org, network-backed/);
-  expect(r.stdout).toMatch(
-    /probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/,
-  );
-  const scs = await verify(...AT, '-o', 'scs');
-  expect(scs.stdout).toBe('version-policy-check: PASS\ndefault-storage-class-check: PASS\n');
-});
+// kwok runs no containers: the probe pod is Running because a kwok stage says so, and nothing mounts the volume.
+test(
+  'a network-backed default StorageClass passes scs-0210 and scs-0211 with evidence: the probe claim binds a CSI PV ' +
+    'from the test provisioner and its pod is Running by a kwok stage (no volume is mounted)',
+  async () => {
+    await kube.setStorageClasses([
+      storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'),
+      storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false),
+    ]);
+    const r = await verify(...AT);
+    expect(r.stderr).toMatch(/created probe namespace cskit-probe-[0-9a-f]{6}/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/scs-0210 version-policy-check: PASS/);
+    expect(r.stdout).toMatch(/PASS \(0\.\d s\)\n +info +1\.36\.4 is the latest patch of 1\.36 known at 2026-09-01/);
+    expect(r.stdout).toMatch(/kubelets: v1\.36\.4 \(1 node\)/);
+    expect(r.stdout).toMatch(/scs-0211 default-storage-class-check: PASS/);
+    expect(r.stdout).toMatch(/default StorageClass csi-cinder-sc-delete \(cinder\.csi\.openstack\.org, network-backed/);
+    expect(r.stdout).toMatch(
+      /probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/,
+    );
+    const scs = await verify(...AT, '-o', 'scs');
+    expect(scs.stdout).toBe('version-policy-check: PASS\ndefault-storage-class-check: PASS\n');
+  },
+);
 
 test('json and junit outputs carry the same verdicts', async () => {
   await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
