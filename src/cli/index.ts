@@ -1,25 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_ABORT, isUserError } from './errors';
 import { version } from './version';
-import * as addons from './commands/addons';
-import * as apply from './commands/apply';
-import * as bump from './commands/bump';
-import * as synth from './commands/synth';
-import * as verify from './commands/verify';
-import * as versions from './commands/versions';
 
-/** Each command module adds itself to the program; the CLI itself holds no logic. */
+/**
+ * Each command module adds itself to the program; the CLI itself holds no logic. Modules load on use: a run pays
+ * only for the command it names (`cskit synth` loads neither the verifier, the apply engine nor the Kubernetes
+ * client); help, `--version` and unknown commands get all of them.
+ */
 type Register = (program: Command) => void;
-const commands: Register[] = [
-  synth.register,
-  versions.register,
-  bump.register,
-  verify.register,
-  addons.register,
-  apply.register,
-];
+const commands: Record<string, () => Promise<{ register: Register }>> = {
+  synth: () => import('./commands/synth'),
+  versions: () => import('./commands/versions'),
+  bump: () => import('./commands/bump'),
+  verify: () => import('./commands/verify'),
+  addons: () => import('./commands/addons'),
+  apply: () => import('./commands/apply'),
+};
 
-export function buildProgram(): Command {
+/** The program with every command, or with only the one `argv` runs when it names one. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('cskit')
     .description('Synthesize, verify, apply and manage Cluster API cluster stacks to the SCS KaaS standards')
     .version(version(), '-V, --version')
@@ -28,14 +27,15 @@ export function buildProgram(): Command {
     // options belong to the command they follow.
     .enablePositionalOptions()
     .exitOverride();
-  for (const register of commands) register(program);
+  const names = Object.hasOwn(commands, argv[0] ?? '') ? [argv[0]] : Object.keys(commands);
+  for (const name of names) (await commands[name]()).register(program);
   return program;
 }
 
 /** Runs the CLI and returns the exit code; user errors print one clear message, never a stack. */
-export async function run(argv: string[], program: Command = buildProgram()): Promise<number> {
+export async function run(argv: string[], program?: Command): Promise<number> {
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await (program ?? (await buildProgram(argv))).parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
