@@ -6,6 +6,9 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest loads reporters as CommonJS
 const path = require('path');
 
+/** What test/support/prerequisite.ts puts in the name of a test it skips. */
+const MISSING = 'prerequisite missing:';
+
 /** Lines naming every test of `results` (jest's AggregatedResult) that was skipped or left as todo. */
 function skippedLines(results, rootDir) {
   const lines = [];
@@ -23,15 +26,17 @@ class SkippedReporter {
     this.globalConfig = globalConfig;
   }
   onRunComplete(_contexts, results) {
-    const lines = skippedLines(results, this.globalConfig.rootDir);
-    if (!lines.length) return;
-    if (this.globalConfig.testNamePattern) {
-      process.stderr.write(
-        `\n${lines.length} test(s) not run: filtered out by -t ${this.globalConfig.testNamePattern}\n`,
-      );
-      return;
+    let lines = skippedLines(results, this.globalConfig.rootDir);
+    const pattern = this.globalConfig.testNamePattern;
+    if (pattern) {
+      // With -t every other test is skipped too: name only those skipped for a missing prerequisite.
+      const filtered = lines.filter((l) => !l.includes(MISSING));
+      lines = lines.filter((l) => l.includes(MISSING));
+      if (filtered.length)
+        process.stderr.write(`\n${filtered.length} test(s) not run: filtered out by -t ${pattern}\n`);
     }
-    process.stderr.write(`\nDid not run (${lines.length}):\n${lines.map((l) => `  ${l}\n`).join('')}`);
+    if (lines.length)
+      process.stderr.write(`\nDid not run (${lines.length}):\n${lines.map((l) => `  ${l}\n`).join('')}`);
   }
 }
 
