@@ -20,8 +20,16 @@ function openssl(args: string[], cwd: string): void {
   } catch (e) {
     const err = e as { code?: string; stderr?: Buffer };
     if (err.code === 'ENOENT')
-      throw new Error('openssl is not installed: install it, or pass --tls-cert-file/--tls-key-file/--tls-ca-file');
-    throw new Error(`openssl ${args[0]} failed: ${String(err.stderr ?? '').trim().split('\n')[0]}`);
+      throw new Error('openssl is not installed: install it, or pass --tls-cert-file/--tls-key-file/--tls-ca-file', {
+        cause: e,
+      });
+    throw new Error(
+      `openssl ${args[0]} failed: ${
+        String(err.stderr ?? '')
+          .trim()
+          .split('\n')[0]
+      }`,
+    );
   }
 }
 
@@ -29,7 +37,23 @@ function openssl(args: string[], cwd: string): void {
 export function makeServingCert(dir: string, hosts: readonly string[]): ServingCert {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', '-new', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '365', '-subj', '/CN=cskit-manager-ca'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '365',
+      '-subj',
+      '/CN=cskit-manager-ca',
+    ],
+    dir,
+  );
   openssl(['req', '-new', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=cskit-manager'], dir);
   const sans = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
   fs.writeFileSync(
@@ -37,8 +61,23 @@ export function makeServingCert(dir: string, hosts: readonly string[]): ServingC
     `subjectAltName=${sans}\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n`,
   );
   openssl(
-    ['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '365',
-      '-out', 'tls.crt', '-extfile', 'tls.ext'],
+    [
+      'x509',
+      '-req',
+      '-in',
+      'tls.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '365',
+      '-out',
+      'tls.crt',
+      '-extfile',
+      'tls.ext',
+    ],
     dir,
   );
   const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');

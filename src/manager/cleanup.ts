@@ -19,7 +19,10 @@ const PVCS: ResourceInfo = {
 };
 
 /** Set by the PV controller on claims a provisioner serves (GA and the older beta annotation). */
-const PROVISIONER_ANNOTATIONS = ['volume.kubernetes.io/storage-provisioner', 'volume.beta.kubernetes.io/storage-provisioner'];
+const PROVISIONER_ANNOTATIONS = [
+  'volume.kubernetes.io/storage-provisioner',
+  'volume.beta.kubernetes.io/storage-provisioner',
+];
 
 export const isLoadBalancer = (s: KObject): boolean => s.spec?.type === 'LoadBalancer';
 export const isProvisioned = (pvc: KObject): boolean =>
@@ -45,7 +48,9 @@ export async function cleanupStep(
   timeoutMs: number,
 ): Promise<CleanupStep> {
   const services = (await client.list(SERVICES, {})).filter(isLoadBalancer).map((o) => ({ ...o, kind: 'Service' }));
-  const pvcs = (await client.list(PVCS, {})).filter(isProvisioned).map((o) => ({ ...o, kind: 'PersistentVolumeClaim' }));
+  const pvcs = (await client.list(PVCS, {}))
+    .filter(isProvisioned)
+    .map((o) => ({ ...o, kind: 'PersistentVolumeClaim' }));
   const all = [...services, ...pvcs];
   for (const o of all) {
     if (o.metadata?.deletionTimestamp) continue;
@@ -58,7 +63,8 @@ export async function cleanupStep(
     return {
       remaining,
       state: 'Done',
-      message: `gave up after ${Math.round(timeoutMs / 1000)} s; left behind (check the cloud): ${remaining.join(', ')}`,
+      message:
+        `gave up after ${Math.round(timeoutMs / 1000)} s; left behind (check the cloud): ` + remaining.join(', '),
     };
   return { remaining, state: 'Running', message: `waiting for ${remaining.length} to go: ${remaining.join(', ')}` };
 }

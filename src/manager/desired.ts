@@ -50,7 +50,10 @@ function openStepsFor(cluster: ClusterState, applied: AppliedTarget | undefined,
   if (!cluster.controlPlaneInitialized) return { stage: 'waiting' as const, open: [] as UpgradeStep[] };
   if (!applied) return { stage: 'install' as const, open: [...UPGRADE_STEPS] };
   if (applied.kubernetesVersion === target.kubernetesVersion)
-    return { stage: applied.className === target.className ? ('steady' as const) : ('rebase' as const), open: [...UPGRADE_STEPS] };
+    return {
+      stage: applied.className === target.className ? ('steady' as const) : ('rebase' as const),
+      open: [...UPGRADE_STEPS],
+    };
   // A Kubernetes upgrade: the control plane object's status version says whether the control plane moved, the
   // topology controller's TopologyReconciled whether the workers did too.
   if (cluster.controlPlaneVersion !== target.kubernetesVersion)

@@ -38,5 +38,9 @@ export async function registerExtension(client: Pick<ApplyClient, 'resource' | '
         'with the RuntimeSDK feature gate on (--feature-gates=RuntimeSDK=true) before --register-extension',
     );
   const obj = extensionConfig(o);
-  return client.apply(res, { ...obj, apiVersion: `${res.group}/${res.version}` }, { fieldManager: FIELD_MANAGER, force: true });
+  return client.apply(
+    res,
+    { ...obj, apiVersion: `${res.group}/${res.version}` },
+    { fieldManager: FIELD_MANAGER, force: true },
+  );
 }

@@ -7,7 +7,8 @@ import { KObject } from '../model/object';
 
 /** undefined when healthy, else why not (for status and hook messages). */
 export function unhealthyReason(live: KObject | undefined, applied: KObject): string | undefined {
-  const what = `${applied.kind} ${applied.metadata?.namespace ? `${applied.metadata.namespace}/` : ''}${applied.metadata?.name}`;
+  const ns = applied.metadata?.namespace ? `${applied.metadata.namespace}/` : '';
+  const what = `${applied.kind} ${ns}${applied.metadata?.name}`;
   if (!live) return `${what} is missing`;
   const gen = Number(live.metadata?.generation ?? 0);
   const st = (live.status ?? {}) as Record<string, unknown>;

@@ -48,8 +48,7 @@ export interface StateSource {
 }
 
 /** The handler name of a hook, as discovery announces it and CAPI calls it (`<hook lower case>/<handler>`). */
-export const handlerName = (hook: Hook): string =>
-  `cskit-${hook.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
+export const handlerName = (hook: Hook): string => `cskit-${hook.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
 
 export function discoveryResponse(): Record<string, unknown> {
   return {

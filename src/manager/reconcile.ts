@@ -22,7 +22,10 @@ export interface ReconcileDeps {
   readonly management: ManagementClient;
   readonly bundles: BundleSource;
   /** The workload cluster's client (from its kubeconfig Secret). */
-  readonly workload: (namespace: string, cluster: string) => Promise<Pick<KubeApi, 'resource' | 'apply' | 'get' | 'list' | 'delete'>>;
+  readonly workload: (
+    namespace: string,
+    cluster: string,
+  ) => Promise<Pick<KubeApi, 'resource' | 'apply' | 'get' | 'list' | 'delete'>>;
   readonly now?: () => Date;
   /** How long BeforeClusterDelete waits for cloud-backed objects to go. */
   readonly cleanupTimeoutMs?: number;
@@ -51,19 +54,31 @@ async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAdd
 
 async function event(deps: ReconcileDeps, cluster: KObject, type: 'Normal' | 'Warning', reason: string, msg: string) {
   try {
-    await deps.management.create(EVENTS, clusterEvent(cluster, type, reason, msg, (deps.now?.() ?? new Date()).toISOString()));
+    await deps.management.create(
+      EVENTS,
+      clusterEvent(cluster, type, reason, msg, (deps.now?.() ?? new Date()).toISOString()),
+    );
   } catch (e) {
-    deps.log?.(`event ${reason} on Cluster ${cluster.metadata?.namespace}/${cluster.metadata?.name} not written: ${(e as Error).message}`);
+    deps.log?.(
+      `event ${reason} on Cluster ${cluster.metadata?.namespace}/${cluster.metadata?.name} not written: ` +
+        (e as Error).message,
+    );
   }
 }
 
 /** Events for conditions that changed (one per transition, not per reconcile). */
-async function conditionEvents(deps: ReconcileDeps, cluster: KObject, prev?: readonly Condition[], next?: readonly Condition[]) {
+async function conditionEvents(
+  deps: ReconcileDeps,
+  cluster: KObject,
+  prev?: readonly Condition[],
+  next?: readonly Condition[],
+) {
   for (const c of next ?? []) {
     const old = prev?.find((p) => p.type === c.type);
     if (old?.status === c.status) continue;
     if (c.type === 'Ready' && c.status === 'True') await event(deps, cluster, 'Normal', 'AddonsReady', c.message);
-    if (c.type === 'Degraded' && c.status === 'True') await event(deps, cluster, 'Warning', 'AddonsDegraded', c.message);
+    if (c.type === 'Degraded' && c.status === 'True')
+      await event(deps, cluster, 'Warning', 'AddonsDegraded', c.message);
     if (c.type === 'Drifted' && c.status === 'True') await event(deps, cluster, 'Warning', 'AddonsDrifted', c.message);
   }
 }
@@ -81,7 +96,11 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
       const wl = await deps.workload(namespace, name);
       const inv = await readInventory(wl);
       const moving = s.desired.addons.filter((d) => d.move);
-      await writeInventory(wl, moving.flatMap((d) => d.objects), inv);
+      await writeInventory(
+        wl,
+        moving.flatMap((d) => d.objects),
+        inv,
+      );
       const paused = s.cluster.paused;
       for (const d of s.desired.addons) {
         if (!d.move) continue;
@@ -115,7 +134,13 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
       if (next) outcomes.set(next.addon.name, { state: 'Failed', error: (e as Error).message });
     }
   }
-  const status = nextStatus(s.status, s.desired, outcomes, now.toISOString(), Number(s.clusterObject.metadata?.generation ?? 0) || undefined);
+  const status = nextStatus(
+    s.status,
+    s.desired,
+    outcomes,
+    now.toISOString(),
+    Number(s.clusterObject.metadata?.generation ?? 0) || undefined,
+  );
   await writeStatus(deps, s, status);
   await conditionEvents(deps, s.clusterObject, s.status?.conditions, status.conditions);
   if (failure) throw failure;
@@ -141,6 +166,12 @@ async function deleteStep(deps: ReconcileDeps, s: FullState, now: Date): Promise
   }
   await writeStatus(deps, s, { ...(s.status ?? {}), cleanup });
   if (cleanup.state === 'Done')
-    await event(deps, s.clusterObject, cleanup.message.startsWith('no ') ? 'Normal' : 'Warning', 'AddonsCleanup', cleanup.message);
+    await event(
+      deps,
+      s.clusterObject,
+      cleanup.message.startsWith('no ') ? 'Normal' : 'Warning',
+      'AddonsCleanup',
+      cleanup.message,
+    );
   return cleanup.state === 'Done' ? {} : { requeueAfterMs: WAIT_MS };
 }

@@ -5,7 +5,16 @@
  */
 import * as https from 'https';
 import { AddressInfo } from 'net';
-import { HOOKS, HOOKS_API_VERSION, Hook, HookResponse, StateSource, answerHook, discoveryResponse, handlerName } from './hooks';
+import {
+  HOOKS,
+  HOOKS_API_VERSION,
+  Hook,
+  HookResponse,
+  StateSource,
+  answerHook,
+  discoveryResponse,
+  handlerName,
+} from './hooks';
 
 export interface HookServerOptions {
   readonly cert: string;
@@ -73,7 +82,10 @@ export async function startHookServer(source: StateSource, o: HookServerOptions)
       const timer = setTimeout(() => send(200, retryLater(h)), within);
       answerHook(h, request, source)
         .then((r) => {
-          o.log?.(`${h} ${JSON.stringify((request as { cluster?: { metadata?: unknown } }).cluster?.metadata ?? {})}: ${r.status} ${r.retryAfterSeconds ?? 0}s ${r.message}`);
+          o.log?.(
+            `${h} ${JSON.stringify((request as { cluster?: { metadata?: unknown } }).cluster?.metadata ?? {})}: ` +
+              `${r.status} ${r.retryAfterSeconds ?? 0}s ${r.message}`,
+          );
           send(200, r);
         })
         .finally(() => clearTimeout(timer));

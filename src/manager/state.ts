@@ -14,7 +14,13 @@ import { Desired, computeDesired } from './desired';
 import { LoadedState, StateSource } from './hooks';
 import { AddonBundle } from './types';
 
-export const CLUSTER_ADDONS: ResourceInfo = { group: GROUP, version: VERSION, kind: KIND, plural: PLURAL, namespaced: true };
+export const CLUSTER_ADDONS: ResourceInfo = {
+  group: GROUP,
+  version: VERSION,
+  kind: KIND,
+  plural: PLURAL,
+  namespaced: true,
+};
 
 export type ManagementClient = Pick<KubeApi, 'resource' | 'get' | 'create' | 'apply' | 'list' | 'delete'>;
 

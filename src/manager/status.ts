@@ -55,7 +55,13 @@ function condition(
 ): Condition {
   const status = on ? 'True' : 'False';
   const old = prev?.find((c) => c.type === type);
-  return { type, status, reason, message, lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now };
+  return {
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now,
+  };
 }
 
 export function nextStatus(

@@ -30,7 +30,9 @@ export const secretName = (template: string, cluster: string): string => templat
 export function kubeconfigFromSecret(secret: KObject | undefined, namespace: string, name: string): string {
   const where = `Secret ${namespace}/${name}`;
   if (!secret)
-    throw new InputError(`${where} (the workload cluster's kubeconfig) not found; create it or set --kubeconfig-secret`);
+    throw new InputError(
+      `${where} (the workload cluster's kubeconfig) not found; create it or set --kubeconfig-secret`,
+    );
   const data = (secret.data ?? {}) as Record<string, unknown>;
   const b64 = data[KUBECONFIG_KEY];
   if (typeof b64 !== 'string' || !b64)

@@ -51,14 +51,20 @@ describe('computeDesired: the phase gate from persisted state', () => {
   });
 
   test('control plane and topology at the new version: every addon moves and prune is allowed', () => {
-    const st = readClusterState(clusterObject({ className: 'stack-1-37-v1', version: 'v1.37.2' }), controlPlane('v1.37.2'));
+    const st = readClusterState(
+      clusterObject({ className: 'stack-1-37-v1', version: 'v1.37.2' }),
+      controlPlane('v1.37.2'),
+    );
     const d = computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied);
     expect(moving(d)).toEqual(['cni', 'ccm', 'metrics']);
     expect(d.pruneAllowed).toBe(true);
   });
 
   test('Kubernetes version change alone (same class) is an upgrade gated the same way', () => {
-    const st = readClusterState(clusterObject({ version: 'v1.36.5', topologyReconciled: false }), controlPlane('v1.36.4'));
+    const st = readClusterState(
+      clusterObject({ version: 'v1.36.5', topologyReconciled: false }),
+      controlPlane('v1.36.4'),
+    );
     const d = computeDesired(bundle(), st, ctx(), applied);
     expect(d.stage).toBe('upgrade');
     expect(moving(d)).toEqual(['cni']);
@@ -83,7 +89,10 @@ describe('computeDesired: the phase gate from persisted state', () => {
 
   test('a variable the Cluster lacks is a render error on that addon naming the variable, not a throw', () => {
     const b = bundle();
-    const broken = { ...b, addons: [{ ...b.addons[0], objects: [{ ...b.addons[0].objects[0], data: { x: '{{variables.mtu}}' } }] }] };
+    const broken = {
+      ...b,
+      addons: [{ ...b.addons[0], objects: [{ ...b.addons[0].objects[0], data: { x: '{{variables.mtu}}' } }] }],
+    };
     const d = computeDesired(broken, readClusterState(clusterObject({})), ctx(), undefined);
     expect(d.addons[0].renderError).toMatch(/variable "variables.mtu" is not set for cluster demo/);
     expect(d.pruneAllowed).toBe(false);

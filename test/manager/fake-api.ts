@@ -112,7 +112,10 @@ export class FakeApi {
   rollOut(): void {
     for (const [k, v] of this.store)
       if (v.kind === 'Deployment')
-        this.store.set(k, { ...v, status: { observedGeneration: 0, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } });
+        this.store.set(k, {
+          ...v,
+          status: { observedGeneration: 0, replicas: 1, updatedReplicas: 1, availableReplicas: 1 },
+        });
   }
 
   async delete(res: ResourceInfo, name: string, ns?: string): Promise<void> {

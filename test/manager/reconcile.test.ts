@@ -62,7 +62,7 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect(statusOf(mgmt)?.status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('WaitingForControlPlane');
   });
 
-  test('an unreachable workload cluster is reported on the status (Degraded) and the reconcile fails for backoff', async () => {
+  test('an unreachable workload cluster is reported (Degraded) and the reconcile fails for backoff', async () => {
     const { mgmt, wl, deps } = world([bundle()]);
     mgmt.put(clusterObject({}));
     wl.unreachable = 'connect ECONNREFUSED 127.0.0.1:1';
@@ -72,7 +72,7 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect(degraded?.message).toMatch(/cni: connect ECONNREFUSED/);
   });
 
-  test('upgrade: BeforeClusterUpgrade is held until the first-phase addon is healthy, the same for a fresh manager', async () => {
+  test('upgrade: BeforeClusterUpgrade held until first-phase addons are healthy; a fresh manager answers the same', async () => {
     const v2 = bundle('stack-1-37-v1', '2.0.0');
     const { mgmt, wl, deps } = world([bundle(), v2]);
     mgmt.put(clusterObject({}));
@@ -137,11 +137,21 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect(parent?.metadata?.annotations?.['applyset.kubernetes.io/contains-group-kinds']).toBe('Deployment.apps');
   });
 
-  test('BeforeClusterDelete: LoadBalancer Services and provisioned PVCs are deleted, then the hook lets go', async () => {
+  test('BeforeClusterDelete: LoadBalancer Services and provisioned PVCs deleted, then the hook lets go', async () => {
     const { mgmt, wl, deps } = world([bundle()]);
     mgmt.put(clusterObject({ deleting: true }));
-    wl.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb', namespace: 'app' }, spec: { type: 'LoadBalancer' } });
-    wl.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ip', namespace: 'app' }, spec: { type: 'ClusterIP' } });
+    wl.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb', namespace: 'app' },
+      spec: { type: 'LoadBalancer' },
+    });
+    wl.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ip', namespace: 'app' },
+      spec: { type: 'ClusterIP' },
+    });
     wl.put({
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
@@ -158,6 +168,9 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect((await answerHook('BeforeClusterDelete', request, src)).retryAfterSeconds).toBeGreaterThan(0);
     expect(await reconcileCluster(deps, 'default', 'demo')).toEqual({});
     expect(statusOf(mgmt)?.status?.cleanup?.state).toBe('Done');
-    expect(await answerHook('BeforeClusterDelete', request, src)).toMatchObject({ status: 'Success', retryAfterSeconds: 0 });
+    expect(await answerHook('BeforeClusterDelete', request, src)).toMatchObject({
+      status: 'Success',
+      retryAfterSeconds: 0,
+    });
   });
 });
