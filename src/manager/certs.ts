@@ -23,13 +23,10 @@ function openssl(args: string[], cwd: string): void {
       throw new Error('openssl is not installed: install it, or pass --tls-cert-file/--tls-key-file/--tls-ca-file', {
         cause: e,
       });
-    throw new Error(
-      `openssl ${args[0]} failed: ${
-        String(err.stderr ?? '')
-          .trim()
-          .split('\n')[0]
-      }`,
-    );
+    const first = String(err.stderr ?? '')
+      .trim()
+      .split('\n')[0];
+    throw new Error(`openssl ${args[0]} failed: ${first}`, { cause: e });
   }
 }
 

@@ -72,7 +72,7 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect(degraded?.message).toMatch(/cni: connect ECONNREFUSED/);
   });
 
-  test('upgrade: BeforeClusterUpgrade held until first-phase addons are healthy; a fresh manager answers the same', async () => {
+  test('upgrade: BeforeClusterUpgrade held until first-phase addons are healthy; a fresh manager agrees', async () => {
     const v2 = bundle('stack-1-37-v1', '2.0.0');
     const { mgmt, wl, deps } = world([bundle(), v2]);
     mgmt.put(clusterObject({}));
