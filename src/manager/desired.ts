@@ -69,17 +69,17 @@ export function computeDesired(
   ctx: RenderContext,
   applied: AppliedTarget | undefined,
 ): Desired {
-  const target: AppliedTarget = { className: bundle.className, kubernetesVersion: cluster.kubernetesVersion ?? '' };
+  const target: AppliedTarget = { className: bundle.class, kubernetesVersion: cluster.kubernetesVersion ?? '' };
   const { stage, open } = openStepsFor(cluster, applied, target);
   const addons = bundle.addons.map((addon): DesiredAddon => {
-    const move = open.includes(addon.upgradeStep);
+    const move = open.includes(addon.upgrade);
     const heldReason = move
       ? undefined
       : stage === 'waiting'
         ? 'the control plane is not initialized yet'
-        : `waits for ${addon.upgradeStep} of the upgrade to ${target.kubernetesVersion}`;
+        : `waits for ${addon.upgrade} of the upgrade to ${target.kubernetesVersion}`;
     try {
-      const objects = renderAddonObjects(addon.name, addon.inputs, addon.objects, ctx).map((o) => ({
+      const objects = renderAddonObjects(addon.name, addon.inputs, addon.manifests, ctx).map((o) => ({
         ...o,
         metadata: { ...o.metadata, labels: { ...o.metadata?.labels, [ADDON_LABEL]: addon.name } },
       }));

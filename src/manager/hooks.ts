@@ -98,7 +98,7 @@ export function decideHook(hook: Hook, state: LoadedState): HookResponse {
   const byName = new Map((state.status?.addons ?? []).map((a) => [a.name, a]));
   const waiting: string[] = [];
   for (const d of state.desired.addons) {
-    if (!steps.includes(d.addon.upgradeStep)) continue;
+    if (!steps.includes(d.addon.upgrade)) continue;
     if (d.renderError) return respond(hook, 'Failure', `${who}: addon ${d.addon.name}: ${d.renderError}`);
     if (state.cluster.paused.includes(d.addon.name) || state.cluster.paused.includes('*')) continue;
     const s = byName.get(d.addon.name);

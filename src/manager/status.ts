@@ -93,7 +93,7 @@ export function nextStatus(
       className: moved ? desired.target.className : (old?.className ?? ''),
       contentHash: moved ? d.hash : (old?.contentHash ?? ''),
       phase: d.addon.phase,
-      upgradeStep: d.addon.upgradeStep,
+      upgradeStep: d.addon.upgrade,
       state,
       lastTransitionTime: old && old.state === state ? old.lastTransitionTime : now,
       ...(lastError ? { lastError } : {}),

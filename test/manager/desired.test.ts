@@ -91,7 +91,7 @@ describe('computeDesired: the phase gate from persisted state', () => {
     const b = bundle();
     const broken = {
       ...b,
-      addons: [{ ...b.addons[0], objects: [{ ...b.addons[0].objects[0], data: { x: '{{variables.mtu}}' } }] }],
+      addons: [{ ...b.addons[0], manifests: [{ ...b.addons[0].manifests[0], data: { x: '{{variables.mtu}}' } }] }],
     };
     const d = computeDesired(broken, readClusterState(clusterObject({})), ctx(), undefined);
     expect(d.addons[0].renderError).toMatch(/variable "variables.mtu" is not set for cluster demo/);

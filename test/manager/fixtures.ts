@@ -8,9 +8,9 @@ export function addon(name: string, phase: AddonPhase, upgradeStep: UpgradeStep,
     name,
     version,
     phase,
-    upgradeStep,
+    upgrade: upgradeStep,
     inputs: [],
-    objects: [
+    manifests: [
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -24,7 +24,7 @@ export function addon(name: string, phase: AddonPhase, upgradeStep: UpgradeStep,
 /** cni moves before the upgrade, ccm after the control plane, metrics after the whole cluster. */
 export function bundle(className = 'stack-1-36-v1', version = '1.0.0'): AddonBundle {
   return {
-    className,
+    class: className,
     addons: [
       addon('cni', 'cni', 'BeforeClusterUpgrade', version),
       addon('ccm', 'ccm', 'AfterControlPlaneUpgrade', version),

@@ -17,10 +17,10 @@ const classObject = (name: string) => ({
 function world(bundles: AddonBundle[]) {
   const mgmt = new FakeApi();
   const wl = new FakeApi();
-  for (const b of bundles) mgmt.put(classObject(b.className));
+  for (const b of bundles) mgmt.put(classObject(b.class));
   const deps: ReconcileDeps = {
     management: mgmt as never,
-    bundles: { get: async (_ns, cls) => bundles.find((b) => b.className === cls) },
+    bundles: { get: async (_ns, cls) => bundles.find((b) => b.class === cls) },
     workload: async () => wl as never,
     now: () => new Date('2026-11-29T19:00:00Z'),
   };
@@ -120,7 +120,7 @@ describe('reconcileCluster against fakes of the management and workload clients'
 
   test('objects a new stack version dropped are pruned; a foreign object in the same namespace is not', async () => {
     const v1 = bundle();
-    const v2: AddonBundle = { className: 'stack-1-36-v2', addons: v1.addons.slice(0, 2) }; // metrics dropped
+    const v2: AddonBundle = { class: 'stack-1-36-v2', addons: v1.addons.slice(0, 2) }; // metrics dropped
     const { mgmt, wl, deps } = world([v1, v2]);
     mgmt.put(clusterObject({}));
     mgmt.put(controlPlane('v1.36.4'));
