@@ -19,7 +19,7 @@ test('rendered OpenStack addons apply to a real API server and make the cluster 
   const render = await cskit([
     'addons',
     'render',
-    'openstack-scs-1-36-v2',
+    'openstack-scs-1-36-v3',
     '--dist',
     path.join(dir, 'dist'),
     '--cluster',

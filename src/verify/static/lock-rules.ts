@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { BUNDLE_FILE } from '../../bundle/types';
 import { HASH_VERSION, contentHash } from '../../model/content-hash';
 import { LOCK_FILE, LockFile, parseLock } from '../../model/lock';
 import { RuleInfo, StaticFinding } from './finding';
@@ -72,7 +73,9 @@ export function renderedStackHash(
             ? c
                 .replace(/^(\s*clusterStack: )v\d+$/m, `$1${HASH_VERSION}`)
                 .replace(/^(\s*clusterAddon: )v\d+$/m, `$1${HASH_VERSION}`)
-            : c,
+            : f.path === BUNDLE_FILE
+              ? c.replace(/^(  version: )v\d+$/gm, `$1${HASH_VERSION}`) // spec.version of every part
+              : c,
       };
     }),
   );
