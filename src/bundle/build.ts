@@ -27,7 +27,7 @@ export function bundlePartName(className: string, part: number, parts: number): 
  * error naming the addon and the object.
  */
 export function buildBundle(
-  ctx: Pick<StackContext, 'name' | 'id' | 'version' | 'kubernetesVersion'>,
+  ctx: Pick<StackContext, 'name' | 'id' | 'kubernetesVersion'>,
   addons: readonly BundledAddon[],
   maxPartBytes = MAX_PART_BYTES,
 ): KObject[] {
@@ -41,7 +41,6 @@ export function buildBundle(
     spec: {
       class: ctx.name,
       stack: ctx.id,
-      version: ctx.version,
       kubernetesVersion: ctx.kubernetesVersion,
       part,
       parts,

@@ -79,11 +79,11 @@ export const BUNDLE_SCHEMA = {
     metadata: { type: 'object' },
     spec: {
       type: 'object',
-      required: ['class', 'stack', 'version', 'kubernetesVersion', 'part', 'parts', 'addons'],
+      // No stack version field: the class name carries it, and the content hash maps the name to a neutral one.
+      required: ['class', 'stack', 'kubernetesVersion', 'part', 'parts', 'addons'],
       properties: {
         class: str({ pattern: DNS_LABEL, maxLength: 63 }),
         stack: str({ pattern: DNS_LABEL }),
-        version: str({ pattern: '^v[0-9]+$' }),
         kubernetesVersion: str({ pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$' }),
         part: { type: 'integer', minimum: 1 },
         parts: { type: 'integer', minimum: 1 },

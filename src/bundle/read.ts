@@ -17,7 +17,6 @@ import { AddonBundle, BUNDLE_API_VERSION, BUNDLE_KIND, BundledAddon, CLASS_LABEL
 interface PartSpec {
   class: string;
   stack: string;
-  version: string;
   kubernetesVersion: string;
   part: number;
   parts: number;
@@ -87,7 +86,7 @@ export function readBundle(
 
   const first = specs[0].spec;
   for (const { obj, spec } of specs) {
-    for (const f of ['stack', 'version', 'kubernetesVersion', 'parts'] as const) {
+    for (const f of ['stack', 'kubernetesVersion', 'parts'] as const) {
       if (spec[f] !== first[f])
         problems.push(`${where(obj)}: spec.${f} is ${spec[f]}, but ${where(specs[0].obj)} has ${first[f]}`);
     }
@@ -149,7 +148,6 @@ export function readBundle(
   return {
     class: className,
     stack: first.stack,
-    version: first.version,
     kubernetesVersion: first.kubernetesVersion,
     addons: ordered.map((x) => x.addon),
   };

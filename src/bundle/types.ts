@@ -54,8 +54,6 @@ export interface AddonBundle {
   readonly class: string;
   /** `<provider>-<stack>`, e.g. `docker-scs`. */
   readonly stack: string;
-  /** Stack version, `vN`. */
-  readonly version: string;
   readonly kubernetesVersion: string;
   /** In install order. */
   readonly addons: readonly BundledAddon[];

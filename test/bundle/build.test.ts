@@ -42,7 +42,7 @@ test('synth writes the docker stack bundle as one AddonBundle named like the cla
   expect(objs).toHaveLength(1);
   expect(objs[0].metadata?.name).toBe(ctx.name);
   expect(objs[0].metadata?.labels).toEqual({ [CLASS_LABEL]: ctx.name, [MOVE_LABEL]: '' });
-  expect(objs[0].spec).toMatchObject({ class: ctx.name, stack: 'docker-scs', version: 'v1', part: 1, parts: 1 });
+  expect(objs[0].spec).toMatchObject({ class: ctx.name, stack: 'docker-scs', part: 1, parts: 1 });
 });
 
 test('the bundle holds each addon file’s objects unchanged, in order, with install and upgrade phases and health checks', () => {

@@ -41,7 +41,7 @@ test('a bundle reads back as typed addons in install order, with namespace and l
     metadata: { ...o.metadata, namespace: 'default', uid: 'x', resourceVersion: '7', managedFields: [] },
   }));
   const read = readBundle(objs, CLASS);
-  expect(read).toMatchObject({ class: CLASS, stack: 'docker-scs', version: 'v1', kubernetesVersion: '1.36.4' });
+  expect(read).toMatchObject({ class: CLASS, stack: 'docker-scs', kubernetesVersion: '1.36.4' });
   expect(read.addons.map((a) => [a.order, a.name, a.dependsOn])).toEqual([
     [1, 'a', []],
     [2, 'b', ['a']],

@@ -1,5 +1,6 @@
 import { TestKube, storageClass } from './support/kube';
 import { cskit, workload } from './support/env';
+import { Prerequisite, testWith } from '../support/prerequisite';
 
 // One real control plane (kube-apiserver, etcd, kube-controller-manager, kube-scheduler, kwok fake node, a test CSI
 // provisioner serving cinder.csi.openstack.org) for the whole file; each test sets the StorageClasses it needs.
@@ -28,27 +29,32 @@ afterAll(async () => {
   expect(left).toEqual([]);
 }, 60_000);
 
-test('a compliant cluster passes scs-0210 and scs-0211, with evidence', async () => {
-  await kube.setStorageClasses([
-    storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'),
-    storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false),
-  ]);
-  const r = await verify(...AT);
-  expect(r.stderr).toMatch(/created probe namespace cskit-probe-[0-9a-f]{6}/);
-  expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: PASS/);
-  expect(r.stdout).toMatch(/PASS \(0\.\d s\)\n +info +1\.36\.4 is the latest patch of 1\.36 known at 2026-09-01/);
-  expect(r.stdout).toMatch(/kubelets: v1\.36\.4 \(1 node\)/);
-  expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: PASS/);
-  expect(r.stdout).toMatch(/default StorageClass csi-cinder-sc-delete \(cinder\.csi\.openstack\.org, network-backed/);
-  expect(r.stdout).toMatch(
-    /probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/,
-  );
-  const scs = await verify(...AT, '-o', 'scs');
-  expect(scs.stdout).toBe(
-    'version-policy-check: PASS (scs-0210-v2)\ndefault-storage-class-check: PASS (scs-0211-v1)\n',
-  );
-});
+// kwok runs no containers: the probe pod is Running because a kwok stage says so, and nothing mounts the volume.
+test(
+  'a network-backed default StorageClass passes scs-0210 and scs-0211 with evidence: the probe claim binds a CSI PV ' +
+    'from the test provisioner and its pod is Running by a kwok stage (no volume is mounted)',
+  async () => {
+    await kube.setStorageClasses([
+      storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'),
+      storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false),
+    ]);
+    const r = await verify(...AT);
+    expect(r.stderr).toMatch(/created probe namespace cskit-probe-[0-9a-f]{6}/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: PASS/);
+    expect(r.stdout).toMatch(/PASS \(0\.\d s\)\n +info +1\.36\.4 is the latest patch of 1\.36 known at 2026-09-01/);
+    expect(r.stdout).toMatch(/kubelets: v1\.36\.4 \(1 node\)/);
+    expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: PASS/);
+    expect(r.stdout).toMatch(/default StorageClass csi-cinder-sc-delete \(cinder\.csi\.openstack\.org, network-backed/);
+    expect(r.stdout).toMatch(
+      /probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/,
+    );
+    const scs = await verify(...AT, '-o', 'scs');
+    expect(scs.stdout).toBe(
+      'version-policy-check: PASS (scs-0210-v2)\ndefault-storage-class-check: PASS (scs-0211-v1)\n',
+    );
+  },
+);
 
 test('json and junit outputs carry the same verdicts', async () => {
   await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
@@ -156,17 +162,24 @@ test('--cleanup removes probe namespaces an earlier run could not (e.g. SIGKILL)
   );
 });
 
-test('a restricted user gets ABORT naming the missing permissions', async () => {
-  if (!cluster.restrictedKubeconfig) return;
-  const r = await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT]);
+// Only the testenv cluster comes with a restricted user; CSKIT_E2E_KUBECONFIG points at a cluster without one.
+const restrictedUser: Prerequisite = {
+  what: 'a kubeconfig of a user without list nodes/storageclasses and create namespaces',
+  missing: cluster.restrictedKubeconfig ? [] : ['restricted kubeconfig'],
+  fix: 'unset CSKIT_E2E_KUBECONFIG to run against the testenv cluster, which has one',
+};
+
+testWith(restrictedUser, 'a restricted user gets ABORT naming the missing permissions', async () => {
+  const restricted = cluster.restrictedKubeconfig!;
+  const r = await cskit(['verify', 'cluster', '--kubeconfig', restricted, ...AT]);
   expect(r.code).toBe(3);
   expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: ABORT/);
   expect(r.stdout).toMatch(/nodes is forbidden: User "cskit-restricted" cannot list resource "nodes"/);
   expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: ABORT/);
   expect(r.stdout).toMatch(/missing permissions: list nodes, list storageclasses\.storage\.k8s\.io, create namespaces/);
-  expect(
-    (await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT, '-o', 'scs'])).stdout,
-  ).toBe('version-policy-check: ABORT (scs-0210-v2)\ndefault-storage-class-check: ABORT (scs-0211-v1)\n');
+  expect((await cskit(['verify', 'cluster', '--kubeconfig', restricted, ...AT, '-o', 'scs'])).stdout).toBe(
+    'version-policy-check: ABORT (scs-0210-v2)\ndefault-storage-class-check: ABORT (scs-0211-v1)\n',
+  );
 });
 
 test.each([
@@ -212,7 +225,9 @@ test('credentials from an exec plugin (here: the admin client certificate) reach
     const r = await cskit(['verify', 'cluster', '--kubeconfig', file, '--timeout', '60s', ...AT, '-o', 'scs']);
     expect(r.stderr).not.toMatch(/Unauthorized|exec plugin/);
     // Every request (reads, access reviews, the probe's creates and watches) went out with the plugin's certificate.
-    expect(r.stdout).toBe('version-policy-check: PASS\ndefault-storage-class-check: PASS\n');
+    expect(r.stdout).toBe(
+      'version-policy-check: PASS (scs-0210-v2)\ndefault-storage-class-check: PASS (scs-0211-v1)\n',
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
