@@ -438,6 +438,12 @@ export const cilium: AddonDefinition = {
   description: 'Cilium CNI (agent DaemonSet, operator), kubernetes IPAM',
   namespace: NS,
   phase: 'cni',
+  // Before the upgrade: KCP rolls control plane machines first, and each new machine (new kubelet) is NotReady
+  // until the CNI agent runs on it, so the release meant for the new minor must be in place before the first new
+  // machine joins. Cilium has no "not newer than the kube-apiserver" rule (it is not a Kubernetes component in
+  // the skew policy) and each Cilium release supports a range of Kubernetes minors; the releases we ship
+  // (facts.ts: 1.19.4 for 1.35-1.37) cover both sides of every adjacent upgrade of our stacks.
+  upgrade: 'BeforeClusterUpgrade',
   releases: ciliumReleases,
   inputs: [],
   build: buildCilium,

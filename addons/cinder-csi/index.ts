@@ -252,6 +252,11 @@ export const cinderCsi: AddonDefinition = {
   description: 'Cinder CSI (controller + node plugin), default StorageClass csi-cinder-sc-delete, csi-cinder-sc-retain',
   namespace: NS,
   phase: 'csi',
+  // After the control plane, with the CCM it depends on (an addon never moves before its dependencies): the
+  // Cinder CSI plugin is released per Kubernetes minor by cloud-provider-openstack like the OCCM, and its sidecars
+  // (external-provisioner, -attacher, -resizer) watch storage APIs of the kube-apiserver, so the new release goes
+  // in once the API server is new and before the workers whose kubelets call its node plugin are replaced.
+  upgrade: 'AfterControlPlaneUpgrade',
   dependsOn: ['openstack-ccm'],
   releases: cinderReleases,
   inputs: [{ path: 'cluster.name', type: 'string', description: 'Cluster name, tags Cinder volumes (--cluster)' }],

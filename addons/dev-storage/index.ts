@@ -12,6 +12,8 @@ export const devStorage: AddonDefinition = {
   description: 'Development StorageClass `standard` (local, NOT failure-safe; scs-0211 finding expected)',
   namespace: 'kube-system',
   phase: 'storage',
+  // After the whole cluster: a StorageClass only (no version of its own), nothing to hold an upgrade for.
+  upgrade: 'AfterClusterUpgrade',
   releases: {
     '1.34': { version: '1', images: {} },
     '1.35': { version: '1', images: {} },

@@ -129,6 +129,10 @@ export const metricsServer: AddonDefinition = {
   description: 'metrics-server (resource metrics API for HPA and kubectl top)',
   namespace: NS,
   phase: 'metrics',
+  // After the whole cluster: metrics-server is an aggregated API server (not newer than the kube-apiserver, as
+  // for Kubernetes' own components) that reads every kubelet's resource metrics; nothing else waits for it, so it
+  // moves last, when every kubelet runs the new minor, and never holds CAPI back.
+  upgrade: 'AfterClusterUpgrade',
   releases: metricsServerReleases,
   inputs: [
     {

@@ -100,6 +100,11 @@ export const openstackCcm: AddonDefinition = {
   description: 'OpenStack cloud controller manager (clouds.yaml from Secret kube-system/clouds-yaml)',
   namespace: NS,
   phase: 'ccm',
+  // After the control plane: the Kubernetes version skew policy says a cloud-controller-manager must not be newer
+  // than the kube-apiserver it talks to and may be one minor older. OCCM follows the Kubernetes minor
+  // (facts.ts), so the old OCCM keeps running (one minor older: allowed) while the control plane moves, and the
+  // new one is installed once every kube-apiserver has the new minor, before workers roll.
+  upgrade: 'AfterControlPlaneUpgrade',
   dependsOn: ['cilium'],
   releases: occmReleases,
   inputs: [{ path: 'cluster.name', type: 'string', description: 'Cluster name, tags load balancers (--cluster-name)' }],

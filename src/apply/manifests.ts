@@ -1,12 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CORE_SCHEMA, YAMLException, loadAll } from 'js-yaml';
+import { bundleCrd } from '../bundle/crd';
+import { BUNDLE_FILE } from '../bundle/types';
 import { KObject } from '../kube/types';
 import { parseStackName } from '../model/naming';
 
 /**
- * Reads what `cskit apply` is given: synthesized stack folders (dist/<stack>/, of which only cluster-class.yaml
- * goes to the management cluster: metadata.yaml is CSO metadata and addons/ are per-workload-cluster templates),
+ * Reads what `cskit apply` is given: synthesized stack folders (dist/<stack>/, of which cluster-class.yaml and
+ * addon-bundle.yaml go to the management cluster, with the AddonBundle CRD: metadata.yaml is CSO metadata, and
+ * addons/ are per-workload-cluster templates that reach the management cluster inside the bundle),
  * plain folders of manifests (every *.yaml, *.yml, *.json directly inside) and single files.
  */
 export interface Manifest {
@@ -29,20 +32,29 @@ export class InputError extends Error {
 }
 
 export const STACK_FILE = 'cluster-class.yaml';
+/** Where the AddonBundle CRD that apply adds comes from, for messages. */
+export const BUNDLE_CRD_SOURCE = 'cskit (AddonBundle CRD, src/bundle/crd.ts)';
 
 /** A synthesized stack folder: it has cluster-class.yaml and metadata.yaml. */
 export function isStackDir(dir: string): boolean {
   return fs.existsSync(path.join(dir, STACK_FILE)) && fs.existsSync(path.join(dir, 'metadata.yaml'));
 }
 
-function filesOf(p: string): { files: string[]; stack?: string } {
+function filesOf(p: string): { files: string[]; stack?: string; bundle?: boolean } {
   const st = fs.statSync(p, { throwIfNoEntry: false });
   if (!st)
     throw new InputError(
       `${p}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files`,
     );
   if (st.isFile()) return { files: [p] };
-  if (isStackDir(p)) return { files: [path.join(p, STACK_FILE)], stack: path.basename(path.resolve(p)) };
+  if (isStackDir(p)) {
+    const bundle = path.join(p, BUNDLE_FILE);
+    return {
+      files: [path.join(p, STACK_FILE), ...(fs.existsSync(bundle) ? [bundle] : [])],
+      stack: path.basename(path.resolve(p)),
+      bundle: fs.existsSync(bundle),
+    };
+  }
   const files = fs
     .readdirSync(p, { withFileTypes: true })
     .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name))
@@ -108,8 +120,10 @@ export function loadInputs(paths: readonly string[]): InputSet {
     throw new InputError('nothing to apply: give dist/<stack> folders, folders of manifests or YAML files');
   const manifests: Manifest[] = [];
   const stacks: string[] = [];
+  let bundles = false;
   for (const p of paths) {
-    const { files, stack } = filesOf(p);
+    const { files, stack, bundle } = filesOf(p);
+    bundles ||= !!bundle;
     if (stack) stacks.push(stack);
     for (const f of files) {
       let text: string;
@@ -121,6 +135,8 @@ export function loadInputs(paths: readonly string[]): InputSet {
       manifests.push(...parseManifests(f, text));
     }
   }
+  // Bundles need their CRD: it comes from cskit itself (one definition, whichever stack folders are given).
+  if (bundles) manifests.unshift({ obj: bundleCrd(), source: BUNDLE_CRD_SOURCE });
   if (manifests.length === 0) throw new InputError(`nothing to apply: ${paths.join(', ')} contain no objects`);
   return { manifests, stacks };
 }

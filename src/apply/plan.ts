@@ -1,3 +1,4 @@
+import { BUNDLE_GROUP, BUNDLE_KIND } from '../bundle/types';
 import { KObject } from '../kube/types';
 import { ResourceInfo } from '../kube/apply-types';
 import { GroupKind, PART_OF_LABEL, gkString, groupOf, versionOf } from './applyset';
@@ -25,7 +26,7 @@ export interface PlannedObject {
   readonly name: string;
   readonly namespace?: string;
   readonly level: number;
-  /** ClusterClasses and the templates they refer to: a released name never changes content. */
+  /** ClusterClasses, the templates they refer to and AddonBundles: a released name never changes content. */
   readonly immutable: boolean;
   /** What is sent: the input object with namespace and ApplySet label set. */
   readonly body: KObject;
@@ -42,6 +43,15 @@ export interface Plan {
 
 export const objectKey = (gk: GroupKind, name: string, namespace?: string): string =>
   `${gkString(gk)} ${namespace ? `${namespace}/` : ''}${name}`;
+
+export const isAddonBundle = (gk: GroupKind): boolean => gk.group === BUNDLE_GROUP && gk.kind === BUNDLE_KIND;
+
+/** Keys of the AddonBundle parts of a class in the plan (spec.class names it, same namespace). */
+export function bundleKeysOf(objects: readonly PlannedObject[], cls: PlannedObject): string[] {
+  return objects
+    .filter((o) => isAddonBundle(o.gk) && o.namespace === cls.namespace && o.body.spec?.class === cls.name)
+    .map((o) => o.key);
+}
 
 export function levelOf(gk: GroupKind): number {
   if (gk.group === 'apiextensions.k8s.io' && gk.kind === 'CustomResourceDefinition') return 0;
@@ -121,8 +131,9 @@ export function buildPlan(
       body: { ...obj, metadata },
     });
   }
-  // Templates a ClusterClass of the input refers to (same namespace) are as immutable as the class.
-  const immutable = new Set<string>();
+  // Templates a ClusterClass of the input refers to (same namespace) are as immutable as the class, and so are addon
+  // bundles: they are released with a class version (its content hash covers them).
+  const immutable = new Set<string>(objects.filter((o) => isAddonBundle(o.gk)).map((o) => o.key));
   for (const o of objects) {
     if (!isClusterClass(o.gk)) continue;
     immutable.add(o.key);

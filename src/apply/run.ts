@@ -18,7 +18,7 @@ import { maskSecrets, sameContent, sameSpec, toYaml, unifiedDiff } from './diff'
 import { ApplyAbort, describeFailure } from './errors';
 import { mapLimit } from '../util/limit';
 import { InputError, Manifest } from './manifests';
-import { LEVELS, Plan, PlannedObject, buildPlan, crdResources, gvkKey, objectKey } from './plan';
+import { LEVELS, Plan, PlannedObject, bundleKeysOf, buildPlan, crdResources, gvkKey, objectKey } from './plan';
 import { candidate, selectPrune } from './prune';
 
 /**
@@ -358,9 +358,11 @@ async function applyInOrder(
     else if (o.level === 1) d = keysAt((l) => l === 0);
     else if (o.level === 2) d = basics;
     else if (o.level === 3) {
-      const refs = templateRefs(o.body)
-        .map((r) => objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, o.namespace))
-        .filter((k) => inPlan.has(k));
+      // A class goes out after its templates and its addon bundle: a manager never sees a class without its addons.
+      const refs = [
+        ...templateRefs(o.body).map((r) => objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, o.namespace)),
+        ...bundleKeysOf(plan.objects, o),
+      ].filter((k) => inPlan.has(k));
       refs.forEach((k) => referenced.add(k));
       d = [...basics, ...refs];
     } else d = keysAt((l) => l < o.level);
@@ -536,7 +538,7 @@ async function refuseChangedImmutables(
   ).filter((x): x is string => !!x);
   if (refused.length) {
     throw new ApplyAbort(
-      `${refused.join('\n')}\nreleased ClusterClasses and their templates are immutable: changing one in place would silently change ` +
+      `${refused.join('\n')}\nreleased ClusterClasses, their templates and addon bundles are immutable: changing one in place would silently change ` +
         'every Cluster using it. Bump the stack version instead (cskit bump, then synth) and move Clusters to the new class by changing ' +
         'spec.topology.classRef.name. Nothing was applied.',
     );

@@ -7,6 +7,7 @@ import standaloneCode from 'ajv/dist/standalone';
 import { cacheDir } from '../k8s-versions/data';
 import { compareMinor } from '../model/naming';
 import { KObject } from '../model/object';
+import { bundleCrd } from '../bundle/crd';
 import { Schema, convertSchema } from './convert';
 
 /** The generated bundle (scripts/import-schemas.ts): built-in definitions and one schema per group/version/kind. */
@@ -55,8 +56,10 @@ export class SchemaRegistry {
     cache: string | null = schemaCacheDir(),
     shipped: string | null = shippedSchemaDir(),
   ) {
-    const text = bundle ? JSON.stringify(bundle) : fs.readFileSync(BUNDLE_FILE, 'utf8');
-    this.bundle = bundle ?? (JSON.parse(text) as SchemaBundle);
+    const imported = bundle ? JSON.stringify(bundle) : fs.readFileSync(BUNDLE_FILE, 'utf8');
+    this.bundle = withOwnKinds(bundle ?? (JSON.parse(imported) as SchemaBundle));
+    // Cache key: the imported bundle's text and our own kinds (cheaper than serializing the merged bundle again).
+    const text = `${imported}\0${JSON.stringify(bundleCrd())}`;
     this.known = new Set(Object.keys(this.bundle.kinds));
     const key = createHash('sha256').update(`${CACHE_FORMAT}\0${AJV_VERSION}\0${text}`).digest('hex').slice(0, 16);
     this.cache = cache && path.join(cache, key);
@@ -268,6 +271,22 @@ export class SchemaRegistry {
   private readonly format = (name: string): void => {
     if (!this.ajv.formats[name]) this.ajv.addFormat(name, true);
   };
+}
+
+/**
+ * The kinds cskit defines itself (the AddonBundle CRD of src/bundle/crd.ts) join the imported ones, so verify, apply
+ * and the manager judge them like any CRD kind; they are code of ours, not imports, so they are not in bundle.json.
+ */
+function withOwnKinds(b: SchemaBundle): SchemaBundle {
+  const kinds = { ...b.kinds };
+  for (const crd of [bundleCrd()]) {
+    for (const v of crd.spec.versions)
+      kinds[kindKey(`${crd.spec.group}/${v.name}`, crd.spec.names.kind)] = {
+        source: 'crd',
+        schema: v.schema.openAPIV3Schema,
+      };
+  }
+  return { ...b, kinds };
 }
 
 function minorOf(version: string): string | undefined {

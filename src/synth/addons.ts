@@ -1,5 +1,8 @@
 import { App, Chart, Yaml } from 'cdk8s';
-import { AddonDefinition, orderAddons, releaseFor } from '../model/addon';
+import { buildBundle } from '../bundle/build';
+import { BUNDLE_FILE, BundledAddon } from '../bundle/types';
+import { AddonDefinition, healthChecksFor, orderAddons, releaseFor, upgradeOrderProblems } from '../model/addon';
+import { KObject } from '../model/object';
 import { StackDefinition, StackContext } from '../model/stack';
 import { describeObject, usedPaths } from '../render/render';
 
@@ -103,23 +106,42 @@ export const addonFileName = (order: number, name: string) => `${String(order).p
 
 /**
  * The addon part of a stack's output: addons/<NN>-<addon>.yaml in install order (objects still holding
- * their `{{…}}` per-cluster expressions) and addons.yaml, the index `cskit addons list/render` read.
+ * their `{{…}}` per-cluster expressions), addons.yaml, the index `cskit addons list/render` read, and
+ * addon-bundle.yaml, the same objects as AddonBundle object(s) for the management cluster (src/bundle/).
  * The ClusterResourceSet form needs per-cluster values, so `cskit addons render` produces it.
  */
 export function synthesizeAddons(def: StackDefinition, ctx: StackContext): OutputFile[] {
   if (def.addons.length === 0) return [];
   const ordered = orderAddons(def.addons);
+  const upgradeProblems = upgradeOrderProblems(ordered);
+  if (upgradeProblems.length) throw new Error(upgradeProblems.join('\n'));
   const files: OutputFile[] = [];
+  const bundled: BundledAddon[] = [];
   const index = ordered.map((a, i) => {
     const order = i + 1;
     const file = `addons/${addonFileName(order, a.name)}`;
-    files.push({ path: file, content: Yaml.stringify(...buildAddonObjects(a, ctx)) });
+    const objects = buildAddonObjects(a, ctx);
+    files.push({ path: file, content: Yaml.stringify(...objects) });
     const rel = releaseFor(a, ctx.minor);
+    bundled.push({
+      name: a.name,
+      order,
+      version: rel.version,
+      phase: a.phase,
+      upgrade: a.upgrade,
+      namespace: a.namespace,
+      dependsOn: [...(a.dependsOn ?? [])],
+      inputs: a.inputs,
+      healthChecks: healthChecksFor(a, objects),
+      // Through JSON so the bundle holds exactly what the addon file's YAML reads back as (no undefined fields).
+      manifests: JSON.parse(JSON.stringify(objects)) as KObject[],
+    });
     return {
       name: a.name,
       order,
       version: rel.version,
       phase: a.phase,
+      upgrade: a.upgrade,
       namespace: a.namespace,
       description: a.description,
       ...(a.dependsOn?.length ? { dependsOn: [...a.dependsOn] } : {}),
@@ -136,5 +158,6 @@ export function synthesizeAddons(def: StackDefinition, ctx: StackContext): Outpu
     addons: index,
   };
   files.push({ path: 'addons.yaml', content: Yaml.stringify(indexDoc) });
+  files.push({ path: BUNDLE_FILE, content: Yaml.stringify(...buildBundle(ctx, bundled)) });
   return files;
 }

@@ -34,7 +34,7 @@ test('addons render -o writes rendered manifests and the CRS form for a sample C
   const cluster = path.join(tmp, 'cluster.yaml');
   fs.writeFileSync(
     cluster,
-    fs.readFileSync(path.join(fixtures, 'cluster.yaml'), 'utf8').replace('openstack-scs-1-36-v2', stack()),
+    fs.readFileSync(path.join(fixtures, 'cluster.yaml'), 'utf8').replace('openstack-scs-1-36-v3', stack()),
   );
   const out = path.join(tmp, 'out');
   const r = await runCli(['addons', 'render', stack(), '--dist', dist, '--cluster', cluster, '-o', out]);

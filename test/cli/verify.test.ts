@@ -51,7 +51,7 @@ test('a changed released stack fails lock/immutable against the lock; --no-lock 
   const r = await cskit('verify', copy, '--lock', repoLock, '--rules', 'capi/,lock/');
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(
-    /ERROR lock\/immutable: openstack-scs-1-3\d-v1 is recorded in .*stacks\.lock\.json with sha256:[0-9a-f]{64} but its content hashes to sha256:[0-9a-f]{64}.*fix: never change a released stack: run `cskit bump`/,
+    /ERROR lock\/immutable: openstack-scs-1-3\d-v\d+ is recorded in .*stacks\.lock\.json with sha256:[0-9a-f]{64} but its content hashes to sha256:[0-9a-f]{64}.*fix: never change a released stack: run `cskit bump`/,
   );
   expect((await cskit('verify', copy, '--no-lock', '--rules', 'capi/,lock/')).code).toBe(0);
   // a rule that did not run is not reported as a passed testcase

@@ -62,7 +62,16 @@ test('bump of the August lock at 2026-11-29 drops end-of-life 1.34, moves 1.36, 
   expect(Object.keys(readLock(file).stacks['openstack-scs'])).toContain('1.34');
   const real = await runCli(['bump', '--at', '2026-11-29', '--lock', file]);
   expect(real.code).toBe(0);
-  expect(readLock(file)).toEqual(readLock(path.join(__dirname, '..', '..', 'stacks.lock.json')));
+  // Same minors, patches and content as the shipped lock; the shipped one may have counted more vN since (a content
+  // change after the bump, such as the addon bundle, gives a new version without a new patch).
+  const strip = (l: ReturnType<typeof readLock>) =>
+    Object.fromEntries(
+      Object.entries(l.stacks).map(([id, ms]) => [
+        id,
+        Object.fromEntries(Object.entries(ms).map(([m, e]) => [m, { kubernetesVersion: e.kubernetesVersion, hash: e.hash }])),
+      ]),
+    );
+  expect(strip(readLock(file))).toEqual(strip(readLock(path.join(__dirname, '..', '..', 'stacks.lock.json'))));
   const again = await runCli(['bump', '--at', '2026-11-29', '--lock', file]);
   expect(again.stdout).toContain('is up to date');
 });

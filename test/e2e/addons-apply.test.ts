@@ -24,7 +24,7 @@ test(
     const render = await cskit([
       'addons',
       'render',
-      'openstack-scs-1-36-v2',
+      'openstack-scs-1-36-v3',
       '--dist',
       path.join(dir, 'dist'),
       '--cluster',

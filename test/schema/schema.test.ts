@@ -18,7 +18,7 @@ writeStacks(
 );
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const stack = (name = 'openstack-scs-1-36-v2') => loadStacks([path.join(dir, 'dist', name)])[0];
+const stack = (name = 'openstack-scs-1-36-v3') => loadStacks([path.join(dir, 'dist', name)])[0];
 const find = (s: StackInput, kind: string, name?: string): any =>
   s.objects.find((o) => o.obj.kind === kind && (!name || o.obj.metadata?.name === name))!.obj;
 const summary = (s: StackInput) =>
@@ -50,7 +50,7 @@ test('a wrong type names the exact path, the expected type and the value found',
     {
       rule: 'schema/invalid',
       severity: 'error',
-      object: 'ClusterClass openstack-scs-1-36-v2',
+      object: 'ClusterClass openstack-scs-1-36-v3',
       path: 'spec.workers.machineDeployments[0].class',
       message: 'expected string, found number 5',
     },
@@ -474,8 +474,8 @@ test("built-in kinds are judged by the schema of the stack's Kubernetes minor", 
     find(s, 'Deployment').spec.template.spec[newer] = {};
     return schemaFindings([s]).filter((f) => f.path === `spec.template.spec.${newer}`);
   };
-  expect(withField('openstack-scs-1-36-v2').filter((f) => f.rule === 'schema/unknown-field')).toEqual([]);
-  expect(withField('openstack-scs-1-35-v1', 'v1.34.11')).toEqual([
+  expect(withField('openstack-scs-1-36-v3').filter((f) => f.rule === 'schema/unknown-field')).toEqual([]);
+  expect(withField('openstack-scs-1-35-v2', 'v1.34.11')).toEqual([
     expect.objectContaining({
       rule: 'schema/unknown-field',
       message: expect.stringMatching(

@@ -20,6 +20,7 @@ test.each(['1.34', '1.35', '1.36'])(
       'addons/03-cinder-csi.yaml',
       'addons/04-metrics-server.yaml',
       'addons.yaml',
+      'addon-bundle.yaml',
     ]);
     const index = parseAllDocuments(files[4].content)[0].toJS();
     expect(index.addons.map((a: any) => [a.order, a.name])).toEqual([
@@ -45,6 +46,7 @@ test('docker-scs ships cilium, the dev StorageClass and metrics-server', () => {
     'addons/02-dev-storage.yaml',
     'addons/03-metrics-server.yaml',
     'addons.yaml',
+    'addon-bundle.yaml',
   ]);
 });
 
@@ -59,6 +61,7 @@ const broken = (build: (scope: Construct) => void, inputs: AddonDefinition['inpu
   description: 'test',
   namespace: 'kube-system',
   phase: 'metrics',
+  upgrade: 'AfterClusterUpgrade',
   releases: { '1.36': { version: '1', images: {} } },
   inputs,
   build,
