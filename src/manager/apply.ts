@@ -6,7 +6,8 @@
 import { ApplyClient, ResourceInfo } from '../kube/apply-types';
 import { KObject } from '../model/object';
 import { FIELD_MANAGER, groupOf, versionOf } from '../apply/applyset';
-import { HEALTH_KINDS, unhealthyReason } from './health';
+import { AddonHealthCheck } from '../model/addon';
+import { unhealthyReason } from './health';
 import { asMember } from './inventory';
 
 export type AddonClient = Pick<ApplyClient, 'resource' | 'apply' | 'get'>;
@@ -28,12 +29,31 @@ async function resourceOf(client: AddonClient, o: KObject): Promise<ResourceInfo
   return res;
 }
 
-/** Applies the objects of one addon (CRDs first) and reports whether what it installed is healthy. */
-export async function applyAddon(client: AddonClient, objects: readonly KObject[]): Promise<AddonApplyResult> {
+/** The resource of a health check's object. */
+async function checkResource(client: AddonClient, c: AddonHealthCheck): Promise<ResourceInfo> {
+  return resourceOf(client, { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name } });
+}
+
+async function firstUnhealthy(client: AddonClient, checks: readonly AddonHealthCheck[]): Promise<string | undefined> {
+  for (const c of checks) {
+    const why = unhealthyReason(await client.get(await checkResource(client, c), c.name, c.namespace), c);
+    if (why) return why;
+  }
+  return undefined;
+}
+
+/**
+ * Applies the objects of one addon and reports whether its declared health checks pass. CRDs go first and must be
+ * Established before the objects that may use them (their kinds are only served then).
+ */
+export async function applyAddon(
+  client: AddonClient,
+  objects: readonly KObject[],
+  checks: readonly AddonHealthCheck[],
+): Promise<AddonApplyResult> {
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
   const rest = objects.filter((o) => o.kind !== 'CustomResourceDefinition');
   const changed: string[] = [];
-  const live: Array<{ obj: KObject; res: ResourceInfo }> = [];
   for (const batch of [crds, rest]) {
     for (const o of batch) {
       const res = await resourceOf(client, o);
@@ -41,19 +61,15 @@ export async function applyAddon(client: AddonClient, objects: readonly KObject[
       const r = await client.apply(res, asMember(o), { fieldManager: FIELD_MANAGER, force: true });
       if (r.created || before?.metadata?.resourceVersion !== r.object.metadata?.resourceVersion)
         changed.push(describe(o));
-      if (HEALTH_KINDS.has(String(o.kind))) live.push({ obj: o, res });
     }
-    // Objects of a new CRD's kind are only served once it is Established: stop here until then.
-    if (batch === crds) {
-      for (const c of crds) {
-        const why = unhealthyReason(await client.get(await resourceOf(client, c), String(c.metadata?.name)), c);
-        if (why) return { changed, unhealthy: why };
-      }
+    if (batch === crds && crds.length) {
+      const why = await firstUnhealthy(
+        client,
+        checks.filter((c) => c.type === 'established'),
+      );
+      if (why) return { changed, unhealthy: why };
     }
   }
-  for (const { obj, res } of live) {
-    const why = unhealthyReason(await client.get(res, String(obj.metadata?.name), obj.metadata?.namespace), obj);
-    if (why) return { changed, unhealthy: why };
-  }
-  return { changed };
+  const unhealthy = await firstUnhealthy(client, checks);
+  return unhealthy ? { changed, unhealthy } : { changed };
 }

@@ -107,7 +107,7 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
         if (d.renderError) break; // status shows it Failed; later addons wait: the order is the contract
         if (paused.includes('*') || paused.includes(d.addon.name)) continue;
         try {
-          const r = await applyAddon(wl, d.objects);
+          const r = await applyAddon(wl, d.objects, d.addon.healthChecks);
           outcomes.set(d.addon.name, {
             state: r.unhealthy ? 'Applied' : 'Ready',
             error: r.unhealthy,

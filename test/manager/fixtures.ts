@@ -6,10 +6,14 @@ import { AddonPhase } from '../../src/model/addon';
 export function addon(name: string, phase: AddonPhase, upgradeStep: UpgradeStep, version = '1.0.0'): ManagedAddon {
   return {
     name,
+    order: 0,
     version,
     phase,
     upgrade: upgradeStep,
+    namespace: 'kube-system',
+    dependsOn: [],
     inputs: [],
+    healthChecks: [{ type: 'rollout', apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'kube-system' }],
     manifests: [
       {
         apiVersion: 'apps/v1',
@@ -25,6 +29,8 @@ export function addon(name: string, phase: AddonPhase, upgradeStep: UpgradeStep,
 export function bundle(className = 'stack-1-36-v1', version = '1.0.0'): AddonBundle {
   return {
     class: className,
+    stack: 'stack',
+    kubernetesVersion: 'v1.36.4',
     addons: [
       addon('cni', 'cni', 'BeforeClusterUpgrade', version),
       addon('ccm', 'ccm', 'AfterControlPlaneUpgrade', version),

@@ -120,7 +120,7 @@ describe('reconcileCluster against fakes of the management and workload clients'
 
   test('objects a new stack version dropped are pruned; a foreign object in the same namespace is not', async () => {
     const v1 = bundle();
-    const v2: AddonBundle = { class: 'stack-1-36-v2', addons: v1.addons.slice(0, 2) }; // metrics dropped
+    const v2: AddonBundle = { ...v1, class: 'stack-1-36-v2', addons: v1.addons.slice(0, 2) }; // metrics dropped
     const { mgmt, wl, deps } = world([v1, v2]);
     mgmt.put(clusterObject({}));
     mgmt.put(controlPlane('v1.36.4'));
