@@ -10,7 +10,8 @@ import { KObject } from '../model/object';
 import { FIELD_MANAGER } from '../apply/applyset';
 import { applyAddon } from './apply';
 import { cleanupStep } from './cleanup';
-import { ClusterAddonsStatus, Condition } from './crd';
+import { ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
+import { isInputError } from '../util/errors';
 import { liveMembers, prune, readInventory, selectStale, writeInventory } from './inventory';
 import { WorkResult } from './queue';
 import { BundleSource, CLUSTER_ADDONS, FullState, ManagementClient, readState } from './state';
@@ -35,6 +36,8 @@ export interface ReconcileDeps {
 }
 
 const WAIT_MS = 5000;
+/** A fix to a bundle or ClusterClass does not touch the Cluster (no watch event): look again this often. */
+const INPUT_RETRY_MS = 30_000;
 
 async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAddonsStatus): Promise<void> {
   const m = deps.management;
@@ -83,8 +86,44 @@ async function conditionEvents(
   }
 }
 
+/**
+ * Bad input (a bundle that does not read, a Cluster that cannot be rendered for, a missing ClusterClass) is a
+ * Degraded condition and a Warning Event on the Cluster, looked at again after a while — never a crash loop.
+ */
+async function reportInputError(deps: ReconcileDeps, namespace: string, name: string, e: Error): Promise<WorkResult> {
+  const m = deps.management;
+  const clusterRes = await m.resource('cluster.x-k8s.io', 'Cluster');
+  const cluster = clusterRes ? await m.get(clusterRes, name, namespace) : undefined;
+  if (!cluster) return {};
+  const prev = (await m.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const keep = (type: Condition['type'], status: Condition['status'], reason: string, message: string): Condition => {
+    const old = prev?.status?.conditions?.find((c) => c.type === type);
+    const since = old && old.status === status ? old.lastTransitionTime : now;
+    return { type, status, reason, message, lastTransitionTime: since };
+  };
+  const conditions: Condition[] = [
+    keep('Ready', 'False', 'InvalidInput', e.message),
+    keep('Progressing', 'False', 'InvalidInput', 'waiting for the input to be fixed'),
+    keep('Degraded', 'True', 'InvalidInput', e.message),
+    ...(prev?.status?.conditions?.filter((c) => c.type === 'Drifted') ?? []),
+  ];
+  const state = { clusterObject: cluster, addonsObject: prev } as FullState;
+  await writeStatus(deps, state, { ...(prev?.status ?? {}), conditions });
+  const was = prev?.status?.conditions?.find((c) => c.type === 'Degraded');
+  if (was?.status !== 'True' || was.message !== e.message)
+    await event(deps, cluster, 'Warning', 'AddonsInvalidInput', e.message);
+  return { requeueAfterMs: INPUT_RETRY_MS };
+}
+
 export async function reconcileCluster(deps: ReconcileDeps, namespace: string, name: string): Promise<WorkResult> {
-  const read = await readState(deps.management, deps.bundles, namespace, name);
+  let read: Awaited<ReturnType<typeof readState>>;
+  try {
+    read = await readState(deps.management, deps.bundles, namespace, name);
+  } catch (e) {
+    if (isInputError(e)) return reportInputError(deps, namespace, name, e);
+    throw e;
+  }
   if (!read || 'notManaged' in read) return {};
   const s = read;
   const now = deps.now?.() ?? new Date();

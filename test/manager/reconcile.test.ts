@@ -4,6 +4,7 @@ import { INVENTORY, inventoryId } from '../../src/manager/inventory';
 import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
 import { stateSource } from '../../src/manager/state';
 import { AddonBundle } from '../../src/manager/types';
+import { InputError } from '../../src/util/errors';
 import { FakeApi } from './fake-api';
 import { bundle, clusterObject, controlPlane } from './fixtures';
 
@@ -172,5 +173,25 @@ describe('reconcileCluster against fakes of the management and workload clients'
       status: 'Success',
       retryAfterSeconds: 0,
     });
+  });
+
+  test('a bundle that does not read is a Degraded condition and one Warning Event, not a crash loop', async () => {
+    const { mgmt, deps } = world([bundle()]);
+    mgmt.put(clusterObject({}));
+    const bad: ReconcileDeps = {
+      ...deps,
+      bundles: {
+        get: async () => {
+          throw new InputError('AddonBundle default/stack-1-36-v1: spec.addons[0].manifests: expected array');
+        },
+      },
+    };
+    expect(await reconcileCluster(bad, 'default', 'demo')).toEqual({ requeueAfterMs: 30_000 });
+    await reconcileCluster(bad, 'default', 'demo');
+    const degraded = statusOf(mgmt)?.status?.conditions?.find((c) => c.type === 'Degraded');
+    expect(degraded).toMatchObject({ status: 'True', reason: 'InvalidInput' });
+    expect(degraded?.message).toMatch(/spec.addons\[0\].manifests/);
+    const events = [...mgmt.store.values()].filter((o) => o.kind === 'Event' && o.reason === 'AddonsInvalidInput');
+    expect(events).toHaveLength(1);
   });
 });
