@@ -7,24 +7,15 @@ import { KubeApi } from '../kube/api';
 import { ResourceInfo } from '../kube/apply-types';
 import { KObject } from '../model/object';
 import { InputError } from '../util/errors';
+import { checkSecretTemplate, secretName } from './secret-template';
 
-export const DEFAULT_KUBECONFIG_SECRET = '{cluster}-kubeconfig';
+export { checkSecretTemplate, secretName } from './secret-template';
+
+export { DEFAULT_KUBECONFIG_SECRET } from './secret-template';
+import { DEFAULT_KUBECONFIG_SECRET } from './secret-template';
 export const KUBECONFIG_KEY = 'value';
 
 export const SECRETS: ResourceInfo = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
-
-/** Checks a `--kubeconfig-secret` template: it must contain `{cluster}` and nothing else in braces. */
-export function checkSecretTemplate(template: string): string {
-  const others = (template.match(/\{[^}]*\}/g) ?? []).filter((p) => p !== '{cluster}');
-  if (!template.includes('{cluster}') || others.length)
-    throw new InputError(
-      `--kubeconfig-secret ${JSON.stringify(template)}: must contain {cluster} (the Cluster's name) and no other ` +
-        `{…} placeholder, e.g. '{cluster}-kubeconfig'`,
-    );
-  return template;
-}
-
-export const secretName = (template: string, cluster: string): string => template.split('{cluster}').join(cluster);
 
 /** The kubeconfig YAML from the Secret object; a clear error naming the Secret and key when it is not there. */
 export function kubeconfigFromSecret(secret: KObject | undefined, namespace: string, name: string): string {

@@ -5,7 +5,9 @@
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as os from 'os';
+import { isIP } from 'net';
 import * as path from 'path';
+import { checkSecretTemplate, DEFAULT_KUBECONFIG_SECRET } from '../../manager/secret-template';
 import { EXIT_ABORT, UserError } from '../errors';
 import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
 import { table } from '../table';
@@ -43,6 +45,15 @@ function parseMatchLabels(s: string): Record<string, string> {
   return out;
 }
 
+/** Our InputError from a flag check becomes a usage error naming the flag. */
+const asUsage = <T>(fn: () => T): T => {
+  try {
+    return fn();
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+};
+
 const readPem = (flag: string, file: string): string => {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -60,13 +71,23 @@ export function register(program: Command): void {
     )
     .option('--kubeconfig <file>', 'management cluster kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--context <name>', 'kubeconfig context')
-    .option(
-      '--kubeconfig-secret <template>',
-      "name of the Secret (Cluster's namespace, key value) with the workload kubeconfig; {cluster} is the Cluster name",
-      '{cluster}-kubeconfig',
+    .addOption(
+      new Option(
+        '--kubeconfig-secret <template>',
+        "name of the Secret (Cluster's namespace, key value) with the workload kubeconfig; {cluster}: the Cluster name",
+      )
+        .default(DEFAULT_KUBECONFIG_SECRET)
+        .argParser((s: string) => asUsage(() => checkSecretTemplate(s))),
     )
     .addOption(countOption('--concurrency <n>', 'Clusters reconciled at once', 8, 256))
-    .option('--hook-host <address>', 'address the Runtime SDK hook server listens on', '0.0.0.0')
+    .addOption(
+      new Option('--hook-host <address>', 'IP address the Runtime SDK hook server listens on')
+        .default('0.0.0.0')
+        .argParser((s: string) => {
+          if (!isIP(s)) throw new UserError(`--hook-host: "${s}" is not an IP address, e.g. 0.0.0.0 or 127.0.0.1`);
+          return s;
+        }),
+    )
     .addOption(
       new Option('--hook-port <port>', 'port of the hook server').default(9443).argParser((s: string) => {
         const n = Number(s);
@@ -75,7 +96,22 @@ export function register(program: Command): void {
         return n;
       }),
     )
-    .option('--advertise-url <url>', 'https URL CAPI calls the hooks at (default: https://127.0.0.1:<port>)')
+    .addOption(
+      new Option(
+        '--advertise-url <url>',
+        'https URL CAPI calls the hooks at (default: https://127.0.0.1:<port>)',
+      ).argParser((s: string) => {
+        let u: URL | undefined;
+        try {
+          u = new URL(s);
+        } catch {
+          u = undefined;
+        }
+        if (u?.protocol !== 'https:')
+          throw new UserError(`--advertise-url: "${s}" is not an https URL (CAPI calls extensions over https only)`);
+        return s;
+      }),
+    )
     .option('--tls-cert-file <file>', 'serving certificate of the hook server (default: made at start with openssl)')
     .option('--tls-key-file <file>', 'its key')
     .option('--tls-ca-file <file>', 'the CA that signed it (goes into the ExtensionConfig caBundle)')
@@ -95,25 +131,16 @@ export function register(program: Command): void {
     .addOption(durationOption('--cleanup-timeout <duration>', 'BeforeClusterDelete wait for LBs and volumes', '5m'))
     .addOption(durationOption('--resync <duration>', 're-apply period of Clusters in sync (drift repair)', '1m'))
     .action(async (flags: ManagerFlags) => {
-      const [{ KubeApi }, { startManager }, { clusterBundles }, { makeServingCert }, { checkSecretTemplate }] =
-        await Promise.all([
-          import('../../kube/api'),
-          import('../../manager/run'),
-          import('../../manager/bundles'),
-          import('../../manager/certs'),
-          import('../../manager/workload'),
-        ]);
-      try {
-        checkSecretTemplate(flags.kubeconfigSecret);
-      } catch (e) {
-        throw new UserError((e as Error).message);
-      }
+      const [{ KubeApi }, { startManager }, { clusterBundles }, { makeServingCert }] = await Promise.all([
+        import('../../kube/api'),
+        import('../../manager/run'),
+        import('../../manager/bundles'),
+        import('../../manager/certs'),
+      ]);
       const own = [flags.tlsCertFile, flags.tlsKeyFile, flags.tlsCaFile].filter(Boolean).length;
       if (own !== 0 && own !== 3)
         throw new UserError('--tls-cert-file, --tls-key-file and --tls-ca-file go together: give all three or none');
       const advertise = flags.advertiseUrl ?? `https://127.0.0.1:${flags.hookPort}`;
-      if (!advertise.startsWith('https://'))
-        throw new UserError(`--advertise-url ${advertise}: CAPI calls extensions over https only`);
       const host = new URL(advertise).hostname.replace(/^\[|\]$/g, '');
       const tls = own
         ? {
@@ -171,7 +198,11 @@ export function registerAddonsStatus(addons: Command): void {
     .description('per Cluster and addon: version, state, since, last error (from the manager ClusterAddons status)')
     .option('--kubeconfig <file>', 'management cluster kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
-    .option('-n, --namespace <namespace>', 'only Clusters in this namespace (default: all namespaces)')
+    .addOption(
+      new Option('-n, --namespace <namespace>', 'only Clusters in this namespace (default: all namespaces)').argParser(
+        (s: string) => parseDnsLabel('--namespace', s),
+      ),
+    )
     .addOption(outputOption(['table', 'json']))
     .action(async (flags: { kubeconfig?: string; context?: string; namespace?: string; output: string }) => {
       const [{ KubeApi }, { CLUSTER_ADDONS }] = await Promise.all([
