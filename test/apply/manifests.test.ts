@@ -50,6 +50,13 @@ describe('inputs', () => {
       'AddonBundle docker-scs-1-37-v9 addon-bundle.yaml#1',
     ]);
     const resources = crdResources(r.manifests);
+    resources.set('apiextensions.k8s.io/v1/CustomResourceDefinition', {
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      kind: 'CustomResourceDefinition',
+      plural: 'customresourcedefinitions',
+      namespaced: false,
+    });
     resources.set('/v1/ConfigMap', {
       group: '',
       version: 'v1',
