@@ -1,14 +1,15 @@
+import { CLASS_LABEL } from '../bundle/types';
 import { KObject } from '../kube/types';
 import { GroupKind, groupOf } from './applyset';
 import { classOfCluster, gkOf, isCluster, isClusterClass, templateRefs } from './capi';
-import { objectKey } from './plan';
+import { isAddonBundle, objectKey } from './plan';
 
 /**
  * Which members of the ApplySet that are no longer in the input may be deleted. Prune must never destroy a running
  * cluster, so some members are kept, with the reason reported:
  * - Clusters are never pruned (deleting one deletes its machines);
  * - a ClusterClass still used by a Cluster stays (CAPI would refuse anyway), and so do the templates of every
- *   ClusterClass that stays or is applied;
+ *   ClusterClass that stays or is applied, and its addon bundle (the addon manager still needs it);
  * - Namespaces and CRDs are never pruned (deleting them deletes everything inside, Clusters included).
  */
 export interface PruneCandidate {
@@ -67,10 +68,15 @@ export function selectPrune(
         String(cc.metadata?.name),
       );
   }
+  // Bundles name their class by label (members may be listed as metadata only).
+  const staying = new Set(stayingClasses.map((cc) => `${cc.metadata?.namespace}/${cc.metadata?.name}`));
   const finalRemove: PruneCandidate[] = [];
   for (const c of remove) {
     const cc = refs.get(c.key);
+    const bundleOf = isAddonBundle(c.gk) ? c.obj.metadata?.labels?.[CLASS_LABEL] : undefined;
     if (cc) keep.push({ ...c, reason: `template of ClusterClass ${cc}, which stays` });
+    else if (bundleOf && staying.has(`${c.obj.metadata?.namespace}/${bundleOf}`))
+      keep.push({ ...c, reason: `addon bundle of ClusterClass ${bundleOf}, which stays` });
     else finalRemove.push(c);
   }
   return { remove: finalRemove, keep };

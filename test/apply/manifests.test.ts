@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultApplySetName, loadInputs, parseManifests } from '../../src/apply/manifests';
+import { BUNDLE_CRD_SOURCE, defaultApplySetName, loadInputs, parseManifests } from '../../src/apply/manifests';
+import { buildPlan, crdResources } from '../../src/apply/plan';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-apply-manifests-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -28,6 +29,46 @@ describe('inputs', () => {
     const r = loadInputs([dir]);
     expect(r.stacks).toEqual(['openstack-scs-1-36-v1']);
     expect(r.manifests.map((m) => m.obj.kind)).toEqual(['ClusterClass']);
+  });
+
+  test('a stack folder with addon-bundle.yaml also brings the bundle and, once, the AddonBundle CRD; bundles are immutable', () => {
+    const stack = (name: string) => {
+      write(`${name}/cluster-class.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`);
+      write(`${name}/metadata.yaml`, 'apiVersion: metadata.clusterstack.x-k8s.io/v1alpha1\nversions: {}\n');
+      write(
+        `${name}/addon-bundle.yaml`,
+        `apiVersion: addons.cskit.io/v1alpha1\nkind: AddonBundle\nmetadata:\n  name: ${name}\nspec:\n  class: ${name}\n`,
+      );
+      return path.join(tmp, name);
+    };
+    const r = loadInputs([stack('docker-scs-1-36-v9'), stack('docker-scs-1-37-v9')]);
+    expect(r.manifests.map((m) => `${m.obj.kind} ${m.obj.metadata?.name} ${path.basename(m.source)}`)).toEqual([
+      `CustomResourceDefinition addonbundles.addons.cskit.io ${path.basename(BUNDLE_CRD_SOURCE)}`,
+      'ConfigMap docker-scs-1-36-v9 cluster-class.yaml#1',
+      'AddonBundle docker-scs-1-36-v9 addon-bundle.yaml#1',
+      'ConfigMap docker-scs-1-37-v9 cluster-class.yaml#1',
+      'AddonBundle docker-scs-1-37-v9 addon-bundle.yaml#1',
+    ]);
+    const resources = crdResources(r.manifests);
+    resources.set('apiextensions.k8s.io/v1/CustomResourceDefinition', {
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      kind: 'CustomResourceDefinition',
+      plural: 'customresourcedefinitions',
+      namespaced: false,
+    });
+    resources.set('/v1/ConfigMap', {
+      group: '',
+      version: 'v1',
+      kind: 'ConfigMap',
+      plural: 'configmaps',
+      namespaced: true,
+    });
+    const plan = buildPlan(r.manifests, resources, { namespace: 'classes', applySetId: 'id' });
+    expect(
+      plan.objects.filter((o) => o.immutable).map((o) => `${o.gk.kind} ${o.namespace}/${o.name} level ${o.level}`),
+    ).toEqual(['AddonBundle classes/docker-scs-1-36-v9 level 2', 'AddonBundle classes/docker-scs-1-37-v9 level 2']);
+    expect(plan.objects.find((o) => o.gk.kind === 'CustomResourceDefinition')?.level).toBe(0);
   });
 
   test('a plain folder contributes every YAML/JSON file in it (sorted), Lists unpacked, empty documents skipped', () => {

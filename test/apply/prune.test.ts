@@ -71,4 +71,33 @@ describe('selectPrune', () => {
     expect(d.remove).toEqual([]);
     expect(d.keep[0].reason).toBe('template of ClusterClass s-1, which stays');
   });
+
+  test('the addon bundle of a class that stays (used by a Cluster) stays; the bundle of a pruned class goes', () => {
+    const bundle = (cls: string): KObject =>
+      inNs({
+        apiVersion: 'addons.cskit.io/v1alpha1',
+        kind: 'AddonBundle',
+        metadata: { name: cls, labels: { 'addons.cskit.io/class': cls } },
+      });
+    const used = inNs(stack('a-b-1-36-v1')[2]);
+    const unused = inNs(stack('a-b-1-36-v2')[2]);
+    const d = selectPrune([used, bundle('a-b-1-36-v1'), unused, bundle('a-b-1-36-v2')].map(candidate), {
+      clusters: [
+        {
+          kind: 'Cluster',
+          metadata: { name: 'c', namespace: 'default' },
+          spec: { topology: { classRef: { name: 'a-b-1-36-v1' } } },
+        },
+      ],
+      appliedClasses: [],
+    });
+    expect(d.keep.map((k) => `${k.obj.kind} ${k.obj.metadata?.name}: ${k.reason}`)).toEqual([
+      'ClusterClass a-b-1-36-v1: still used by Cluster default/c',
+      'AddonBundle a-b-1-36-v1: addon bundle of ClusterClass a-b-1-36-v1, which stays',
+    ]);
+    expect(d.remove.map((c) => `${c.obj.kind} ${c.obj.metadata?.name}`)).toEqual([
+      'ClusterClass a-b-1-36-v2',
+      'AddonBundle a-b-1-36-v2',
+    ]);
+  });
 });
