@@ -78,6 +78,16 @@ export async function readState(
     isObj(clusterObject.spec?.topology?.classRef) && typeof clusterObject.spec.topology.classRef.namespace === 'string'
       ? clusterObject.spec.topology.classRef.namespace
       : namespace;
+  if (cluster.deleting) {
+    // Deleting: only the cleanup runs, and it needs no bundle or ClusterClass (either may be gone already, and a
+    // render error must never block BeforeClusterDelete). Clusters the manager never wrote status for are not ours.
+    const addonsObject = (await api.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
+    if (!addonsObject) return { notManaged: 'the manager never installed addons in it' };
+    const none: AddonBundle = { class: cluster.className, stack: '', kubernetesVersion: '', addons: [] };
+    const ctx = { cluster: { name, namespace, labels: {}, annotations: {} }, variables: {} };
+    const desired = computeDesired(none, cluster, ctx, addonsObject.status?.applied);
+    return { clusterObject, cluster, bundle: none, addonsObject, status: addonsObject.status, desired };
+  }
   const bundle = await bundles.get(classNs, cluster.className);
   if (!bundle) return { notManaged: `ClusterClass ${classNs}/${cluster.className} has no addon bundle` };
   const classes = await resource(api, 'cluster.x-k8s.io', 'ClusterClass');

@@ -139,8 +139,13 @@ describe('reconcileCluster against fakes of the management and workload clients'
   });
 
   test('BeforeClusterDelete: LoadBalancer Services and provisioned PVCs deleted, then the hook lets go', async () => {
-    const { mgmt, wl, deps } = world([bundle()]);
+    const { mgmt, wl, deps } = world([]); // the bundle and ClusterClass may be gone already: cleanup needs neither
     mgmt.put(clusterObject({ deleting: true }));
+    mgmt.put({
+      apiVersion: 'addons.cskit.io/v1alpha1',
+      kind: 'ClusterAddons',
+      metadata: { name: 'demo', namespace: 'default' },
+    });
     wl.put({
       apiVersion: 'v1',
       kind: 'Service',
@@ -193,5 +198,21 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect(degraded?.message).toMatch(/spec.addons\[0\].manifests/);
     const events = [...mgmt.store.values()].filter((o) => o.kind === 'Event' && o.reason === 'AddonsInvalidInput');
     expect(events).toHaveLength(1);
+  });
+
+  test('a deleting Cluster the manager never installed addons in is let go, its workload untouched', async () => {
+    const { mgmt, wl, deps } = world([bundle()]);
+    mgmt.put(clusterObject({ deleting: true }));
+    wl.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb', namespace: 'app' },
+      spec: { type: 'LoadBalancer' },
+    });
+    const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+    const r = await answerHook('BeforeClusterDelete', request, stateSource(mgmt as never, deps.bundles));
+    expect(r).toMatchObject({ status: 'Success', retryAfterSeconds: 0 });
+    expect(await reconcileCluster(deps, 'default', 'demo')).toEqual({});
+    expect(wl.deleted).toEqual([]);
   });
 });
