@@ -147,7 +147,7 @@ describe('cskit manager on a real API server', () => {
       FM,
     );
     const bundles = await must(api, 'addons.cskit.io', 'AddonBundle');
-    for (const part of buildBundle({ name: 'demo-class', id: 'demo', kubernetesVersion: 'v1.36.4' }, [addon]))
+    for (const part of buildBundle({ name: 'demo-class', id: 'demo', kubernetesVersion: '1.36.4' }, [addon]))
       await api.apply(bundles, { ...part, metadata: { ...part.metadata, namespace: NS } }, FM);
   }, 180_000);
 
