@@ -73,3 +73,34 @@ export async function applyAddon(
   const unhealthy = await firstUnhealthy(client, checks);
   return unhealthy ? { changed, unhealthy } : { changed };
 }
+
+/** The parts of an object a dry-run apply would change (server-maintained metadata and status left out). */
+function comparable(o: KObject): string {
+  const { status: _status, metadata, ...rest } = o;
+  void _status;
+  const { managedFields: _mf, resourceVersion: _rv, generation: _g, ...meta } = metadata ?? {};
+  void _mf;
+  void _rv;
+  void _g;
+  return JSON.stringify({ ...rest, metadata: meta });
+}
+
+/**
+ * Which objects of a paused addon differ from what the manager would apply: a server-side dry run of each object
+ * (nothing is written) compared with the live object; a missing object counts. Drift is reported even while the
+ * addon is paused, so an operator sees what a hand edit changed.
+ */
+export async function detectDrift(client: AddonClient, objects: readonly KObject[]): Promise<string[]> {
+  const drifted: string[] = [];
+  for (const o of objects) {
+    const res = await resourceOf(client, o);
+    const live = await client.get(res, String(o.metadata?.name), o.metadata?.namespace);
+    if (!live) {
+      drifted.push(`${describe(o)} (deleted)`);
+      continue;
+    }
+    const r = await client.apply(res, asMember(o), { fieldManager: FIELD_MANAGER, force: true, dryRun: true });
+    if (comparable(r.object) !== comparable(live)) drifted.push(describe(o));
+  }
+  return drifted;
+}

@@ -8,7 +8,7 @@ import { KubeApi } from '../kube/api';
 import { ResourceInfo } from '../kube/apply-types';
 import { KObject } from '../model/object';
 import { FIELD_MANAGER } from '../apply/applyset';
-import { applyAddon } from './apply';
+import { applyAddon, detectDrift } from './apply';
 import { cleanupStep } from './cleanup';
 import { ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
 import { isInputError } from '../util/errors';
@@ -144,7 +144,12 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
       for (const d of s.desired.addons) {
         if (!d.move) continue;
         if (d.renderError) break; // status shows it Failed; later addons wait: the order is the contract
-        if (paused.includes('*') || paused.includes(d.addon.name)) continue;
+        if (paused.includes('*') || paused.includes(d.addon.name)) {
+          const drifted = await detectDrift(wl, d.objects);
+          const old = s.status?.addons?.find((a) => a.name === d.addon.name);
+          if (old) outcomes.set(d.addon.name, { state: old.state, error: old.lastError, drifted });
+          continue;
+        }
         try {
           const r = await applyAddon(wl, d.objects, d.addon.healthChecks);
           outcomes.set(d.addon.name, {

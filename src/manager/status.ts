@@ -23,6 +23,8 @@ export interface AddonOutcome {
   readonly error?: string;
   /** Objects changed by the apply (drift when the cluster was already at the target). */
   readonly changed?: readonly string[];
+  /** Objects of a paused addon that differ from the desired state (reported, not repaired). */
+  readonly drifted?: readonly string[];
 }
 
 export function addonsObject(cluster: KObject): ClusterAddons {
@@ -103,7 +105,8 @@ export function nextStatus(
   const applied = done && desired.stage !== 'waiting' ? desired.target : prev?.applied;
   const failed = addons.filter((a) => a.state === 'Failed');
   const notReady = addons.filter((a) => a.state !== 'Ready');
-  const drifted = [...outcomes.entries()].filter(([, o]) => desired.stage === 'steady' && o.changed?.length);
+  const repaired = [...outcomes.entries()].filter(([, o]) => desired.stage === 'steady' && o.changed?.length);
+  const detected = [...outcomes.entries()].filter(([, o]) => o.drifted?.length);
   const c = prev?.conditions;
   const conditions: Condition[] = [
     condition(
@@ -135,9 +138,12 @@ export function nextStatus(
     condition(
       c,
       'Drifted',
-      drifted.length > 0,
-      drifted.length ? 'DriftRepaired' : 'NoDrift',
-      drifted.map(([n, o]) => `${n}: ${o.changed?.join(', ')}`).join('; '),
+      repaired.length + detected.length > 0,
+      detected.length ? 'DriftDetectedWhilePaused' : repaired.length ? 'DriftRepaired' : 'NoDrift',
+      [
+        ...detected.map(([n, o]) => `${n} (paused): ${o.drifted?.join(', ')}`),
+        ...repaired.map(([n, o]) => `${n}: ${o.changed?.join(', ')}`),
+      ].join('; '),
       now,
     ),
   ];

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as https from 'https';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { buildBundle } from '../../src/bundle/build';
@@ -14,7 +15,7 @@ import { ClusterAddons, clusterAddonsCrd } from '../../src/manager/crd';
 import { RunningManager, startManager } from '../../src/manager/run';
 import { CLUSTER_ADDONS } from '../../src/manager/state';
 import { capiCrds } from '../apply/support/capi-crds';
-import { ownCluster } from './support/env';
+import { cskit, ownCluster } from './support/env';
 
 // The manager against a real kube-apiserver of the testenv, used as both management and workload cluster (a
 // second API server as workload cluster comes with wt/capd). No CAPI controllers run: the Cluster's control plane
@@ -227,7 +228,69 @@ describe('cskit manager on a real API server', () => {
       await api.delete(cms, 'settings', 'demo-addon');
       const back = await until('ConfigMap settings put back', () => api.get(cms, 'settings', 'demo-addon'), 30_000);
       expect(back.data).toEqual({ cluster: 'demo' });
+      await manager.stop();
+      manager = undefined;
     },
     240_000,
   );
+
+  test('the CLI: cskit manager reconciles another Cluster, addons status shows it Ready, SIGTERM ends it', async () => {
+    const { kubeconfig } = current();
+    const clusters = await must(api, 'cluster.x-k8s.io', 'Cluster');
+    const apiVersion = `cluster.x-k8s.io/${clusters.version}`;
+    const meta = { name: 'demo2', namespace: NS };
+    await api.apply(
+      clusters,
+      {
+        apiVersion,
+        kind: 'Cluster',
+        metadata: meta,
+        spec: { topology: { classRef: { name: 'demo-class' }, version: 'v1.36.4' } },
+      },
+      FM,
+    );
+    await api.applyStatus(
+      clusters,
+      { apiVersion, kind: 'Cluster', metadata: meta, status: { initialization: { controlPlaneInitialized: true } } },
+      FM,
+    );
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    let pid: number | undefined;
+    const run = cskit(
+      [
+        'manager',
+        '--kubeconfig',
+        kubeconfig,
+        '--hook-host',
+        '127.0.0.1',
+        '--hook-port',
+        String(port),
+        '--resync',
+        '2s',
+      ],
+      { onStart: (p) => (pid = p), timeoutMs: 180_000 },
+    );
+    try {
+      const status = await until('cskit addons status: demo2 Ready', async () => {
+        const r = await cskit(['addons', 'status', '--kubeconfig', kubeconfig, '-n', NS, '-o', 'json']);
+        expect(r.code).toBe(0);
+        const out = JSON.parse(r.stdout) as { clusters: Array<{ cluster: string; ready: string; addons: unknown[] }> };
+        const c = out.clusters.find((x) => x.cluster === 'demo2');
+        return c?.ready === 'True' ? c : undefined;
+      });
+      expect(status.addons).toEqual([expect.objectContaining({ name: 'web', state: 'Ready', version: '1.0.0' })]);
+      const table = await cskit(['addons', 'status', '--kubeconfig', kubeconfig, '-n', NS]);
+      expect(table.stdout).toMatch(/mgr-e2e\/demo2\s+True\s+web\s+1\.0\.0\s+Ready/);
+    } finally {
+      if (pid) process.kill(pid, 'SIGTERM');
+    }
+    const done = await run;
+    expect(done.code).toBe(0);
+    expect(done.stderr).toMatch(/hook server listening on https:\/\/127\.0\.0\.1:/);
+  }, 240_000);
 });

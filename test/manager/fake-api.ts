@@ -89,7 +89,7 @@ export class FakeApi {
     return this.put({ ...obj, metadata: { ...obj.metadata, name } });
   }
 
-  async apply(res: ResourceInfo, obj: KObject, o: { subresource?: 'status' } = {} as never) {
+  async apply(res: ResourceInfo, obj: KObject, o: { subresource?: 'status'; dryRun?: boolean } = {} as never) {
     this.check(`apply ${res.kind} ${obj.metadata?.name}`);
     const k = this.key(res, String(obj.metadata?.name), obj.metadata?.namespace);
     const old = this.store.get(k);
@@ -103,6 +103,8 @@ export class FakeApi {
       JSON.stringify({ ...old, metadata: { ...old.metadata, resourceVersion: 0, uid: 0 } }) ===
         JSON.stringify({ ...next, metadata: { ...next.metadata, resourceVersion: 0, uid: 0 } });
     if (same) return { object: old, created: false };
+    if (o.dryRun)
+      return { object: { ...next, metadata: { ...next.metadata, uid: old?.metadata?.uid } }, created: !old };
     // A changed workload starts a new rollout: its old status no longer says anything.
     if (obj.kind === 'Deployment' || obj.kind === 'DaemonSet') delete next.status;
     return { object: this.put(next), created: !old };

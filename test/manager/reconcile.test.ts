@@ -215,4 +215,35 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect(await reconcileCluster(deps, 'default', 'demo')).toEqual({});
     expect(wl.deleted).toEqual([]);
   });
+
+  test('drift: repaired when not paused; only reported (Drifted, not reverted) while the addon is paused', async () => {
+    const { mgmt, wl, deps } = world([bundle()]);
+    mgmt.put(clusterObject({}));
+    mgmt.put(controlPlane('v1.36.4'));
+    for (let i = 0; i < 4; i++) {
+      wl.rollOut();
+      await reconcileCluster(deps, 'default', 'demo');
+    }
+    const drifted = () => statusOf(mgmt)?.status?.conditions?.find((c) => c.type === 'Drifted');
+    const edit = () => {
+      const live = [...wl.store.values()].find((o) => o.metadata?.name === 'ccm');
+      wl.put({ ...live, spec: { ...live?.spec, replicas: 5 } });
+    };
+    const replicas = () => [...wl.store.values()].find((o) => o.metadata?.name === 'ccm')?.spec.replicas;
+    expect(drifted()?.status).toBe('False');
+    edit();
+    await reconcileCluster(deps, 'default', 'demo');
+    expect(replicas()).toBe(1);
+    expect(drifted()).toMatchObject({ status: 'True', reason: 'DriftRepaired' });
+    expect(drifted()?.message).toMatch(/ccm: Deployment kube-system\/ccm/);
+    const paused = clusterObject({});
+    mgmt.put({ ...paused, metadata: { ...paused.metadata, annotations: { 'addons.cskit.io/paused': 'ccm' } } });
+    wl.rollOut();
+    await reconcileCluster(deps, 'default', 'demo');
+    edit();
+    await reconcileCluster(deps, 'default', 'demo');
+    expect(replicas()).toBe(5);
+    expect(drifted()).toMatchObject({ status: 'True', reason: 'DriftDetectedWhilePaused' });
+    expect(drifted()?.message).toMatch(/ccm \(paused\): Deployment kube-system\/ccm/);
+  });
 });
