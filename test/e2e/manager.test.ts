@@ -260,12 +260,25 @@ describe('cskit manager on a real API server', () => {
         s.close(() => resolve(p));
       });
     });
+    const secrets = (await api.resource('', 'Secret')) as ResourceInfo;
+    await api.apply(
+      secrets,
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'demo2-wl', namespace: NS },
+        data: { value: fs.readFileSync(kubeconfig).toString('base64') },
+      },
+      FM,
+    );
     let pid: number | undefined;
     const run = cskit(
       [
         'manager',
         '--kubeconfig',
         kubeconfig,
+        '--kubeconfig-secret',
+        '{cluster}-wl',
         '--hook-host',
         '127.0.0.1',
         '--hook-port',
@@ -286,9 +299,11 @@ describe('cskit manager on a real API server', () => {
       expect(status.addons).toEqual([expect.objectContaining({ name: 'web', state: 'Ready', version: '1.0.0' })]);
       const table = await cskit(['addons', 'status', '--kubeconfig', kubeconfig, '-n', NS]);
       expect(table.stdout).toMatch(/mgr-e2e\/demo2\s+True\s+web\s+1\.0\.0\s+Ready/);
-    } finally {
+    } catch (e) {
       if (pid) process.kill(pid, 'SIGTERM');
+      throw new Error(`${(e as Error).message}; the manager said:\n${(await run).stderr}`, { cause: e });
     }
+    if (pid) process.kill(pid, 'SIGTERM');
     const done = await run;
     expect(done.code).toBe(0);
     expect(done.stderr).toMatch(/hook server listening on https:\/\/127\.0\.0\.1:/);
