@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_ABORT, isUserError } from './errors';
+import { InputError } from '../util/errors';
+import { EXIT_ABORT, EXIT_USAGE, isUserError } from './errors';
 import { version } from './version';
 import * as addons from './commands/addons';
 import * as apply from './commands/apply';
@@ -42,6 +43,11 @@ export async function run(argv: string[], program: Command = buildProgram()): Pr
     if (isUserError(e)) {
       process.stderr.write(`cskit: ${e.message}\n`);
       return e.exitCode;
+    }
+    // Bad input from any reader or output check (src/util/yaml, src/dist): its message names file, problem and fix.
+    if (e instanceof InputError) {
+      process.stderr.write(`cskit: ${e.message}\n`);
+      return EXIT_USAGE;
     }
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`cskit: unexpected error: ${msg}\n(set CSKIT_DEBUG=1 for details)\n`);

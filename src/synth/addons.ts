@@ -1,4 +1,6 @@
 import { App, Chart, Yaml } from 'cdk8s';
+import { ADDON_INDEX_API_VERSION, ADDON_INDEX_KIND, AddonIndex, AddonIndexEntry } from '../dist/addon-index';
+import { ADDON_INDEX_FILE, addonFilePath } from '../dist/layout';
 import { AddonDefinition, orderAddons, releaseFor } from '../model/addon';
 import { StackDefinition, StackContext } from '../model/stack';
 import { describeObject, usedPaths } from '../render/render';
@@ -99,8 +101,6 @@ export function buildAddonObjects(addon: AddonDefinition, ctx: StackContext): K8
     .map((x) => x.o);
 }
 
-export const addonFileName = (order: number, name: string) => `${String(order).padStart(2, '0')}-${name}.yaml`;
-
 /**
  * The addon part of a stack's output: addons/<NN>-<addon>.yaml in install order (objects still holding
  * their `{{…}}` per-cluster expressions) and addons.yaml, the index `cskit addons list/render` read.
@@ -110,9 +110,9 @@ export function synthesizeAddons(def: StackDefinition, ctx: StackContext): Outpu
   if (def.addons.length === 0) return [];
   const ordered = orderAddons(def.addons);
   const files: OutputFile[] = [];
-  const index = ordered.map((a, i) => {
+  const addons = ordered.map((a, i): AddonIndexEntry => {
     const order = i + 1;
-    const file = `addons/${addonFileName(order, a.name)}`;
+    const file = addonFilePath(order, a.name);
     files.push({ path: file, content: Yaml.stringify(...buildAddonObjects(a, ctx)) });
     const rel = releaseFor(a, ctx.minor);
     return {
@@ -128,13 +128,13 @@ export function synthesizeAddons(def: StackDefinition, ctx: StackContext): Outpu
       inputs: a.inputs.map((inp) => ({ path: inp.path, type: inp.type, description: inp.description })),
     };
   });
-  const indexDoc = {
-    apiVersion: 'cskit.io/v1alpha1',
-    kind: 'AddonIndex',
+  const indexDoc: AddonIndex = {
+    apiVersion: ADDON_INDEX_API_VERSION,
+    kind: ADDON_INDEX_KIND,
     stack: ctx.name,
     kubernetesVersion: ctx.kubernetesVersion,
-    addons: index,
+    addons,
   };
-  files.push({ path: 'addons.yaml', content: Yaml.stringify(indexDoc) });
+  files.push({ path: ADDON_INDEX_FILE, content: Yaml.stringify(indexDoc) });
   return files;
 }

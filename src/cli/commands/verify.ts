@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
-import { InputError, loadStacks } from '../../verify/static/load';
+import { InputError } from '../../util/errors';
+import { loadStacks } from '../../verify/static/load';
 import { selectRules } from '../../verify/static/catalog';
 import { junitReport } from '../../verify/static/junit';
 import { resolveLock } from '../../verify/static/lock-rules';
