@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { writeFileAtomic } from '../util/atomic-write';
 import { compareMinor, minorOf, validateStackVersion } from './naming';
 
 /**
@@ -112,9 +113,25 @@ export function serializeLock(lock: LockFile): string {
   return `${JSON.stringify({ lockVersion: 1, stacks }, null, 2)}\n`;
 }
 
-/** Writes atomically (temp file + rename) so an interrupted write never leaves a broken lock. */
+/**
+ * Writes through the one atomic writer (temp file + rename) so an interrupted write never leaves a broken lock;
+ * a failure is a LockError naming the file.
+ */
 export function writeLock(lock: LockFile, file = LOCK_FILE): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, serializeLock(lock));
-  fs.renameSync(tmp, file);
+  try {
+    writeFileAtomic(file, serializeLock(lock));
+  } catch (e) {
+    throw new LockError(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/**
+ * Stack ids that have entries in `before` and none in `after`: a result that empties them (e.g. `cskit bump` at a
+ * date when every branch is end-of-life) is refused unless forced.
+ */
+export function emptiedStacks(before: LockFile, after: LockFile): string[] {
+  const count = (l: LockFile, id: string) => Object.keys(l.stacks[id] ?? {}).length;
+  return Object.keys(before.stacks)
+    .filter((id) => count(before, id) > 0 && count(after, id) === 0)
+    .sort();
 }
