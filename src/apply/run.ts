@@ -16,7 +16,7 @@ import {
 import { CAPI_GROUP, classConditions, classReconciled, isClusterClass, templateRefs } from './capi';
 import { maskSecrets, sameContent, sameSpec, toYaml, unifiedDiff } from './diff';
 import { ApplyAbort, describeFailure } from './errors';
-import { mapLimit } from './limit';
+import { mapLimit } from '../util/limit';
 import { InputError } from '../util/errors';
 import { Manifest } from './manifests';
 import { LEVELS, Plan, PlannedObject, buildPlan, crdResources, gvkKey, objectKey } from './plan';

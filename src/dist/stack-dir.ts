@@ -92,7 +92,9 @@ function parseMetadata(text: string, file: string): StackMetadata {
   if (docs.length !== 1) throw new InputError(`${file}: ${what}, found ${docs.length} documents`);
   const v = docs[0].value;
   if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new InputError(`${file}: ${what}, found ${Array.isArray(v) ? 'a list' : `the ${typeof v} ${JSON.stringify(v)}`}`);
+    throw new InputError(
+      `${file}: ${what}, found ${Array.isArray(v) ? 'a list' : `the ${typeof v} ${JSON.stringify(v)}`}`,
+    );
   const m = v as StackMetadata;
   if (m.versions !== undefined && (m.versions === null || typeof m.versions !== 'object' || Array.isArray(m.versions)))
     throw new InputError(`${file}: versions: expecting a mapping (clusterStack, kubernetes, components)`);
@@ -122,7 +124,7 @@ export function readStackDir(dir: string, opts: ReadStackOptions = {}): StackDir
   }
   const files = rels.map((rel) => {
     const file = path.join(dir, rel);
-    const kind: InputKind = rel === METADATA_FILE ? 'metadata' : rel === ADDON_INDEX_FILE ? 'addonIndex' : 'stack';
+    const kind: InputKind = rel === METADATA_FILE ? 'metadata' : rel === ADDON_INDEX_FILE ? 'addon-index' : 'manifest';
     return { path: rel, file, kind, content: readTextFile(file, kind) };
   });
   const metadata = parseMetadata(files.find((f) => f.path === METADATA_FILE)?.content ?? '', metaFile);
@@ -133,7 +135,8 @@ export function readStackDir(dir: string, opts: ReadStackOptions = {}): StackDir
     const docs = parseYaml(f.content, f.file, f.kind);
     if (f.path === ADDON_INDEX_FILE) {
       const values = docs.map((d) => d.value).filter((v) => v !== null && v !== undefined);
-      if (values.length !== 1) throw new InputError(`${f.file}: expecting one addon index document, found ${values.length}`);
+      if (values.length !== 1)
+        throw new InputError(`${f.file}: expecting one addon index document, found ${values.length}`);
       addonIndex = parseAddonIndex(values[0], f.file);
       continue;
     }

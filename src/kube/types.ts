@@ -3,22 +3,8 @@
  * imports @kubernetes/client-node (ESM-only, unloadable in jest); everything else, and every unit test,
  * works against these types.
  */
-export interface KObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    uid?: string;
-    deletionTimestamp?: string;
-    [k: string]: unknown;
-  };
-  spec?: any;
-  status?: any;
-  [k: string]: unknown;
-}
+export type { KObject } from '../model/object';
+import type { KObject } from '../model/object';
 
 export type WatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { writeFileAtomic } from '../util/atomic-write';
+import { readTextFile } from '../util/yaml';
 import { compareMinor, minorOf, validateStackVersion } from './naming';
 
 /**
@@ -84,17 +85,15 @@ export function parseLock(text: string, file = LOCK_FILE): LockFile {
   return data as LockFile;
 }
 
+/** Reads the lock through the one reader of input files (size limit, strict UTF-8, clear file errors). */
 export function readLock(file = LOCK_FILE): LockFile {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextFile(file, 'lock');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LockError(
-      code === 'ENOENT'
-        ? `${file}: not found; run cskit from the project root or create it with \`cskit bump\``
-        : `${file}: cannot read (${code ?? (e as Error).message})`,
-    );
+    if (!fs.existsSync(file))
+      throw new LockError(`${file}: not found; run cskit from the project root or create it with \`cskit bump\``);
+    throw new LockError((e as Error).message);
   }
   return parseLock(text, file);
 }

@@ -4,7 +4,7 @@ import { readCluster } from '../../src/render/stack';
 import { readYamlFile } from '../../src/util/yaml';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'addons');
-const classObjects = readYamlFile(path.join(fixtures, 'cluster-class.yaml'), 'stack').map((d) => d.value);
+const classObjects = readYamlFile(path.join(fixtures, 'cluster-class.yaml'), 'manifest').map((d) => d.value);
 
 test('ClusterClass variable defaults, overridden by the Cluster topology variables', () => {
   expect(classVariableDefaults(classObjects)).toEqual({ networkMTU: 1500, flavor: 'SCS-2V-4' });

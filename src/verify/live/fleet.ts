@@ -45,4 +45,3 @@ export async function findClusters(mgmt: ClusterClient, labelSelector?: string):
 }
 
 // One bounded-concurrency helper for the tree (apply uses it too); re-exported for the fleet's callers.
-export { mapLimit } from '../../apply/limit';

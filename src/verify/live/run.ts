@@ -1,6 +1,7 @@
 import { VersionData } from '../../k8s-versions/data';
 import { ClusterClient, KubeError, Permission } from '../../kube/types';
-import { findClusters, mapLimit } from './fleet';
+import { findClusters } from './fleet';
+import { mapLimit } from '../../util/limit';
 import { ClusterReport } from './report';
 import { CheckResult, aborted } from './result';
 import { ProbeOptions, checkDefaultStorageClass } from './storage-class';

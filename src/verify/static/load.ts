@@ -4,7 +4,7 @@ import { isStackDir } from '../../dist/layout';
 import { StackMetadata, readStackDir } from '../../dist/stack-dir';
 import { KObject } from '../../model/object';
 import { InputError } from '../../util/errors';
-import { parseYaml, readTextFile } from '../../util/yaml';
+import { readYamlFile } from '../../util/yaml';
 
 /** A rendered object and where it came from (file, document index), for messages. */
 export interface Located {
@@ -25,7 +25,7 @@ export interface StackInput {
 
 /** Every mapping document of a loose YAML file (not a stack folder), read with the one YAML reader. */
 export function readObjects(file: string): Located[] {
-  return parseYaml(readTextFile(file, 'manifest'), file, 'manifest').flatMap((d) =>
+  return readYamlFile(file, 'manifest').flatMap((d) =>
     d.value && typeof d.value === 'object' && !Array.isArray(d.value)
       ? [{ obj: d.value as KObject, file, doc: d.index }]
       : [],

@@ -1,6 +1,5 @@
 import { bundledVersionData } from '../../../src/k8s-versions/data';
 import { KubeError } from '../../../src/kube/types';
-import { mapLimit } from '../../../src/verify/live/fleet';
 import { formatJunit, formatScs, formatTable } from '../../../src/verify/live/report';
 import { requiredPermissions, verifyCluster } from '../../../src/verify/live/run';
 import { fakeClient, simulateStorage } from './fake-client';
@@ -124,18 +123,4 @@ test('JUnit XML escapes markup and drops characters XML cannot carry (e.g. a con
   expect(junit).toContain('<testsuite name="a&amp;b" tests="1" failures="0" errors="1">');
   expect(junit).toContain('<error message="server said &lt;html&gt; &quot;no&quot; &amp; &apos;bye&apos;">');
   expect(junit).not.toContain('\u0007');
-});
-
-test('mapLimit keeps order and never runs more than the limit at once', async () => {
-  let running = 0;
-  let peak = 0;
-  const out = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
-    running++;
-    peak = Math.max(peak, running);
-    await new Promise((r) => setTimeout(r, n * 5));
-    running--;
-    return n * 10;
-  });
-  expect(out).toEqual([50, 10, 40, 20, 30]);
-  expect(peak).toBe(2);
 });

@@ -1,3 +1,8 @@
+/**
+ * Bounded concurrency for every room that fans out (apply's levels, the verify-cluster fleet, the manager's clusters):
+ * one helper, so that a limit below 1 or above the item count means the same everywhere.
+ */
+
 /** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
 export async function mapLimit<T, R>(
   items: readonly T[],
