@@ -24,7 +24,7 @@ export interface InputSet {
   readonly stacks: string[];
 }
 
-/** One input path: a stack folder (its cluster-class.yaml only), a plain folder (*.yaml/*.yml/*.json in it) or a file. */
+/** One input path: a stack folder (its cluster-class.yaml only), a plain folder (its *.yaml/*.yml/*.json) or a file. */
 function filesOf(p: string): { files: string[]; stack?: StackDir } {
   let st: fs.Stats | undefined;
   try {
@@ -46,7 +46,8 @@ function filesOf(p: string): { files: string[]; stack?: StackDir } {
     const stack = readStackDir(p, { read: 'class' });
     if (!stack.files.some((f) => f.path === CLUSTER_CLASS_FILE))
       throw new InputError(
-        `${p}: a stack folder (it has ${METADATA_FILE}) without ${CLUSTER_CLASS_FILE}; synthesize it with \`cskit synth\``,
+        `${p}: a stack folder (it has ${METADATA_FILE}) without ${CLUSTER_CLASS_FILE}; ` +
+          'synthesize it with `cskit synth`',
       );
     return { files: [path.join(p, CLUSTER_CLASS_FILE)], stack };
   }
@@ -89,11 +90,12 @@ const isList = (v: unknown): v is { items: unknown[] } =>
   /List$/.test(String((v as KObject).kind ?? '')) &&
   Array.isArray((v as { items?: unknown }).items);
 
-function checkObject(obj: any, where: string): asserts obj is KObject {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+function checkObject(value: unknown, where: string): asserts value is KObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new InputError(
       `${where}: not a Kubernetes object (expecting a mapping with apiVersion, kind, metadata.name)`,
     );
+  const obj = value as KObject;
   if (typeof obj.apiVersion !== 'string' || !/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(obj.apiVersion)) {
     throw new InputError(
       `${where}: invalid apiVersion ${JSON.stringify(obj.apiVersion)}, expecting GROUP/VERSION or v1`,

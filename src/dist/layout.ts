@@ -71,13 +71,15 @@ export function stackDirIn(distDir: string, stack: string): string {
   checkDistDir(distDir);
   if (!stack || /[\\/\0]/.test(stack) || stack === '.' || stack === '..')
     throw new InputError(
-      `invalid stack name "${stack}": give the name of a folder in ${distDir}/ such as openstack-scs-1-36-v1, not a path`,
+      `invalid stack name "${stack}": give the name of a folder in ${distDir}/ ` +
+        '(such as openstack-scs-1-36-v1), not a path',
     );
   const dir = path.join(distDir, stack);
   if (!isStackDir(dir)) {
     const known = listStacks(distDir);
     throw new InputError(
-      `stack ${stack} is not in ${distDir}/ (${known.length ? `known: ${known.join(', ')}` : 'nothing synthesized'}); ` +
+      `stack ${stack} is not in ${distDir}/ ` +
+        `(${known.length ? `known: ${known.join(', ')}` : 'nothing synthesized'}); ` +
         'run `cskit synth` first or pass --dist',
     );
   }

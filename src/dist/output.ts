@@ -79,7 +79,8 @@ export function checkOutputDir(dir: string, kind: OutputKind, opts: OutputOption
     const shown = entries.slice(0, 5).map((e) => e.name + (e.isDirectory() ? '/' : ''));
     throw new InputError(
       `${flag} ${dir}: exists and is not an earlier cskit ${kind} output (that holds ${LAYOUT[kind].describe}; ` +
-        `this one holds ${shown.join(', ')}${entries.length > 5 ? ', …' : ''}); it would be replaced as a whole; ${fix}`,
+        `this one holds ${shown.join(', ')}${entries.length > 5 ? ', …' : ''}); ` +
+        `it would be replaced as a whole; ${fix}`,
     );
   }
   return entries.length;

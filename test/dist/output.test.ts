@@ -147,7 +147,7 @@ describe('every -o goes through the rule (CLI)', () => {
     expect(fs.readdirSync(dist)).toEqual([]);
   });
 
-  test('cskit addons render -o into the working directory or a foreign folder is refused before reading input', async () => {
+  test('addons render -o into the working directory or a foreign folder is refused before reading input', async () => {
     const dir = project();
     const before = snapshot(dir);
     process.chdir(dir);

@@ -50,7 +50,12 @@ describe('readStackDir', () => {
     const s = readStackDir(path.join(dist, stack));
     expect(s.name).toBe(stack);
     expect(s.metadata.versions?.clusterStack).toMatch(/^v\d+$/);
-    expect(s.addonIndex?.addons.map((a) => a.name)).toEqual(['cilium', 'openstack-ccm', 'cinder-csi', 'metrics-server']);
+    expect(s.addonIndex?.addons.map((a) => a.name)).toEqual([
+      'cilium',
+      'openstack-ccm',
+      'cinder-csi',
+      'metrics-server',
+    ]);
     expect(s.files.map((f) => f.path)).toEqual(expect.arrayContaining(['cluster-class.yaml', 'metadata.yaml']));
     expect(s.objects.filter((o) => o.obj.kind === 'ClusterClass').map((o) => o.path)).toEqual(['cluster-class.yaml']);
     expect(s.objects.some((o) => o.path === 'addons.yaml' || o.path === 'metadata.yaml')).toBe(false);
@@ -79,7 +84,9 @@ describe('paths from input files stay inside their folder', () => {
     ]) {
       const r = await runCli(args);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`addons\\.yaml: .*addons\\[0\\]\\.file: "${target.replace(/[./]/g, '\\$&')}" `));
+      expect(r.stderr).toMatch(
+        new RegExp(`addons\\.yaml: .*addons\\[0\\]\\.file: "${target.replace(/[./]/g, '\\$&')}" `),
+      );
       expect(r.stderr).toMatch(why);
       expect(r.stderr).not.toContain('unexpected error');
     }
@@ -130,7 +137,11 @@ describe('broken addon indexes', () => {
   test.each([
     ['invalid YAML', () => 'addons: [\n', /addons\.yaml:2:1: /],
     ['a list', () => '- a\n', /addons\.yaml: not an addon index/],
-    ['a missing file', (t: string) => t.replace('addons/01-cilium.yaml', 'addons/09-gone.yaml'), /09-gone\.yaml not in/],
+    [
+      'a missing file',
+      (t: string) => t.replace('addons/01-cilium.yaml', 'addons/09-gone.yaml'),
+      /09-gone\.yaml not in/,
+    ],
     ['an order twice', (t: string) => t.replace('order: 2', 'order: 1'), /addons\[1\]\.order: 1 is used twice/],
     ['a bad input type', (t: string) => t.replace('type: string', 'type: text'), /inputs\[0\]\.type: expecting one of/],
   ])('%s: exit 2 with the file, the field and the fix', async (what, edit, message) => {
@@ -169,7 +180,9 @@ describe('inputs that are not what they should be: exit 2, the path, what and th
     const file = path.join(dist, stack, 'metadata.yaml');
     let r = await runCli(['addons', 'list', stack, '--dist', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`cskit: --dist ${file}: not a folder; give the folder \`cskit synth\` wrote (default: dist)\n`);
+    expect(r.stderr).toBe(
+      `cskit: --dist ${file}: not a folder; give the folder \`cskit synth\` wrote (default: dist)\n`,
+    );
     r = await runCli(['addons', 'render', stack, '--dist', path.join(tmp, 'nope'), '--cluster', cluster()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--dist .*nope: no such folder; run `cskit synth` first/);

@@ -2,13 +2,13 @@ import { Command, Option } from 'commander';
 import { addonFilePath } from '../../dist/layout';
 import { checkOutputDir, writeOutputDir } from '../../dist/output';
 import { UserError } from '../errors';
-import { table } from '../table';
+import { table } from '../../util/table';
 
 const print = (s: string): void => {
   process.stdout.write(s);
 };
 
-/** Loaded on use: rendering needs cdk8s, Handlebars and the addon definitions (~100 ms other commands should not pay). */
+/** Loaded on use: rendering needs cdk8s, Handlebars and the addon definitions (~100 ms other commands need not pay). */
 async function load() {
   const [{ Yaml }, { ClusterInputError }, { CrsError, clusterResourceSet }, { readAddonIndex, renderStack }] =
     await Promise.all([
@@ -101,7 +101,8 @@ export function register(program: Command): void {
       }
       writeOutputDir(flags.output, 'addons', [...files, crsFile], { force: flags.force });
       print(
-        `rendered ${manifests.length} addons of ${stack} for Cluster ${context.cluster.namespace}/${context.cluster.name} into ${flags.output}/ (addons/, crs.yaml)\n`,
+        `rendered ${manifests.length} addons of ${stack} for Cluster ` +
+          `${context.cluster.namespace}/${context.cluster.name} into ${flags.output}/ (addons/, crs.yaml)\n`,
       );
     });
 }

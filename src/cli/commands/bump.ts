@@ -55,7 +55,8 @@ export function register(program: Command): void {
         for (const f of result.findings) process.stderr.write(`${f.severity}: ${f.message}\n`);
         throw new UserError(
           `${flags.lock} not written: the result leaves ${emptied.join(', ')} without any version ` +
-            `(every branch is end-of-life at ${at.toISOString().slice(0, 10)}); check --at, or pass --force to write it`,
+            `(every branch is end-of-life at ${at.toISOString().slice(0, 10)}); ` +
+            'check --at, or pass --force to write it',
           EXIT_USAGE,
         );
       } else {

@@ -5,7 +5,7 @@ import { UpdateError, updateVersionData } from '../../k8s-versions/update';
 import { parseDuration } from '../duration';
 import { EXIT_FAIL, UserError } from '../errors';
 import { atOption, outputOption, today } from '../options';
-import { table } from '../table';
+import { table } from '../../util/table';
 
 interface VersionsFlags {
   at?: Date;
