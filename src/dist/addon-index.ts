@@ -40,8 +40,8 @@ export interface AddonIndex {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const INPUT_TYPES: readonly AddonInputType[] = ['string', 'integer', 'number', 'boolean'];
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+type Mapping = Record<string, unknown>;
+const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Checks a parsed addons.yaml document and returns it typed; every problem names the file and the field. `file`
@@ -49,7 +49,7 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
  */
 export function parseAddonIndex(value: unknown, file: string): AddonIndex {
   const fix = 'run `cskit synth` again to rewrite it';
-  if (!isObj(value))
+  if (!isMapping(value))
     throw new InputError(`${file}: not an addon index (expecting a mapping with kind: AddonIndex); ${fix}`);
   const problems: string[] = [];
   const str = (v: unknown, at: string, re?: RegExp, want = 'a string'): v is string => {
@@ -69,7 +69,7 @@ export function parseAddonIndex(value: unknown, file: string): AddonIndex {
   const names = new Set<string>();
   (Array.isArray(value.addons) ? value.addons : []).forEach((a: unknown, i) => {
     const at = `addons[${i}]`;
-    if (!isObj(a)) return problems.push(`${at}: expecting a mapping`);
+    if (!isMapping(a)) return problems.push(`${at}: expecting a mapping`);
     if (str(a.name, `${at}.name`, DNS_LABEL, 'a DNS label such as cilium')) {
       if (names.has(a.name)) problems.push(`${at}.name: ${a.name} is listed twice`);
       names.add(a.name);
@@ -90,13 +90,13 @@ export function parseAddonIndex(value: unknown, file: string): AddonIndex {
       else if (!a.file.startsWith(`${ADDONS_DIR}/`) || !/\.ya?ml$/.test(a.file))
         problems.push(`${at}.file: "${a.file}" is not a YAML file in ${ADDONS_DIR}/`);
     }
-    if (!isObj(a.images) || Object.values(a.images).some((x) => typeof x !== 'string'))
+    if (!isMapping(a.images) || Object.values(a.images).some((x) => typeof x !== 'string'))
       problems.push(`${at}.images: expecting a mapping of role to image reference`);
     if (!Array.isArray(a.inputs)) problems.push(`${at}.inputs: expecting a list (may be empty)`);
     else
       a.inputs.forEach((inp: unknown, j) => {
         const ai = `${at}.inputs[${j}]`;
-        if (!isObj(inp)) return problems.push(`${ai}: expecting a mapping with path, type, description`);
+        if (!isMapping(inp)) return problems.push(`${ai}: expecting a mapping with path, type, description`);
         str(inp.path, `${ai}.path`, /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/, 'a dotted path such as cluster.name');
         str(inp.type, `${ai}.type`, new RegExp(`^(${INPUT_TYPES.join('|')})$`), `one of ${INPUT_TYPES.join(', ')}`);
       });

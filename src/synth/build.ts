@@ -1,11 +1,12 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { LockEntry } from '../model/lock';
 import { minorOf, stackId, stackName } from '../model/naming';
+import { KObject } from '../model/object';
 import { CapiApiVersion, StackContext, StackDefinition } from '../model/stack';
 import { OutputFile, synthesizeAddons } from './addons';
 import { metadataYaml } from './metadata';
 import { toV1Beta1 } from './v1beta1';
-import { K8sObject, validateStackObjects } from './validate';
+import { validateStackObjects } from './validate';
 
 export interface BuildOptions {
   /** @default 'v1beta2' */
@@ -15,7 +16,7 @@ export interface BuildOptions {
 /** One stack version, built in memory: its context, class objects and every file of dist/<name>/. */
 export interface StackOutput {
   readonly ctx: StackContext;
-  readonly classObjects: K8sObject[];
+  readonly classObjects: KObject[];
   readonly files: OutputFile[];
 }
 
@@ -55,7 +56,7 @@ export function buildStack(
     throw new StackDefinitionError(`stack definition ${def.provider}-${def.stack}: ${(e as Error).message}`);
   }
   const where = `${ctx.id} ${ctx.minor} (${ctx.name})`;
-  let objects: K8sObject[];
+  let objects: KObject[];
   try {
     // outdir is never written: we serialize the chart ourselves to control the layout.
     const app = new App({ outdir: '.cskit-unused' });
