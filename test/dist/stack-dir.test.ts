@@ -133,6 +133,34 @@ describe('metadata.yaml is checked by every reader', () => {
   });
 });
 
+describe('every reader states the size limit of its kind of input', () => {
+  const big = (mib: number) => `# ${'x'.repeat(mib * 1024 * 1024)}\n`;
+  test.each([
+    ['metadata.yaml', 1, 'metadata.yaml'],
+    ['addons.yaml', 4, 'addon index'],
+  ])('an oversized %s: exit 2 naming the file and the %s MiB limit', async (file, mib, what) => {
+    const d = brokenDist(`big-${file}`, (dir) => fs.appendFileSync(path.join(dir, file), big(mib)));
+    const r = await runCli(['addons', 'list', stack, '--dist', d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(`${file.replace('.', '\\.')}: .* larger than the ${mib} MiB cskit reads for a ${what}`),
+    );
+  });
+
+  test('an oversized Cluster file and lock file', async () => {
+    const c = path.join(tmp, 'big-cluster.yaml');
+    fs.writeFileSync(c, fs.readFileSync(cluster(), 'utf8') + big(1));
+    let r = await runCli(['addons', 'render', stack, '--dist', dist, '--cluster', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/big-cluster\.yaml: .* larger than the 1 MiB cskit reads for a Cluster file/);
+    const lock = path.join(tmp, 'big.lock.json');
+    fs.writeFileSync(lock, `${fs.readFileSync(path.join(root, 'stacks.lock.json'), 'utf8')}${' '.repeat(4 << 20)}`);
+    r = await runCli(['verify', path.join(dist, stack), '--lock', lock]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/big\.lock\.json: .* larger than the 4 MiB cskit reads for a lock file/);
+  });
+});
+
 describe('broken addon indexes', () => {
   test.each([
     ['invalid YAML', () => 'addons: [\n', /addons\.yaml:2:1: /],
