@@ -1,4 +1,5 @@
 import { App, Chart, Yaml } from 'cdk8s';
+import { CLUSTER_CLASS_FILE, METADATA_FILE } from '../dist/layout';
 import { LockEntry } from '../model/lock';
 import { minorOf, stackId, stackName } from '../model/naming';
 import { KObject } from '../model/object';
@@ -77,8 +78,8 @@ export function buildStack(
     throw new StackDefinitionError(`${where}: building the addons failed: ${(e as Error).message}`);
   }
   const files: OutputFile[] = [
-    { path: 'cluster-class.yaml', content: Yaml.stringify(...objects) },
-    { path: 'metadata.yaml', content: metadataYaml(def, ctx) },
+    { path: CLUSTER_CLASS_FILE, content: Yaml.stringify(...objects) },
+    { path: METADATA_FILE, content: metadataYaml(def, ctx) },
     ...addonFiles,
   ];
   return { ctx, classObjects: objects, files };
