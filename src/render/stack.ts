@@ -35,7 +35,8 @@ export function readCluster(file: string): unknown {
     .filter((d) => (d as { kind?: string })?.kind === 'Cluster');
   if (clusters.length !== 1) {
     throw new InputError(
-      `${file}: expected exactly one Cluster object (kind: Cluster), found ${clusters.length}; put one Cluster per file`,
+      `${file}: expected exactly one Cluster object (kind: Cluster), found ${clusters.length}; ` +
+        'put one Cluster per file',
     );
   }
   return clusters[0];
@@ -62,7 +63,8 @@ export function renderStack(distDir: string, stack: string, clusterFile: string)
   );
   if (context.cluster.clusterClass && context.cluster.clusterClass !== stack) {
     throw new InputError(
-      `${clusterFile}: Cluster ${context.cluster.name} uses ClusterClass ${context.cluster.clusterClass}, not ${stack}; render the stack the Cluster uses (spec.topology.classRef.name)`,
+      `${clusterFile}: Cluster ${context.cluster.name} uses ClusterClass ${context.cluster.clusterClass}, ` +
+        `not ${stack}; render the stack the Cluster uses (spec.topology.classRef.name)`,
     );
   }
   const problems: string[] = [];

@@ -48,7 +48,8 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
     }
     if (!st) {
       throw new InputError(
-        `${p}: no such file or directory; give stack folders, directories of them or YAML files${path.basename(p) === 'dist' ? ' (create dist/ with `npm run build && npx cdk8s synth`)' : ''}`,
+        `${p}: no such file or directory; give stack folders, directories of them or YAML files` +
+          (path.basename(p) === 'dist' ? ' (create dist/ with `npm run build && npx cdk8s synth`)' : ''),
       );
     }
     if (st.isDirectory() && isStackDir(p)) {
@@ -81,7 +82,8 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
   paths.forEach(visit);
   if (!stacks.length && loose.length && !loose.some((l) => l.obj.apiVersion && l.obj.kind)) {
     throw new InputError(
-      `no Kubernetes objects (nothing with apiVersion and kind) in ${paths.join(', ')}; pass rendered manifests or a stack folder`,
+      `no Kubernetes objects (nothing with apiVersion and kind) in ${paths.join(', ')}; ` +
+        'pass rendered manifests or a stack folder',
     );
   }
   const classes = loose.filter((l) => l.obj.kind === 'ClusterClass');
