@@ -78,7 +78,15 @@ export function parseLock(text: string, file = LOCK_FILE): LockFile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new LockError(`${file}: not valid JSON (${(e as Error).message}); restore it from git or run \`cskit bump\``);
+    // JSON.parse names a character offset; say line and column instead, and the reason without the offset.
+    const msg = (e as Error).message;
+    const pos = /at position (\d+)/.exec(msg);
+    const before = text.slice(0, pos ? Number(pos[1]) : text.length).split('\n');
+    const reason = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/ of JSON input$/, '');
+    throw new LockError(
+      `${file}: not valid JSON at line ${before.length}, column ${before[before.length - 1].length + 1} ` +
+        `(${reason.toLowerCase()}); restore it from git or run \`cskit bump\``,
+    );
   }
   const errs = validateLock(data);
   if (errs.length) throw new LockError(`${file}: ${errs.join('; ')}`);
