@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../util/errors';
+import { isInputError } from '../util/errors';
 import { EXIT_ABORT, EXIT_USAGE, isUserError } from './errors';
 import { version } from './version';
 import * as addons from './commands/addons';
@@ -45,7 +45,7 @@ export async function run(argv: string[], program: Command = buildProgram()): Pr
       return e.exitCode;
     }
     // Bad input from any reader or output check (src/util/yaml, src/dist): its message names file, problem and fix.
-    if (e instanceof InputError) {
+    if (isInputError(e)) {
       process.stderr.write(`cskit: ${e.message}\n`);
       return EXIT_USAGE;
     }
