@@ -4,6 +4,7 @@
  */
 import { readLock } from '../model/lock';
 import { CapiApiVersion } from '../model/stack';
+import { isInputError } from '../util/errors';
 import { synthesize, writeStacks } from './synth';
 
 function main(): number {
@@ -17,11 +18,11 @@ function main(): number {
   try {
     const { stacks, lockMismatches } = synthesize(readLock(), { capiApiVersion: apiVersion });
     for (const m of lockMismatches) process.stderr.write(`warning: ${m}\n`);
-    writeStacks(stacks, process.env.CDK8S_OUTDIR ?? 'dist');
+    writeStacks(stacks, process.env.CDK8S_OUTDIR ?? 'dist', { flag: 'output folder' });
     return 0;
   } catch (e) {
     process.stderr.write(`cskit synth: ${(e as Error).message}\n`);
-    return 1;
+    return isInputError(e) ? 2 : 1;
   }
 }
 

@@ -4,11 +4,11 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { parseLock } from '../../src/model/lock';
 import { synthesize, writeStacks } from '../../src/synth/synth';
-import { K8sObject } from '../../src/synth/validate';
+import { KObject } from '../../src/model/object';
 
 const lock = parseLock(fs.readFileSync(path.join(__dirname, '../../stacks.lock.json'), 'utf8'));
 const result = synthesize(lock);
-const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as K8sObject);
+const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KObject);
 
 test('one stack per definition and locked minor, named <provider>-<stack>-<maj>-<min>-v<N>', () => {
   const expected = Object.entries(lock.stacks).flatMap(([id, minors]) =>

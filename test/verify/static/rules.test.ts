@@ -196,6 +196,6 @@ test('scs-0210 on the set of stacks: a missing supported branch and an outdated 
 test('bad input is a clear error naming the file', () => {
   const bad = path.join(dir, 'bad.yaml');
   fs.writeFileSync(bad, 'kind: [unclosed\n');
-  expect(() => loadStacks([bad])).toThrow(/bad\.yaml: document 1: /);
+  expect(() => loadStacks([bad])).toThrow(/bad\.yaml:2:1: /);
   expect(() => loadStacks([path.join(dir, 'nope')])).toThrow(/nope: no such file or directory/);
 });
