@@ -1,4 +1,3 @@
-import { definitions as shippedDefinitions } from '../../classes';
 import { OutputOptions, writeOutputDir } from '../dist/output';
 import { LockFile } from '../model/lock';
 import { compareMinor, stackId } from '../model/naming';
@@ -7,7 +6,6 @@ import { BuildOptions, StackDefinitionError, StackOutput, buildStack } from './b
 import { duplicateNames } from './validate';
 
 export interface SynthOptions extends BuildOptions {
-  readonly definitions?: readonly StackDefinition[];
   /** Compare each stack's content hash with the lock. @default true */
   readonly checkLock?: boolean;
 }
@@ -22,8 +20,7 @@ export interface SynthResult {
  * Builds every stack definition for every minor in the lock, in memory. Throws StackDefinitionError on a
  * broken definition before anything is written.
  */
-export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult {
-  const defs = opts.definitions ?? shippedDefinitions;
+export function synthesize(lock: LockFile, defs: readonly StackDefinition[], opts: SynthOptions = {}): SynthResult {
   const ids = defs.map((d) => stackId(d.provider, d.stack));
   const byId = new Map(defs.map((d, i) => [ids[i], d]));
   const unknown = Object.keys(lock.stacks).filter((id) => !byId.has(id));

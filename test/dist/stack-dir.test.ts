@@ -10,6 +10,7 @@ import { parseLock } from '../../src/model/lock';
 import { synthesize, writeStacks } from '../../src/synth/synth';
 import { loadStacks } from '../../src/verify/static/load';
 import { runCli } from '../support/cli';
+import { definitions } from '../../classes';
 
 const root = path.join(__dirname, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'addons');
@@ -20,7 +21,10 @@ let stack: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-stack-dir-'));
   dist = path.join(tmp, 'dist');
-  writeStacks(synthesize(parseLock(fs.readFileSync(path.join(root, 'stacks.lock.json'), 'utf8'))).stacks, dist);
+  writeStacks(
+    synthesize(parseLock(fs.readFileSync(path.join(root, 'stacks.lock.json'), 'utf8')), definitions).stacks,
+    dist,
+  );
   stack = listStacks(dist).find((s) => s.startsWith('openstack-scs-1-36-'))!;
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -219,8 +223,8 @@ describe('inputs that are not what they should be: exit 2, the path, what and th
   test('--lock <dir> names the path (verify, synth, bump)', async () => {
     for (const [args, code] of [
       [['verify', path.join(dist, stack), '--lock', tmp], 2],
-      [['synth', '-o', path.join(tmp, 'never'), '--lock', tmp], 1],
-      [['bump', '--lock', tmp], 1],
+      [['synth', '-o', path.join(tmp, 'never'), '--lock', tmp], 2],
+      [['bump', '--lock', tmp], 2],
     ] as const) {
       const r = await runCli([...args]);
       expect(r.code).toBe(code);

@@ -63,7 +63,7 @@ const lockFor = (...ids: string[]): LockFile => ({
 const synthOf =
   (defs: StackDefinition[], ...ids: string[]) =>
   () =>
-    synthesize(lockFor(...ids), { definitions: defs, checkLock: false });
+    synthesize(lockFor(...ids), defs, { checkLock: false });
 const patch = (path: string, variable = 'flavor'): ClassPatch => ({
   name: 'p',
   definitions: [{ target: { workerMachine: ['default-worker'] }, ops: [{ op: 'add', path, variable }] }],

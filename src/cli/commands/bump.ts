@@ -33,7 +33,7 @@ export function register(program: Command): void {
       const result = bump(lock, {
         at,
         data,
-        hashStack: computeStackHash,
+        hashStack: (id, version) => computeStackHash(id, version, definitions),
         stackIds: definitions.map((d) => stackId(d.provider, d.stack)),
       });
       for (const c of result.changes) {

@@ -34,11 +34,12 @@ export function register(program: Command): void {
       // Loaded on use: cdk8s and the stack definitions cost ~100 ms that other commands should not pay.
       const { StackDefinitionError } = await import('../../synth/build');
       const { synthesize, writeStacks } = await import('../../synth/synth');
+      const { definitions } = await import('../../../classes');
       // The output rule first: a refused -o folder fails before anything is built or touched.
       checkOutputDir(flags.output, 'dist');
       let result;
       try {
-        result = synthesize(readLock(flags.lock), { capiApiVersion: flags.capiApiVersion });
+        result = synthesize(readLock(flags.lock), definitions, { capiApiVersion: flags.capiApiVersion });
       } catch (e) {
         // A broken lock or stack definition is bad input: nothing was synthesized (exit-code table: README).
         if (e instanceof StackDefinitionError || e instanceof LockError)

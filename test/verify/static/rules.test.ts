@@ -10,11 +10,12 @@ import { staticScs } from '../../../src/verify/static/report';
 import { STATIC_RULES } from '../../../src/verify/static/catalog';
 import { standardResults } from '../../../src/verify/static/verdict';
 import { DEFAULT_VERSIONS, standardVersions } from '../../../src/verify/standards';
+import { definitions } from '../../../classes';
 
 // Our own synthesized stacks, loaded from disk as a user's `cskit verify dist/` would.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-'));
 writeStacks(
-  synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8'))).stacks,
+  synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8')), definitions).stacks,
   path.join(dir, 'dist'),
 );
 const opts = { at: new Date('2026-11-29'), data: bundledVersionData() };
