@@ -18,7 +18,9 @@ export async function checkVersionPolicy(client: ClusterClient, at: Date, data: 
     findings.push({
       severity: 'error',
       code: 'not-judged',
-      message: `${version} could not be judged with the bundled version data, so scs-0210 is not shown to be met; run \`cskit versions update\` and verify again`,
+      message:
+        `${version} could not be judged with the bundled version data, so scs-0210 is not shown to be ` +
+        `met; run \`cskit versions update\` and verify again`,
     });
   const nodes = await client.list('v1', 'Node');
   const kubelets = new Map<string, string[]>();
@@ -29,7 +31,9 @@ export async function checkVersionPolicy(client: ClusterClient, at: Date, data: 
   findings.push({
     severity: 'info',
     code: 'kubelet-versions',
-    message: `API server ${version}; kubelets: ${[...kubelets].map(([v, ns]) => `${v} (${ns.length} node${ns.length === 1 ? '' : 's'})`).join(', ') || 'no nodes'}`,
+    message: `API server ${version}; kubelets: ${
+      [...kubelets].map(([v, ns]) => `${v} (${ns.length} node${ns.length === 1 ? '' : 's'})`).join(', ') || 'no nodes'
+    }`,
     evidence: { apiServer: version, kubelets: Object.fromEntries(kubelets) },
   });
   return resultOf('scs-0210', DEFAULT_VERSIONS, findings, started);
