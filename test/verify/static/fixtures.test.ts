@@ -73,8 +73,9 @@ describe('an SCS-style v1beta1 stack (written for the test, modelled on the scs2
     const stacks = loadStacks([dir]);
     const cc = stacks[0].objects.find((o) => o.obj.kind === 'ClusterClass')!.obj;
     cc.spec.workers.machineDeployments[0].template.bootstrap.ref.name = 'gone';
-    cc.spec.patches.find((p: any) => p.name === 'workerImage').definitions[0].jsonPatches[0].valueFrom.template =
-      '{{ .imageName | toYaml }}';
+    cc.spec.patches.find(
+      (p: { name: string }) => p.name === 'workerImage',
+    ).definitions[0].jsonPatches[0].valueFrom.template = '{{ .imageName | toYaml }}';
     const got = verifyStacks(stacks, opts)
       .filter((f) => f.rule.startsWith('capi/'))
       .map((f) => [f.rule, f.path]);
