@@ -48,7 +48,8 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   for (const h of hunks) {
     // diff -u numbers an empty side by the line before it (0 for an empty file); the library gives the line after it
     out.push(
-      `@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`,
+      `@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} ` +
+        `+${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`,
     );
     out.push(...h.lines.filter((l) => !l.startsWith('\\')));
   }

@@ -53,7 +53,9 @@ export function selectPrune(
       if (users?.length) {
         keep.push({
           ...c,
-          reason: `still used by Cluster ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}`,
+          reason:
+            `still used by Cluster ` +
+            `${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}`,
         });
         stayingClasses.push(c.obj);
       } else remove.push(c);

@@ -13,7 +13,8 @@ describe('cskit apply (arguments and input)', () => {
     const r = await runCli(['apply', path.join(tmp, 'nope')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `cskit: ${path.join(tmp, 'nope')}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files\n`,
+      `cskit: ${path.join(tmp, 'nope')}: no such file or directory; give dist/<stack> folders, folders of ` +
+        `manifests or YAML files\n`,
     );
   });
 
