@@ -90,7 +90,8 @@ export function makeCerts(dir: string): Certs {
     dir,
     'apiserver',
     '/CN=kube-apiserver',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.96.0.1\n' +
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,' +
+      'IP:10.96.0.1\n' +
       'extendedKeyUsage=serverAuth\n',
   );
   const admin = leaf(dir, 'admin', '/O=system:masters/CN=cskit-admin', 'extendedKeyUsage=clientAuth\n');

@@ -19,8 +19,10 @@ const fromTemplate = (path: string, template: string, op: PatchOp['op'] = 'add')
 /** Node image: `imageName[-<version>]`, as an ORC reference or a Glance name filter. */
 function imageTemplate(versionVar: string): string {
   return (
-    `{{ $name := .imageName }}{{ if .imageAddVersion }}{{ $name = printf "%s-%s" .imageName .${versionVar} }}{{ end }}` +
-    '{{ if .imageIsOrc }}{"imageRef": {"name": {{ $name | toJson }}}}{{ else }}{"filter": {"name": {{ $name | toJson }}}}{{ end }}'
+    '{{ $name := .imageName }}' +
+    `{{ if .imageAddVersion }}{{ $name = printf "%s-%s" .imageName .${versionVar} }}{{ end }}` +
+    '{{ if .imageIsOrc }}{"imageRef": {"name": {{ $name | toJson }}}}' +
+    '{{ else }}{"filter": {"name": {{ $name | toJson }}}}{{ end }}'
   );
 }
 
@@ -60,7 +62,8 @@ export const patches: ClassPatch[] = [
     name: 'apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs',
     description: 'Restricts the amphora load balancer to the given source CIDRs.',
     enabledIf:
-      '{{ if and (eq .apiServerLoadBalancer "octavia-amphora") .apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs }}true{{ end }}',
+      '{{ if and (eq .apiServerLoadBalancer "octavia-amphora") ' +
+      '.apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs }}true{{ end }}',
     definitions: [
       set(cluster, [
         fromVar(spec('apiServerLoadBalancer/allowedCIDRs'), 'apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs'),
@@ -183,7 +186,8 @@ export const patches: ClassPatch[] = [
         fromTemplate(
           spec('additionalBlockDevices'),
           '[{{ range $i, $d := .workerAdditionalBlockDevices }}{{ if $i }}, {{ end }}' +
-            '{"name": {{ $d.name | toJson }}, "sizeGiB": {{ $d.sizeGiB }}, "storage": {"type": "Volume", "volume": {"type": {{ $d.type | toJson }}}}}' +
+            '{"name": {{ $d.name | toJson }}, "sizeGiB": {{ $d.sizeGiB }}, ' +
+            '"storage": {"type": "Volume", "volume": {"type": {{ $d.type | toJson }}}}}' +
             '{{ end }}]',
         ),
       ]),
