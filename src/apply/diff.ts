@@ -1,11 +1,12 @@
-import { structuredPatch } from 'diff';
-import { stringify } from 'yaml';
-import { KObject } from '../kube/types';
-
 /**
  * What a user compares: the object without the fields the server maintains (managedFields, resourceVersion,
  * generation, uid, creationTimestamp, status), as YAML with sorted keys so the diff shows content only.
  */
+
+import { structuredPatch } from 'diff';
+import { stringify } from 'yaml';
+import { KObject } from '../model/object';
+
 const SERVER_FIELDS = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'];
 
 export function normalize(obj: KObject | undefined): KObject | undefined {

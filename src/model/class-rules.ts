@@ -1,3 +1,14 @@
+/**
+ * The ClusterClass rules Cluster API's webhooks enforce that need no cluster (names, references, variable schemas,
+ * patches, Go templates, kubernetesVersions), as one typed catalogue: each rule is a record with its id, the source
+ * of the fact, the fix and its own check over the class (as CAPI splits its webhook into validatePatchName,
+ * validateSelectors, validateJSONPatches, …). Synth runs them on what it builds; the offline verifier (`cskit verify`)
+ * runs them on any rendered stack. Accepts v1beta2 (`templateRef`) and v1beta1 (`ref`, MachineDeployment/MachinePool
+ * refs under `template`); class-rules-context.ts reads both forms once.
+ * Facts from cluster-api core/webhooks/admission/{clusterclass,patch_validation}.go and
+ * internal/topology/variables/clusterclass_variable_validation.go.
+ */
+
 import { fieldKey, fieldPath } from '../util/field-path';
 import {
   BUILTIN_VARIABLES,
@@ -18,16 +29,7 @@ import {
 } from './class-rules-checks';
 import { SchemaProblem } from './class-rules-schema';
 
-/**
- * The ClusterClass rules Cluster API's webhooks enforce that need no cluster (names, references, variable schemas,
- * patches, Go templates, kubernetesVersions), as one typed catalogue: each rule is a record with its id, the source
- * of the fact, the fix and its own check over the class (as CAPI splits its webhook into validatePatchName,
- * validateSelectors, validateJSONPatches, …). Synth runs them on what it builds; the offline verifier (`cskit verify`)
- * runs them on any rendered stack. Accepts v1beta2 (`templateRef`) and v1beta1 (`ref`, MachineDeployment/MachinePool
- * refs under `template`); class-rules-context.ts reads both forms once.
- * Facts from cluster-api core/webhooks/admission/{clusterclass,patch_validation}.go and
- * internal/topology/variables/clusterclass_variable_validation.go.
- */
+/** One problem a class rule found, placed by a field path in the ClusterClass. */
 export interface ClassProblem {
   /** Stable rule id, e.g. `capi/patch-variable`. */
   readonly rule: string;

@@ -1,3 +1,10 @@
+/**
+ * scs-0211 on a live cluster: exactly one default StorageClass with a network-backed provisioner, then a probe
+ * that proves it: a PVC with no storageClassName (so the DefaultStorageClass admission picks the default),
+ * ReadWriteOnce, 1Gi, mounted by a pod; watched until Bound and Running; the bound PV checked (RWO, claimRef, not
+ * local/hostPath, not pinned to a node). The probe namespace is always deleted, also on error, timeout or signal.
+ */
+
 import { randomBytes } from 'crypto';
 import { Finding } from '../../k8s-versions/policy';
 import { ClusterClient, KObject, KubeError, TimeoutError } from '../../kube/types';
@@ -29,12 +36,7 @@ export interface ProbeOptions {
 
 export const DEFAULT_PROBE_IMAGE = 'registry.k8s.io/pause:3.10';
 
-/**
- * scs-0211 on a live cluster: exactly one default StorageClass with a network-backed provisioner, then a probe
- * that proves it: a PVC with no storageClassName (so the DefaultStorageClass admission picks the default),
- * ReadWriteOnce, 1Gi, mounted by a pod; watched until Bound and Running; the bound PV checked (RWO, claimRef, not
- * local/hostPath, not pinned to a node). The probe namespace is always deleted, also on error, timeout or signal.
- */
+/** scs-0211 for the cluster behind `client`: the default StorageClass's fields, then the probe. */
 export async function checkDefaultStorageClass(client: ClusterClient, opts: ProbeOptions): Promise<CheckResult> {
   const started = Date.now();
   const findings: Finding[] = [];

@@ -1,13 +1,15 @@
+/**
+ * scs-0210 on a live cluster: the server's /version judged by the version engine at `at`, plus the nodes'
+ * kubelet versions as information (skew).
+ */
+
 import { VersionData } from '../../k8s-versions/data';
 import { evaluateClusterVersion } from '../../k8s-versions/policy';
 import { ClusterClient } from '../../kube/types';
 import { DEFAULT_VERSIONS } from '../standards';
 import { CheckResult, resultOf } from './result';
 
-/**
- * scs-0210 on a live cluster: the server's /version judged by the version engine at `at`, plus the nodes'
- * kubelet versions as information (skew).
- */
+/** scs-0210 for the cluster behind `client`, judged at `at` with `data`. */
 export async function checkVersionPolicy(client: ClusterClient, at: Date, data: VersionData): Promise<CheckResult> {
   const started = Date.now();
   const version = await client.serverVersion();

@@ -1,3 +1,6 @@
+// The outputs of `cskit verify` for people and scripts: the findings table, the SCS-style verdict lines and JSON.
+// JUnit XML has its own module (junit.ts).
+
 import { createColors } from 'picocolors';
 import { StaticFinding } from './finding';
 import { StandardResult } from './verdict';

@@ -1,3 +1,6 @@
+// The SCS standards checked offline: scs-0211 (one failure-safe default StorageClass) per stack, and scs-0210
+// (Kubernetes versions) over the set of stacks, judged by the version engine.
+
 import { VersionData } from '../../k8s-versions/data';
 import { evaluateOffering } from '../../k8s-versions/policy';
 import {

@@ -7,7 +7,7 @@ import standaloneCode from 'ajv/dist/standalone';
 import { version as AJV_VERSION } from 'ajv/package.json';
 import { cacheDir } from '../../../k8s-versions/data';
 import { compareMinor } from '../../../model/naming';
-import { KObject } from '../../../kube/types';
+import { KObject } from '../../../model/object';
 import { Schema, convertSchema } from './convert';
 
 /** The generated bundle (scripts/import-schemas.ts): built-in definitions and one schema per group/version/kind. */
