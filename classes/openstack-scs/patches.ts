@@ -1,10 +1,11 @@
-import { ClassPatch, PatchOp, PatchTarget } from '../../src/constructs/cluster-class';
-import { argTemplate } from '../../src/constructs/kubeadm';
-
 /**
  * Patches with the meaning of the SCS `scs2` patches: each variable is wired to the template field it
  * controls. Order matters where two patches write the same field (later wins).
  */
+
+import { ClassPatch, PatchOp, PatchTarget } from '../../src/constructs/cluster-class';
+import { argTemplate } from '../../src/constructs/kubeadm';
+
 const cluster: PatchTarget = { infrastructureCluster: true };
 const kcp: PatchTarget = { controlPlane: true };
 const cpMachine: PatchTarget = { controlPlaneMachine: true };

@@ -1,9 +1,9 @@
+// Argument and input errors are caught before cskit apply connects anywhere (the cluster paths are e2e-tested).
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../support/cli';
-
-// Argument and input errors are caught before cskit apply connects anywhere (the cluster paths are e2e-tested).
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-apply-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -4,7 +4,7 @@
  * real change (as the API server skips no-op applies), and hooks to inject conflicts and failures.
  */
 import { ApiStatusError, ApplyClient, ApplyOptions, ResourceInfo } from '../../../src/kube/apply-types';
-import { KObject } from '../../../src/kube/types';
+import { KObject } from '../../../src/model/object';
 
 /** One request the fake served, in order (for asserting what apply sent). */
 export interface Call {

@@ -1,3 +1,5 @@
+// The one-defect corpus on disk (test/fixtures/verify/<rule-slug>--<variant>/), verified as `cskit verify <dir>` would.
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,7 +13,6 @@ import { verifyStacks } from '../../../src/verify/static/run';
 import { DEFECTS, slug } from '../../fixtures/verify/defects';
 import { FIXTURES_DIR, renderCorpus } from '../../fixtures/verify/generate';
 
-// The one-defect corpus on disk (test/fixtures/verify/<rule-slug>--<variant>/), verified as `cskit verify <dir>` would.
 const opts = { at: new Date('2026-09-01'), data: bundledVersionData() };
 
 function verifyDir(dir: string): StaticFinding[] {
