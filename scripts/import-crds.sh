@@ -4,11 +4,12 @@
 # Usage: scripts/import-crds.sh   (needs Go and the Go module proxy; run from the repo root)
 set -euo pipefail
 
-CAPI_VERSION=v1.13.6          # sigs.k8s.io/cluster-api: core (ClusterClass, CRS), kubeadm bootstrap + control plane
-CAPD_VERSION=v1.13.8          # sigs.k8s.io/cluster-api/test: CAPD (Docker*Template); newest v1.13 the proxy serves
-CAPO_VERSION=v0.13.0          # sigs.k8s.io/cluster-api-provider-openstack (OpenStack*Template, v1beta1)
-# The public checksum database does not know this CAPO version, so verify the module hash ourselves.
-CAPO_SUM='h1:iZN/qJhDZas74Mo/zM1tz038niv68e1g5wYCQJ5yczo='
+CAPI_VERSION=v1.14.2          # sigs.k8s.io/cluster-api: core (ClusterClass, CRS), kubeadm bootstrap + control plane
+CAPD_VERSION=v1.14.4          # sigs.k8s.io/cluster-api/test: CAPD (Docker*Template); newest v1.14 the proxy serves
+CAPO_VERSION=v0.14.2          # sigs.k8s.io/cluster-api-provider-openstack (OpenStack*Template, v1beta1)
+# The public checksum database does not know CAPO releases, so verify the module hash ourselves (recorded when
+# this version was first downloaded from the Go module proxy, 2026-11-29).
+CAPO_SUM='h1:NMgU0ngsJLYd5JB0gcIfd2Rk34be5+SjEzrv4aNMso0='
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod
 cd "$(dirname "$0")/.."
@@ -28,6 +29,9 @@ moddir() { # module@version [expected-sum] -> module directory in the Go module 
 
 capi=$(moddir "sigs.k8s.io/cluster-api@$CAPI_VERSION")
 capd=$(moddir "sigs.k8s.io/cluster-api/test@$CAPD_VERSION")
+# CAPI v1.14 moved the core provider's config/ from the module root to core/.
+core=$capi/core
+[ -d "$core/config/crd" ] || core=$capi
 capo=$(GONOSUMDB=sigs.k8s.io/cluster-api-provider-openstack moddir "sigs.k8s.io/cluster-api-provider-openstack@$CAPO_VERSION" "$CAPO_SUM")
 
 # One bundle per import prefix: cdk8s import writes one file per API group, so CRDs of one group imported
@@ -38,8 +42,8 @@ bundle() { # name files...
   echo "$name:=$work/$name.yaml"
 }
 specs=(
-  "$(bundle capi-core "$capi/config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml")"
-  "$(bundle capi-addons "$capi/config/crd/bases/addons.cluster.x-k8s.io_clusterresourcesets.yaml")"
+  "$(bundle capi-core "$core/config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml")"
+  "$(bundle capi-addons "$core/config/crd/bases/addons.cluster.x-k8s.io_clusterresourcesets.yaml")"
   "$(bundle capi-bootstrap "$capi/bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.yaml")"
   "$(bundle capi-controlplane "$capi/controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.yaml")"
   "$(bundle capo "$capo/config/crd/bases/infrastructure.cluster.x-k8s.io_openstackclustertemplates.yaml" \

@@ -1,5 +1,5 @@
 /**
- * Regenerates src/verify/static/schema/bundle.json: the OpenAPI schemas `cskit verify` checks objects against.
+ * Regenerates src/schema/bundle.json: the OpenAPI schemas `cskit verify` checks objects against.
  *
  * - Kubernetes built-in kinds: the official OpenAPI v3 documents of k8s.io/kubernetes (api/openapi-spec/v3/), at the
  *   version the test control plane pins (testenv/k8s/go.mod), only the kinds below and the definitions they reach.
@@ -19,7 +19,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..').replace(/\/lib$/, '');
-const OUT = path.join(ROOT, 'src/verify/static/schema/bundle.json');
+const OUT = path.join(ROOT, 'src/schema/bundle.json');
 
 /**
  * Older Kubernetes minors our stacks target, one patch each (the newest is testenv/k8s/go.mod's). A built-in object is
@@ -120,16 +120,30 @@ const KEEP = new Set([
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Keeps validation keywords; `properties` keys are field names, so they are kept whatever they are called. */
-function strip(s: Json): Json {
-  if (Array.isArray(s)) return s.map(strip);
+function strip(s: Json, crd = false): Json {
+  if (Array.isArray(s)) return s.map((x) => strip(x, crd));
   if (!s || typeof s !== 'object') return s;
   const out: Json = {};
+  // The apiserver defaults a field before it validates, so a required field with a default is never missing
+  // (CAPO v0.14's identityRef.type): keep it out of `required`, or objects relying on the default would be findings.
+  // CRDs only: built-in OpenAPI documents carry `default: ""` on required strings that no defaulting fills.
+  const defaulted = new Set(
+    Object.entries((crd ? (s.properties ?? {}) : {}) as Record<string, Json>)
+      .filter(([, ps]) => ps && typeof ps === 'object' && 'default' in ps)
+      .map(([p]) => p),
+  );
   for (const [k, v] of Object.entries(s)) {
     if (!KEEP.has(k)) continue;
-    if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, strip(ps)]));
+    if (k === 'required' && Array.isArray(v)) {
+      const req = (v as string[]).filter((r) => !defaulted.has(r));
+      if (req.length) out[k] = req;
+      continue;
+    }
+    if (k === 'properties')
+      out[k] = Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, strip(ps, crd)]));
     else if (k === '$ref') out[k] = String(v).replace('#/components/schemas/', '#/definitions/');
     else if (typeof v === 'object' && k !== 'enum' && k !== 'required' && k !== 'x-kubernetes-list-map-keys')
-      out[k] = strip(v);
+      out[k] = strip(v, crd);
     else out[k] = v;
   }
   return out;
@@ -243,14 +257,16 @@ function olderSchemas(
 
 function crdSchemas(dir: string, files: string[], kinds: Record<string, Json>): void {
   for (const f of files) {
-    for (const d of parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8'))) {
+    // CAPI v1.14 moved the core provider's config/ from the module root to core/.
+    const file = fs.existsSync(path.join(dir, f)) ? path.join(dir, f) : path.join(dir, 'core', f);
+    for (const d of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
       const crd = d.toJS();
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       for (const v of crd.spec.versions) {
         if (!v.served) continue;
         kinds[`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`] = {
           source: 'crd',
-          schema: strip(v.schema.openAPIV3Schema),
+          schema: strip(v.schema.openAPIV3Schema, true),
         };
       }
     }

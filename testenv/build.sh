@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the test control plane from the Go module proxy into a cache outside the repo:
 #   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/<k8s version>/bin/{kube-apiserver,kube-controller-manager,
-#   kube-scheduler,kubectl,etcd,kwok,capi-manager,capi-kubeadm-bootstrap,capi-kubeadm-control-plane}
+#   kube-scheduler,kubectl,etcd,kwok}
+#   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/capi-<CAPI version>/bin/{capi-manager,capi-kubeadm-bootstrap,
+#   capi-kubeadm-control-plane}
+# The Cluster API managers live in a folder of their own, keyed on the CAPI version, so building another CAPI version
+# never overwrites the binaries a running e2e test (or another checkout) uses.
 # Reuse is keyed on the wrapper modules' go.sum, the Go version and the architecture. Prints progress, the time
 # and peak memory of each step (the first build takes many minutes on 2 cores).
 # Usage: testenv/build.sh [binary…]   (default: all)
@@ -10,7 +14,8 @@ cd "$(dirname "$0")"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 K8S_VERSION=$(sed -n 's/^require k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' k8s/go.mod)
-CACHE=${CSKIT_TESTENV_CACHE:-$HOME/.cache/cskit-testenv}/$K8S_VERSION
+ROOT=${CSKIT_TESTENV_CACHE:-$HOME/.cache/cskit-testenv}
+CACHE=$ROOT/$K8S_VERSION
 BIN=$CACHE/bin
 mkdir -p "$BIN"
 KEY=$(cat k8s/go.sum etcd/go.sum kwok/go.sum <(go version) <(go env GOARCH) | sha256sum | cut -c1-16)
@@ -24,8 +29,9 @@ for p in $pkgs; do
   LDFLAGS+=" -X $p.gitCommit=0000000000000000000000000000000000000000 -X $p.buildDate=1970-01-01T00:00:00Z"
 done
 
-build() { # name module-dir package [ldflags version]
+build() { # name module-dir package [ldflags version]   (BIN and CACHE may be overridden per call)
   local name=$1 dir=$2 pkg=$3 ldflags=${4:-$LDFLAGS} version=${5:-$K8S_VERSION}
+  mkdir -p "$BIN"
   if [ -x "$BIN/$name" ] && [ "$(cat "$BIN/.$name.key" 2>/dev/null)" = "$KEY" ]; then
     echo "testenv: $name $version: cached ($BIN/$name)"
     return
@@ -38,12 +44,16 @@ build() { # name module-dir package [ldflags version]
   echo "testenv: built $name in $((SECONDS - start)) s, peak RSS $(( $(cat "$CACHE/.$name.rss") / 1024 )) MiB"
 }
 
-# Cluster API managers (testenv/capi wrapper, used by testenv/capi.ts): keyed on their own go.sum, so a CAPI bump
-# rebuilds only these three, and stamped with CAPI's own version variables.
+# Cluster API managers (testenv/capi wrapper, used by testenv/capi.ts): in their own CAPI-version folder, keyed on
+# their own go.sum, so a CAPI bump rebuilds only these three, and stamped with CAPI's own version variables.
 CAPI_VERSION=$(sed -n 's/^\tsigs.k8s.io\/cluster-api \(v[0-9.]*\)\( .*\)\?$/\1/p' capi/go.mod)
+CAPI_CACHE=$ROOT/capi-$CAPI_VERSION
 CAPI_KEY=$(cat capi/go.sum <(go version) <(go env GOARCH) | sha256sum | cut -c1-16)
 CAPI_LDFLAGS="-s -w -X sigs.k8s.io/cluster-api/version.gitVersion=$CAPI_VERSION -X sigs.k8s.io/cluster-api/version.gitTreeState=clean"
-capi() { KEY=$CAPI_KEY build "$1" capi "$2" "$CAPI_LDFLAGS" "$CAPI_VERSION"; }
+# CAPI v1.14 moved the core manager's main from the module root to /core.
+CAPI_CORE_PKG=sigs.k8s.io/cluster-api
+grep -qE '^\s+sigs\.k8s\.io/cluster-api/core$' capi/go.mod && CAPI_CORE_PKG=sigs.k8s.io/cluster-api/core
+capi() { KEY=$CAPI_KEY CACHE=$CAPI_CACHE BIN=$CAPI_CACHE/bin build "$1" capi "$2" "$CAPI_LDFLAGS" "$CAPI_VERSION"; }
 
 want=${*:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl capi-manager capi-kubeadm-bootstrap capi-kubeadm-control-plane}
 for b in $want; do
@@ -51,7 +61,7 @@ for b in $want; do
     etcd) build etcd etcd go.etcd.io/etcd/server/v3 ;;
     kwok) build kwok kwok sigs.k8s.io/kwok/cmd/kwok ;;
     kube-apiserver|kube-controller-manager|kube-scheduler|kubectl) build "$b" k8s "k8s.io/kubernetes/cmd/$b" ;;
-    capi-manager) capi capi-manager sigs.k8s.io/cluster-api ;;
+    capi-manager) capi capi-manager "$CAPI_CORE_PKG" ;;
     capi-kubeadm-bootstrap) capi capi-kubeadm-bootstrap sigs.k8s.io/cluster-api/bootstrap/kubeadm ;;
     capi-kubeadm-control-plane) capi capi-kubeadm-control-plane sigs.k8s.io/cluster-api/controlplane/kubeadm ;;
     *) echo "testenv: unknown binary $b" >&2; exit 2 ;;

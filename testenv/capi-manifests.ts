@@ -40,6 +40,16 @@ export const MANAGERS: readonly ManagerSpec[] = [
   },
 ];
 
+/**
+ * A manager's path inside the cluster-api module: CAPI v1.14 moved the core manager (main, config/) from the module
+ * root to core/, so a path missing at the root is looked up there (v1.13 keeps working).
+ */
+export function managerPath(capiDir: string, rel: string): string {
+  const root = path.join(capiDir, rel);
+  const core = path.join(capiDir, 'core', rel);
+  return !fs.existsSync(root) && fs.existsSync(core) ? core : root;
+}
+
 export interface ModuleDirs {
   readonly capi: { version: string; dir: string };
   readonly capo: { version: string; dir: string };
@@ -71,10 +81,37 @@ function goModDir(spec: string, env: NodeJS.ProcessEnv = {}, wantSum?: string): 
 }
 
 /**
+ * An older management cluster the stacks must keep working on (README "Management clusters"): the CAPD and CAPO
+ * versions that go with that Cluster API version. `CSKIT_TESTENV_CAPI=v1.13.6` runs the Cluster API tests on it
+ * (managers from capiBinDir(), i.e. ~/.cache/cskit-testenv/capi-v1.13.6/bin).
+ */
+export const OLDER_MANAGEMENT: Readonly<Record<string, { capd: string; capo: string; capoSum: string }>> = {
+  'v1.13.6': { capd: 'v1.13.8', capo: 'v0.13.0', capoSum: 'h1:iZN/qJhDZas74Mo/zM1tz038niv68e1g5wYCQJ5yczo=' },
+};
+
+/**
  * The module versions: Cluster API as built (testenv/capi/go.mod), CAPO and CAPD as the typed imports were
- * generated from (scripts/import-crds.sh), so the tests check our output against the schemas we compiled against.
+ * generated from (scripts/import-crds.sh), so the tests check our output against the schemas we compiled against;
+ * or, with $CSKIT_TESTENV_CAPI, an older management cluster from OLDER_MANAGEMENT.
  */
 export function moduleDirs(repo: string): ModuleDirs {
+  const older = process.env.CSKIT_TESTENV_CAPI;
+  if (older) {
+    const o = OLDER_MANAGEMENT[older];
+    if (!o)
+      throw new Error(
+        `CSKIT_TESTENV_CAPI=${older}: not a known older management cluster (known: ${Object.keys(OLDER_MANAGEMENT)})`,
+      );
+    const capoEnv = { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' };
+    return {
+      capi: { version: older, dir: goModDir(`sigs.k8s.io/cluster-api@${older}`) },
+      capd: { version: o.capd, dir: goModDir(`sigs.k8s.io/cluster-api/test@${o.capd}`) },
+      capo: {
+        version: o.capo,
+        dir: goModDir(`sigs.k8s.io/cluster-api-provider-openstack@${o.capo}`, capoEnv, o.capoSum),
+      },
+    };
+  }
   const gomod = fs.readFileSync(path.join(repo, 'testenv', 'capi', 'go.mod'), 'utf8');
   const capiVersion = /^\s*sigs\.k8s\.io\/cluster-api (v[\d.]+)/m.exec(gomod)?.[1];
   const script = fs.readFileSync(path.join(repo, 'scripts', 'import-crds.sh'), 'utf8');

@@ -15,7 +15,15 @@ import * as http from 'http';
 import * as path from 'path';
 import { makeCerts } from './certs';
 import { SetupKube } from './setup-kube';
-import { INFRA_CRD_DIRS, MANAGERS, kustomizedCrds, moduleDirs, webhookConfigs, withConversion } from './capi-manifests';
+import {
+  INFRA_CRD_DIRS,
+  MANAGERS,
+  kustomizedCrds,
+  managerPath,
+  moduleDirs,
+  webhookConfigs,
+  withConversion,
+} from './capi-manifests';
 import { repoRoot } from './harness';
 import { freePort, killAndExit, writeStateFile } from './supervisor';
 
@@ -170,7 +178,7 @@ async function main(): Promise<void> {
   const crds: any[] = [];
   for (const m of MANAGERS) {
     const [webhookPort, healthPort] = [await freePort(), await freePort()];
-    const { crds: own, converted } = kustomizedCrds(path.join(mods.capi.dir, m.crdDir), m.provider);
+    const { crds: own, converted } = kustomizedCrds(managerPath(mods.capi.dir, m.crdDir), m.provider);
     for (const crd of own)
       crds.push(
         converted.has(crd.metadata.name) ? withConversion(crd, `https://127.0.0.1:${webhookPort}`, caBundle) : crd,
@@ -224,7 +232,7 @@ async function main(): Promise<void> {
 
   const configs = MANAGERS.flatMap((m, i) =>
     webhookConfigs(
-      path.join(mods.capi.dir, m.webhooks),
+      managerPath(mods.capi.dir, m.webhooks),
       m.name,
       `https://127.0.0.1:${managers[i].webhookPort}`,
       caBundle,

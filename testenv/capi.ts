@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CapiManagerState, CapiState } from './capi-supervisor';
 import { MANAGERS } from './capi-manifests';
-import { binDir, spawnSupervisor, terminate } from './harness';
+import { capiBinDir, spawnSupervisor, terminate } from './harness';
 import type { ClusterState } from './supervisor';
 
 /**
@@ -28,11 +28,11 @@ export interface CapiEnv {
   readonly managers: CapiManagerState[];
 }
 
-/** Binary names in the testenv bin dir (testenv/build.sh builds them with the rest). */
+/** Binary names in the CAPI bin dir (capiBinDir; testenv/build.sh builds them with the rest). */
 export const CAPI_BINARIES = MANAGERS.map((m) => m.name);
 
 /** Manager binaries that are not built (empty when Cluster API can run). */
-export function missingCapiBinaries(dir = binDir()): string[] {
+export function missingCapiBinaries(dir = capiBinDir()): string[] {
   return CAPI_BINARIES.filter((b) => !fs.existsSync(path.join(dir, b))).map((b) => path.join(dir, b));
 }
 
@@ -55,7 +55,7 @@ export async function startCapi(
     log: 'capi-supervisor.log',
     state: 'capi-state.json',
     timeoutMs: opts.timeoutMs ?? 240_000,
-    args: [dir, binDir(), String(opts.parentPid ?? process.pid), cluster.kubeconfig],
+    args: [dir, capiBinDir(), String(opts.parentPid ?? process.pid), cluster.kubeconfig],
     onTimeout: (pid) => stopCapi({ pid }),
   });
   return { pid: state.pid, dir, kubeconfig: cluster.kubeconfig, versions: state.versions!, managers: state.managers! };

@@ -25,13 +25,29 @@ export function kubernetesVersion(): string {
   return /^require k8s\.io\/kubernetes (v[\d.]+)$/m.exec(mod)![1];
 }
 
+/** The Cluster API version the managers are built from (testenv/capi/go.mod), or $CSKIT_TESTENV_CAPI. */
+export function capiVersion(): string {
+  if (process.env.CSKIT_TESTENV_CAPI) return process.env.CSKIT_TESTENV_CAPI;
+  const mod = fs.readFileSync(path.join(repo, 'testenv', 'capi', 'go.mod'), 'utf8');
+  return /^\s*sigs\.k8s\.io\/cluster-api (v[\d.]+)/m.exec(mod)![1];
+}
+
+function cacheRoot(): string {
+  return process.env.CSKIT_TESTENV_CACHE ?? path.join(os.homedir(), '.cache', 'cskit-testenv');
+}
+
 export function binDir(): string {
   if (process.env.CSKIT_TESTENV_BIN) return process.env.CSKIT_TESTENV_BIN;
-  return path.join(
-    process.env.CSKIT_TESTENV_CACHE ?? path.join(os.homedir(), '.cache', 'cskit-testenv'),
-    kubernetesVersion(),
-    'bin',
-  );
+  return path.join(cacheRoot(), kubernetesVersion(), 'bin');
+}
+
+/**
+ * Where testenv/build.sh puts the Cluster API managers: a folder per CAPI version, so a checkout on another CAPI
+ * version never overwrites the binaries a running test uses. $CSKIT_TESTENV_BIN holds all binaries when set.
+ */
+export function capiBinDir(): string {
+  if (process.env.CSKIT_TESTENV_BIN) return process.env.CSKIT_TESTENV_BIN;
+  return path.join(cacheRoot(), `capi-${capiVersion()}`, 'bin');
 }
 
 /** Builds the binaries that are missing or stale (cached; prints progress). */

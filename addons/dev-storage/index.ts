@@ -16,6 +16,7 @@ export const devStorage: AddonDefinition = {
     '1.34': { version: '1', images: {} },
     '1.35': { version: '1', images: {} },
     '1.36': { version: '1', images: {} },
+    '1.37': { version: '1', images: {} },
   },
   inputs: [],
   build(scope: Construct): void {

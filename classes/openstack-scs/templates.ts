@@ -6,6 +6,7 @@ import {
   OpenStackClusterTemplateSpecTemplateSpecManagedSecurityGroupsAllNodesSecurityGroupRulesDirection as Direction,
   OpenStackClusterTemplateSpecTemplateSpecManagedSecurityGroupsAllNodesSecurityGroupRulesRemoteManagedGroups as Group,
   OpenStackMachineTemplate,
+  OpenStackClusterTemplateSpecTemplateSpecIdentityRef,
 } from '../../src/imports/capo-infrastructure.cluster.x-k8s.io';
 import { args, nodeRegistration } from '../../src/constructs/kubeadm';
 import { templateNames } from '../../src/model/naming';
@@ -31,7 +32,12 @@ export function openstackTemplates(scope: Construct, cls: string) {
     spec: {
       template: {
         spec: {
-          identityRef: { name: 'openstack', cloudName: 'openstack' },
+          // `type` (CAPO v0.14, required with default Secret) is left to the apiserver's defaulting: CAPO v0.13 has no
+          // such field, so omitting it keeps one output valid for both management cluster versions.
+          identityRef: {
+            name: 'openstack',
+            cloudName: 'openstack',
+          } as OpenStackClusterTemplateSpecTemplateSpecIdentityRef,
           apiServerLoadBalancer: { enabled: false },
           disableApiServerFloatingIp: false,
           managedSubnets: [{ cidr: '10.8.0.0/20' }],

@@ -1046,17 +1046,6 @@ export interface DockerMachineTemplateSpecTemplateSpec {
   readonly bootstrapTimeout?: string;
 
   /**
-   * Bootstrapped is true when the kubeadm bootstrapping has been run
-   * against this machine
-   *
-   * Deprecated: This field will be removed in the next apiVersion.
-   * When removing also remove from staticcheck exclude-rules for SA1019 in golangci.yml.
-   *
-   * @schema DockerMachineTemplateSpecTemplateSpec#bootstrapped
-   */
-  readonly bootstrapped?: boolean;
-
-  /**
    * CustomImage allows customizing the container image that is used for
    * running the machine
    *
@@ -1096,7 +1085,6 @@ export function toJson_DockerMachineTemplateSpecTemplateSpec(obj: DockerMachineT
   if (obj === undefined) { return undefined; }
   const result = {
     'bootstrapTimeout': obj.bootstrapTimeout,
-    'bootstrapped': obj.bootstrapped,
     'customImage': obj.customImage,
     'extraMounts': obj.extraMounts?.map(y => toJson_DockerMachineTemplateSpecTemplateSpecExtraMounts(y)),
     'preLoadImages': obj.preLoadImages?.map(y => y),
@@ -1370,17 +1358,6 @@ export interface DockerMachineTemplateV1Beta2SpecTemplateSpec {
   readonly bootstrapTimeout?: string;
 
   /**
-   * Bootstrapped is true when the kubeadm bootstrapping has been run
-   * against this machine
-   *
-   * Deprecated: This field will be removed in the next apiVersion.
-   * When removing also remove from staticcheck exclude-rules for SA1019 in golangci.yml.
-   *
-   * @schema DockerMachineTemplateV1Beta2SpecTemplateSpec#bootstrapped
-   */
-  readonly bootstrapped?: boolean;
-
-  /**
    * CustomImage allows customizing the container image that is used for
    * running the machine
    *
@@ -1420,7 +1397,6 @@ export function toJson_DockerMachineTemplateV1Beta2SpecTemplateSpec(obj: DockerM
   if (obj === undefined) { return undefined; }
   const result = {
     'bootstrapTimeout': obj.bootstrapTimeout,
-    'bootstrapped': obj.bootstrapped,
     'customImage': obj.customImage,
     'extraMounts': obj.extraMounts?.map(y => toJson_DockerMachineTemplateV1Beta2SpecTemplateSpecExtraMounts(y)),
     'preLoadImages': obj.preLoadImages?.map(y => y),

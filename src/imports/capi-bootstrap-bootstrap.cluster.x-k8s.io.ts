@@ -613,6 +613,18 @@ export interface KubeadmConfigTemplateSpecTemplateSpecFiles {
   readonly content?: string;
 
   /**
+   * contentFormat specifies how to interpret content after it is resolved (inline or from contentFrom).
+   * When set to "Template", content is rendered as a Go text/template.
+   * Available template variables:
+   * - .controlPlane.version: the Kubernetes version of the control plane (e.g. "v1.35.0").
+   * Only set when the cluster has a control plane reference that exposes spec.version.
+   * When set to "Raw" or omitted, content is used verbatim.
+   *
+   * @schema KubeadmConfigTemplateSpecTemplateSpecFiles#contentFormat
+   */
+  readonly contentFormat?: KubeadmConfigTemplateSpecTemplateSpecFilesContentFormat;
+
+  /**
    * contentFrom is a referenced source of content to populate the file.
    *
    * @schema KubeadmConfigTemplateSpecTemplateSpecFiles#contentFrom
@@ -657,6 +669,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecFiles(obj: KubeadmCo
   const result = {
     'append': obj.append,
     'content': obj.content,
+    'contentFormat': obj.contentFormat,
     'contentFrom': toJson_KubeadmConfigTemplateSpecTemplateSpecFilesContentFrom(obj.contentFrom),
     'encoding': obj.encoding,
     'owner': obj.owner,
@@ -1506,6 +1519,23 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecDiskSetupPartitions(
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * contentFormat specifies how to interpret content after it is resolved (inline or from contentFrom).
+ * When set to "Template", content is rendered as a Go text/template.
+ * Available template variables:
+ * - .controlPlane.version: the Kubernetes version of the control plane (e.g. "v1.35.0").
+ * Only set when the cluster has a control plane reference that exposes spec.version.
+ * When set to "Raw" or omitted, content is used verbatim.
+ *
+ * @schema KubeadmConfigTemplateSpecTemplateSpecFilesContentFormat
+ */
+export enum KubeadmConfigTemplateSpecTemplateSpecFilesContentFormat {
+  /** Raw */
+  RAW = "Raw",
+  /** Template */
+  TEMPLATE = "Template",
+}
 
 /**
  * contentFrom is a referenced source of content to populate the file.
@@ -5150,6 +5180,18 @@ export interface KubeadmConfigTemplateV1Beta2SpecTemplateSpecFiles {
   readonly content?: string;
 
   /**
+   * contentFormat specifies how to interpret content after it is resolved (inline or from contentFrom).
+   * When set to "Template", content is rendered as a Go text/template.
+   * Available template variables:
+   * - .controlPlane.version: the Kubernetes version of the control plane (e.g. "v1.35.0").
+   * Only set when the cluster has a control plane reference that exposes spec.version.
+   * When set to "Raw" or omitted, content is used verbatim.
+   *
+   * @schema KubeadmConfigTemplateV1Beta2SpecTemplateSpecFiles#contentFormat
+   */
+  readonly contentFormat?: KubeadmConfigTemplateV1Beta2SpecTemplateSpecFilesContentFormat;
+
+  /**
    * contentFrom is a referenced source of content to populate the file.
    *
    * @schema KubeadmConfigTemplateV1Beta2SpecTemplateSpecFiles#contentFrom
@@ -5194,6 +5236,7 @@ export function toJson_KubeadmConfigTemplateV1Beta2SpecTemplateSpecFiles(obj: Ku
   const result = {
     'append': obj.append,
     'content': obj.content,
+    'contentFormat': obj.contentFormat,
     'contentFrom': toJson_KubeadmConfigTemplateV1Beta2SpecTemplateSpecFilesContentFrom(obj.contentFrom),
     'encoding': obj.encoding,
     'owner': obj.owner,
@@ -5963,6 +6006,23 @@ export function toJson_KubeadmConfigTemplateV1Beta2SpecTemplateSpecDiskSetupPart
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * contentFormat specifies how to interpret content after it is resolved (inline or from contentFrom).
+ * When set to "Template", content is rendered as a Go text/template.
+ * Available template variables:
+ * - .controlPlane.version: the Kubernetes version of the control plane (e.g. "v1.35.0").
+ * Only set when the cluster has a control plane reference that exposes spec.version.
+ * When set to "Raw" or omitted, content is used verbatim.
+ *
+ * @schema KubeadmConfigTemplateV1Beta2SpecTemplateSpecFilesContentFormat
+ */
+export enum KubeadmConfigTemplateV1Beta2SpecTemplateSpecFilesContentFormat {
+  /** Raw */
+  RAW = "Raw",
+  /** Template */
+  TEMPLATE = "Template",
+}
 
 /**
  * contentFrom is a referenced source of content to populate the file.

@@ -954,6 +954,18 @@ export interface KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigSpecFil
   readonly content?: string;
 
   /**
+   * contentFormat specifies how to interpret content after it is resolved (inline or from contentFrom).
+   * When set to "Template", content is rendered as a Go text/template.
+   * Available template variables:
+   * - .controlPlane.version: the Kubernetes version of the control plane (e.g. "v1.35.0").
+   * Only set when the cluster has a control plane reference that exposes spec.version.
+   * When set to "Raw" or omitted, content is used verbatim.
+   *
+   * @schema KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigSpecFiles#contentFormat
+   */
+  readonly contentFormat?: KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigSpecFilesContentFormat;
+
+  /**
    * contentFrom is a referenced source of content to populate the file.
    *
    * @schema KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigSpecFiles#contentFrom
@@ -998,6 +1010,7 @@ export function toJson_KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigS
   const result = {
     'append': obj.append,
     'content': obj.content,
+    'contentFormat': obj.contentFormat,
     'contentFrom': toJson_KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigSpecFilesContentFrom(obj.contentFrom),
     'encoding': obj.encoding,
     'owner': obj.owner,
@@ -1997,6 +2010,23 @@ export function toJson_KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigS
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * contentFormat specifies how to interpret content after it is resolved (inline or from contentFrom).
+ * When set to "Template", content is rendered as a Go text/template.
+ * Available template variables:
+ * - .controlPlane.version: the Kubernetes version of the control plane (e.g. "v1.35.0").
+ * Only set when the cluster has a control plane reference that exposes spec.version.
+ * When set to "Raw" or omitted, content is used verbatim.
+ *
+ * @schema KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigSpecFilesContentFormat
+ */
+export enum KubeadmControlPlaneTemplateSpecTemplateSpecKubeadmConfigSpecFilesContentFormat {
+  /** Raw */
+  RAW = "Raw",
+  /** Template */
+  TEMPLATE = "Template",
+}
 
 /**
  * contentFrom is a referenced source of content to populate the file.
@@ -5962,6 +5992,18 @@ export interface KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadmConfig
   readonly content?: string;
 
   /**
+   * contentFormat specifies how to interpret content after it is resolved (inline or from contentFrom).
+   * When set to "Template", content is rendered as a Go text/template.
+   * Available template variables:
+   * - .controlPlane.version: the Kubernetes version of the control plane (e.g. "v1.35.0").
+   * Only set when the cluster has a control plane reference that exposes spec.version.
+   * When set to "Raw" or omitted, content is used verbatim.
+   *
+   * @schema KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadmConfigSpecFiles#contentFormat
+   */
+  readonly contentFormat?: KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadmConfigSpecFilesContentFormat;
+
+  /**
    * contentFrom is a referenced source of content to populate the file.
    *
    * @schema KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadmConfigSpecFiles#contentFrom
@@ -6006,6 +6048,7 @@ export function toJson_KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadm
   const result = {
     'append': obj.append,
     'content': obj.content,
+    'contentFormat': obj.contentFormat,
     'contentFrom': toJson_KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadmConfigSpecFilesContentFrom(obj.contentFrom),
     'encoding': obj.encoding,
     'owner': obj.owner,
@@ -6934,6 +6977,23 @@ export function toJson_KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadm
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * contentFormat specifies how to interpret content after it is resolved (inline or from contentFrom).
+ * When set to "Template", content is rendered as a Go text/template.
+ * Available template variables:
+ * - .controlPlane.version: the Kubernetes version of the control plane (e.g. "v1.35.0").
+ * Only set when the cluster has a control plane reference that exposes spec.version.
+ * When set to "Raw" or omitted, content is used verbatim.
+ *
+ * @schema KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadmConfigSpecFilesContentFormat
+ */
+export enum KubeadmControlPlaneTemplateV1Beta2SpecTemplateSpecKubeadmConfigSpecFilesContentFormat {
+  /** Raw */
+  RAW = "Raw",
+  /** Template */
+  TEMPLATE = "Template",
+}
 
 /**
  * contentFrom is a referenced source of content to populate the file.

@@ -3446,7 +3446,7 @@ export function toJson_ClusterClassSpecWorkersMachineDeploymentsStrategyRemediat
 export interface ClusterClassSpecWorkersMachineDeploymentsStrategyRollingUpdate {
   /**
    * deletePolicy defines the policy used by the MachineDeployment to identify nodes to delete when downscaling.
-   * Valid values are "Random, "Newest", "Oldest"
+   * Valid values are "Random", "Newest", "Oldest"
    * When no value is supplied, the default DeletePolicy of MachineSet is used
    *
    * @schema ClusterClassSpecWorkersMachineDeploymentsStrategyRollingUpdate#deletePolicy
@@ -3908,7 +3908,7 @@ export class ClusterClassSpecWorkersMachineDeploymentsStrategyRemediationMaxInFl
 
 /**
  * deletePolicy defines the policy used by the MachineDeployment to identify nodes to delete when downscaling.
- * Valid values are "Random, "Newest", "Oldest"
+ * Valid values are "Random", "Newest", "Oldest"
  * When no value is supplied, the default DeletePolicy of MachineSet is used
  *
  * @schema ClusterClassSpecWorkersMachineDeploymentsStrategyRollingUpdateDeletePolicy
@@ -6526,9 +6526,9 @@ export interface ClusterClassV1Beta2SpecWorkersMachineDeploymentsDeletion {
 
   /**
    * order defines the order in which Machines are deleted when downscaling.
-   * Defaults to "Random".  Valid values are "Random, "Newest", "Oldest"
+   * Defaults to "Random". Valid values are "Random", "Newest", "Oldest"
    *
-   * @default Random".  Valid values are "Random, "Newest", "Oldest"
+   * @default Random". Valid values are "Random", "Newest", "Oldest"
    * @schema ClusterClassV1Beta2SpecWorkersMachineDeploymentsDeletion#order
    */
   readonly order?: ClusterClassV1Beta2SpecWorkersMachineDeploymentsDeletionOrder;
@@ -7630,9 +7630,9 @@ export function toJson_ClusterClassV1Beta2SpecWorkersMachineDeploymentsBootstrap
 
 /**
  * order defines the order in which Machines are deleted when downscaling.
- * Defaults to "Random".  Valid values are "Random, "Newest", "Oldest"
+ * Defaults to "Random". Valid values are "Random", "Newest", "Oldest"
  *
- * @default Random".  Valid values are "Random, "Newest", "Oldest"
+ * @default Random". Valid values are "Random", "Newest", "Oldest"
  * @schema ClusterClassV1Beta2SpecWorkersMachineDeploymentsDeletionOrder
  */
 export enum ClusterClassV1Beta2SpecWorkersMachineDeploymentsDeletionOrder {

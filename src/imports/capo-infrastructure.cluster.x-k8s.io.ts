@@ -588,14 +588,14 @@ export interface OpenStackClusterTemplateSpecTemplateSpecControlPlaneEndpoint {
    *
    * @schema OpenStackClusterTemplateSpecTemplateSpecControlPlaneEndpoint#host
    */
-  readonly host: string;
+  readonly host?: string;
 
   /**
    * port is the port on which the API server is serving.
    *
    * @schema OpenStackClusterTemplateSpecTemplateSpecControlPlaneEndpoint#port
    */
-  readonly port: number;
+  readonly port?: number;
 }
 
 /**
@@ -710,9 +710,10 @@ export interface OpenStackClusterTemplateSpecTemplateSpecIdentityRef {
   readonly cloudName: string;
 
   /**
-   * Name is the name of a secret in the same namespace as the resource being provisioned.
-   * The secret must contain a key named `clouds.yaml` which contains an OpenStack clouds.yaml file.
-   * The secret may optionally contain a key named `cacert` containing a PEM-encoded CA certificate.
+   * Name is the name of a Secret (type=Secret) in the same namespace as the resource being provisioned,
+   * or the name of an OpenStackClusterIdentity (type=ClusterIdentity).
+   * The Secret must contain a key named `clouds.yaml` which contains an OpenStack clouds.yaml file.
+   * The Secret may optionally contain a key named `cacert` containing a PEM-encoded CA certificate.
    *
    * @schema OpenStackClusterTemplateSpecTemplateSpecIdentityRef#name
    */
@@ -726,6 +727,14 @@ export interface OpenStackClusterTemplateSpecTemplateSpecIdentityRef {
    * @schema OpenStackClusterTemplateSpecTemplateSpecIdentityRef#region
    */
   readonly region?: string;
+
+  /**
+   * Type specifies the identity reference type. Defaults to Secret for backward compatibility.
+   *
+   * @default Secret for backward compatibility.
+   * @schema OpenStackClusterTemplateSpecTemplateSpecIdentityRef#type
+   */
+  readonly type: OpenStackClusterTemplateSpecTemplateSpecIdentityRefType;
 }
 
 /**
@@ -738,6 +747,7 @@ export function toJson_OpenStackClusterTemplateSpecTemplateSpecIdentityRef(obj: 
     'cloudName': obj.cloudName,
     'name': obj.name,
     'region': obj.region,
+    'type': obj.type,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1360,6 +1370,19 @@ export function toJson_OpenStackClusterTemplateSpecTemplateSpecExternalRouterIPs
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type specifies the identity reference type. Defaults to Secret for backward compatibility.
+ *
+ * @default Secret for backward compatibility.
+ * @schema OpenStackClusterTemplateSpecTemplateSpecIdentityRefType
+ */
+export enum OpenStackClusterTemplateSpecTemplateSpecIdentityRefType {
+  /** Secret */
+  SECRET = "Secret",
+  /** ClusterIdentity */
+  CLUSTER_IDENTITY = "ClusterIdentity",
+}
 
 /**
  * SecurityGroupRuleSpec represent the basic information of the associated OpenStack
@@ -2290,9 +2313,10 @@ export interface OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdentityRef 
   readonly cloudName: string;
 
   /**
-   * Name is the name of a secret in the same namespace as the resource being provisioned.
-   * The secret must contain a key named `clouds.yaml` which contains an OpenStack clouds.yaml file.
-   * The secret may optionally contain a key named `cacert` containing a PEM-encoded CA certificate.
+   * Name is the name of a Secret (type=Secret) in the same namespace as the resource being provisioned,
+   * or the name of an OpenStackClusterIdentity (type=ClusterIdentity).
+   * The Secret must contain a key named `clouds.yaml` which contains an OpenStack clouds.yaml file.
+   * The Secret may optionally contain a key named `cacert` containing a PEM-encoded CA certificate.
    *
    * @schema OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdentityRef#name
    */
@@ -2306,6 +2330,14 @@ export interface OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdentityRef 
    * @schema OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdentityRef#region
    */
   readonly region?: string;
+
+  /**
+   * Type specifies the identity reference type. Defaults to Secret for backward compatibility.
+   *
+   * @default Secret for backward compatibility.
+   * @schema OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdentityRef#type
+   */
+  readonly type: OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdentityRefType;
 }
 
 /**
@@ -2318,6 +2350,7 @@ export function toJson_OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdenti
     'cloudName': obj.cloudName,
     'name': obj.name,
     'region': obj.region,
+    'type': obj.type,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2997,6 +3030,19 @@ export function toJson_OpenStackClusterTemplateSpecTemplateSpecBastionSpecAdditi
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type specifies the identity reference type. Defaults to Secret for backward compatibility.
+ *
+ * @default Secret for backward compatibility.
+ * @schema OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdentityRefType
+ */
+export enum OpenStackClusterTemplateSpecTemplateSpecBastionSpecIdentityRefType {
+  /** Secret */
+  SECRET = "Secret",
+  /** ClusterIdentity */
+  CLUSTER_IDENTITY = "ClusterIdentity",
+}
 
 /**
  * Filter describes a query for an image. If specified, the combination
@@ -4357,9 +4403,10 @@ export interface OpenStackMachineTemplateSpecTemplateSpecIdentityRef {
   readonly cloudName: string;
 
   /**
-   * Name is the name of a secret in the same namespace as the resource being provisioned.
-   * The secret must contain a key named `clouds.yaml` which contains an OpenStack clouds.yaml file.
-   * The secret may optionally contain a key named `cacert` containing a PEM-encoded CA certificate.
+   * Name is the name of a Secret (type=Secret) in the same namespace as the resource being provisioned,
+   * or the name of an OpenStackClusterIdentity (type=ClusterIdentity).
+   * The Secret must contain a key named `clouds.yaml` which contains an OpenStack clouds.yaml file.
+   * The Secret may optionally contain a key named `cacert` containing a PEM-encoded CA certificate.
    *
    * @schema OpenStackMachineTemplateSpecTemplateSpecIdentityRef#name
    */
@@ -4373,6 +4420,14 @@ export interface OpenStackMachineTemplateSpecTemplateSpecIdentityRef {
    * @schema OpenStackMachineTemplateSpecTemplateSpecIdentityRef#region
    */
   readonly region?: string;
+
+  /**
+   * Type specifies the identity reference type. Defaults to Secret for backward compatibility.
+   *
+   * @default Secret for backward compatibility.
+   * @schema OpenStackMachineTemplateSpecTemplateSpecIdentityRef#type
+   */
+  readonly type: OpenStackMachineTemplateSpecTemplateSpecIdentityRefType;
 }
 
 /**
@@ -4385,6 +4440,7 @@ export function toJson_OpenStackMachineTemplateSpecTemplateSpecIdentityRef(obj: 
     'cloudName': obj.cloudName,
     'name': obj.name,
     'region': obj.region,
+    'type': obj.type,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -4839,6 +4895,19 @@ export function toJson_OpenStackMachineTemplateSpecTemplateSpecAdditionalBlockDe
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type specifies the identity reference type. Defaults to Secret for backward compatibility.
+ *
+ * @default Secret for backward compatibility.
+ * @schema OpenStackMachineTemplateSpecTemplateSpecIdentityRefType
+ */
+export enum OpenStackMachineTemplateSpecTemplateSpecIdentityRefType {
+  /** Secret */
+  SECRET = "Secret",
+  /** ClusterIdentity */
+  CLUSTER_IDENTITY = "ClusterIdentity",
+}
 
 /**
  * Filter describes a query for an image. If specified, the combination

@@ -53,7 +53,7 @@ export function bump(
           minor: r.minor,
           action: 'add',
           to,
-          reason: `branch ${r.minor} is supported until ${r.endOfLife}; ${r.version} released ${r.released}${r.minorOfferBy ? `, must be offered by ${r.minorOfferBy}` : ''}`,
+          reason: `branch ${r.minor} is supported until ${opts.data.branchByMinor.get(r.minor)?.endOfLifeEstimated ? '~' : ''}${r.endOfLife}; ${r.version} released ${r.released}${r.minorOfferBy ? `, must be offered by ${r.minorOfferBy}` : ''}`,
         });
         continue;
       }

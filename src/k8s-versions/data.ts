@@ -8,8 +8,10 @@ import { KubeVersion, compareMinors, compareVersions, parseKubernetesVersion } f
 /** The data file format (bundled snapshot and `cskit versions update` cache alike). */
 export interface VersionDataFile {
   readonly schema: 'cskit.k8s-versions/v1';
-  /** The date the facts are as of: evaluations later than 30 days after it warn. */
+  /** The date the release facts are as of: evaluations later than 30 days after it warn. */
   readonly dataAsOf: string;
+  /** The date the CVE facts are as of, when older than `dataAsOf` (a release-only refresh); else `dataAsOf`. */
+  readonly cvesAsOf?: string;
   readonly provenance: Record<string, unknown>;
   readonly branches: readonly BranchRecord[];
   readonly cves: readonly CveRecord[];
@@ -20,7 +22,18 @@ export interface BranchRecord {
   readonly releaseDate: string;
   readonly maintenanceModeStart: string | null;
   readonly endOfLife: string;
-  readonly patches: ReadonlyArray<{ readonly version: string; readonly date: string }>;
+  /** Derived from the upstream support policy (support-policy.ts) because no source gave it: shown as `~date`. */
+  readonly endOfLifeEstimated?: boolean;
+  /** Which source gave `endOfLife` (e.g. `endoflife.date`, `support policy`). */
+  readonly endOfLifeSource?: string;
+  readonly patches: ReadonlyArray<PatchRecord>;
+}
+
+export interface PatchRecord {
+  readonly version: string;
+  readonly date: string;
+  /** Which source gave this release (e.g. `release-data`, `go-proxy`). */
+  readonly source?: string;
 }
 
 /** One affected range of a CVE, per release branch (see the provenance README of the data). */
@@ -54,12 +67,15 @@ export interface Patch {
   readonly version: string;
   readonly v: KubeVersion;
   readonly date: Date;
+  readonly source?: string;
 }
 
 export interface Branch {
   readonly minor: string;
   readonly releaseDate: Date;
   readonly endOfLife: Date;
+  readonly endOfLifeEstimated: boolean;
+  readonly endOfLifeSource?: string;
   /** Ascending by version. */
   readonly patches: readonly Patch[];
 }
@@ -68,6 +84,8 @@ export interface Branch {
 export interface VersionData {
   readonly file: VersionDataFile;
   readonly dataAsOf: Date;
+  /** When the CVE facts are as of (`cvesAsOf`, else `dataAsOf`). */
+  readonly cvesAsOf: Date;
   /** Where it came from: `bundled` or the cache file path. */
   readonly origin: string;
   /** Ascending by minor. */
@@ -93,6 +111,7 @@ export function validateDataFile(d: any): string[] {
     }
   };
   day('dataAsOf', d?.dataAsOf);
+  if (d?.cvesAsOf !== undefined) day('cvesAsOf', d.cvesAsOf);
   if (!Array.isArray(d?.branches) || d.branches.length === 0) errs.push('branches: expecting a non-empty list');
   (Array.isArray(d?.branches) ? d.branches : []).forEach((b: any, i: number) => {
     if (!/^\d+\.\d+$/.test(b?.minor))
@@ -117,8 +136,15 @@ export function indexVersionData(file: VersionDataFile, origin: string, warnings
       minor: b.minor,
       releaseDate: parseDay(b.releaseDate),
       endOfLife: parseDay(b.endOfLife),
+      endOfLifeEstimated: b.endOfLifeEstimated === true,
+      endOfLifeSource: b.endOfLifeSource,
       patches: b.patches
-        .map((p) => ({ version: p.version, v: parseKubernetesVersion(p.version)!, date: parseDay(p.date) }))
+        .map((p) => ({
+          version: p.version,
+          v: parseKubernetesVersion(p.version)!,
+          date: parseDay(p.date),
+          source: p.source,
+        }))
         .sort((x, y) => compareVersions(x.v, y.v)),
     }))
     .sort((a, b) => compareMinors(a.minor, b.minor));
@@ -127,6 +153,7 @@ export function indexVersionData(file: VersionDataFile, origin: string, warnings
   return {
     file,
     dataAsOf: parseDay(file.dataAsOf),
+    cvesAsOf: parseDay(file.cvesAsOf ?? file.dataAsOf),
     origin,
     branches,
     branchByMinor: new Map(branches.map((b) => [b.minor, b])),
@@ -152,7 +179,7 @@ export function bundledVersionData(): VersionData {
 }
 
 /**
- * The freshest data at hand: the cache written by `cskit versions update` when it is newer than the
+ * The freshest data at hand: the cache written by `cskit versions update` when it is not older than the
  * bundled snapshot, else the bundled snapshot. A broken cache is skipped with a warning, never fatal.
  */
 export function loadVersionData(opts: { cacheDir?: string; bundledOnly?: boolean } = {}): VersionData {
@@ -162,7 +189,8 @@ export function loadVersionData(opts: { cacheDir?: string; bundledOnly?: boolean
   if (!fs.existsSync(file)) return base;
   try {
     const cached = indexVersionData(JSON.parse(fs.readFileSync(file, 'utf8')), file);
-    return cached.dataAsOf > base.dataAsOf ? cached : base;
+    // Same day: the cache wins (an update merges the bundled data into what it writes).
+    return cached.dataAsOf >= base.dataAsOf ? cached : base;
   } catch (e) {
     return {
       ...base,

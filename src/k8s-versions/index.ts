@@ -5,3 +5,6 @@ export * from './policy';
 export * from './cve-parse';
 export * from './update';
 export * from './bump';
+export * from './goproxy';
+export * from './merge';
+export * from './support-policy';

@@ -35,9 +35,14 @@ export interface BranchStatus {
   readonly minor: string;
   readonly releaseDate: string;
   readonly endOfLife: string;
+  /** The end of life is derived from the upstream support policy (no source gave it): show it as `~date`. */
+  readonly endOfLifeEstimated: boolean;
+  readonly endOfLifeSource?: string;
   readonly supported: boolean;
   readonly latestPatch?: string;
   readonly latestPatchDate?: string;
+  /** Which source gave the latest patch. */
+  readonly latestPatchSource?: string;
   /** Highest offered patch of this branch, if any. */
   readonly offered?: string;
 }
@@ -94,6 +99,25 @@ function staleness(data: VersionData, at: Date): Finding[] {
       code: 'data-stale',
       message: `version data is as of ${day(data.dataAsOf)}, ${age} days before ${day(at)}: releases and CVEs since then are unknown; run \`cskit versions update\``,
       evidence: { dataAsOf: day(data.dataAsOf), at: day(at), ageDays: age, origin: data.origin },
+    });
+  }
+  const cveAge = daysBetween(data.cvesAsOf, at);
+  if (age <= POLICY.staleDataDays && cveAge > POLICY.staleDataDays) {
+    // A release-only refresh (e.g. from a Go module proxy): the releases are current, only the CVE facts are old.
+    out.push({
+      severity: 'warning',
+      code: 'data-stale',
+      message:
+        `CVE data is as of ${day(data.cvesAsOf)}, ${cveAge} days before ${day(at)} ` +
+        `(release data is current, as of ${day(data.dataAsOf)}): only critical CVEs published since then are ` +
+        'unknown; run `cskit versions update` where the Kubernetes CVE feed is reachable',
+      evidence: {
+        cvesAsOf: day(data.cvesAsOf),
+        dataAsOf: day(data.dataAsOf),
+        at: day(at),
+        ageDays: cveAge,
+        origin: data.origin,
+      },
     });
   }
   return out;
@@ -380,9 +404,12 @@ export function evaluateOffering(
         minor: b.minor,
         releaseDate: day(b.releaseDate),
         endOfLife: day(b.endOfLife),
+        endOfLifeEstimated: b.endOfLifeEstimated,
+        endOfLifeSource: b.endOfLifeSource,
         supported: supported.includes(b),
         latestPatch: latest?.version,
         latestPatchDate: latest && day(latest.date),
+        latestPatchSource: latest?.source,
         offered: o && formatVersion(o),
       };
     });

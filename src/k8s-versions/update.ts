@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseCveRecord } from './cve-parse';
-import { BranchRecord, CACHE_FILE, CveRecord, VersionDataFile, cacheDir, indexVersionData } from './data';
+import { CACHE_FILE, CveRecord, VersionDataFile, cacheDir, indexVersionData, loadVersionData } from './data';
 import { formatDay } from './dates';
-import { compareMinors, minorKey, parseKubernetesVersion } from './version';
+import { DEFAULT_GOPROXY, GoProxyError, fetchGoProxyReleases } from './goproxy';
+import { CycleInput, ReleaseInput, mergeBranches } from './merge';
+import { minorKey, parseKubernetesVersion } from './version';
 
 /** Public upstream sources of `cskit versions update` (each overridable, e.g. for a mirror or a test server). */
 export interface UpdateSources {
@@ -33,14 +35,22 @@ export interface UpdateOptions {
   readonly retries?: number;
   readonly now?: Date;
   readonly log?: (line: string) => void;
+  /** GOPROXY value for the Go module proxy source; default `$GOPROXY`, else Go's default. `off` disables it. */
+  readonly goproxy?: string;
 }
 
 export interface UpdateResult {
   readonly file: string;
   readonly dataAsOf: string;
+  /** Date of the CVE facts: `dataAsOf`, or the previous one when the CVE sources failed. */
+  readonly cvesAsOf: string;
+  /** True when no CVE source answered and the previous CVE data was kept. */
+  readonly cvesKept: boolean;
   readonly branches: number;
   readonly patches: number;
   readonly cves: number;
+  /** What each source gave, or why it gave nothing (one line each). */
+  readonly notes: string[];
   /** CVE entries that could not be read (reported, skipped). */
   readonly problems: string[];
 }
@@ -70,11 +80,7 @@ async function fetchJson(url: string, timeoutMs: number, retries: number): Promi
   const err = last as Error & { cause?: { code?: string } };
   const code = err.cause?.code ?? err.name;
   const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|TimeoutError|AbortError/.test(String(code));
-  throw new UpdateError(
-    offline
-      ? `cannot reach ${new URL(url).host} (${code}): are you offline? The bundled data stays in use; run \`cskit versions update\` again with network access`
-      : `${url}: ${err.message}`,
-  );
+  throw new UpdateError(offline ? `cannot reach ${new URL(url).host} (${code})` : `${url}: ${err.message}`);
 }
 
 /** release-data format: `{ releases: { "1.36.4": { date: "2026-08-20" } } }` (or a list of {name, date}). */
@@ -95,38 +101,23 @@ export function parseReleases(json: any): Map<string, Array<{ version: string; d
   return byMinor;
 }
 
-/** Fetches current releases, end-of-life dates and CVEs and writes the cache atomically. */
-export async function updateVersionData(opts: UpdateOptions = {}): Promise<UpdateResult> {
-  const src = { ...DEFAULT_SOURCES, ...opts.sources };
-  const timeout = opts.timeoutMs ?? 15_000;
-  const retries = opts.retries ?? 2;
-  const log = opts.log ?? (() => undefined);
+const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-  log(`fetching releases from ${src.releases}`);
-  const patches = parseReleases(await fetchJson(src.releases, timeout, retries));
-  log(`fetching branch end-of-life dates from ${src.branches}`);
-  const cycles = await fetchJson(src.branches, timeout, retries);
-  if (!Array.isArray(cycles)) throw new UpdateError(`${src.branches}: expecting a list of release cycles`);
-  const branches: BranchRecord[] = cycles
-    .filter(
-      (c: any) => /^\d+\.\d+$/.test(String(c?.cycle)) && patches.has(String(c.cycle)) && typeof c.eol === 'string',
-    )
-    .map((c: any) => ({
-      minor: String(c.cycle),
-      releaseDate: String(c.releaseDate ?? patches.get(String(c.cycle))!.find((p) => p.version.endsWith('.0'))?.date),
-      maintenanceModeStart: typeof c.support === 'string' ? c.support : null,
-      endOfLife: c.eol,
-      patches: patches.get(String(c.cycle))!,
-    }))
-    .sort((a, b) => compareMinors(b.minor, a.minor));
-  if (branches.length === 0)
-    throw new UpdateError(`${src.branches} and ${src.releases} share no release branch; check the sources`);
+async function settle<T>(p: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  try {
+    return { ok: true, value: await p() };
+  } catch (e) {
+    if (!(e instanceof UpdateError || e instanceof GoProxyError || e instanceof SyntaxError)) throw e;
+    return { ok: false, error: reason(e) };
+  }
+}
 
-  log(`fetching the Kubernetes CVE feed from ${src.cveFeed}`);
+async function fetchCves(src: UpdateSources, timeout: number, retries: number) {
   const feed = await fetchJson(src.cveFeed, timeout, retries);
+  if (!Array.isArray(feed?.items)) throw new UpdateError(`${src.cveFeed}: not a JSON Feed (no "items" list)`);
   const ids: string[] = [
     ...new Set<string>(
-      (feed?.items ?? []).map((i: any) => String(i?.id ?? '')).filter((id: string) => /^CVE-\d{4}-\d+$/.test(id)),
+      feed.items.map((i: any) => String(i?.id ?? '')).filter((id: string) => /^CVE-\d{4}-\d+$/.test(id)),
     ),
   ];
   const cves: CveRecord[] = [];
@@ -137,17 +128,128 @@ export async function updateVersionData(opts: UpdateOptions = {}): Promise<Updat
       problems.push(...parsed.problems);
       if (parsed.record) cves.push(parsed.record);
     } catch (e) {
-      problems.push(`${id}: ${(e as Error).message}`);
+      problems.push(`${id}: ${reason(e)}`);
     }
   }
+  return { cves, problems };
+}
 
+/** endoflife.date cycles → branch dates. */
+function parseCycles(json: unknown, url: string): CycleInput['cycles'] {
+  if (!Array.isArray(json)) throw new UpdateError(`${url}: expecting a list of release cycles`);
+  type Cycle = { cycle?: unknown; releaseDate?: unknown; support?: unknown; eol?: unknown };
+  return (json as Cycle[])
+    .filter((c) => /^\d+\.\d+$/.test(String(c?.cycle)) && typeof c.eol === 'string')
+    .map((c) => ({
+      minor: String(c.cycle),
+      releaseDate: typeof c.releaseDate === 'string' ? c.releaseDate : undefined,
+      maintenanceModeStart: typeof c.support === 'string' ? c.support : null,
+      endOfLife: c.eol as string,
+    }));
+}
+
+/**
+ * Fetches current releases (release-data and the Go module proxy, merged: newest wins per version), end-of-life
+ * dates and CVEs, and writes the cache atomically. Sources that fail leave their part as the previous data had it
+ * (said in `notes`); when no release source answers, nothing is written and UpdateError says why.
+ */
+export async function updateVersionData(opts: UpdateOptions = {}): Promise<UpdateResult> {
+  const src = { ...DEFAULT_SOURCES, ...opts.sources };
+  const timeout = opts.timeoutMs ?? 15_000;
+  const retries = opts.retries ?? 2;
+  const log = opts.log ?? (() => undefined);
   const now = opts.now ?? new Date();
+  const previous = loadVersionData({ cacheDir: opts.cacheDir });
+  const prevFile = previous.file;
+  const goproxy = opts.goproxy ?? process.env.GOPROXY;
+  const known = new Set(previous.branches.flatMap((b) => b.patches.map((p) => p.version)));
+  // Branches that may have had releases since the previous data: not ended as of its date.
+  const activeMinors = previous.branches.filter((b) => b.endOfLife >= previous.dataAsOf).map((b) => b.minor);
+
+  log(
+    `fetching releases from ${src.releases}, the Go module proxy (GOPROXY=${goproxy || DEFAULT_GOPROXY}), ` +
+      `end-of-life dates from ${src.branches} and CVEs from ${src.cveFeed}`,
+  );
+  const [rd, gp, cy, cv] = await Promise.all([
+    settle(async () => {
+      const byMinor = parseReleases(await fetchJson(src.releases, timeout, retries));
+      if (!byMinor.size) throw new UpdateError(`${src.releases}: no Kubernetes release in the answer`);
+      return byMinor;
+    }),
+    settle(() =>
+      fetchGoProxyReleases({
+        goproxy,
+        timeoutMs: timeout,
+        known,
+        activeMinors,
+        oldestMinor: previous.branches[0]?.minor,
+      }),
+    ),
+    settle(async () => parseCycles(await fetchJson(src.branches, timeout, retries), src.branches)),
+    settle(() => fetchCves(src, timeout, retries)),
+  ]);
+  const notes: string[] = [];
+  if (!rd.ok && !gp.ok)
+    throw new UpdateError(
+      `no release source answered (offline, or a firewall in the way? a reachable GOPROXY is enough), ` +
+        `the previous data (as of ${prevFile.dataAsOf}, ${previous.origin}) stays in use:\n` +
+        `  release-data: ${rd.error}\n  Go module proxy: ${gp.error}`,
+    );
+  const releases: ReleaseInput[] = [];
+  if (gp.ok) releases.push({ source: `go-proxy`, releases: gp.value.releases });
+  if (rd.ok) releases.push({ source: 'release-data', releases: [...rd.value.values()].flat() });
+  const merged = mergeBranches({
+    previous: prevFile,
+    previousSource: `previous data (${prevFile.dataAsOf})`,
+    releases,
+    cycles: cy.ok ? { source: 'endoflife.date', cycles: cy.value } : undefined,
+  });
+  const addedBy = (s: string) => merged.added.get(s) ?? [];
+  if (rd.ok)
+    notes.push(
+      `releases: release-data ${src.releases}: ` +
+        `${addedBy('release-data').length} new (${list(addedBy('release-data'))})`,
+    );
+  else notes.push(`releases: release-data unavailable (${rd.error})`);
+  if (gp.ok) {
+    const partial = gp.value.probedFound.length
+      ? `; its list lacked ${list(gp.value.probedFound)}, found one by one`
+      : '';
+    notes.push(
+      `releases: Go module proxy ${gp.value.proxy}: ` +
+        `${addedBy('go-proxy').length} new (${list(addedBy('go-proxy'))})${partial}`,
+    );
+  } else notes.push(`releases: Go module proxy unavailable (${gp.error})`);
+  if (cy.ok) notes.push(`end-of-life dates: ${src.branches}`);
+  else notes.push(`end-of-life dates: ${src.branches} unavailable (${cy.error}); kept from the previous data`);
+  if (merged.estimated.length)
+    notes.push(
+      `end-of-life dates estimated from the upstream support policy (shown as ~date): ${merged.estimated
+        .map((m) => `${m} ~${merged.branches.find((b) => b.minor === m)!.endOfLife}`)
+        .join(', ')}`,
+    );
+  for (const s of merged.skipped) notes.push(`left out: ${s}`);
+  const cvesAsOfPrev = prevFile.cvesAsOf ?? prevFile.dataAsOf;
+  if (!cv.ok) notes.push(`CVE data stayed as it was (as of ${cvesAsOfPrev}): ${cv.error}`);
+  for (const n of notes) log(n);
+
+  const today = formatDay(now);
   const data: VersionDataFile = {
     schema: 'cskit.k8s-versions/v1',
-    dataAsOf: formatDay(now),
-    provenance: { fetchedAt: now.toISOString(), sources: src },
-    branches,
-    cves,
+    dataAsOf: today,
+    ...(cv.ok ? {} : { cvesAsOf: cvesAsOfPrev }),
+    provenance: {
+      fetchedAt: now.toISOString(),
+      releases: [
+        ...(rd.ok ? [{ source: 'release-data', url: src.releases }] : []),
+        ...(gp.ok ? [{ source: 'go-proxy', url: gp.value.proxy, module: 'k8s.io/kubernetes' }] : []),
+      ],
+      endOfLife: cy.ok ? { source: 'endoflife.date', url: src.branches } : { keptFrom: prevFile.dataAsOf },
+      cves: cv.ok ? { url: src.cveFeed, records: src.cveRecord } : { keptFrom: cvesAsOfPrev },
+      previous: { origin: previous.origin, dataAsOf: prevFile.dataAsOf },
+    },
+    branches: merged.branches,
+    cves: cv.ok ? cv.value.cves : prevFile.cves,
   };
   indexVersionData(data, 'update'); // refuse to write what we could not load
   const dir = opts.cacheDir ?? cacheDir();
@@ -158,9 +260,17 @@ export async function updateVersionData(opts: UpdateOptions = {}): Promise<Updat
   return {
     file,
     dataAsOf: data.dataAsOf,
-    branches: branches.length,
-    patches: branches.reduce((n, b) => n + b.patches.length, 0),
-    cves: cves.length,
-    problems,
+    cvesAsOf: data.cvesAsOf ?? data.dataAsOf,
+    cvesKept: !cv.ok,
+    branches: merged.branches.length,
+    patches: merged.branches.reduce((n, b) => n + b.patches.length, 0),
+    cves: data.cves.length,
+    notes,
+    problems: cv.ok ? cv.value.problems : [],
   };
+}
+
+function list(vs: readonly string[]): string {
+  if (!vs.length) return 'none';
+  return vs.length > 8 ? `${vs.slice(0, 8).join(', ')}, … ${vs.length - 8} more` : vs.join(', ');
 }

@@ -10,7 +10,7 @@ import {
 import { orderAddons } from '../../src/model/addon';
 import { images, objectsOf } from './support';
 
-const minors = ['1.34', '1.35', '1.36'];
+const minors = ['1.34', '1.35', '1.36', '1.37'];
 
 test.each(minors)('every OpenStack and Docker addon has a release for Kubernetes %s', (minor) => {
   for (const a of [...openstackAddons, ...dockerAddons]) expect(a.releases[minor]).toBeDefined();
@@ -30,10 +30,12 @@ test('images per minor are the upstream releases we pin', () => {
   expect(metricsServer.releases['1.36'].images.server).toBe('registry.k8s.io/metrics-server/metrics-server:v0.8.1');
 });
 
-test('CCM and CSI follow the Kubernetes minor', () => {
+test('CCM and CSI follow the Kubernetes minor (1.37: the 1.36 release until upstream tags 1.37, docs/stacks.md)', () => {
+  // Known gap: no cloud-provider-openstack v1.37 release was reachable on 2026-11-29.
+  const expected = (m: string) => (m === '1.37' ? '1.36.' : `${m}.`);
   for (const m of minors) {
-    expect(openstackCcm.releases[m].version.startsWith(`${m}.`)).toBe(true);
-    expect(cinderCsi.releases[m].version.startsWith(`${m}.`)).toBe(true);
+    expect(openstackCcm.releases[m].version.startsWith(expected(m))).toBe(true);
+    expect(cinderCsi.releases[m].version.startsWith(expected(m))).toBe(true);
   }
 });
 
@@ -63,6 +65,6 @@ test('install order: CNI, CCM, CSI, metrics-server (docker: CNI, storage, metric
 
 test('an addon without a release for the stack minor is an error naming addon, minor and fix', () => {
   expect(() => objectsOf(cilium, '1.30')).toThrow(
-    'addon cilium: no release for Kubernetes 1.30 (known: 1.34, 1.35, 1.36); add one to addons/cilium/facts.ts',
+    'addon cilium: no release for Kubernetes 1.30 (known: 1.34, 1.35, 1.36, 1.37); add one to addons/cilium/facts.ts',
   );
 });

@@ -34,7 +34,7 @@ test('addons render -o writes rendered manifests and the CRS form for a sample C
   const cluster = path.join(tmp, 'cluster.yaml');
   fs.writeFileSync(
     cluster,
-    fs.readFileSync(path.join(fixtures, 'cluster.yaml'), 'utf8').replace('openstack-scs-1-36-v1', stack()),
+    fs.readFileSync(path.join(fixtures, 'cluster.yaml'), 'utf8').replace('openstack-scs-1-36-v2', stack()),
   );
   const out = path.join(tmp, 'out');
   const r = await runCli(['addons', 'render', stack(), '--dist', dist, '--cluster', cluster, '-o', out]);
@@ -77,7 +77,7 @@ test('a missing input fails with addon/object/field/variable, exit 2, and writes
 test('unknown stack and a Cluster of another class are clear errors', async () => {
   let r = await runCli(['addons', 'list', 'nope-scs-1-36-v1', '--dist', dist]);
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/stack nope-scs-1-36-v1 is not in .*known: docker-scs-1-34-v\d+.*run `cskit synth` first/);
+  expect(r.stderr).toMatch(/stack nope-scs-1-36-v1 is not in .*known: docker-scs-1-35-v\d+.*run `cskit synth` first/);
   r = await runCli([
     'addons',
     'render',

@@ -13,7 +13,7 @@ test('cskit synth writes every locked stack and reports them', async () => {
   out.restore();
   expect(code).toBe(0);
   expect(out.text()).toMatch(/openstack-scs-1-36-v\d+\/ \(Kubernetes v1\.36\.\d+, \d+ files\)/);
-  expect(fs.readdirSync(path.join(dir, 'dist'))).toContain('docker-scs-1-36-v1');
+  expect(fs.readdirSync(path.join(dir, 'dist'))).toContain('docker-scs-1-36-v2');
 });
 
 test('a lock whose hash no longer matches fails with --strict and writes nothing', async () => {
@@ -26,7 +26,7 @@ test('a lock whose hash no longer matches fails with --strict and writes nothing
   err.restore();
   expect(code).toBe(1);
   expect(err.text()).toMatch(
-    /error: docker-scs-1-36-v1: content differs from the hash in stacks\.lock\.json; .*cskit bump/,
+    /error: docker-scs-1-36-v2: content differs from the hash in stacks\.lock\.json; .*cskit bump/,
   );
   expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
 });

@@ -11,16 +11,28 @@ beforeAll(() => {
 test('versions --at 2026-09-01 lists supported branches, what to offer and deadlines', async () => {
   const r = await runCli(['versions', '--at', '2026-09-01']);
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/^1\.36 +2026-04-22 +2027-06-28 +yes +1\.36\.4 +2026-08-20 +2026-09-20/m);
-  expect(r.stdout).toContain('To offer now: 1.34.11, 1.35.8, 1.36.4');
+  expect(r.stdout).toMatch(/^1\.36 +2026-04-22 +2027-06-28 +yes +1\.36\.4 +2026-08-20 +release-data +2026-09-20/m);
+  expect(r.stdout).toContain('To offer now: 1.34.11, 1.35.8, 1.36.4, 1.37.0');
   expect(r.stdout).toMatch(/CVE-2024-10220 \(8\.1/);
 });
 
 test('versions -o json is machine-readable', async () => {
   const r = await runCli(['versions', '--at', '2026-09-01', '-o', 'json']);
   const j = JSON.parse(r.stdout);
-  expect(j.recommended.map((v: any) => v.version)).toEqual(['1.34.11', '1.35.8', '1.36.4']);
-  expect(j.dataAsOf).toBe('2026-08-21');
+  expect(j.recommended.map((v: any) => v.version)).toEqual(['1.34.11', '1.35.8', '1.36.4', '1.37.0']);
+  expect([j.dataAsOf, j.cvesAsOf]).toEqual(['2026-11-29', '2026-08-21']);
+  expect(j.branches.find((b: any) => b.minor === '1.37')).toMatchObject({
+    endOfLife: '2027-10-28',
+    endOfLifeEstimated: true,
+    latestPatchSource: 'go-proxy',
+  });
+});
+
+test('versions at today lists 1.37 with its source, an estimated end of life and the data dates', async () => {
+  const r = await runCli(['versions', '--at', '2026-11-29']);
+  expect(r.stdout).toContain('data as of 2026-11-29, CVE data as of 2026-08-21');
+  expect(r.stdout).toMatch(/^1\.37 +2026-08-26 +~2027-10-28 +yes +1\.37\.2 +2026-10-27 +go-proxy /m);
+  expect(r.stdout).toMatch(/WARN +CVE data is as of 2026-08-21, 100 days before 2026-11-29 \(release data is current/);
 });
 
 test.each([
@@ -38,21 +50,20 @@ test('an invalid --at is one line naming the option and the format', async () =>
   expect(r.stderr).toBe('cskit: --at: invalid date "2026-13-01", expecting YYYY-MM-DD such as 2026-09-01\n');
 });
 
-test('bump on a copy of the lock drops end-of-life 1.34 and keeps current stacks', async () => {
+test('bump of the August lock at 2026-11-29 drops end-of-life 1.34, moves 1.36, adds 1.37: the shipped lock', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bump-'));
   const file = path.join(dir, 'stacks.lock.json');
-  fs.copyFileSync(path.join(__dirname, '..', '..', 'stacks.lock.json'), file);
-  const dry = await runCli(['bump', '--at', '2026-11-25', '--lock', file, '--dry-run']);
+  fs.copyFileSync(path.join(__dirname, '..', 'fixtures', 'locks', 'stacks-2026-08.lock.json'), file);
+  const dry = await runCli(['bump', '--at', '2026-11-29', '--lock', file, '--dry-run']);
   expect(dry.stdout).toMatch(/openstack-scs 1\.34: - 1\.34\.11 v1: branch 1\.34 reached end of life on 2026-10-27/);
+  expect(dry.stdout).toMatch(/openstack-scs 1\.36: 1\.36\.4 v1 -> 1\.36\.5 v2: 1\.36\.5 released 2026-09-23/);
+  expect(dry.stdout).toMatch(/openstack-scs 1\.37: \+ 1\.37\.2 v1: branch 1\.37 is supported until ~2027-10-28/);
   expect(dry.stdout).toContain('dry run');
   expect(Object.keys(readLock(file).stacks['openstack-scs'])).toContain('1.34');
-  const real = await runCli(['bump', '--at', '2026-11-25', '--lock', file]);
+  const real = await runCli(['bump', '--at', '2026-11-29', '--lock', file]);
   expect(real.code).toBe(0);
-  expect(Object.keys(readLock(file).stacks['openstack-scs'])).toEqual(['1.35', '1.36']);
-  expect(readLock(file).stacks['openstack-scs']['1.36']).toEqual(
-    readLock(path.join(__dirname, '..', '..', 'stacks.lock.json')).stacks['openstack-scs']['1.36'],
-  );
-  const again = await runCli(['bump', '--at', '2026-11-25', '--lock', file]);
+  expect(readLock(file)).toEqual(readLock(path.join(__dirname, '..', '..', 'stacks.lock.json')));
+  const again = await runCli(['bump', '--at', '2026-11-29', '--lock', file]);
   expect(again.stdout).toContain('is up to date');
 });
 

@@ -66,7 +66,7 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('without Cluster API the apply is refused before anything is written', async () => {
-  const r = await apply(path.join(dist, 'openstack-scs-1-36-v1'));
+  const r = await apply(path.join(dist, 'openstack-scs-1-36-v2'));
   expect(r.stderr).toMatch(
     /^cskit: Cluster API ≥ 1.11 not installed on this cluster: the API group cluster.x-k8s.io is not served by https:\/\/127.0.0.1:\d+; install Cluster API/,
   );
@@ -91,7 +91,7 @@ describe('with the Cluster API CRDs', () => {
 
   test('applies a stack in order, then a second apply changes nothing (0 changed, same resourceVersions)', async () => {
     await namespace('t-apply');
-    const stack = path.join(dist, 'openstack-scs-1-36-v1');
+    const stack = path.join(dist, 'openstack-scs-1-36-v2');
     const first = await apply(stack, '-n', 't-apply');
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
@@ -103,7 +103,7 @@ describe('with the Cluster API CRDs', () => {
       .filter((l) => /created$/.test(l.trim()))
       .map((l) => l.split(/\s+/)[0]);
     expect(rows[rows.length - 1]).toBe('ClusterClass');
-    const cc = await kube.ok('GET', `${CC}/namespaces/t-apply/clusterclasses/openstack-scs-1-36-v1`);
+    const cc = await kube.ok('GET', `${CC}/namespaces/t-apply/clusterclasses/openstack-scs-1-36-v2`);
     const id = applySetId('cskit-openstack-scs', 't-apply');
     expect(cc.metadata.labels['applyset.kubernetes.io/part-of']).toBe(id);
     expect(cc.metadata.managedFields.map((m: any) => m.manager)).toEqual(['cskit']);
@@ -120,7 +120,7 @@ describe('with the Cluster API CRDs', () => {
     const report = JSON.parse(second.stdout);
     expect(report.changed).toBe(0);
     expect(report.counts.unchanged).toBe(6);
-    const again = await kube.ok('GET', `${CC}/namespaces/t-apply/clusterclasses/openstack-scs-1-36-v1`);
+    const again = await kube.ok('GET', `${CC}/namespaces/t-apply/clusterclasses/openstack-scs-1-36-v2`);
     expect(again.metadata.resourceVersion).toBe(cc.metadata.resourceVersion);
     expect(
       (await kube.ok('GET', '/api/v1/namespaces/t-apply/secrets/cskit-openstack-scs')).metadata.resourceVersion,
@@ -211,9 +211,9 @@ describe('with the Cluster API CRDs', () => {
 
   test('a released class whose live spec differs is refused: bump the stack version instead', async () => {
     await namespace('t-immutable');
-    const stack = path.join(dist, 'openstack-scs-1-36-v1');
+    const stack = path.join(dist, 'openstack-scs-1-36-v2');
     expect((await apply(stack, '-n', 't-immutable')).code).toBe(0);
-    const edited = path.join(tmp, 'edited', 'openstack-scs-1-36-v1');
+    const edited = path.join(tmp, 'edited', 'openstack-scs-1-36-v2');
     fs.mkdirSync(edited, { recursive: true });
     fs.copyFileSync(path.join(stack, 'metadata.yaml'), path.join(edited, 'metadata.yaml'));
     const docs = parseAllDocuments(fs.readFileSync(path.join(stack, 'cluster-class.yaml'), 'utf8')).map((d) =>
@@ -223,15 +223,15 @@ describe('with the Cluster API CRDs', () => {
     const v = cc.spec.variables.find((x: any) => x.name === 'workerFlavor');
     v.schema.openAPIV3Schema.default = 'SCS-8V-16';
     fs.writeFileSync(path.join(edited, 'cluster-class.yaml'), docs.map((d) => stringify(d)).join('---\n'));
-    const before = await kube.ok('GET', `${CC}/namespaces/t-immutable/clusterclasses/openstack-scs-1-36-v1`);
+    const before = await kube.ok('GET', `${CC}/namespaces/t-immutable/clusterclasses/openstack-scs-1-36-v2`);
     const r = await apply(edited, '-n', 't-immutable');
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('ClusterClass.cluster.x-k8s.io t-immutable/openstack-scs-1-36-v1');
+    expect(r.stderr).toContain('ClusterClass.cluster.x-k8s.io t-immutable/openstack-scs-1-36-v2');
     expect(r.stderr).toContain('exists with a different spec');
     expect(r.stderr).toMatch(/-\s+default: SCS-4V-8\n\s+\+\s+default: SCS-8V-16/);
     expect(r.stderr).toContain('Bump the stack version instead');
     expect(
-      (await kube.ok('GET', `${CC}/namespaces/t-immutable/clusterclasses/openstack-scs-1-36-v1`)).metadata
+      (await kube.ok('GET', `${CC}/namespaces/t-immutable/clusterclasses/openstack-scs-1-36-v2`)).metadata
         .resourceVersion,
     ).toBe(before.metadata.resourceVersion);
   });
@@ -239,7 +239,7 @@ describe('with the Cluster API CRDs', () => {
   test('prune removes what left the input, keeps a class a Cluster uses (and its templates), never touches Clusters', async () => {
     await namespace('t-prune');
     const v135 = path.join(dist, 'openstack-scs-1-35-v1');
-    const v136 = path.join(dist, 'openstack-scs-1-36-v1');
+    const v136 = path.join(dist, 'openstack-scs-1-36-v2');
     expect((await apply(v135, v136, '-n', 't-prune')).code).toBe(0);
     await kube.ok('POST', `${CC}/namespaces/t-prune/clusters`, {
       apiVersion: 'cluster.x-k8s.io/v1beta2',
@@ -262,7 +262,7 @@ describe('with the Cluster API CRDs', () => {
 
     // The Cluster moved to the new class: the old one and its templates go; the Cluster stays.
     const cluster = await kube.ok('GET', `${CC}/namespaces/t-prune/clusters/prod`);
-    cluster.spec.topology.classRef.name = 'openstack-scs-1-36-v1';
+    cluster.spec.topology.classRef.name = 'openstack-scs-1-36-v2';
     await kube.ok('PUT', `${CC}/namespaces/t-prune/clusters/prod`, cluster);
     const r2 = await apply(v136, '-n', 't-prune', '--prune');
     expect(r2.code).toBe(0);
@@ -279,7 +279,7 @@ describe('with the Cluster API CRDs', () => {
       ).status,
     ).toBe(404);
     expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusters/prod`)).status).toBe(200);
-    expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-36-v1`)).status).toBe(
+    expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-36-v2`)).status).toBe(
       200,
     );
     const parent = await kube.ok('GET', '/api/v1/namespaces/t-prune/secrets/cskit-openstack-scs');
@@ -342,7 +342,7 @@ describe('with the Cluster API CRDs', () => {
     await namespace('t-kubectl');
     const dir = path.join(tmp, 'interop');
     writeYaml('interop/objs.yaml', [cm('one', { a: '1' }), cm('two', { b: '2' })]);
-    fs.copyFileSync(path.join(dist, 'openstack-scs-1-36-v1', 'cluster-class.yaml'), path.join(dir, 'stack.yaml'));
+    fs.copyFileSync(path.join(dist, 'openstack-scs-1-36-v2', 'cluster-class.yaml'), path.join(dir, 'stack.yaml'));
     const env = { KUBECTL_APPLYSET: 'true' };
     const k = await kubectl(
       ['apply', '--server-side', '--prune', '--applyset=secret/by-kubectl', '-n', 't-kubectl', '-f', dir],
@@ -404,7 +404,7 @@ describe('with the Cluster API CRDs', () => {
       env,
     );
     expect(kPrune.code).toBe(0);
-    expect(kPrune.stdout).toMatch(/clusterclass.cluster.x-k8s.io\/openstack-scs-1-36-v1 pruned/);
+    expect(kPrune.stdout).toMatch(/clusterclass.cluster.x-k8s.io\/openstack-scs-1-36-v2 pruned/);
     expect((await kube.request('GET', `${CC}/namespaces/t-kubectl/clusterclasses/openstack-scs-1-35-v1`)).status).toBe(
       200,
     );
@@ -427,11 +427,23 @@ describe('with the Cluster API CRDs', () => {
 
   test('--wait without a Cluster API controller times out with the ClusterClass state and a hint', async () => {
     await namespace('t-wait');
-    const r = await apply(path.join(dist, 'openstack-scs-1-34-v1'), '-n', 't-wait', '--wait', '--timeout', '2s');
+    const r = await apply(path.join(dist, 'openstack-scs-1-37-v1'), '-n', 't-wait', '--wait', '--timeout', '2s');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/ClusterClass t-wait\/openstack-scs-1-34-v1: NOT reconciled/);
+    expect(r.stdout).toMatch(/ClusterClass t-wait\/openstack-scs-1-37-v1: NOT reconciled/);
     expect(r.stdout).toMatch(
       /applied, but not reconciled after 2 s: status.observedGeneration unset, generation 1; is the Cluster API controller running/,
     );
   });
+});
+
+test('an object name that is not a path segment fails naming the rule, not "could not find the requested resource"', async () => {
+  await namespace('t-badname');
+  const f = writeYaml('badname/objects.yaml', [cm('good', { a: '1' }), cm('a/b', { a: '1' })]);
+  const r = await apply(f, '-n', 't-badname');
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain(
+    `metadata.name "a/b" is invalid: may not contain '/' (Kubernetes names are path segments)`,
+  );
+  expect(r.stdout + r.stderr).not.toContain('could not find the requested resource');
+  expect((await kube.request('GET', '/api/v1/namespaces/t-badname/configmaps/good')).status).toBe(200);
 });

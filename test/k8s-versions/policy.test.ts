@@ -149,8 +149,18 @@ test('recommend: latest patch per supported branch with its deadlines', () => {
 
 test('bundled data: the seed facts hold', () => {
   const d = bundledVersionData();
-  expect(d.dataAsOf.toISOString().slice(0, 10)).toBe('2026-08-21');
-  expect(recommend(at('2026-09-01'), d).versions.map((v) => v.version)).toEqual(['1.34.11', '1.35.8', '1.36.4']);
+  // Releases refreshed from the Go module proxy on 2026-11-29; CVE facts from the research snapshot of 2026-08-21.
+  expect(d.dataAsOf.toISOString().slice(0, 10)).toBe('2026-11-29');
+  expect(d.cvesAsOf.toISOString().slice(0, 10)).toBe('2026-08-21');
+  expect(recommend(at('2026-09-01'), d).versions.map((v) => v.version)).toEqual([
+    '1.34.11',
+    '1.35.8',
+    '1.36.4',
+    '1.37.0',
+  ]);
+  expect(recommend(at('2026-11-29'), d).versions.map((v) => v.version)).toEqual(['1.35.8', '1.36.5', '1.37.2']);
+  expect(d.branchByMinor.get('1.37')).toMatchObject({ endOfLifeEstimated: true });
+  expect(d.branchByMinor.get('1.36')).toMatchObject({ endOfLifeEstimated: false });
   expect(evaluateClusterVersion('v1.28.5', at('2024-12-10'), d).findings.map((f) => f.code)).toEqual(
     expect.arrayContaining(['branch-eol', 'patch-outdated', 'critical-cve']),
   );

@@ -80,6 +80,7 @@ test('update writes a loadable cache from the sources, skipping pre-releases and
       cacheDir: dir,
       now: new Date('2026-12-22T10:00:00Z'),
       retries: 0,
+      goproxy: 'off',
       sources: {
         releases: `${srv.base}/releases`,
         branches: `${srv.base}/branches`,
@@ -87,7 +88,11 @@ test('update writes a loadable cache from the sources, skipping pre-releases and
         cveRecord: `${srv.base}/cve/{id}`,
       },
     });
-    expect(r).toMatchObject({ dataAsOf: '2026-12-22', branches: 2, patches: 3, cves: 1 });
+    // Merged with the previous (bundled) data: two new branches, three new patches.
+    const bundled = loadVersionData({ bundledOnly: true });
+    const bundledPatches = bundled.branches.reduce((n, b) => n + b.patches.length, 0);
+    expect(r).toMatchObject({ dataAsOf: '2026-12-22', cvesKept: false, cves: 1 });
+    expect([r.branches, r.patches]).toEqual([bundled.branches.length + 2, bundledPatches + 3]);
     expect(r.problems.join('\n')).toMatch(/CVE-2026-9999 affected\[0\]\.versions\[1\]: version "odd" is unreadable/);
     expect(r.problems.join('\n')).toMatch(/CVE-2026-1111: .*HTTP 404/);
     const data = loadVersionData({ cacheDir: dir });
@@ -107,6 +112,7 @@ test('a failing request is retried', async () => {
       updateVersionData({
         cacheDir: tmpCache(),
         retries: 2,
+        goproxy: 'off',
         sources: {
           releases: `${srv.base}/flaky`,
           branches: `${srv.base}/branches`,
@@ -114,7 +120,7 @@ test('a failing request is retried', async () => {
           cveRecord: `${srv.base}/cve/{id}`,
         },
       }),
-    ).resolves.toMatchObject({ branches: 1 });
+    ).resolves.toMatchObject({ dataAsOf: expect.any(String) });
     expect(hits.filter((h) => h === '/flaky')).toHaveLength(2);
   } finally {
     srv.close();
@@ -129,12 +135,14 @@ test('offline: a clear message, no cache written, the bundled data stays in use'
     cacheDir: dir,
     retries: 1,
     timeoutMs: 2000,
+    goproxy: `${srv.base}/goproxy`,
     sources: { releases: `${srv.base}/releases` },
   }).catch((e) => e);
   expect(err).toBeInstanceOf(UpdateError);
-  expect(err.message).toMatch(
-    /^cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\): are you offline\? The bundled data stays in use/,
-  );
+  expect(err.message).toMatch(/^no release source answered \(offline, or a firewall in the way\? a reachable GOPROXY/);
+  expect(err.message).toMatch(/the previous data \(as of \d{4}-\d{2}-\d{2}, bundled\) stays in use/);
+  expect(err.message).toMatch(/release-data: cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+  expect(err.message).toMatch(/Go module proxy: .*\/goproxy\/k8s\.io\/kubernetes\/@v\/list: ECONNREFUSED/);
   expect(fs.readdirSync(dir)).toEqual([]);
   expect(loadVersionData({ cacheDir: dir }).origin).toBe('bundled');
 });

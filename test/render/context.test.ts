@@ -13,8 +13,8 @@ test('ClusterClass variable defaults, overridden by the Cluster topology variabl
     name: 'demo',
     namespace: 'team-a',
     labels: { 'managed-secret': 'clouds-yaml' },
-    version: 'v1.36.4',
-    clusterClass: 'openstack-scs-1-36-v1',
+    version: 'v1.36.5',
+    clusterClass: 'openstack-scs-1-36-v2',
     podCIDRs: '192.168.0.0/16',
     serviceCIDRs: '10.96.0.0/12',
   });

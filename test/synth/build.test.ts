@@ -91,5 +91,5 @@ test('two synths are byte-identical', () => {
   for (const f of files(dirs[0]).filter((f) => f.endsWith('.yaml'))) {
     expect(fs.readFileSync(path.join(dirs[1], f), 'utf8')).toBe(fs.readFileSync(path.join(dirs[0], f), 'utf8'));
   }
-  expect(files(dirs[0])).toContain(path.join('openstack-scs-1-36-v1', 'cluster-class.yaml'));
+  expect(files(dirs[0])).toContain(path.join('openstack-scs-1-36-v2', 'cluster-class.yaml'));
 });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VersionData, loadVersionData } from '../../k8s-versions/data';
+import { formatDay } from '../../k8s-versions/dates';
 import { Finding, POLICY, evaluateClusterVersion, evaluateOffering, recommend } from '../../k8s-versions/policy';
 import { UpdateError, updateVersionData } from '../../k8s-versions/update';
 import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
@@ -33,7 +34,9 @@ function overview(data: VersionData, at: Date, output: string): void {
     const json = {
       at: rec.at,
       dataAsOf: rec.dataAsOf,
+      cvesAsOf: formatDay(data.cvesAsOf),
       origin: data.origin,
+      sources: data.file.provenance,
       recommended: rec.versions,
       branches: offering.branches,
       criticalCves,
@@ -42,10 +45,12 @@ function overview(data: VersionData, at: Date, output: string): void {
     print(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
-  print(`Kubernetes versions at ${rec.at} (data as of ${rec.dataAsOf}, ${data.origin})\n\n`);
+  const cveDate = formatDay(data.cvesAsOf);
+  const cveNote = cveDate === rec.dataAsOf ? '' : `, CVE data as of ${cveDate}`;
+  print(`Kubernetes versions at ${rec.at} (data as of ${rec.dataAsOf}${cveNote}, ${data.origin})\n\n`);
   print(
     table(
-      ['branch', 'released', 'end of life', 'supported', 'latest patch', 'patch released', 'offer by'],
+      ['branch', 'released', 'end of life', 'supported', 'latest patch', 'patch released', 'source', 'offer by'],
       // Supported branches plus those that ended within the last year, newest first.
       offering.branches
         .slice()
@@ -56,15 +61,18 @@ function overview(data: VersionData, at: Date, output: string): void {
           return [
             b.minor,
             b.releaseDate,
-            b.endOfLife,
+            b.endOfLifeEstimated ? `~${b.endOfLife}` : b.endOfLife,
             b.supported ? 'yes' : 'no',
             b.latestPatch ?? '-',
             b.latestPatchDate ?? '-',
+            b.latestPatchSource ?? '-',
             r ? (r.minorOfferBy ? `${r.offerBy} (minor by ${r.minorOfferBy})` : r.offerBy) : '-',
           ];
         }),
     ),
   );
+  if (offering.branches.some((b) => b.endOfLifeEstimated))
+    print('\n~ end of life estimated from the upstream support policy (14 months; no source gives it yet)\n');
   print(`\nTo offer now: ${rec.versions.map((v) => v.version).join(', ')}\n`);
   const cveList = criticalCves.map((c) => `${c.id} (${c.cvss?.score}, fixed in ${c.fixedIn.join('/')})`).join('; ');
   print(`Critical CVEs (CVSS >= ${POLICY.criticalCvssScore}): ${cveList || 'none'}\n`);
@@ -105,17 +113,16 @@ export function register(program: Command): void {
   versions
     .command('update')
     .description(
-      'fetch current releases, end-of-life dates and CVEs into the user cache ' +
-        '(the bundled snapshot stays the fallback)',
+      'fetch current releases (release-data and the Go module proxy in $GOPROXY), end-of-life dates and CVEs into ' +
+        'the user cache (the bundled snapshot stays the fallback)',
     )
     .addOption(durationOption('--timeout <duration>', 'time each request may take', '15s'))
     .action(async (flags: { timeout: number }) => {
       const timeoutMs = flags.timeout;
       try {
         const r = await updateVersionData({ timeoutMs, log: (l) => process.stderr.write(`${l}\n`) });
-        print(
-          `wrote ${r.file}: ${r.branches} branches, ${r.patches} patches, ${r.cves} CVEs, data as of ${r.dataAsOf}\n`,
-        );
+        const cves = r.cvesKept ? `${r.cves} CVEs kept as they were (CVE data as of ${r.cvesAsOf})` : `${r.cves} CVEs`;
+        print(`wrote ${r.file}: ${r.branches} branches, ${r.patches} patches, ${cves}, data as of ${r.dataAsOf}\n`);
         for (const p of r.problems) process.stderr.write(`skipped: ${p}\n`);
       } catch (e) {
         if (e instanceof UpdateError) throw new UserError(`versions update: ${e.message}`, EXIT_ABORT);

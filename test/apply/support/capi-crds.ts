@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { repoRoot } from '../../../testenv/harness';
+import { managerPath } from '../../../testenv/capi-manifests';
 
 /**
  * The upstream CRDs `cskit apply` e2e tests need (Cluster, ClusterClass, the kubeadm and OpenStack templates), read
@@ -39,8 +40,9 @@ export type CrdName =
 export function capiCrds(names: readonly CrdName[]): object[] {
   const capi = moduleDir(`sigs.k8s.io/cluster-api@${pin('CAPI_VERSION')}`);
   const files: Record<CrdName, () => string> = {
-    clusters: () => path.join(capi, 'config/crd/bases/cluster.x-k8s.io_clusters.yaml'),
-    clusterclasses: () => path.join(capi, 'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml'),
+    // managerPath: CAPI v1.14 keeps the core CRDs under core/.
+    clusters: () => managerPath(capi, 'config/crd/bases/cluster.x-k8s.io_clusters.yaml'),
+    clusterclasses: () => managerPath(capi, 'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml'),
     kubeadmconfigtemplates: () =>
       path.join(capi, 'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.yaml'),
     kubeadmcontrolplanetemplates: () =>

@@ -17,7 +17,7 @@ writeStacks(
   synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8'))).stacks,
   path.join(dir, 'dist'),
 );
-const opts = { at: new Date('2026-09-01'), data: bundledVersionData() };
+const opts = { at: new Date('2026-11-29'), data: bundledVersionData() };
 // All OpenStack stacks (so scs-0210 sees every supported branch); defects go into the 1.36 one, listed last.
 const load = () => loadStacks([path.join(dir, 'dist')]).filter((s) => s.name.startsWith('openstack-scs'));
 const errors = (stacks: StackInput[]) =>
@@ -29,7 +29,7 @@ const find = (s: StackInput, kind: string, name?: string) =>
 
 test('the shipped OpenStack stacks pass every offline rule', () => {
   const all = loadStacks([path.join(dir, 'dist')]);
-  expect(all.map((s) => s.name)).toContain('openstack-scs-1-36-v1');
+  expect(all.map((s) => s.name)).toContain('openstack-scs-1-36-v2');
   expect(
     verifyStacks(
       all.filter((s) => s.name.startsWith('openstack')),
@@ -47,9 +47,11 @@ test('the docker stacks are development stacks: no error, a scs-0211 warning eac
       .filter((f) => f.severity === 'warning')
       .map((f) => `${f.stack} ${f.rule}`)
       .sort(),
-  ).toEqual(
-    ['docker-scs-1-34-v1', 'docker-scs-1-35-v1', 'docker-scs-1-36-v1'].map((n) => `${n} scs-0211/development-stack`),
-  );
+  ).toEqual([
+    // True at 2026-11-29: the bundled CVE data is of 2026-08-21 (the release data is current).
+    '(all stacks) scs-0210/data-stale',
+    ...['docker-scs-1-35-v1', 'docker-scs-1-36-v2', 'docker-scs-1-37-v1'].map((n) => `${n} scs-0211/development-stack`),
+  ]);
   const names = docker.map((s) => s.name);
   expect(staticScs(standardResults(findings, names, STATIC_RULES, DEFAULT_VERSIONS))).toMatch(
     /^default-storage-class-check: FAIL \(scs-0211-v1: scs-0211\/development-stack\)$/m,
@@ -186,8 +188,8 @@ test.each(defects)('a stack with one defect yields exactly %s', (rule, breakIt) 
 
 test('scs-0210 on the set of stacks: a missing supported branch and an outdated patch', () => {
   const stacks = load();
-  stacks[stacks.length - 1].metadata!.versions!.kubernetes = 'v1.36.2';
-  stacks.splice(0, 1); // drop 1.34
+  stacks.find((s) => s.name.includes('-1-36-'))!.metadata!.versions!.kubernetes = 'v1.36.2';
+  stacks.splice(0, 1); // drop 1.35
   expect(errors(stacks)).toEqual(expect.arrayContaining(['scs-0210/patch-outdated', 'scs-0210/branch-missing']));
 });
 

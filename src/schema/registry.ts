@@ -5,9 +5,9 @@ import Ajv, { KeywordCxt, ValidateFunction, _ } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
 import { version as AJV_VERSION } from 'ajv/package.json';
-import { cacheDir } from '../../../k8s-versions/data';
-import { compareMinor } from '../../../model/naming';
-import { KObject } from '../../../model/object';
+import { cacheDir } from '../k8s-versions/data';
+import { compareMinor } from '../model/naming';
+import { KObject } from '../model/object';
 import { Schema, convertSchema } from './convert';
 
 /** The generated bundle (scripts/import-schemas.ts): built-in definitions and one schema per group/version/kind. */
@@ -292,9 +292,7 @@ export function schemaCacheDir(): string | null {
  * `CSKIT_SCHEMA_CACHE=off`, which means: compile everything in the run.
  */
 export function shippedSchemaDir(): string | null {
-  return process.env.CSKIT_SCHEMA_CACHE === 'off'
-    ? null
-    : path.resolve(__dirname, '..', '..', '..', '..', 'schema-validators');
+  return process.env.CSKIT_SCHEMA_CACHE === 'off' ? null : path.resolve(__dirname, '..', '..', 'schema-validators');
 }
 
 /** The first repeated key tuple of a `x-kubernetes-list-type: map` list, or undefined. */
