@@ -9,8 +9,10 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
 
-/** Which rooms each room may import (besides itself). `classes` and `addons` are the stack authors' definitions; `schema` holds
- * the bundled OpenAPI/CRD schemas and their validators, read by verify, render and the manager. */
+/**
+ * Which rooms each room may import (besides itself). `classes` and `addons` are the stack authors' definitions;
+ * `schema` holds the bundled OpenAPI/CRD schemas and their validators, read by verify, render and the manager.
+ */
 const ALLOWED: Record<string, readonly string[]> = {
   util: [],
   schema: ['model', 'k8s-versions', 'util'],

@@ -1,13 +1,14 @@
-import * as fs from 'fs';
-import { writeFileAtomic } from '../util/atomic-write';
-import { readTextFile } from '../util/yaml';
-import { compareMinor, minorOf, validateStackVersion } from './naming';
-
 /**
  * `stacks.lock.json` records, per stack definition (`<provider>-<stack>`) and Kubernetes minor, the
  * Kubernetes patch version a stack version ships, the stack version `vN`, and the content hash of
  * everything that version ships. Synth reads it and never writes it; `cskit bump` writes it.
  */
+import * as fs from 'fs';
+import { writeFileAtomic } from '../util/atomic-write';
+import { readTextFile } from '../util/yaml';
+import { compareMinor, minorOf, validateStackVersion } from './naming';
+
+/** One stack definition's stack version for one Kubernetes minor. */
 export interface LockEntry {
   /** Full patch version without `v`, e.g. `1.36.4`. */
   readonly kubernetesVersion: string;
@@ -50,7 +51,8 @@ export function validateLock(data: unknown): string[] {
       }
       if (typeof e.kubernetesVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(e.kubernetesVersion)) {
         errs.push(
-          `${at}.kubernetesVersion: expecting a patch version such as "1.36.4", found ${JSON.stringify(e.kubernetesVersion)}`,
+          `${at}.kubernetesVersion: expecting a patch version such as "1.36.4", ` +
+            `found ${JSON.stringify(e.kubernetesVersion)}`,
         );
       } else if (minorOf(e.kubernetesVersion) !== minor) {
         errs.push(`${at}.kubernetesVersion: ${e.kubernetesVersion} is not in minor ${minor}`);

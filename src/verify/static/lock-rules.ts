@@ -16,7 +16,8 @@ const LOCK_IMMUTABLE: RuleInfo = {
 const CLASS_NAME_UNIQUE: RuleInfo = {
   id: 'lock/class-name-unique',
   source:
-    'cskit immutability: one ClusterClass name, one content (applying both, the second silently replaces the first in the management cluster)',
+    'cskit immutability: one ClusterClass name, one content ' +
+    '(applying both, the second silently replaces the first in the management cluster)',
   fix: 'give the changed stack a new version (`cskit bump`), or drop the stale copy',
 };
 export const LOCK_RULES: readonly RuleInfo[] = [LOCK_IMMUTABLE, CLASS_NAME_UNIQUE];
@@ -42,7 +43,9 @@ export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[
         file: l.file,
         object: `ClusterClass ${name}`,
         path: 'spec',
-        message: `ClusterClass ${name} is also in stack ${first.stack} with a different spec; one name must always mean one content`,
+        message:
+          `ClusterClass ${name} is also in stack ${first.stack} with a different spec; ` +
+          `one name must always mean one content`,
         fix: CLASS_NAME_UNIQUE.fix,
       });
     }
@@ -76,7 +79,9 @@ export function lockFindings(
       stack: stack.name,
       file: cc?.file,
       object: `ClusterClass ${name}`,
-      message: `${name} is recorded in ${lockFile} with ${entry.hash} but its content hashes to ${hash}: a released class name must never change content`,
+      message:
+        `${name} is recorded in ${lockFile} with ${entry.hash} ` +
+        `but its content hashes to ${hash}: a released class name must never change content`,
       fix: LOCK_IMMUTABLE.fix,
     },
   ];
