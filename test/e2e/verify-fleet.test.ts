@@ -112,8 +112,8 @@ test('a management cluster without Cluster API is one clear ABORT line', async (
   expect(r.code).toBe(3);
   expect(r.stderr).toMatch(
     new RegExp(
-      /^cskit: (Cluster API is not installed on the management cluster|/.source +
-        /Cluster \(cluster\.x-k8s\.io\/v1beta\d\) is not served)/.source,
+      '^cskit: (Cluster API is not installed on the management cluster|' +
+        'Cluster \\(cluster\\.x-k8s\\.io/v1beta\\d\\) is not served)',
     ),
   );
 });
