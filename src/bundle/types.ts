@@ -14,8 +14,6 @@ export const BUNDLE_VERSION = 'v1alpha1';
 export const BUNDLE_API_VERSION = `${BUNDLE_GROUP}/${BUNDLE_VERSION}`;
 export const BUNDLE_KIND = 'AddonBundle';
 export const BUNDLE_PLURAL = 'addonbundles';
-/** The file synth writes into each stack folder. */
-export const BUNDLE_FILE = 'addon-bundle.yaml';
 /** Every part of a class's bundle carries it: the manager lists a class's parts with this label selector. */
 export const CLASS_LABEL = `${BUNDLE_GROUP}/class`;
 /** clusterctl move takes objects labelled so (on the object or its CRD) along to the new management cluster. */

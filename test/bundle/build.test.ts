@@ -1,7 +1,8 @@
 import { definitions } from '../../classes';
 import { buildBundle, bundlePartName } from '../../src/bundle/build';
 import { readBundle } from '../../src/bundle/read';
-import { BUNDLE_FILE, BundledAddon, CLASS_LABEL, MAX_PART_BYTES, MOVE_LABEL } from '../../src/bundle/types';
+import { BundledAddon, CLASS_LABEL, MAX_PART_BYTES, MOVE_LABEL } from '../../src/bundle/types';
+import { ADDON_BUNDLE_FILE as BUNDLE_FILE } from '../../src/dist/layout';
 import { KObject } from '../../src/model/object';
 import { StackDefinition } from '../../src/model/stack';
 import { synthesizeAddons } from '../../src/synth/addons';
