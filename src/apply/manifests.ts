@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { bundleCrd } from '../bundle/crd';
+import { bundleCrd } from '../model/addon-bundle-crd';
 import { ADDON_BUNDLE_FILE, CLUSTER_CLASS_FILE, METADATA_FILE, isStackDir } from '../dist/layout';
 import { StackDir, readStackDir } from '../dist/stack-dir';
 import { parseStackName } from '../model/naming';
@@ -27,9 +27,12 @@ export interface InputSet {
 }
 
 /** Where the AddonBundle CRD that apply adds comes from, for messages. */
-export const BUNDLE_CRD_SOURCE = 'cskit (AddonBundle CRD, src/bundle/crd.ts)';
+export const BUNDLE_CRD_SOURCE = 'cskit (AddonBundle CRD, src/model/addon-bundle-crd.ts)';
 
-/** One input path: a stack folder (its cluster-class.yaml and addon-bundle.yaml), a plain folder (its *.yaml/*.yml/*.json) or a file. */
+/**
+ * One input path: a stack folder (its cluster-class.yaml and addon-bundle.yaml), a plain folder (its *.yaml/*.yml/
+ * *.json) or a file.
+ */
 function filesOf(p: string): { files: string[]; stack?: StackDir } {
   let st: fs.Stats | undefined;
   try {

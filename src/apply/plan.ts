@@ -1,4 +1,4 @@
-import { BUNDLE_GROUP, BUNDLE_KIND } from '../bundle/types';
+import { BUNDLE_GROUP, BUNDLE_KIND } from '../model/addon-bundle';
 import { KObject } from '../kube/types';
 import { ResourceInfo } from '../kube/apply-types';
 import { GroupKind, PART_OF_LABEL, gkString, groupOf, versionOf } from './applyset';

@@ -7,7 +7,7 @@
  * - Namespaces and CRDs are never pruned (deleting them deletes everything inside, Clusters included).
  */
 
-import { CLASS_LABEL } from '../bundle/types';
+import { CLASS_LABEL } from '../model/addon-bundle';
 import { KObject } from '../model/object';
 import { GroupKind, groupOf } from './applyset';
 import { classOfCluster, gkOf, isCluster, isClusterClass, templateRefs } from './capi';

@@ -8,7 +8,7 @@ import { version as AJV_VERSION } from 'ajv/package.json';
 import { cacheDir } from '../k8s-versions/data';
 import { compareMinor } from '../model/naming';
 import { KObject } from '../model/object';
-import { bundleCrd } from '../bundle/crd';
+import { bundleCrd } from '../model/addon-bundle-crd';
 import { Schema, convertSchema } from './convert';
 
 /** The generated bundle (scripts/import-schemas.ts): built-in definitions and one schema per group/version/kind. */
@@ -276,7 +276,8 @@ export class SchemaRegistry {
 }
 
 /**
- * The kinds cskit defines itself (the AddonBundle CRD of src/bundle/crd.ts) join the imported ones, so verify, apply
+ * The kinds cskit defines itself (the AddonBundle CRD of src/model/addon-bundle-crd.ts) join the imported ones, so
+ * verify, apply
  * and the manager judge them like any CRD kind; they are code of ours, not imports, so they are not in bundle.json.
  */
 function withOwnKinds(b: SchemaBundle): SchemaBundle {

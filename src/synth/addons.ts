@@ -1,6 +1,6 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { buildBundle } from '../bundle/build';
-import { BundledAddon } from '../bundle/types';
+import { BundledAddon } from '../model/addon-bundle';
 import { ADDON_INDEX_API_VERSION, ADDON_INDEX_KIND, AddonIndex, AddonIndexEntry } from '../dist/addon-index';
 import { ADDON_BUNDLE_FILE, ADDON_INDEX_FILE, addonFilePath } from '../dist/layout';
 import { AddonDefinition, healthChecksFor, orderAddons, releaseFor, upgradeOrderProblems } from '../model/addon';

@@ -68,7 +68,9 @@ test('bump of the August lock at 2026-11-29 drops end-of-life 1.34, moves 1.36, 
     Object.fromEntries(
       Object.entries(l.stacks).map(([id, ms]) => [
         id,
-        Object.fromEntries(Object.entries(ms).map(([m, e]) => [m, { kubernetesVersion: e.kubernetesVersion, hash: e.hash }])),
+        Object.fromEntries(
+          Object.entries(ms).map(([m, e]) => [m, { kubernetesVersion: e.kubernetesVersion, hash: e.hash }]),
+        ),
       ]),
     );
   expect(strip(readLock(file))).toEqual(strip(readLock(path.join(__dirname, '..', '..', 'stacks.lock.json'))));

@@ -6,8 +6,8 @@
  * This file holds the names and shapes every side shares (synth writes them, apply ships them, verify and the
  * manager read them).
  */
-import { AddonHealthCheck, AddonInput, AddonPhase, AddonUpgradePhase } from '../model/addon';
-import { KObject } from '../model/object';
+import { AddonHealthCheck, AddonInput, AddonPhase, AddonUpgradePhase } from './addon';
+import { KObject } from './object';
 
 export const BUNDLE_GROUP = 'addons.cskit.io';
 export const BUNDLE_VERSION = 'v1alpha1';
@@ -55,4 +55,9 @@ export interface AddonBundle {
   readonly kubernetesVersion: string;
   /** In install order. */
   readonly addons: readonly BundledAddon[];
+}
+
+/** `<class>` when the bundle is one object, else `<class>-<n>` for part n (from 1). */
+export function bundlePartName(className: string, part: number, parts: number): string {
+  return parts === 1 ? className : `${className}-${part}`;
 }
