@@ -1,0 +1,23 @@
+/**
+ * Build step (`npm run build`, `npm ci`): compiles the class-rule validators of every variable schema the shipped
+ * stack definitions use (for every minor in stacks.lock.json) to ajv standalone code in one module beside
+ * class-rules-schema.js, so that `cskit synth` runs every class check without loading ajv or compiling a schema
+ * (~200 ms of a synth). A schema the file lacks (a definition changed since the build) is compiled in the run.
+ * Generated build output: never committed.
+ */
+import * as fs from 'fs';
+import { readLock } from '../src/model/lock';
+import { PRECOMPILED_FILE, precompiledValidatorsModule } from '../src/model/class-rules-schema';
+import { synthesize } from '../src/synth/synth';
+
+const started = Date.now();
+process.env.CSKIT_CLASS_RULES_PRECOMPILED = 'off'; // compile every validator afresh in this process
+fs.rmSync(PRECOMPILED_FILE, { force: true });
+synthesize(readLock(), { checkLock: false });
+const { code, count } = precompiledValidatorsModule();
+const tmp = `${PRECOMPILED_FILE}.${process.pid}.tmp`;
+fs.writeFileSync(tmp, code);
+fs.renameSync(tmp, PRECOMPILED_FILE);
+console.log(
+  `precompiled ${count} class-rule validators into ${PRECOMPILED_FILE} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
