@@ -18,6 +18,5 @@ const { code, count } = precompiledValidatorsModule();
 const tmp = `${PRECOMPILED_FILE}.${process.pid}.tmp`;
 fs.writeFileSync(tmp, code);
 fs.renameSync(tmp, PRECOMPILED_FILE);
-console.log(
-  `precompiled ${count} class-rule validators into ${PRECOMPILED_FILE} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-);
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`precompiled ${count} class-rule validators into ${PRECOMPILED_FILE} in ${seconds} s`);

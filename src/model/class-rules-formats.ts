@@ -7,11 +7,11 @@
 import { fullFormats } from 'ajv-formats/dist/formats';
 import type { Format } from 'ajv';
 
-const uuid = (v: string) =>
-  new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$`, 'i');
+const uuid = (v: string) => new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$`, 'i');
 
 export const classRuleFormats: Record<string, Format> = {
   ...fullFormats,
+  // eslint-disable-next-line max-len -- one regular expression
   cidr: /^(((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)|[0-9a-fA-F:.]+\/(12[0-8]|1[01]\d|\d?\d))$/,
   mac: /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/,
   uuid3: uuid('3'),

@@ -81,7 +81,8 @@ let ajvInstance: Ajv | undefined;
 /** Set up on the first compile only: a run whose validators were all precompiled never loads ajv (~100 ms). */
 function ajv(): Ajv {
   if (ajvInstance) return ajvInstance;
-  const { default: AjvClass, _ } = require('ajv') as typeof import('ajv'); // eslint-disable-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
   ajvInstance = new AjvClass({
     strict: false,
     allErrors: false,
@@ -108,7 +109,8 @@ function precompiledValidators(): Map<string, () => Validate> | null {
   precompiled = null;
   if (process.env.CSKIT_CLASS_RULES_PRECOMPILED === 'off' || !fs.existsSync(PRECOMPILED_FILE)) return null;
   try {
-    const mod = require(PRECOMPILED_FILE) as PrecompiledModule; // eslint-disable-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(PRECOMPILED_FILE) as PrecompiledModule;
     if (mod.format === PRECOMPILED_FORMAT && mod.ajvVersion === ajvVersion()) precompiled = new Map(mod.validators);
   } catch {
     precompiled = null; // unreadable: compile in the run
@@ -123,7 +125,8 @@ interface PrecompiledModule {
 }
 
 function ajvVersion(): string {
-  return (require('ajv/package.json') as { version: string }).version; // eslint-disable-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('ajv/package.json') as { version: string }).version;
 }
 
 /**
@@ -133,10 +136,12 @@ function ajvVersion(): string {
  */
 export function precompiledValidatorsModule(): { code: string; count: number } {
   if (!ajvInstance) return { code: moduleText([]), count: 0 };
-  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone'); // eslint-disable-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
   const entries = [...cache].map(([key, v]) => {
     const code = standaloneCode(ajvInstance!, v as ValidateFunction);
-    return `  [${JSON.stringify(key)}, () => {\n    const module = { exports: {} };\n${code}\n    return module.exports;\n  }],`;
+    const factory = `() => {\n    const module = { exports: {} };\n${code}\n    return module.exports;\n  }`;
+    return `  [${JSON.stringify(key)}, ${factory}],`;
   });
   return { code: moduleText(entries), count: entries.length };
 }

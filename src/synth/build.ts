@@ -3,7 +3,7 @@ import { stackContentHash } from '../model/content-hash';
 import { LockEntry } from '../model/lock';
 import { minorOf, stackId, stackName } from '../model/naming';
 import { CapiApiVersion, StackContext, StackDefinition } from '../model/stack';
-import { OutputFile, synthesizeAddons } from './addons';
+import type { OutputFile } from './addons';
 import { metadataYaml } from './metadata';
 import { toV1Beta1 } from './v1beta1';
 import { K8sObject, validateStackObjects } from './validate';
@@ -11,6 +11,12 @@ import { K8sObject, validateStackObjects } from './validate';
 export interface BuildOptions {
   /** @default 'v1beta2' */
   readonly capiApiVersion?: CapiApiVersion;
+  /**
+   * false: the class, its templates and metadata.yaml only, every class check included, no addons (what the SCS
+   * cluster-class chart renders; bench:synth compares it with `helm template`). No lock hash then: it covers the
+   * addons. @default true
+   */
+  readonly addons?: boolean;
 }
 
 /** One stack version, built in memory: its context, class objects and every file of dist/<name>/. */
@@ -18,8 +24,11 @@ export interface StackOutput {
   readonly ctx: StackContext;
   readonly classObjects: K8sObject[];
   readonly files: OutputFile[];
-  /** The content hash the lock records (stackContentHash of the v1beta2 form, whatever `files` holds). */
-  readonly contentHash: string;
+  /**
+   * The content hash the lock records (stackContentHash of the v1beta2 form, whatever `files` holds); undefined
+   * when the addons were not built (`addons: false`), as the lock's hash covers them.
+   */
+  readonly contentHash: string | undefined;
 }
 
 /** A broken stack definition: the message names the stack, the object and the field. */
@@ -43,6 +52,14 @@ export function stackContext(
     minor: minorOf(entry.kubernetesVersion),
     version: entry.version,
   };
+}
+
+/**
+ * The addon builder, loaded on first use: it brings the renderer (handlebars) along, and a build without addons
+ * (`addons: false`) should not pay for it.
+ */
+function addonsModule(): typeof import('./addons') {
+  return require('./addons') as typeof import('./addons'); // eslint-disable-line @typescript-eslint/no-require-imports
 }
 
 /** Builds one stack version purely (nothing is written): the class chart, metadata and addons. */
@@ -74,15 +91,17 @@ export function buildStack(
   const v1beta2Class = Yaml.stringify(...objects);
   if (opts.capiApiVersion === 'v1beta1') objects = toV1Beta1(objects);
 
-  let addonFiles: OutputFile[];
-  try {
-    addonFiles = synthesizeAddons(def, ctx);
-  } catch (e) {
-    throw new StackDefinitionError(`${where}: building the addons failed: ${(e as Error).message}`);
+  let addonFiles: OutputFile[] = [];
+  if (opts.addons !== false) {
+    try {
+      addonFiles = addonsModule().synthesizeAddons(def, ctx);
+    } catch (e) {
+      throw new StackDefinitionError(`${where}: building the addons failed: ${(e as Error).message}`);
+    }
   }
   const rest: OutputFile[] = [{ path: 'metadata.yaml', content: metadataYaml(def, ctx) }, ...addonFiles];
   const classFile = { path: 'cluster-class.yaml', content: v1beta2Class };
-  const contentHash = stackContentHash(ctx.name, [classFile, ...rest])!;
+  const contentHash = opts.addons === false ? undefined : stackContentHash(ctx.name, [classFile, ...rest])!;
   const files: OutputFile[] = [
     opts.capiApiVersion === 'v1beta1' ? { ...classFile, content: Yaml.stringify(...objects) } : classFile,
     ...rest,

@@ -2,6 +2,7 @@
  * The cdk8s app entry (`cdk8s synth` runs it with CDK8S_OUTDIR): synthesizes every stack in
  * stacks.lock.json into dist/. CSKIT_CAPI_API_VERSION=v1beta1 emits v1beta1 for older management clusters.
  */
+import '../util/compile-cache'; // first: what follows loads through it
 import { readLock } from '../model/lock';
 import { CapiApiVersion } from '../model/stack';
 import { synthesize, writeStacks } from './synth';

@@ -9,7 +9,7 @@ import { duplicateNames } from './validate';
 
 export interface SynthOptions extends BuildOptions {
   readonly definitions?: readonly StackDefinition[];
-  /** Compare each stack's content hash with the lock. @default true */
+  /** Compare each stack's content hash with the lock (never without addons: the lock hashes them). @default true */
   readonly checkLock?: boolean;
 }
 
@@ -43,7 +43,7 @@ export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult
       const entry = minors[minor];
       const built = buildStack(def, entry, opts);
       stacks.push(built);
-      if (opts.checkLock !== false && built.contentHash !== entry.hash) {
+      if (opts.checkLock !== false && opts.addons !== false && built.contentHash !== entry.hash) {
         lockMismatches.push(
           `${built.ctx.name}: content differs from the hash in stacks.lock.json; ` +
             'a released version must not change: run `cskit bump` to give it a new version',
