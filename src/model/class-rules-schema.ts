@@ -102,15 +102,18 @@ let precompiled: Map<string, () => Validate> | null | undefined;
 
 /**
  * The build's validators (JSON Schema text → factory), or null when there is no usable file: not built (ts-node,
- * tests), built by another ajv or another version of this module, or `CSKIT_CLASS_RULES_PRECOMPILED=off`.
+ * tests), built by another ajv or another version of this module, or `CSKIT_CLASS_RULES_PRECOMPILED=off`; a path
+ * there names another file of the same form (tests).
  */
 function precompiledValidators(): Map<string, () => Validate> | null {
   if (precompiled !== undefined) return precompiled;
   precompiled = null;
-  if (process.env.CSKIT_CLASS_RULES_PRECOMPILED === 'off' || !fs.existsSync(PRECOMPILED_FILE)) return null;
+  const env = process.env.CSKIT_CLASS_RULES_PRECOMPILED;
+  const file = env && env !== 'off' ? env : PRECOMPILED_FILE;
+  if (env === 'off' || !fs.existsSync(file)) return null;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(PRECOMPILED_FILE) as PrecompiledModule;
+    const mod = require(file) as PrecompiledModule;
     if (mod.format === PRECOMPILED_FORMAT && mod.ajvVersion === ajvVersion()) precompiled = new Map(mod.validators);
   } catch {
     precompiled = null; // unreadable: compile in the run

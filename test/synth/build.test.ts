@@ -93,3 +93,27 @@ test('two synths are byte-identical', () => {
   }
   expect(files(dirs[0])).toContain(path.join('openstack-scs-1-36-v2', 'cluster-class.yaml'));
 });
+
+test('addons: false builds the same class and metadata files, no addon file, no lock hash and no lock check', () => {
+  // A lock whose hashes are all wrong: the full build reports every stack, the class-only build none.
+  const wrong = {
+    ...lock,
+    stacks: Object.fromEntries(
+      Object.entries(lock.stacks).map(([id, m]) => [
+        id,
+        Object.fromEntries(Object.entries(m).map(([minor, e]) => [minor, { ...e, hash: `sha256:${'0'.repeat(64)}` }])),
+      ]),
+    ),
+  };
+  expect(synthesize(wrong).lockMismatches).toHaveLength(result.stacks.length);
+  const classOnly = synthesize(wrong, { addons: false });
+  expect(classOnly.lockMismatches).toEqual([]);
+  expect(classOnly.stacks.map((s) => s.ctx.name)).toEqual(result.stacks.map((s) => s.ctx.name));
+  classOnly.stacks.forEach((s, i) => {
+    expect(s.files.map((f) => f.path)).toEqual(['cluster-class.yaml', 'metadata.yaml']);
+    const full = new Map(result.stacks[i].files.map((f) => [f.path, f.content]));
+    for (const f of s.files) expect(f.content).toBe(full.get(f.path));
+    expect(s.contentHash).toBeUndefined();
+  });
+  expect(result.stacks.every((s) => s.files.some((f) => f.path.startsWith('addons/')))).toBe(true);
+});
