@@ -1,4 +1,4 @@
-import { App, Chart, Yaml } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { stackContentHash } from '../model/content-hash';
 import { LockEntry } from '../model/lock';
 import { minorOf, stackId, stackName } from '../model/naming';
@@ -6,6 +6,7 @@ import { CapiApiVersion, StackContext, StackDefinition } from '../model/stack';
 import type { OutputFile } from './addons';
 import { metadataYaml } from './metadata';
 import { toV1Beta1 } from './v1beta1';
+import { stringifyYaml } from './yaml-writer';
 import { K8sObject, validateStackObjects } from './validate';
 
 export interface BuildOptions {
@@ -88,7 +89,7 @@ export function buildStack(
   const errs = validateStackObjects(objects);
   if (errs.length) throw new StackDefinitionError(`${where}:\n  ${errs.join('\n  ')}`);
   // The lock hashes the v1beta2 form: keep its text when the output is converted.
-  const v1beta2Class = Yaml.stringify(...objects);
+  const v1beta2Class = stringifyYaml(...objects);
   if (opts.capiApiVersion === 'v1beta1') objects = toV1Beta1(objects);
 
   let addonFiles: OutputFile[] = [];
@@ -103,7 +104,7 @@ export function buildStack(
   const classFile = { path: 'cluster-class.yaml', content: v1beta2Class };
   const contentHash = opts.addons === false ? undefined : stackContentHash(ctx.name, [classFile, ...rest])!;
   const files: OutputFile[] = [
-    opts.capiApiVersion === 'v1beta1' ? { ...classFile, content: Yaml.stringify(...objects) } : classFile,
+    opts.capiApiVersion === 'v1beta1' ? { ...classFile, content: stringifyYaml(...objects) } : classFile,
     ...rest,
   ];
   return { ctx, classObjects: objects, files, contentHash };
