@@ -6,8 +6,9 @@
  * The full `cskit synth` is measured beside it. Usage: node lib/bench/synth-class.js <lock file> <output dir>
  */
 import '../src/util/compile-cache'; // first: what follows loads through it
+import { definitions } from '../classes';
 import { readLock } from '../src/model/lock';
 import { synthesize, writeStacks } from '../src/synth/synth';
 
 const [lockFile, outdir] = process.argv.slice(2);
-writeStacks(synthesize(readLock(lockFile), { addons: false }).stacks, outdir);
+writeStacks(synthesize(readLock(lockFile), definitions, { addons: false }).stacks, outdir);

@@ -6,6 +6,7 @@
  * Generated build output: never committed.
  */
 import * as fs from 'fs';
+import { definitions } from '../classes';
 import { readLock } from '../src/model/lock';
 import { PRECOMPILED_FILE, precompiledValidatorsModule } from '../src/model/class-rules-schema';
 import { synthesize } from '../src/synth/synth';
@@ -13,7 +14,7 @@ import { synthesize } from '../src/synth/synth';
 const started = Date.now();
 process.env.CSKIT_CLASS_RULES_PRECOMPILED = 'off'; // compile every validator afresh in this process
 fs.rmSync(PRECOMPILED_FILE, { force: true });
-synthesize(readLock(), { checkLock: false });
+synthesize(readLock(), definitions, { checkLock: false });
 const { code, count } = precompiledValidatorsModule();
 const tmp = `${PRECOMPILED_FILE}.${process.pid}.tmp`;
 fs.writeFileSync(tmp, code);

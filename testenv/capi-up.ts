@@ -17,7 +17,8 @@ async function main(): Promise<number> {
   try {
     const capi = await startCapi(env.clusters.mgmt);
     console.log(
-      `Kubernetes ${env.kubernetesVersion} with Cluster API ${capi.versions.capi} (CAPO ${capi.versions.capo} and CAPD ${capi.versions.capd} CRDs)`,
+      `Kubernetes ${env.kubernetesVersion} with Cluster API ${capi.versions.capi} (CAPO ${capi.versions.capo} ` +
+        `and CAPD ${capi.versions.capd} CRDs)`,
     );
     console.log(`kubeconfig: ${env.clusters.mgmt.kubeconfig}`);
     for (const m of capi.managers)

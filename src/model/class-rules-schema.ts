@@ -1,8 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import { classRuleFormats } from './class-rules-formats';
-
 /**
  * ClusterClass variable schemas, checked the way Cluster API's webhook does before it accepts a class
  * (internal/topology/variables/clusterclass_variable_validation.go): the schema must be structural, and every
@@ -10,6 +5,12 @@ import { classRuleFormats } from './class-rules-formats';
  * ajv on a JSON-Schema translation of the OpenAPI v3 subset ClusterClass allows; `x-kubernetes-validations` (CEL)
  * rules are not evaluated offline.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { classRuleFormats } from './class-rules-formats';
+
+/** One finding about a variable schema, placed below `…openAPIV3Schema`. */
 export interface SchemaProblem {
   readonly rule:
     | 'capi/variable-schema-structural'
@@ -22,7 +23,10 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-/** The JSONSchemaProps fields of ClusterClassVariable (v1beta1 and v1beta2): anything else is dropped by the API server. */
+/**
+ * The JSONSchemaProps fields of ClusterClassVariable (v1beta1 and v1beta2): anything else is dropped by the API
+ * server.
+ */
 export const SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
   'description',
   'example',
@@ -67,6 +71,8 @@ const NOT_IN_VALUE_VALIDATION = [
   'x-kubernetes-int-or-string',
 ];
 
+// A (sub)schema as written in the class: arbitrary nested YAML that this module walks and translates key by key.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type S = Record<string, any>;
 
 /** A compiled validator: ajv's, compiled in this run or precompiled by the build; errors as ajv reports them. */
@@ -175,7 +181,8 @@ function toJsonSchema(s: S): S {
   ]) {
     if (s[k] !== undefined) out[k] = s[k];
   }
-  // Kubernetes patterns are Go RE2; one JavaScript cannot compile (e.g. inline flags `(?i)`) is left unchecked, not failed
+  // Kubernetes patterns are Go RE2; one JavaScript cannot compile (e.g. inline flags `(?i)`) is left unchecked, not
+  // failed
   if (typeof s.pattern === 'string' && jsRegexOk(s.pattern)) out.pattern = s.pattern;
   if (s.format && Object.hasOwn(classRuleFormats, s.format)) out.format = s.format;
   if (s.maximum !== undefined) out[s.exclusiveMaximum === true ? 'exclusiveMaximum' : 'maximum'] = s.maximum;
@@ -231,9 +238,9 @@ function describe(v: Validate): string {
   const at = e.instancePath ? `at ${e.instancePath.replace(/\//g, '.')}: ` : '';
   const extra =
     e.keyword === 'additionalProperties'
-      ? ` ("${(e.params as any).additionalProperty}")`
+      ? ` ("${(e.params as { additionalProperty?: string }).additionalProperty}")`
       : e.keyword === 'enum'
-        ? ` (${JSON.stringify((e.params as any).allowedValues)})`
+        ? ` (${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)})`
         : '';
   return `${at}${e.message}${extra}`;
 }
@@ -262,7 +269,8 @@ function walk(s: S, path: string, inValueValidation: boolean, out: SchemaProblem
       add(
         'capi/variable-schema-keyword',
         `${path}.${k}`,
-        `"${k}" is not a ClusterClass schema keyword; the API server drops it${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        `"${k}" is not a ClusterClass schema keyword; the API server drops ` +
+          `it${hint ? ` (did you mean "${hint}"?)` : ''}`,
       );
     }
   }
@@ -279,7 +287,8 @@ function walk(s: S, path: string, inValueValidation: boolean, out: SchemaProblem
     add(
       'capi/variable-schema-structural',
       `${path || '.'}`,
-      'no "type": a structural schema types every node (or sets x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields)',
+      'no "type": a structural schema types every node (or sets x-kubernetes-int-or-string / ' +
+        'x-kubernetes-preserve-unknown-fields)',
     );
   }
   if (typed && !SCHEMA_TYPES.has(s.type))

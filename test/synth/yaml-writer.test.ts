@@ -5,13 +5,14 @@ import { parseAllDocuments } from 'yaml';
 import { parseLock } from '../../src/model/lock';
 import { synthesize } from '../../src/synth/synth';
 import { stringifyYaml } from '../../src/synth/yaml-writer';
+import { definitions } from '../../classes';
 
 const lock = parseLock(fs.readFileSync(path.join(__dirname, '../../stacks.lock.json'), 'utf8'));
 
 test.each(['v1beta2', 'v1beta1'] as const)(
   'every document of every shipped stack (%s: class, templates, addons, metadata) is written as cdk8s writes it',
   (capiApiVersion) => {
-    const docs = synthesize(lock, { capiApiVersion, checkLock: false }).stacks.flatMap((s) =>
+    const docs = synthesize(lock, definitions, { capiApiVersion, checkLock: false }).stacks.flatMap((s) =>
       s.files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as unknown)),
     );
     expect(docs.length).toBeGreaterThan(100);
