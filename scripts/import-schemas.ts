@@ -85,9 +85,7 @@ const CRDS: Record<'capi' | 'capd' | 'capo', string[]> = {
     'devmachinetemplates',
     'devclusters',
     'devmachines',
-  ].map(
-    (n) => `infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`,
-  ),
+  ].map((n) => `infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`),
 };
 
 /** Schema keywords that take part in validation; everything else is dropped. */
