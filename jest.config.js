@@ -11,6 +11,8 @@ const common = {
 module.exports = {
   // e2e tests wait for a real control plane (probes, namespace deletion); unit tests never come near this.
   testTimeout: 120000,
+  // After jest's summary: every test that did not run, named (a missing prerequisite says what and how to get it).
+  reporters: ['default', '<rootDir>/testenv/jest-skipped-reporter.js'],
   projects: [
     {
       ...common,

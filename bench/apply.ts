@@ -4,14 +4,16 @@
  * (the kubectl of the test environment, same Kubernetes version), in the same run, each into its own namespace.
  * Prints wall times (process start to exit, median of 5 runs on fresh namespaces), the kubectl/cskit ratio
  * (target ≥ 3×) and the objects written by a second apply of the same input (target 0), and compares cskit's two
- * ways of skipping unchanged objects (apply everything vs. dry-run first). Needs dist/ (`npm run synth`) and the
- * testenv binaries (`npm run testenv -- build`). Run: `npm run bench:apply`.
+ * ways of skipping unchanged objects (apply everything vs. dry-run first). Synthesizes the stacks into a temp dir;
+ * needs the testenv binaries (built on first use, as `npm run testenv -- build`). Run: `npm run bench:apply`.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import { readLock } from '../src/model/lock';
+import { synthesize, writeStacks } from '../src/synth/synth';
 import { ALL_STACK_CRDS, capiCrds } from '../test/apply/support/capi-crds';
 import { binDir, ensureBinaries, repoRoot, startEnv, stopEnv } from '../testenv/harness';
 
@@ -35,15 +37,11 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
   ensureBinaries();
-  const dist = path.join(repoRoot(), 'dist');
-  const stacks = fs.existsSync(dist)
-    ? fs
-        .readdirSync(dist)
-        .filter((s) => fs.existsSync(path.join(dist, s, 'cluster-class.yaml')))
-        .sort()
-    : [];
-  if (!stacks.length) throw new Error('no stacks in dist/: run `npm run synth` first');
+  // Our own synth of the committed lock into the temp dir: a fresh clone has no dist/, and a shared one may be stale.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-apply-'));
+  const dist = path.join(tmp, 'dist');
+  writeStacks(synthesize(readLock(path.join(repoRoot(), 'stacks.lock.json'))).stacks, dist);
+  const stacks = fs.readdirSync(dist).sort();
   const input = path.join(tmp, 'input');
   fs.mkdirSync(input);
   let stackObjects = 0;

@@ -14,15 +14,15 @@
  * <cskit cache>/bench/bin (~/.cache/cskit unless $CSKIT_CACHE_DIR), never into the repo. Options: env OBJECTS (default 10000), RUNS (5), KEEP=1 keeps
  * the temp dir (corpus, schemas) for profiling.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cacheDir } from '../src/k8s-versions/data';
 import { parseLock } from '../src/model/lock';
 import { synthesize, writeStacks } from '../src/synth/synth';
-import { Schema, convertSchema } from '../src/verify/static/schema/convert';
-import { SchemaBundle } from '../src/verify/static/schema/registry';
+import { Schema, convertSchema } from '../src/schema/convert';
+import { SchemaBundle } from '../src/schema/registry';
+import { goTool } from './go-tool';
 
 const KUBECONFORM = 'github.com/yannh/kubeconform/cmd/kubeconform';
 const KUBECONFORM_VERSION = 'v0.8.0';
@@ -31,22 +31,7 @@ const cli = path.join(root, 'lib/src/cli/main.js');
 const OBJECTS = Number(process.env.OBJECTS ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 5);
 
-function kubeconform(): string {
-  const dir = path.join(cacheDir(), 'bench/bin');
-  const bin = path.join(dir, `kubeconform-${KUBECONFORM_VERSION}`);
-  if (fs.existsSync(bin)) return bin;
-  const gobin = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-kubeconform-'));
-  console.log(`building kubeconform ${KUBECONFORM_VERSION} from the Go module proxy ...`);
-  execFileSync('go', ['install', `${KUBECONFORM}@${KUBECONFORM_VERSION}`], {
-    cwd: gobin,
-    stdio: 'inherit',
-    env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
-  });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.renameSync(path.join(gobin, 'kubeconform'), bin);
-  fs.rmSync(gobin, { recursive: true, force: true });
-  return bin;
-}
+const kubeconform = () => goTool('kubeconform', KUBECONFORM, KUBECONFORM_VERSION);
 
 const NAME = /^(.+)-(\d+-\d+-v\d+)$/;
 
@@ -91,9 +76,7 @@ function walk(d: string): string[] {
  * converted exactly as cskit converts them (closed objects, int-or-string, …), each file self-contained.
  */
 function kubeconformSchemas(dir: string): string {
-  const bundle = JSON.parse(
-    fs.readFileSync(path.join(root, 'src/verify/static/schema/bundle.json'), 'utf8'),
-  ) as SchemaBundle;
+  const bundle = JSON.parse(fs.readFileSync(path.join(root, 'src/schema/bundle.json'), 'utf8')) as SchemaBundle;
   const defs: Record<string, Schema> = {};
   for (const [n, s] of Object.entries(bundle.definitions)) defs[n] = convertSchema(s, { crd: false });
   const objectMeta = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';

@@ -1,5 +1,5 @@
 /**
- * Regenerates src/verify/static/schema/bundle.json: the OpenAPI schemas `cskit verify` checks objects against.
+ * Regenerates src/schema/bundle.json: the OpenAPI schemas `cskit verify` checks objects against.
  *
  * - Kubernetes built-in kinds: the official OpenAPI v3 documents of k8s.io/kubernetes (api/openapi-spec/v3/), at the
  *   version the test control plane pins (testenv/k8s/go.mod), only the kinds below and the definitions they reach.
@@ -19,7 +19,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..').replace(/\/lib$/, '');
-const OUT = path.join(ROOT, 'src/verify/static/schema/bundle.json');
+const OUT = path.join(ROOT, 'src/schema/bundle.json');
 
 /**
  * Older Kubernetes minors our stacks target, one patch each (the newest is testenv/k8s/go.mod's). A built-in object is

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { SchemaRegistry } from '../src/verify/static/schema/registry';
+import { SchemaRegistry } from '../src/schema/registry';
 
 // lib/schema-validators when compiled (lib/scripts/), where shippedSchemaDir() looks
 const dir = path.resolve(__dirname, '..', 'schema-validators');

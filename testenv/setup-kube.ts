@@ -1,12 +1,11 @@
-import * as fs from 'fs';
-import * as https from 'https';
-import { parse } from 'yaml';
-
 /**
  * The few API calls the test environment and the e2e set-up need (server-side apply of cluster-scoped set-up objects,
- * reads, dry-run probes), over plain https with the admin kubeconfig's embedded certificates. Kept apart from
- * src/kube/ on purpose: the harness sets the stage for the code under test and must not depend on it.
+ * reads, dry-run probes, any request by path), over THE transport of src/kube/ (one HTTP client and kubeconfig
+ * reader in the repository): a transport bug then fails the harness loudly instead of hiding behind a second client.
  */
+import { loadKubeconfig } from '../src/kube/kubeconfig';
+import { Transport } from '../src/kube/transport';
+
 export interface Reply {
   status: number;
   body: any;
@@ -19,53 +18,21 @@ const PLURALS: Record<string, string> = {
 };
 
 export class SetupKube {
-  private readonly server: URL;
-  private readonly agent: https.Agent;
+  private readonly transport: Transport;
 
   constructor(kubeconfigPath: string) {
-    const kc = parse(fs.readFileSync(kubeconfigPath, 'utf8'));
-    const b64 = (s: string) => Buffer.from(s, 'base64');
-    this.server = new URL(kc.clusters[0].cluster.server);
-    this.agent = new https.Agent({
-      ca: b64(kc.clusters[0].cluster['certificate-authority-data']),
-      cert: b64(kc.users[0].user['client-certificate-data']),
-      key: b64(kc.users[0].user['client-key-data']),
-    });
+    this.transport = new Transport(loadKubeconfig({ kubeconfig: kubeconfigPath }));
   }
 
-  request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        {
-          host: this.server.hostname,
-          port: this.server.port,
-          path,
-          method,
-          agent: this.agent,
-          timeout: 30_000,
-          headers: { 'content-type': contentType, accept: 'application/json' },
-        },
-        (res) => {
-          let data = '';
-          res.on('data', (c) => {
-            data += c;
-          });
-          res.on('end', () => {
-            let parsed: unknown = data;
-            try {
-              parsed = data ? JSON.parse(data) : undefined;
-            } catch {
-              /* plain-text error */
-            }
-            resolve({ status: res.statusCode!, body: parsed });
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
-      req.on('error', reject);
-      if (body !== undefined) req.write(JSON.stringify(body));
-      req.end();
-    });
+  /** Any request; the answer whatever its status (tests assert on 404s). */
+  async request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
+    const r = await this.transport.request(`${method} ${path}`, method, path, { body, contentType });
+    return { status: r.status, body: r.body };
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.transport.close();
   }
 
   /** Server-side apply (force: the harness owns these objects) of a cluster-scoped set-up object. */

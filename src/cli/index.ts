@@ -2,43 +2,53 @@ import { Command, CommanderError } from 'commander';
 import { isInputError } from '../util/errors';
 import { EXIT_ABORT, EXIT_OK, EXIT_USAGE, isUserError } from './errors';
 import { version } from './version';
-import * as addons from './commands/addons';
-import * as apply from './commands/apply';
-import * as bump from './commands/bump';
-import * as synth from './commands/synth';
-import * as verify from './commands/verify';
-import * as versions from './commands/versions';
 
-/** Each command module adds itself to the program; the CLI itself holds no logic. */
+/**
+ * Each command module adds itself to the program; the CLI itself holds no logic. Modules load on use: a run pays
+ * only for the command it names (`cskit synth` loads neither the verifier, the apply engine nor the Kubernetes
+ * client); help, `--version` and unknown commands get all of them.
+ */
 type Register = (program: Command) => void;
-const commands: Register[] = [
-  synth.register,
-  versions.register,
-  bump.register,
-  verify.register,
-  addons.register,
-  apply.register,
-];
+const commands: Record<string, () => Promise<{ register: Register }>> = {
+  synth: () => import('./commands/synth'),
+  versions: () => import('./commands/versions'),
+  bump: () => import('./commands/bump'),
+  verify: () => import('./commands/verify'),
+  addons: () => import('./commands/addons'),
+  apply: () => import('./commands/apply'),
+};
 
-export function buildProgram(): Command {
-  const program = new Command('cskit')
-    .description('Synthesize, verify, apply and manage Cluster API cluster stacks to the SCS KaaS standards')
-    .version(version(), '-V, --version')
-    // A usage error is one line and a pointer to the help, not the whole help burying the error.
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'cskit: ')) })
-    // `verify` has options of its own and a `cluster` subcommand with options of the same names (--at, -o):
-    // options belong to the command they follow.
-    .enablePositionalOptions()
-    .exitOverride();
-  for (const register of commands) register(program);
+/** The program with every command, or with only the one `argv` runs when it names one. */
+/** The program without commands: name, version, error output and parsing rules shared by every command. */
+export function baseProgram(): Command {
+  return (
+    new Command('cskit')
+      .description('Synthesize, verify, apply and manage Cluster API cluster stacks to the SCS KaaS standards')
+      .version(version(), '-V, --version')
+      // A usage error is one line and a pointer to the help, not the whole help burying the error.
+      .showHelpAfterError('(add --help for usage)')
+      .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'cskit: ')) })
+      // `verify` has options of its own and a `cluster` subcommand with options of the same names (--at, -o):
+      // options belong to the command they follow.
+      .enablePositionalOptions()
+      .exitOverride()
+  );
+}
+
+/** The command names, for tests that walk every command (test/support/program.ts). */
+export const COMMAND_NAMES = Object.keys(commands);
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+  const program = baseProgram();
+  const names = Object.hasOwn(commands, argv[0] ?? '') ? [argv[0]] : Object.keys(commands);
+  for (const name of names) (await commands[name]()).register(program);
   return program;
 }
 
 /** Runs the CLI and returns the exit code; user errors print one clear message, never a stack. */
-export async function run(argv: string[], program: Command = buildProgram()): Promise<number> {
+export async function run(argv: string[], program?: Command): Promise<number> {
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await (program ?? (await buildProgram(argv))).parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     // Commander's own errors (unknown option or command, missing or invalid argument, a value outside --x's

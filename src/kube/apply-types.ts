@@ -1,4 +1,7 @@
-import { KObject, KubeError, KubeErrorKind } from './types';
+import { KObject } from './types';
+
+export { ApiStatusError } from './types';
+export type { StatusCause } from './types';
 
 /**
  * What `cskit apply` needs from an API server beyond ClusterClient: discovery by group and kind, server-side
@@ -59,25 +62,4 @@ export interface ApplyClient {
   close?(): void;
   /** Deletes (background propagation); resolves quietly when already gone. */
   delete(res: ResourceInfo, name: string, namespace: string | undefined, opts?: { dryRun?: boolean }): Promise<void>;
-}
-
-/** One field error of a 409 or 422 Status (`details.causes`). */
-export interface StatusCause {
-  readonly reason?: string;
-  readonly message?: string;
-  readonly field?: string;
-}
-
-/** A failed API call with the server's Status details, so apply can name conflicting managers and bad fields. */
-export class ApiStatusError extends KubeError {
-  constructor(
-    kind: KubeErrorKind,
-    message: string,
-    status: number | undefined,
-    public readonly reason?: string,
-    public readonly causes: readonly StatusCause[] = [],
-  ) {
-    super(kind, message, status);
-    this.name = 'ApiStatusError';
-  }
 }

@@ -1,7 +1,6 @@
 /**
- * What the rest of cskit needs from a Kubernetes API server, as plain interfaces. Only src/kube/client.ts
- * imports @kubernetes/client-node (ESM-only, unloadable in jest); everything else, and every unit test,
- * works against these types.
+ * What the rest of cskit needs from a Kubernetes API server, as plain interfaces and errors. The transport
+ * (transport.ts, api.ts) implements them; unit tests of callers may fake them.
  */
 export type { KObject } from '../model/object';
 import type { KObject } from '../model/object';
@@ -45,9 +44,22 @@ export interface ClusterClient {
   missingPermissions(wanted: readonly Permission[]): Promise<Permission[]>;
 }
 
-/** Why talking to a cluster failed, in terms a user can act on. */
+/**
+ * Why talking to a cluster failed, in terms a user can act on. 'config': the kubeconfig (or in-cluster config) is
+ * unusable; 'unreachable': no connection, TLS failure or no answer in time; 'timeout': a wait ran out;
+ * 'expired': a watch's resourceVersion is too old (HTTP 410), the caller lists again.
+ */
 export type KubeErrorKind =
-  'config' | 'unreachable' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'invalid' | 'timeout' | 'server';
+  | 'config'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'invalid'
+  | 'timeout'
+  | 'expired'
+  | 'server';
 
 export class KubeError extends Error {
   constructor(
@@ -66,19 +78,51 @@ export class TimeoutError extends KubeError {
   }
 }
 
-/**
- * A failure below HTTP (connection refused, DNS, TLS, timeouts) in terms a user can act on; anything else keeps its
- * message as a server error. Shared by both clients, without loading the Kubernetes client library.
- */
-export function transportError(e: unknown, what: string): KubeError {
-  if (e instanceof KubeError) return e;
-  const err = e as { code?: unknown; message?: string; cause?: { code?: string } };
-  const code = err.cause?.code ?? (typeof err.code === 'string' ? err.code : undefined);
-  if (
-    code &&
-    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+/** One field error of a 409 or 422 Status (`details.causes`). */
+export interface StatusCause {
+  readonly reason?: string;
+  readonly message?: string;
+  readonly field?: string;
+}
+
+/** A failed API call with the server's Status details, so apply can name conflicting managers and bad fields. */
+export class ApiStatusError extends KubeError {
+  constructor(
+    kind: KubeErrorKind,
+    message: string,
+    status: number | undefined,
+    public readonly reason?: string,
+    public readonly causes: readonly StatusCause[] = [],
   ) {
-    return new KubeError('unreachable', `${what}: cannot reach the API server (${code})`);
+    super(kind, message, status);
+    this.name = 'ApiStatusError';
   }
-  return new KubeError('server', `${what}: ${err.message ?? String(e)}`);
+}
+
+/** THE mapping of HTTP status codes to error kinds (400 and 422 are both the request's fault: 'invalid'). */
+const STATUS_KINDS: Readonly<Record<number, KubeErrorKind>> = {
+  400: 'invalid',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  410: 'expired',
+  422: 'invalid',
+};
+
+/** A non-2xx answer as an ApiStatusError carrying the server's Status (message, reason, causes). */
+export function statusError(status: number, body: unknown, what: string): ApiStatusError {
+  const st = (typeof body === 'object' && body ? body : {}) as {
+    message?: unknown;
+    reason?: unknown;
+    details?: { causes?: unknown };
+  };
+  const text = typeof body === 'string' ? body.trim().slice(0, 300) : '';
+  const message = typeof st.message === 'string' && st.message ? st.message : text || `HTTP ${status}`;
+  const rawCauses = Array.isArray(st.details?.causes) ? (st.details.causes as Record<string, unknown>[]) : [];
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const causes: StatusCause[] = rawCauses
+    .filter((c) => typeof c === 'object' && c !== null)
+    .map((c) => ({ reason: str(c.reason) ?? str(c.type), message: str(c.message), field: str(c.field) }));
+  return new ApiStatusError(STATUS_KINDS[status] ?? 'server', `${what}: ${message}`, status, str(st.reason), causes);
 }

@@ -4,9 +4,9 @@
  * string, `topology.variables` as a map, `namespace: 5`) would otherwise be skipped silently and the render would
  * go on with defaults, or skip the check that the Cluster uses this stack.
  */
-import { stripNulls } from '../verify/static/schema/convert';
-import { toProblems } from '../verify/static/schema/errors';
-import { SchemaRegistry, sharedRegistry } from '../verify/static/schema/registry';
+import { stripNulls } from '../schema/convert';
+import { toProblems } from '../schema/errors';
+import { SchemaRegistry, sharedRegistry } from '../schema/registry';
 
 /** What is wrong with a Cluster object, one line per field (`spec.topology.classRef: expected object, found …`). */
 export function clusterSchemaProblems(

@@ -1,4 +1,5 @@
 import { App, Chart, Yaml } from 'cdk8s';
+import { stackContentHash } from '../model/content-hash';
 import { LockEntry } from '../model/lock';
 import { minorOf, stackId, stackName } from '../model/naming';
 import { CapiApiVersion, StackContext, StackDefinition } from '../model/stack';
@@ -17,6 +18,8 @@ export interface StackOutput {
   readonly ctx: StackContext;
   readonly classObjects: K8sObject[];
   readonly files: OutputFile[];
+  /** The content hash the lock records (stackContentHash of the v1beta2 form, whatever `files` holds). */
+  readonly contentHash: string;
 }
 
 /** A broken stack definition: the message names the stack, the object and the field. */
@@ -67,6 +70,8 @@ export function buildStack(
   }
   const errs = validateStackObjects(objects);
   if (errs.length) throw new StackDefinitionError(`${where}:\n  ${errs.join('\n  ')}`);
+  // The lock hashes the v1beta2 form: keep its text when the output is converted.
+  const v1beta2Class = Yaml.stringify(...objects);
   if (opts.capiApiVersion === 'v1beta1') objects = toV1Beta1(objects);
 
   let addonFiles: OutputFile[];
@@ -75,10 +80,12 @@ export function buildStack(
   } catch (e) {
     throw new StackDefinitionError(`${where}: building the addons failed: ${(e as Error).message}`);
   }
+  const rest: OutputFile[] = [{ path: 'metadata.yaml', content: metadataYaml(def, ctx) }, ...addonFiles];
+  const classFile = { path: 'cluster-class.yaml', content: v1beta2Class };
+  const contentHash = stackContentHash(ctx.name, [classFile, ...rest])!;
   const files: OutputFile[] = [
-    { path: 'cluster-class.yaml', content: Yaml.stringify(...objects) },
-    { path: 'metadata.yaml', content: metadataYaml(def, ctx) },
-    ...addonFiles,
+    opts.capiApiVersion === 'v1beta1' ? { ...classFile, content: Yaml.stringify(...objects) } : classFile,
+    ...rest,
   ];
-  return { ctx, classObjects: objects, files };
+  return { ctx, classObjects: objects, files, contentHash };
 }

@@ -1,14 +1,14 @@
 import { definitions } from '../../classes';
-import { HASH_VERSION, contentHash } from '../model/content-hash';
+import { HASH_VERSION } from '../model/content-hash';
 import { StackDefinition } from '../model/stack';
 import { buildStack } from './build';
 
 /**
- * Content hash of everything a stack version ships (class, templates, metadata, addons), in the default
- * (v1beta2) form, independent of its own version number: `sha256:<hex>`.
+ * For `cskit bump`, which has no version yet: the content hash (stackContentHash, as synth and verify compute it) of
+ * everything a stack version ships at a Kubernetes patch version, independent of its own version number.
  */
 export function hashStack(def: StackDefinition, kubernetesVersion: string): string {
-  return contentHash(buildStack(def, { kubernetesVersion, version: HASH_VERSION }).files);
+  return buildStack(def, { kubernetesVersion, version: HASH_VERSION }).contentHash;
 }
 
 export function findDefinition(id: string, defs: readonly StackDefinition[] = definitions): StackDefinition {

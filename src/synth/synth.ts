@@ -5,12 +5,11 @@ import { LockFile } from '../model/lock';
 import { compareMinor, stackId } from '../model/naming';
 import { StackDefinition } from '../model/stack';
 import { BuildOptions, StackDefinitionError, StackOutput, buildStack } from './build';
-import { hashStack } from './hash';
 import { duplicateNames } from './validate';
 
 export interface SynthOptions extends BuildOptions {
   readonly definitions?: readonly StackDefinition[];
-  /** Compare each stack's content hash with the lock (costs one more build per stack). @default true */
+  /** Compare each stack's content hash with the lock. @default true */
   readonly checkLock?: boolean;
 }
 
@@ -42,10 +41,11 @@ export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult
     const minors = lock.stacks[id] ?? {};
     for (const minor of Object.keys(minors).sort(compareMinor)) {
       const entry = minors[minor];
-      stacks.push(buildStack(def, entry, opts));
-      if (opts.checkLock !== false && hashStack(def, entry.kubernetesVersion) !== entry.hash) {
+      const built = buildStack(def, entry, opts);
+      stacks.push(built);
+      if (opts.checkLock !== false && built.contentHash !== entry.hash) {
         lockMismatches.push(
-          `${stacks[stacks.length - 1].ctx.name}: content differs from the hash in stacks.lock.json; ` +
+          `${built.ctx.name}: content differs from the hash in stacks.lock.json; ` +
             'a released version must not change: run `cskit bump` to give it a new version',
         );
       }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import { Command, Option } from 'commander';
-import { buildProgram } from '../../src/cli/index';
+import { fullProgram } from '../support/program';
 import { MAX_DURATION_MS, formatDuration, parseDuration } from '../../src/cli/duration';
 import { runCli } from '../support/cli';
 
@@ -87,7 +87,7 @@ const positionals = (cmd: Command): string[] => [
   ...cmd.options.filter((o) => o.mandatory).flatMap((o) => [o.long!, 'x']),
 ];
 
-const flags = durationFlags(buildProgram());
+const flags = durationFlags(fullProgram());
 
 test('the program has duration flags (so the per-flag test below checks something)', () => {
   expect(flags.map(([p, o]) => `${p.join(' ')} ${o.long}`)).toEqual(

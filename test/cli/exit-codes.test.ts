@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { buildProgram } from '../../src/cli/index';
+import { fullProgram } from '../support/program';
 import { EXIT_ABORT, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from '../../src/cli/errors';
 import { runCli } from '../support/cli';
 
@@ -25,7 +25,7 @@ function leaves(cmd: Command, path: string[] = []): Array<[string, string[], Com
   return out;
 }
 
-const commands = leaves(buildProgram());
+const commands = leaves(fullProgram());
 /** Placeholders for a command's required arguments and options (parsing stops at the bad flag before use). */
 const positionals = (cmd: Command): string[] => [
   ...cmd.registeredArguments.filter((a) => a.required).map(() => 'x'),

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { buildProgram } from '../../src/cli/index';
+import { fullProgram } from '../support/program';
 import { parseImageReference } from '../../src/cli/image-reference';
 import { parseLabelSelector } from '../../src/cli/label-selector';
 import { runCli } from '../support/cli';
@@ -28,7 +28,7 @@ test.each([
 });
 
 test('verify cluster --namespace-prefix of 56 characters (the longest) is accepted', () => {
-  const cluster = buildProgram()
+  const cluster = fullProgram()
     .commands.find((c) => c.name() === 'verify')!
     .commands.find((c) => c.name() === 'cluster')!;
   const option = cluster.options.find((o) => o.long === '--namespace-prefix')!;
@@ -190,6 +190,6 @@ test('every flag that takes a value is checked when the command line is read (pa
     }
     c.commands.forEach((s) => walk(s, [...p, s.name()]));
   };
-  walk(buildProgram(), []);
+  walk(fullProgram(), []);
   expect(unchecked).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { buildProgram } from '../../src/cli/index';
+import { fullProgram } from '../support/program';
 import { runCli } from '../support/cli';
 
 // Every output-format flag is the one outputOption: a fixed list of formats, anything else a usage error (exit 2).
@@ -13,7 +13,7 @@ function formatFlags(cmd: Command, path: string[] = []): Array<[string, string[]
   return out;
 }
 
-const flags = formatFlags(buildProgram());
+const flags = formatFlags(fullProgram());
 const positionals = (cmd: Command): string[] => [
   ...cmd.registeredArguments.filter((a) => a.required).map(() => 'x'),
   ...cmd.options.filter((o) => o.mandatory).flatMap((o) => [o.long!, 'x']),
@@ -31,7 +31,7 @@ test('an -o/--output that is not a format is a directory, named <dir>', () => {
     for (const o of c.options) if (o.long === '--output') all.push(`${p.join(' ')}: ${o.flags}`);
     c.commands.forEach((s) => walk(s, [...p, s.name()]));
   };
-  walk(buildProgram(), []);
+  walk(fullProgram(), []);
   for (const f of all) expect(f).toMatch(/<format>|<dir>/);
 });
 

@@ -12,8 +12,17 @@ test('--version prints the package version', async () => {
   expect(out.text()).toBe(`${require('../../package.json').version}\n`);
 });
 
+test('a run builds only the command it names; help and unknown commands get every command', async () => {
+  const all = ['synth', 'versions', 'bump', 'verify', 'addons', 'apply'];
+  expect((await buildProgram(['synth', '-o', 'x'])).commands.map((c) => c.name())).toEqual(['synth']);
+  expect((await buildProgram(['verify'])).commands.map((c) => c.name())).toEqual(['verify']);
+  expect((await buildProgram([])).commands.map((c) => c.name())).toEqual(all);
+  expect((await buildProgram(['--help'])).commands.map((c) => c.name())).toEqual(all);
+  expect((await buildProgram(['constructor'])).commands.map((c) => c.name())).toEqual(all);
+});
+
 test('a UserError prints one line without a stack and exits with its code', async () => {
-  const program = buildProgram();
+  const program = await buildProgram();
   program.command('boom').action(() => {
     throw new UserError('stacks.lock.json: field "x" is wrong; fix it', 3);
   });
@@ -25,7 +34,7 @@ test('a UserError prints one line without a stack and exits with its code', asyn
 });
 
 test('an unexpected error is reported in one line and exits ABORT', async () => {
-  const program = buildProgram();
+  const program = await buildProgram();
   program.command('crash').action(() => {
     throw new TypeError('cannot read x of undefined');
   });
@@ -46,7 +55,7 @@ test('a bad number flag is a usage error naming the flag, before any cluster is 
 });
 
 test('an InputError from below the CLI (a reader, a renderer) is a usage error: one line, exit 2', async () => {
-  const program = buildProgram();
+  const program = await buildProgram();
   program.command('read').action(() => {
     throw new InputError('cluster.yaml:3:5: bad indentation; fix the YAML');
   });

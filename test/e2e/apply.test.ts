@@ -435,3 +435,15 @@ describe('with the Cluster API CRDs', () => {
     );
   });
 });
+
+test('an object name that is not a path segment fails naming the rule, not "could not find the requested resource"', async () => {
+  await namespace('t-badname');
+  const f = writeYaml('badname/objects.yaml', [cm('good', { a: '1' }), cm('a/b', { a: '1' })]);
+  const r = await apply(f, '-n', 't-badname');
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain(
+    `metadata.name "a/b" is invalid: may not contain '/' (Kubernetes names are path segments)`,
+  );
+  expect(r.stdout + r.stderr).not.toContain('could not find the requested resource');
+  expect((await kube.request('GET', '/api/v1/namespaces/t-badname/configmaps/good')).status).toBe(200);
+});

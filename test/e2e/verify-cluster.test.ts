@@ -1,5 +1,6 @@
 import { TestKube, storageClass } from './support/kube';
 import { cskit, workload } from './support/env';
+import { Prerequisite, testWith } from '../support/prerequisite';
 
 // One real control plane (kube-apiserver, etcd, kube-controller-manager, kube-scheduler, kwok fake node, a test CSI
 // provisioner serving cinder.csi.openstack.org) for the whole file; each test sets the StorageClasses it needs.
@@ -28,27 +29,32 @@ afterAll(async () => {
   expect(left).toEqual([]);
 }, 60_000);
 
-test('a compliant cluster passes scs-0210 and scs-0211, with evidence', async () => {
-  await kube.setStorageClasses([
-    storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'),
-    storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false),
-  ]);
-  const r = await verify(...AT);
-  expect(r.stderr).toMatch(/created probe namespace cskit-probe-[0-9a-f]{6}/);
-  expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: PASS/);
-  expect(r.stdout).toMatch(/PASS \(0\.\d s\)\n +info +1\.36\.4 is the latest patch of 1\.36 known at 2026-09-01/);
-  expect(r.stdout).toMatch(/kubelets: v1\.36\.4 \(1 node\)/);
-  expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: PASS/);
-  expect(r.stdout).toMatch(/default StorageClass csi-cinder-sc-delete \(cinder\.csi\.openstack\.org, network-backed/);
-  expect(r.stdout).toMatch(
-    /probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/,
-  );
-  const scs = await verify(...AT, '-o', 'scs');
-  expect(scs.stdout).toBe(
-    'version-policy-check: PASS (scs-0210-v2)\ndefault-storage-class-check: PASS (scs-0211-v1)\n',
-  );
-});
+// kwok runs no containers: the probe pod is Running because a kwok stage says so, and nothing mounts the volume.
+test(
+  'a network-backed default StorageClass passes scs-0210 and scs-0211 with evidence: the probe claim binds a CSI PV ' +
+    'from the test provisioner and its pod is Running by a kwok stage (no volume is mounted)',
+  async () => {
+    await kube.setStorageClasses([
+      storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org'),
+      storageClass('csi-cinder-sc-retain', 'cinder.csi.openstack.org', false),
+    ]);
+    const r = await verify(...AT);
+    expect(r.stderr).toMatch(/created probe namespace cskit-probe-[0-9a-f]{6}/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: PASS/);
+    expect(r.stdout).toMatch(/PASS \(0\.\d s\)\n +info +1\.36\.4 is the latest patch of 1\.36 known at 2026-09-01/);
+    expect(r.stdout).toMatch(/kubelets: v1\.36\.4 \(1 node\)/);
+    expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: PASS/);
+    expect(r.stdout).toMatch(/default StorageClass csi-cinder-sc-delete \(cinder\.csi\.openstack\.org, network-backed/);
+    expect(r.stdout).toMatch(
+      /probe PVC bound to PV pvc-[0-9a-f-]+ \(ReadWriteOnce, csi volume\) and mounted by a running pod/,
+    );
+    const scs = await verify(...AT, '-o', 'scs');
+    expect(scs.stdout).toBe(
+      'version-policy-check: PASS (scs-0210-v2)\ndefault-storage-class-check: PASS (scs-0211-v1)\n',
+    );
+  },
+);
 
 test('json and junit outputs carry the same verdicts', async () => {
   await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
@@ -156,34 +162,75 @@ test('--cleanup removes probe namespaces an earlier run could not (e.g. SIGKILL)
   );
 });
 
-test('a restricted user gets ABORT naming the missing permissions', async () => {
-  if (!cluster.restrictedKubeconfig) return;
-  const r = await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT]);
+// Only the testenv cluster comes with a restricted user; CSKIT_E2E_KUBECONFIG points at a cluster without one.
+const restrictedUser: Prerequisite = {
+  what: 'a kubeconfig of a user without list nodes/storageclasses and create namespaces',
+  missing: cluster.restrictedKubeconfig ? [] : ['restricted kubeconfig'],
+  fix: 'unset CSKIT_E2E_KUBECONFIG to run against the testenv cluster, which has one',
+};
+
+testWith(restrictedUser, 'a restricted user gets ABORT naming the missing permissions', async () => {
+  const restricted = cluster.restrictedKubeconfig!;
+  const r = await cskit(['verify', 'cluster', '--kubeconfig', restricted, ...AT]);
   expect(r.code).toBe(3);
   expect(r.stdout).toMatch(/scs-0210-v2 version-policy-check: ABORT/);
   expect(r.stdout).toMatch(/nodes is forbidden: User "cskit-restricted" cannot list resource "nodes"/);
   expect(r.stdout).toMatch(/scs-0211-v1 default-storage-class-check: ABORT/);
   expect(r.stdout).toMatch(/missing permissions: list nodes, list storageclasses\.storage\.k8s\.io, create namespaces/);
-  expect(
-    (await cskit(['verify', 'cluster', '--kubeconfig', cluster.restrictedKubeconfig, ...AT, '-o', 'scs'])).stdout,
-  ).toBe('version-policy-check: ABORT (scs-0210-v2)\ndefault-storage-class-check: ABORT (scs-0211-v1)\n');
+  expect((await cskit(['verify', 'cluster', '--kubeconfig', restricted, ...AT, '-o', 'scs'])).stdout).toBe(
+    'version-policy-check: ABORT (scs-0210-v2)\ndefault-storage-class-check: ABORT (scs-0211-v1)\n',
+  );
 });
 
 test.each([
   [
     ['--kubeconfig', '/nonexistent/kubeconfig'],
-    /^cskit: cannot read kubeconfig \/nonexistent\/kubeconfig: file not found; pass --kubeconfig FILE\n$/,
+    /^cskit: kubeconfig \/nonexistent\/kubeconfig: no such file; give the path of an existing kubeconfig\n$/,
   ],
-  [['--context', 'nope'], /^cskit: context "nope" is not in .*; available: workload\n$/],
-])('bad kubeconfig input %j is one line and ABORT', async (args, message) => {
+  [['--context', 'nope'], /^cskit: kubeconfig .*: context "nope" is not defined; available: workload\n$/],
+])('bad kubeconfig input %j is one line and a usage error (exit 2)', async (args, message) => {
   const r = await cskit([
     'verify',
     'cluster',
     ...(args[0] === '--context' ? ['--kubeconfig', cluster.kubeconfig] : []),
     ...args,
   ]);
-  expect(r.code).toBe(3);
+  expect(r.code).toBe(2);
   expect(r.stderr).toMatch(message);
+});
+
+test('credentials from an exec plugin (here: the admin client certificate) reach the real server', async () => {
+  const fs = await import('fs');
+  const os = await import('os');
+  const path = await import('path');
+  const { parse, stringify } = await import('yaml');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-exec-'));
+  const kc = parse(fs.readFileSync(cluster.kubeconfig, 'utf8'));
+  const user = kc.users[0].user;
+  const cred = {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: {
+      clientCertificateData: Buffer.from(user['client-certificate-data'], 'base64').toString('utf8'),
+      clientKeyData: Buffer.from(user['client-key-data'], 'base64').toString('utf8'),
+    },
+  };
+  fs.writeFileSync(path.join(dir, 'cred.json'), JSON.stringify(cred), { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'plugin.sh'), `#!/bin/sh\ncat "${path.join(dir, 'cred.json')}"\n`, { mode: 0o755 });
+  kc.users[0].user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './plugin.sh' } };
+  const file = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(file, stringify(kc), { mode: 0o600 });
+  try {
+    await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
+    const r = await cskit(['verify', 'cluster', '--kubeconfig', file, '--timeout', '60s', ...AT, '-o', 'scs']);
+    expect(r.stderr).not.toMatch(/Unauthorized|exec plugin/);
+    // Every request (reads, access reviews, the probe's creates and watches) went out with the plugin's certificate.
+    expect(r.stdout).toBe(
+      'version-policy-check: PASS (scs-0210-v2)\ndefault-storage-class-check: PASS (scs-0211-v1)\n',
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('an unreachable server is one line and ABORT', async () => {

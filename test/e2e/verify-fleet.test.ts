@@ -53,48 +53,52 @@ beforeAll(async () => {
   await kube.setStorageClasses([storageClass('csi-cinder-sc-delete', 'cinder.csi.openstack.org')]);
 });
 
-test('verifies every selected workload cluster and never prints a kubeconfig', async () => {
-  const r = await cskit([
-    'verify',
-    'cluster',
-    '--management-kubeconfig',
-    cluster.kubeconfig,
-    '--selector',
-    'env=prod',
-    '--at',
-    '2026-09-01',
-    '--concurrency',
-    '2',
-    '--timeout',
-    '60s',
-  ]);
-  expect(r.stdout).toMatch(/cluster tenant-a\/alpha\n {2}scs-0210-v2 version-policy-check: PASS/);
-  expect(r.stdout).toMatch(/cluster tenant-a\/alpha[\s\S]*scs-0211-v1 default-storage-class-check: PASS/);
-  expect(r.stdout).toMatch(
-    /cluster tenant-a\/beta\n {2}scs-0210-v2 version-policy-check: ABORT[\s\S]*Secret tenant-a\/beta-kubeconfig with key "value" not found/,
-  );
-  expect(r.stdout).not.toMatch(/tenant-a\/gamma/);
-  expect(r.stdout).toMatch(/^ABORT: 2 PASS, 2 ABORT \(2 clusters\)$/m);
-  expect(r.code).toBe(3);
-  const secret = fs.readFileSync(cluster.kubeconfig, 'utf8');
-  const key = /client-key-data: (\S+)/.exec(secret)![1];
-  expect(r.stdout + r.stderr).not.toContain(key.slice(0, 40));
-  const scs = await cskit([
-    'verify',
-    'cluster',
-    '--management-kubeconfig',
-    cluster.kubeconfig,
-    '--selector',
-    'env=dev',
-    '--at',
-    '2026-09-01',
-    '-o',
-    'scs',
-  ]);
-  expect(scs.stdout).toBe(
-    'tenant-a/gamma: version-policy-check: PASS (scs-0210-v2)\ntenant-a/gamma: default-storage-class-check: PASS (scs-0211-v1)\n',
-  );
-});
+test(
+  'fleet mode verifies exactly the clusters the selector picks (a kubeconfig Secret without its key is that ' +
+    "cluster's ABORT) and never prints a kubeconfig",
+  async () => {
+    const r = await cskit([
+      'verify',
+      'cluster',
+      '--management-kubeconfig',
+      cluster.kubeconfig,
+      '--selector',
+      'env=prod',
+      '--at',
+      '2026-09-01',
+      '--concurrency',
+      '2',
+      '--timeout',
+      '60s',
+    ]);
+    expect(r.stdout).toMatch(/cluster tenant-a\/alpha\n {2}scs-0210-v2 version-policy-check: PASS/);
+    expect(r.stdout).toMatch(/cluster tenant-a\/alpha[\s\S]*scs-0211-v1 default-storage-class-check: PASS/);
+    expect(r.stdout).toMatch(
+      /cluster tenant-a\/beta\n {2}scs-0210-v2 version-policy-check: ABORT[\s\S]*Secret tenant-a\/beta-kubeconfig with key "value" not found/,
+    );
+    expect(r.stdout).not.toMatch(/tenant-a\/gamma/);
+    expect(r.stdout).toMatch(/^ABORT: 2 PASS, 2 ABORT \(2 clusters\)$/m);
+    expect(r.code).toBe(3);
+    const secret = fs.readFileSync(cluster.kubeconfig, 'utf8');
+    const key = /client-key-data: (\S+)/.exec(secret)![1];
+    expect(r.stdout + r.stderr).not.toContain(key.slice(0, 40));
+    const scs = await cskit([
+      'verify',
+      'cluster',
+      '--management-kubeconfig',
+      cluster.kubeconfig,
+      '--selector',
+      'env=dev',
+      '--at',
+      '2026-09-01',
+      '-o',
+      'scs',
+    ]);
+    expect(scs.stdout).toBe(
+      'tenant-a/gamma: version-policy-check: PASS (scs-0210-v2)\ntenant-a/gamma: default-storage-class-check: PASS (scs-0211-v1)\n',
+    );
+  },
+);
 
 test('a management cluster without Cluster API is one clear ABORT line', async () => {
   await kube.ok('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/clusters.cluster.x-k8s.io');

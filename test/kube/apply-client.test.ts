@@ -99,7 +99,7 @@ test('discovery: preferred version, resource names and scope; unknown groups are
   c.close!();
 });
 
-test('server-side apply: PATCH apply-patch+yaml, field manager, strict validation, force and dry run only when asked, 201 = created', async () => {
+test('apply: apply-patch+yaml, field manager, strict validation, force/dry run if asked, 201 = created', async () => {
   const c = await connectApply({ kubeconfig });
   const res = (await c.resource('cluster.x-k8s.io', 'ClusterClass'))!;
   script = (s) =>
@@ -125,7 +125,8 @@ test('server-side apply: PATCH apply-patch+yaml, field manager, strict validatio
   seen = [];
   expect((await c.apply(res, cc, { fieldManager: 'cskit', force: true, dryRun: true })).created).toBe(false);
   expect(seen[0].url).toBe(
-    '/apis/cluster.x-k8s.io/v1beta2/namespaces/ns/clusterclasses/c?fieldManager=cskit&fieldValidation=Strict&force=true&dryRun=All',
+    '/apis/cluster.x-k8s.io/v1beta2/namespaces/ns/clusterclasses/c' +
+      '?fieldManager=cskit&fieldValidation=Strict&force=true&dryRun=All',
   );
   expect(seen[0].headers.accept).toBe('application/json');
   c.close!();

@@ -4,6 +4,7 @@ import { ApplyAbort } from '../../apply/errors';
 import { InputError, defaultApplySetName, isStackDir, loadInputs } from '../../apply/manifests';
 import { formatJson, formatTable } from '../../apply/report';
 import { runApply } from '../../apply/run';
+import { connectApply } from '../../kube/apply-client';
 import { KubeError } from '../../kube/types';
 import { EXIT_ABORT, EXIT_FAIL, EXIT_USAGE, UserError } from '../errors';
 import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
@@ -34,6 +35,9 @@ function parseApplySetName(s: string): string {
   }
   return s;
 }
+
+/** Beyond --timeout (the waits), the time the applies themselves may take. */
+const COMMAND_SLACK_MS = 120_000;
 
 /** `cskit apply`: server-side apply of synthesized stacks (or any manifests) to a management cluster. */
 export function register(program: Command): void {
@@ -100,12 +104,15 @@ export function register(program: Command): void {
       };
       let report;
       try {
-        // The client is loaded only when a command talks to a cluster (ESM-only library; unit tests never load it).
-        const { connectApply } = await import('../../kube/apply-client');
+        // Every request is bounded (src/kube/transport.ts); the whole command by --timeout plus COMMAND_SLACK_MS.
         const client = await connectApply({
           kubeconfig: flags.kubeconfig,
           context: flags.context,
           maxSockets: concurrency * 2,
+          deadline: {
+            at: t0 + timeoutMs + COMMAND_SLACK_MS,
+            what: `the time limit of --timeout ${flags.timeout} + ${COMMAND_SLACK_MS / 60_000} min`,
+          },
         });
         report = await runApply(client, inputs.manifests, {
           namespace: flags.namespace ?? client.contextNamespace ?? 'default',

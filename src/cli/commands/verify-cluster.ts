@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
-import { ClusterClient, KubeError } from '../../kube/types';
+import { connect } from '../../kube/client';
+import { KubeError } from '../../kube/types';
 import { ClusterReport, formatJson, formatJunit, formatScs, formatTable, overall } from '../../verify/live/report';
 import { verifyCluster, verifyFleet } from '../../verify/live/run';
 import { DEFAULT_PROBE_IMAGE, cleanupProbes } from '../../verify/live/storage-class';
-import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
+import { EXIT_ABORT, EXIT_FAIL, EXIT_USAGE, UserError } from '../errors';
 import { parseImageReference } from '../image-reference';
 import { parseLabelSelector } from '../label-selector';
 import { atOption, countOption, durationOption, outputOption, parseDnsLabel, today } from '../options';
@@ -28,12 +29,8 @@ interface Flags {
 /** Probe namespaces are `<prefix>-<6 hex digits>`, and a namespace name is at most 63 characters. */
 const MAX_PREFIX = 63 - 7;
 
-// The client library is loaded only when a command talks to a cluster (it is ESM-only; unit tests never load it).
-async function connector(): Promise<
-  (o: { kubeconfig?: string; context?: string; kubeconfigYaml?: string }) => ClusterClient
-> {
-  return (await import('../../kube/client')).connect;
-}
+/** Beyond --timeout (the storage probe's waits), the time the other checks of one cluster may take. */
+const CLUSTER_SLACK_MS = 120_000;
 
 /** Runs `cleanup` on SIGINT/SIGTERM before exiting, so an interrupted probe leaves nothing behind. */
 function onInterrupt(cleanup: () => Promise<void>): () => void {
@@ -115,7 +112,20 @@ export function registerVerifyCluster(verify: Command): void {
       const standards = parseStandards(flags.scs0211);
       const at = flags.at ?? today();
       const { timeout: timeoutMs, concurrency } = flags;
-      const connect = await connector();
+      // Every request is bounded (src/kube/transport.ts); each cluster as a whole by --timeout plus CLUSTER_SLACK_MS.
+      const bounded = (o: {
+        kubeconfig?: string;
+        context?: string;
+        kubeconfigYaml?: string;
+        kubeconfigSource?: string;
+      }) =>
+        connect({
+          ...o,
+          deadline: {
+            at: Date.now() + timeoutMs + CLUSTER_SLACK_MS,
+            what: `the time limit of --timeout ${timeoutMs / 1000} s + ${CLUSTER_SLACK_MS / 60_000} min`,
+          },
+        });
       const opts = {
         at,
         data: loadVersionData(),
@@ -131,7 +141,7 @@ export function registerVerifyCluster(verify: Command): void {
       let reports: ClusterReport[];
       try {
         if (flags.cleanup) {
-          const removed = await cleanupProbes(connect({ kubeconfig: flags.kubeconfig, context: flags.context }));
+          const removed = await cleanupProbes(bounded({ kubeconfig: flags.kubeconfig, context: flags.context }));
           process.stdout.write(
             removed.length
               ? `deleted leftover probe namespaces: ${removed.join(', ')}\n`
@@ -140,18 +150,20 @@ export function registerVerifyCluster(verify: Command): void {
           return;
         }
         if (flags.managementKubeconfig) {
-          const mgmt = connect({ kubeconfig: flags.managementKubeconfig, context: flags.context });
-          reports = await verifyFleet(mgmt, (yaml) => connect({ kubeconfigYaml: yaml }), {
+          const mgmt = bounded({ kubeconfig: flags.managementKubeconfig, context: flags.context });
+          const member = (yaml: string, source: string) => bounded({ kubeconfigYaml: yaml, kubeconfigSource: source });
+          reports = await verifyFleet(mgmt, member, {
             ...opts,
             selector: flags.selector,
             concurrency,
           });
         } else {
-          const client = connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+          const client = bounded({ kubeconfig: flags.kubeconfig, context: flags.context });
           reports = [{ cluster: '', results: await verifyCluster(client, opts) }];
         }
       } catch (e) {
-        if (e instanceof KubeError) throw new UserError(e.message, EXIT_ABORT);
+        // A kubeconfig that cannot be used is bad input (2); a server that cannot be reached or used is ABORT (3).
+        if (e instanceof KubeError) throw new UserError(e.message, e.kind === 'config' ? EXIT_USAGE : EXIT_ABORT);
         throw e;
       }
       const meta = { at: at.toISOString().slice(0, 10), dataAsOf: opts.data.dataAsOf.toISOString().slice(0, 10) };

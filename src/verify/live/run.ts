@@ -82,7 +82,8 @@ export async function verifyCluster(client: ClusterClient, opts: VerifyOptions):
 /** Every CAPI workload cluster of a management cluster, with bounded concurrency. */
 export async function verifyFleet(
   mgmt: ClusterClient,
-  connectTo: (kubeconfigYaml: string) => ClusterClient,
+  /** `source` names the kubeconfig's Secret for messages. */
+  connectTo: (kubeconfigYaml: string, source: string) => ClusterClient,
   opts: VerifyOptions & { selector?: string; concurrency: number },
 ): Promise<ClusterReport[]> {
   const members = await findClusters(mgmt, opts.selector);
@@ -107,10 +108,11 @@ export async function verifyFleet(
     }
     let client: ClusterClient;
     try {
-      client = connectTo(m.kubeconfigYaml);
+      client = connectTo(m.kubeconfigYaml, `Secret ${m.namespace}/${m.name}-kubeconfig`);
     } catch (e) {
-      // The message names the Secret, never its content.
-      const msg = `kubeconfig in Secret ${m.namespace}/${m.name}-kubeconfig is unusable (${(e as KubeError).kind ?? 'error'})`;
+      // The kubeconfig reader's message names the Secret and the field, never a credential.
+      if (!(e instanceof KubeError)) throw e;
+      const msg = e.message;
       return {
         cluster,
         results: [

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HASH_VERSION, contentHash } from '../../model/content-hash';
+import { stackContentHash } from '../../model/content-hash';
 import { LOCK_FILE, LockFile, parseLock } from '../../model/lock';
 import { RuleInfo, StaticFinding } from './finding';
 import { InputError, StackInput } from './load';
@@ -51,34 +51,6 @@ export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[
 const NAME = /^(.+)-(\d+)-(\d+)-(v\d+)$/;
 
 /**
- * The content hash `stacks.lock.json` records, recomputed from a rendered stack folder: contentHash (shared with
- * synth) over the files with the stack's own version replaced by HASH_VERSION.
- * Only the default v1beta2 output hashes like the lock; the test on our dist/ keeps both in step.
- */
-export function renderedStackHash(
-  name: string,
-  files: ReadonlyArray<{ path: string; content: string }>,
-): string | undefined {
-  const m = NAME.exec(name);
-  if (!m) return undefined;
-  const neutral = `${m[1]}-${m[2]}-${m[3]}-${HASH_VERSION}`;
-  return contentHash(
-    files.map((f) => {
-      const c = f.content.split(name).join(neutral);
-      return {
-        path: f.path,
-        content:
-          f.path === 'metadata.yaml'
-            ? c
-                .replace(/^(\s*clusterStack: )v\d+$/m, `$1${HASH_VERSION}`)
-                .replace(/^(\s*clusterAddon: )v\d+$/m, `$1${HASH_VERSION}`)
-            : c,
-      };
-    }),
-  );
-}
-
-/**
  * A stack whose class name the lock records (same provider-stack id, minor and version) must hash as the lock
  * says: a released name never changes content. Stacks the lock does not know (foreign ones, newer versions) pass.
  */
@@ -95,7 +67,7 @@ export function lockFindings(
   const entry = lock.stacks[m[1]]?.[`${m[2]}.${m[3]}`];
   if (!entry || entry.version !== m[4]) return [];
   if (cc && !String(cc.obj.apiVersion).endsWith('/v1beta2')) return []; // the lock hashes the v1beta2 form only
-  const hash = renderedStackHash(name, stack.files);
+  const hash = stackContentHash(name, stack.files);
   if (hash === entry.hash) return [];
   return [
     {

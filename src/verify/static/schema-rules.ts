@@ -1,9 +1,9 @@
 import { ValidateFunction } from 'ajv';
 import { RuleInfo, StaticFinding } from './finding';
 import { Located, StackInput } from './load';
-import { stripNulls } from './schema/convert';
-import { SchemaProblem, describe, toProblems } from './schema/errors';
-import { SchemaRegistry, kindKey, sharedRegistry } from './schema/registry';
+import { stripNulls } from '../../schema/convert';
+import { SchemaProblem, describe, toProblems } from '../../schema/errors';
+import { SchemaRegistry, kindKey, sharedRegistry } from '../../schema/registry';
 
 /** The schema rules (docs/rules.md, "Schema rules"). */
 export const SCHEMA_RULES: readonly RuleInfo[] = [

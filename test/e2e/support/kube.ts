@@ -1,9 +1,8 @@
 import { SetupKube } from '../../../testenv/setup-kube';
 
 /**
- * The test set-up client (creating StorageClasses, reading namespaces) on the harness's https client: an admin
- * kubeconfig with embedded certificates. Jest cannot load the ESM-only Kubernetes client, and set-up code should
- * not share code with the thing under test anyway.
+ * The test set-up client (creating StorageClasses, reading namespaces by path) on the harness's SetupKube, which
+ * sends raw requests over the one transport of src/kube/ with the admin kubeconfig.
  */
 export class TestKube extends SetupKube {
   async ok(method: string, path: string, body?: unknown): Promise<any> {

@@ -45,33 +45,38 @@ test('a probe that cannot proceed fails the check and still deletes its namespac
   expect(client.calls).toContain(`delete Namespace ${ns}`);
 });
 
-test('a working class passes; cleanup removes pod, claim and volume and leaves the namespace Terminating, not awaited', async () => {
-  // The namespace never goes away here (as during kube-controller-manager's fixed 5 s delay): the check must not wait for it.
-  const client = fakeClient({
-    objects: { StorageClass: [sc('std', 'cinder.csi.openstack.org')] },
-    terminating: ['Namespace'],
-  });
-  simulateStorage(client);
-  const lines: string[] = [];
-  const r = await checkDefaultStorageClass(client, { ...opts, log: (l) => lines.push(l) });
-  expect(codes(r)).toEqual(['info:default-class', 'info:probe-passed']);
-  expect(r.verdict).toBe('PASS');
-  const ns = client.objects.Namespace[0];
-  expect(ns.metadata?.deletionTimestamp).toBeDefined();
-  expect(client.objects.Pod).toEqual([]);
-  expect(client.objects.PersistentVolumeClaim).toEqual([]);
-  expect(client.objects.PersistentVolume).toEqual([]);
-  expect(client.calls).toEqual(
-    expect.arrayContaining([
-      `delete Pod cskit-probe`,
-      `delete PersistentVolumeClaim cskit-probe`,
-      `delete Namespace ${ns.metadata!.name}`,
-    ]),
-  );
-  // No wait for the default ServiceAccount (the admission plugin retries it) and none for the namespace to vanish.
-  expect(client.calls.filter((c) => /^watch (ServiceAccount|Namespace)/.test(c))).toEqual([]);
-  expect(lines.at(-1)).toMatch(/^deleted probe namespace cskit-probe-[0-9a-f]{6} \(pod, claim and volume gone/);
-}, 10_000);
+test(
+  'a network-backed default class whose probe claim binds and pod runs (fake client) passes; cleanup removes pod, ' +
+    'claim and volume and leaves the namespace Terminating, not awaited',
+  async () => {
+    // The namespace never goes away here (as during kube-controller-manager's fixed 5 s delay): the check must not wait for it.
+    const client = fakeClient({
+      objects: { StorageClass: [sc('std', 'cinder.csi.openstack.org')] },
+      terminating: ['Namespace'],
+    });
+    simulateStorage(client);
+    const lines: string[] = [];
+    const r = await checkDefaultStorageClass(client, { ...opts, log: (l) => lines.push(l) });
+    expect(codes(r)).toEqual(['info:default-class', 'info:probe-passed']);
+    expect(r.verdict).toBe('PASS');
+    const ns = client.objects.Namespace[0];
+    expect(ns.metadata?.deletionTimestamp).toBeDefined();
+    expect(client.objects.Pod).toEqual([]);
+    expect(client.objects.PersistentVolumeClaim).toEqual([]);
+    expect(client.objects.PersistentVolume).toEqual([]);
+    expect(client.calls).toEqual(
+      expect.arrayContaining([
+        `delete Pod cskit-probe`,
+        `delete PersistentVolumeClaim cskit-probe`,
+        `delete Namespace ${ns.metadata!.name}`,
+      ]),
+    );
+    // No wait for the default ServiceAccount (the admission plugin retries it) and none for the namespace to vanish.
+    expect(client.calls.filter((c) => /^watch (ServiceAccount|Namespace)/.test(c))).toEqual([]);
+    expect(lines.at(-1)).toMatch(/^deleted probe namespace cskit-probe-[0-9a-f]{6} \(pod, claim and volume gone/);
+  },
+  10_000,
+);
 
 test('a pod rejected because the default ServiceAccount is not there yet is created again once it is', async () => {
   const client = fakeClient({

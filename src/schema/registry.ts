@@ -4,9 +4,9 @@ import * as path from 'path';
 import Ajv, { KeywordCxt, ValidateFunction, _ } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
-import { cacheDir } from '../../../k8s-versions/data';
-import { compareMinor } from '../../../model/naming';
-import { KObject } from '../../../kube/types';
+import { cacheDir } from '../k8s-versions/data';
+import { compareMinor } from '../model/naming';
+import { KObject } from '../model/object';
 import { Schema, convertSchema } from './convert';
 
 /** The generated bundle (scripts/import-schemas.ts): built-in definitions and one schema per group/version/kind. */
@@ -291,9 +291,7 @@ export function schemaCacheDir(): string | null {
  * `CSKIT_SCHEMA_CACHE=off`, which means: compile everything in the run.
  */
 export function shippedSchemaDir(): string | null {
-  return process.env.CSKIT_SCHEMA_CACHE === 'off'
-    ? null
-    : path.resolve(__dirname, '..', '..', '..', '..', 'schema-validators');
+  return process.env.CSKIT_SCHEMA_CACHE === 'off' ? null : path.resolve(__dirname, '..', '..', 'schema-validators');
 }
 
 /** The first repeated key tuple of a `x-kubernetes-list-type: map` list, or undefined. */

@@ -1,8 +1,8 @@
-import { convertSchema, stripNulls } from '../../../src/verify/static/schema/convert';
-import { pointerPath as fieldPath } from '../../../src/util/field-path';
-import { closest } from '../../../src/verify/static/schema/errors';
-import { SchemaBundle, SchemaRegistry } from '../../../src/verify/static/schema/registry';
-import { schemaFindings } from '../../../src/verify/static/schema-rules';
+import { convertSchema, stripNulls } from '../../src/schema/convert';
+import { pointerPath as fieldPath } from '../../src/util/field-path';
+import { closest } from '../../src/schema/errors';
+import { SchemaBundle, SchemaRegistry } from '../../src/schema/registry';
+import { schemaFindings } from '../../src/verify/static/schema-rules';
 
 // A hand-written CRD schema exercising the conversion corner cases, validated through a registry without cache.
 const widget = {

@@ -1,6 +1,6 @@
 import { ErrorObject } from 'ajv';
-import { fieldPath, pointerPath } from '../../../util/field-path';
-import { isSecretValue } from '../secret-values';
+import { fieldPath, pointerPath } from '../util/field-path';
+import { isSecretValue } from './secret-values';
 
 /** One schema violation, in the user's terms: a field path, what the schema expects and what the object has. */
 export interface SchemaProblem {
