@@ -58,7 +58,8 @@ export interface CapiState {
 /**
  * The feature gates every CAPI manager gets: ClusterClass is alpha and off by default up to CAPI v1.14, and so is the
  * Runtime SDK (lifecycle hooks; without it the ExtensionConfig webhook rejects every object). The gates are one
- * shared set in CAPI, so every manager accepts both.
+ * shared set in CAPI, so every manager accepts both; CAPD too, whose Dev*Template webhooks refuse every template
+ * unless ClusterTopology is on.
  */
 export const CAPI_FEATURE_GATES = 'ClusterTopology=true,RuntimeSDK=true';
 
@@ -76,8 +77,8 @@ export async function assertCapdPortsFree(): Promise<void> {
     if (!free)
       throw new Error(
         `port ${port} (CAPD's ${what}) is in use: CAPD binds the fixed ports ${CAPD_FIXED_PORTS.debug} and ` +
-          `${CAPD_FIXED_PORTS.firstWorkload}+ on all interfaces, so only one CAPD can run per machine. Stop the other ` +
-          `one (another test run under /tmp/cskit-e2e.lock, or \`node lib/testenv/capi-up.js\`), or free the port ` +
+          `${CAPD_FIXED_PORTS.firstWorkload}+ on all interfaces, so only one CAPD can run per machine. ` +
+          `Stop the other one (another test run under /tmp/cskit-e2e.lock, or \`node lib/testenv/capi-up.js\`), or free the port ` +
           `(\`ss -ltnp 'sport = :${port}'\` shows who holds it)`,
       );
   }
@@ -235,8 +236,7 @@ async function main(): Promise<void> {
       log: path.join(dir, `${m.name}.log`),
       args: [
         `--kubeconfig=${kubeconfig}`,
-        // CAPD's own gates are the same shared set, but it needs none of them.
-        ...(m === CAPD_MANAGER ? [] : [`--feature-gates=${CAPI_FEATURE_GATES}`]),
+        `--feature-gates=${CAPI_FEATURE_GATES}`,
         '--leader-elect=false',
         `--webhook-port=${webhookPort}`,
         `--webhook-cert-dir=${certDir}`,

@@ -41,10 +41,10 @@ async function main(): Promise<number> {
         `${capi.versions.capd} (in-memory backend) and CAPO ${capi.versions.capo} CRDs`,
     );
     console.log(`kubeconfig: ${env.clusters.mgmt.kubeconfig}`);
-    for (const m of capi.managers)
-      console.log(
-        `  ${m.name}: webhooks https://127.0.0.1:${m.webhookPort}, health http://127.0.0.1:${m.healthPort}/readyz, log ${m.log}`,
-      );
+    for (const m of capi.managers) {
+      const health = `http://127.0.0.1:${m.healthPort}/readyz`;
+      console.log(`  ${m.name}: webhooks https://127.0.0.1:${m.webhookPort}, health ${health}, log ${m.log}`);
+    }
     for (const w of workloads) console.log(`workload kubeconfig: ${env.clusters[w].kubeconfig}`);
     console.log('Ctrl-C stops it.');
     // Signal handlers alone do not keep Node's event loop alive; the interval does.

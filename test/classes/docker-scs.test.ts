@@ -30,7 +30,7 @@ test('docker stack: CAPD Dev* templates with the kind node image tagged by the K
   expect(dockerScs.nodeImage(built.ctx)).toBe('kindest/node:v1.36.4');
 });
 
-test('docker stack: backend defaults to docker (socket mounted); inMemory replaces the backend of cluster and machines', () => {
+test('docker stack: backend docker by default (socket mounted); inMemory replaces cluster and machine backends', () => {
   const docker = patchedTemplates(built.classObjects, { version: 'v1.36.4' });
   expect(docker.infrastructureCluster.spec.template.spec.backend).toEqual({ docker: {} });
   for (const m of [docker.controlPlaneMachine, docker['default-worker/infrastructure']])
