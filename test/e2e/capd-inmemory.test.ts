@@ -116,7 +116,13 @@ describeWith(capdBuilt, 'CAPD in-memory test environment (real KCP lifecycle, wo
     expect(initialized.spec.controlPlaneRef).toMatchObject({ kind: 'KubeadmControlPlane' });
 
     // The in-memory backend came from our class's patch, for the cluster and for the control plane machine.
-    const devCluster = await client.get('infrastructure.cluster.x-k8s.io/v1beta2', 'DevCluster', 'mem', NS);
+    expect(initialized.spec.infrastructureRef).toMatchObject({ kind: 'DevCluster' });
+    const devCluster = await client.get(
+      'infrastructure.cluster.x-k8s.io/v1beta2',
+      'DevCluster',
+      initialized.spec.infrastructureRef.name,
+      NS,
+    );
     expect(Object.keys(devCluster?.spec?.backend ?? {})).toEqual(['inMemory']);
     const kcp = await client.get(
       'controlplane.cluster.x-k8s.io/v1beta2',
@@ -127,7 +133,7 @@ describeWith(capdBuilt, 'CAPD in-memory test environment (real KCP lifecycle, wo
     expect(kcp?.status?.initialization?.controlPlaneInitialized).toBe(true);
     const machines = await client.list('infrastructure.cluster.x-k8s.io/v1beta2', 'DevMachine', {
       namespace: NS,
-      labelSelector: 'cluster.x-k8s.io/control-plane',
+      labelSelector: 'cluster.x-k8s.io/cluster-name=mem,cluster.x-k8s.io/control-plane',
     });
     expect(machines.length).toBeGreaterThanOrEqual(1);
     for (const m of machines) expect(Object.keys(m.spec?.backend ?? {})).toEqual(['inMemory']);
