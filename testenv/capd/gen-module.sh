@@ -7,7 +7,7 @@
 # honours) and requires them at v0.0.0, so this wrapper requires and pins both itself, at CAPD's own version.
 # CAPD is pinned to the core manager's version (testenv/capi): the test module must be built against the core module
 # of its own release, and the Go module proxy reachable from here serves the core module only at v1.14.2 (v1.14.3/4
-# answer 403), although src/imports/capd-* were generated from the v1.14.4 CRDs (the Dev* schemas are the same).
+# answer 403), although src/imports/capd-* were generated from the v1.14.4 CRDs (its Dev* CRDs are byte-identical).
 set -euo pipefail
 CAPD_VERSION=${CAPD_VERSION:-v1.14.2}
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod
