@@ -16,6 +16,7 @@ import { readLock } from '../src/model/lock';
 import { synthesize, writeStacks } from '../src/synth/synth';
 import { ALL_STACK_CRDS, capiCrds } from '../test/apply/support/capi-crds';
 import { binDir, ensureBinaries, repoRoot, startEnv, stopEnv } from '../testenv/harness';
+import { definitions } from '../classes';
 
 const TOTAL = 500;
 const RUNS = 5;
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   // Our own synth of the committed lock into the temp dir: a fresh clone has no dist/, and a shared one may be stale.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-apply-'));
   const dist = path.join(tmp, 'dist');
-  writeStacks(synthesize(readLock(path.join(repoRoot(), 'stacks.lock.json'))).stacks, dist);
+  writeStacks(synthesize(readLock(path.join(repoRoot(), 'stacks.lock.json')), definitions).stacks, dist);
   const stacks = fs.readdirSync(dist).sort();
   const input = path.join(tmp, 'input');
   fs.mkdirSync(input);

@@ -23,6 +23,7 @@ import { synthesize, writeStacks } from '../src/synth/synth';
 import { Schema, convertSchema } from '../src/schema/convert';
 import { SchemaBundle } from '../src/schema/registry';
 import { goTool } from './go-tool';
+import { definitions } from '../classes';
 
 const KUBECONFORM = 'github.com/yannh/kubeconform/cmd/kubeconform';
 const KUBECONFORM_VERSION = 'v0.8.0';
@@ -38,7 +39,10 @@ const NAME = /^(.+)-(\d+-\d+-v\d+)$/;
 /** Our stacks, replicated until the corpus holds `target` objects; replica r renames `<id>-1-36-v1` to `<id>-rNN-1-36-v1`. */
 function corpus(dir: string, target: number): { objects: number; stacks: number; files: number } {
   const dist = path.join(dir, 'dist');
-  writeStacks(synthesize(parseLock(fs.readFileSync(path.join(root, 'stacks.lock.json'), 'utf8'))).stacks, dist);
+  writeStacks(
+    synthesize(parseLock(fs.readFileSync(path.join(root, 'stacks.lock.json'), 'utf8')), definitions).stacks,
+    dist,
+  );
   const stacks = fs.readdirSync(dist).sort();
   const files = stacks.flatMap((s) =>
     walk(path.join(dist, s)).map((f) => ({

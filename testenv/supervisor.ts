@@ -247,7 +247,10 @@ async function main(): Promise<void> {
       'v1',
       'Node',
       { name: 'kwok-node-0', timeoutMs: 60_000 },
-      (_t, n) => (n.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True') || undefined,
+      (_t, n) =>
+        (n.status?.conditions ?? []).some(
+          (x: { type: string; status: string }) => x.type === 'Ready' && x.status === 'True',
+        ) || undefined,
     );
     await client.watchUntil(
       'v1',

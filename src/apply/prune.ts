@@ -1,8 +1,3 @@
-import { KObject } from '../kube/types';
-import { GroupKind, groupOf } from './applyset';
-import { classOfCluster, gkOf, isCluster, isClusterClass, templateRefs } from './capi';
-import { objectKey } from './plan';
-
 /**
  * Which members of the ApplySet that are no longer in the input may be deleted. Prune must never destroy a running
  * cluster, so some members are kept, with the reason reported:
@@ -11,6 +6,13 @@ import { objectKey } from './plan';
  *   ClusterClass that stays or is applied;
  * - Namespaces and CRDs are never pruned (deleting them deletes everything inside, Clusters included).
  */
+
+import { KObject } from '../model/object';
+import { GroupKind, groupOf } from './applyset';
+import { classOfCluster, gkOf, isCluster, isClusterClass, templateRefs } from './capi';
+import { objectKey } from './plan';
+
+/** An ApplySet member that is no longer in the input. */
 export interface PruneCandidate {
   readonly key: string;
   readonly gk: GroupKind;
@@ -53,7 +55,9 @@ export function selectPrune(
       if (users?.length) {
         keep.push({
           ...c,
-          reason: `still used by Cluster ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}`,
+          reason:
+            `still used by Cluster ` +
+            `${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}`,
         });
         stayingClasses.push(c.obj);
       } else remove.push(c);

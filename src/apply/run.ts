@@ -17,7 +17,7 @@ import { CAPI_GROUP, classConditions, classReconciled, isClusterClass, templateR
 import { maskSecrets, sameContent, sameSpec, toYaml, unifiedDiff } from './diff';
 import { ApplyAbort, describeFailure } from './errors';
 import { mapLimit } from '../util/limit';
-import { InputError, Manifest } from './manifests';
+import { Manifest } from './manifests';
 import { LEVELS, Plan, PlannedObject, buildPlan, crdResources, gvkKey, objectKey } from './plan';
 import { candidate, selectPrune } from './prune';
 
@@ -685,5 +685,3 @@ function report(
     warnings,
   };
 }
-
-export { InputError };

@@ -1,6 +1,3 @@
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-
 /**
  * ClusterClass variable schemas, checked the way Cluster API's webhook does before it accepts a class
  * (internal/topology/variables/clusterclass_variable_validation.go): the schema must be structural, and every
@@ -8,6 +5,10 @@ import addFormats from 'ajv-formats';
  * ajv on a JSON-Schema translation of the OpenAPI v3 subset ClusterClass allows; `x-kubernetes-validations` (CEL)
  * rules are not evaluated offline.
  */
+import Ajv, { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+/** One finding about a variable schema, placed below `…openAPIV3Schema`. */
 export interface SchemaProblem {
   readonly rule:
     | 'capi/variable-schema-structural'
@@ -20,7 +21,10 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-/** The JSONSchemaProps fields of ClusterClassVariable (v1beta1 and v1beta2): anything else is dropped by the API server. */
+/**
+ * The JSONSchemaProps fields of ClusterClassVariable (v1beta1 and v1beta2): anything else is dropped by the API
+ * server.
+ */
 export const SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
   'description',
   'example',
@@ -65,6 +69,8 @@ const NOT_IN_VALUE_VALIDATION = [
   'x-kubernetes-int-or-string',
 ];
 
+// A (sub)schema as written in the class: arbitrary nested YAML that this module walks and translates key by key.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type S = Record<string, any>;
 
 const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateFormats: true });
@@ -72,7 +78,10 @@ addFormats(ajv);
 // Kubernetes formats ajv-formats lacks (k8s.io/kube-openapi strfmt); int32/int64/float/double only restate the type.
 ajv.addFormat(
   'cidr',
-  /^(((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)|[0-9a-fA-F:.]+\/(12[0-8]|1[01]\d|\d?\d))$/,
+  new RegExp(
+    '^(((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\/(3[0-2]|[12]?\\d)' + // IPv4/prefix
+      '|[0-9a-fA-F:.]+\\/(12[0-8]|1[01]\\d|\\d?\\d))$', // IPv6/prefix
+  ),
 );
 ajv.addFormat('mac', /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/);
 for (const v of ['3', '4', '5'])
@@ -98,7 +107,8 @@ function toJsonSchema(s: S): S {
   ]) {
     if (s[k] !== undefined) out[k] = s[k];
   }
-  // Kubernetes patterns are Go RE2; one JavaScript cannot compile (e.g. inline flags `(?i)`) is left unchecked, not failed
+  // Kubernetes patterns are Go RE2; one JavaScript cannot compile (e.g. inline flags `(?i)`) is left unchecked, not
+  // failed
   if (typeof s.pattern === 'string' && jsRegexOk(s.pattern)) out.pattern = s.pattern;
   if (s.format && ajv.formats[s.format]) out.format = s.format;
   if (s.maximum !== undefined) out[s.exclusiveMaximum === true ? 'exclusiveMaximum' : 'maximum'] = s.maximum;
@@ -153,9 +163,9 @@ function describe(v: ValidateFunction): string {
   const at = e.instancePath ? `at ${e.instancePath.replace(/\//g, '.')}: ` : '';
   const extra =
     e.keyword === 'additionalProperties'
-      ? ` ("${(e.params as any).additionalProperty}")`
+      ? ` ("${(e.params as { additionalProperty?: string }).additionalProperty}")`
       : e.keyword === 'enum'
-        ? ` (${JSON.stringify((e.params as any).allowedValues)})`
+        ? ` (${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)})`
         : '';
   return `${at}${e.message}${extra}`;
 }
@@ -184,7 +194,8 @@ function walk(s: S, path: string, inValueValidation: boolean, out: SchemaProblem
       add(
         'capi/variable-schema-keyword',
         `${path}.${k}`,
-        `"${k}" is not a ClusterClass schema keyword; the API server drops it${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        `"${k}" is not a ClusterClass schema keyword; the API server drops ` +
+          `it${hint ? ` (did you mean "${hint}"?)` : ''}`,
       );
     }
   }
@@ -201,7 +212,8 @@ function walk(s: S, path: string, inValueValidation: boolean, out: SchemaProblem
     add(
       'capi/variable-schema-structural',
       `${path || '.'}`,
-      'no "type": a structural schema types every node (or sets x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields)',
+      'no "type": a structural schema types every node (or sets x-kubernetes-int-or-string / ' +
+        'x-kubernetes-preserve-unknown-fields)',
     );
   }
   if (typed && !SCHEMA_TYPES.has(s.type))

@@ -4,6 +4,7 @@ import * as path from 'path';
 import Ajv, { KeywordCxt, ValidateFunction, _ } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
+import { version as AJV_VERSION } from 'ajv/package.json';
 import { cacheDir } from '../k8s-versions/data';
 import { compareMinor } from '../model/naming';
 import { KObject } from '../model/object';
@@ -228,7 +229,8 @@ export class SchemaRegistry {
     if (!file || !fs.existsSync(file)) return undefined;
     try {
       const mod = { exports: {} as ValidateFunction };
-      new Function('module', 'exports', 'require', fs.readFileSync(file, 'utf8'))(mod, mod.exports, runtimeRequire); // eslint-disable-line no-new-func
+      // The cached validator is CommonJS code that ajv generated for us (see toCache): run it as a module.
+      new Function('module', 'exports', 'require', fs.readFileSync(file, 'utf8'))(mod, mod.exports, runtimeRequire);
       return typeof mod.exports === 'function' ? mod.exports : undefined;
     } catch {
       return undefined;
@@ -276,7 +278,6 @@ function minorOf(version: string): string | undefined {
 
 /** Bump when the conversion or the generated code changes meaning: older cached validators are then ignored. */
 const CACHE_FORMAT = 2;
-const AJV_VERSION: string = require('ajv/package.json').version; // eslint-disable-line @typescript-eslint/no-var-requires
 const RUNTIME = 'cskit:schema-runtime';
 
 /** `$CSKIT_SCHEMA_CACHE` (`off`: none, null), else `<cskit cache>/schema-validators`. */
@@ -314,7 +315,9 @@ export function listMapDuplicate(
 
 /** What cached validator code may require: our helper, and ajv's runtime as this installation has it. */
 function runtimeRequire(id: string): unknown {
-  return id === RUNTIME ? { listMapDuplicate } : require(id); // eslint-disable-line @typescript-eslint/no-require-imports
+  // The generated code names its imports at run time (ajv's runtime helpers), so they cannot be static imports.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return id === RUNTIME ? { listMapDuplicate } : require(id);
 }
 
 let shared: SchemaRegistry | undefined;

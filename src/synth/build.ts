@@ -1,12 +1,14 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { stackContentHash } from '../model/content-hash';
+import { CLUSTER_CLASS_FILE, METADATA_FILE } from '../dist/layout';
 import { LockEntry } from '../model/lock';
 import { minorOf, stackId, stackName } from '../model/naming';
+import { KObject } from '../model/object';
 import { CapiApiVersion, StackContext, StackDefinition } from '../model/stack';
 import { OutputFile, synthesizeAddons } from './addons';
 import { metadataYaml } from './metadata';
 import { toV1Beta1 } from './v1beta1';
-import { K8sObject, validateStackObjects } from './validate';
+import { validateStackObjects } from './validate';
 
 export interface BuildOptions {
   /** @default 'v1beta2' */
@@ -16,7 +18,7 @@ export interface BuildOptions {
 /** One stack version, built in memory: its context, class objects and every file of dist/<name>/. */
 export interface StackOutput {
   readonly ctx: StackContext;
-  readonly classObjects: K8sObject[];
+  readonly classObjects: KObject[];
   readonly files: OutputFile[];
   /** The content hash the lock records (stackContentHash of the v1beta2 form, whatever `files` holds). */
   readonly contentHash: string;
@@ -58,7 +60,7 @@ export function buildStack(
     throw new StackDefinitionError(`stack definition ${def.provider}-${def.stack}: ${(e as Error).message}`);
   }
   const where = `${ctx.id} ${ctx.minor} (${ctx.name})`;
-  let objects: K8sObject[];
+  let objects: KObject[];
   try {
     // outdir is never written: we serialize the chart ourselves to control the layout.
     const app = new App({ outdir: '.cskit-unused' });
@@ -80,8 +82,8 @@ export function buildStack(
   } catch (e) {
     throw new StackDefinitionError(`${where}: building the addons failed: ${(e as Error).message}`);
   }
-  const rest: OutputFile[] = [{ path: 'metadata.yaml', content: metadataYaml(def, ctx) }, ...addonFiles];
-  const classFile = { path: 'cluster-class.yaml', content: v1beta2Class };
+  const rest: OutputFile[] = [{ path: METADATA_FILE, content: metadataYaml(def, ctx) }, ...addonFiles];
+  const classFile = { path: CLUSTER_CLASS_FILE, content: v1beta2Class };
   const contentHash = stackContentHash(ctx.name, [classFile, ...rest])!;
   const files: OutputFile[] = [
     opts.capiApiVersion === 'v1beta1' ? { ...classFile, content: Yaml.stringify(...objects) } : classFile,

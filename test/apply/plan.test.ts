@@ -1,5 +1,5 @@
 import { PART_OF_LABEL } from '../../src/apply/applyset';
-import { InputError } from '../../src/apply/manifests';
+import { InputError } from '../../src/util/errors';
 import { buildPlan, crdResources, gvkKey } from '../../src/apply/plan';
 import { ResourceInfo } from '../../src/kube/apply-types';
 import { R } from './support/fake-client';

@@ -39,7 +39,8 @@ const apply = (...args: string[]) => cskit(['apply', '--kubeconfig', kc, ...args
 function writeYaml(rel: string, objs: object[]): string {
   const p = path.join(tmp, rel);
   fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, objs.map((o) => stringify(o)).join('---\n'));
+  // YAML 1.1, as cdk8s writes and cskit and kubectl read: a 1.2 writer leaves `y` unquoted, which 1.1 reads as true.
+  fs.writeFileSync(p, objs.map((o) => stringify(o, { version: '1.1' })).join('---\n'));
   return p;
 }
 

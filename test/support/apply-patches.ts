@@ -1,6 +1,6 @@
 import { applyPatch, deepClone } from 'fast-json-patch';
 import { parse } from 'yaml';
-import { K8sObject } from '../../src/synth/validate';
+import { KObject } from '../../src/model/object';
 import { renderGoTemplate } from './go-template';
 
 /**
@@ -13,7 +13,7 @@ export interface Topology {
   readonly variables?: Record<string, unknown>;
 }
 
-export function patchedTemplates(objects: readonly K8sObject[], topology: Topology) {
+export function patchedTemplates(objects: readonly KObject[], topology: Topology) {
   const cc = objects.find((o) => o.kind === 'ClusterClass')!;
   const spec = cc.spec;
   const find = (ref: any) =>

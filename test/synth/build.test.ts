@@ -4,11 +4,12 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { parseLock } from '../../src/model/lock';
 import { synthesize, writeStacks } from '../../src/synth/synth';
-import { K8sObject } from '../../src/synth/validate';
+import { KObject } from '../../src/model/object';
+import { definitions } from '../../classes';
 
 const lock = parseLock(fs.readFileSync(path.join(__dirname, '../../stacks.lock.json'), 'utf8'));
-const result = synthesize(lock);
-const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as K8sObject);
+const result = synthesize(lock, definitions);
+const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KObject);
 
 test('one stack per definition and locked minor, named <provider>-<stack>-<maj>-<min>-v<N>', () => {
   const expected = Object.entries(lock.stacks).flatMap(([id, minors]) =>
@@ -87,7 +88,7 @@ test('v1beta2 ClusterClass has no empty optional lists or objects', () => {
 test('two synths are byte-identical', () => {
   const dirs = [1, 2].map((i) => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), `cskit-det-${i}-`));
-    writeStacks(synthesize(lock).stacks, path.join(d, 'dist'));
+    writeStacks(synthesize(lock, definitions).stacks, path.join(d, 'dist'));
     return path.join(d, 'dist');
   });
   const files = (d: string): string[] => fs.readdirSync(d, { recursive: true, encoding: 'utf8' }).sort();

@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stackContentHash } from '../../model/content-hash';
-import { LOCK_FILE, LockFile, parseLock } from '../../model/lock';
+import { LOCK_FILE, LockFile, readLock } from '../../model/lock';
+import { parseStackName, stackId } from '../../model/naming';
 import { RuleInfo, StaticFinding } from './finding';
-import { InputError, StackInput } from './load';
+import { InputError } from '../../util/errors';
+import { StackInput } from './load';
 
 /** Our own immutability rules (not Cluster API's, hence `lock/`): a released name never changes content. */
 const LOCK_IMMUTABLE: RuleInfo = {
@@ -48,8 +50,6 @@ export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[
   return out;
 }
 
-const NAME = /^(.+)-(\d+)-(\d+)-(v\d+)$/;
-
 /**
  * A stack whose class name the lock records (same provider-stack id, minor and version) must hash as the lock
  * says: a released name never changes content. Stacks the lock does not know (foreign ones, newer versions) pass.
@@ -62,10 +62,10 @@ export function lockFindings(
   if (!lock || !stack.files) return [];
   const cc = stack.objects.find((o) => o.obj.kind === 'ClusterClass');
   const name = String(cc?.obj.metadata?.name ?? stack.name);
-  const m = NAME.exec(name);
-  if (!m) return [];
-  const entry = lock.stacks[m[1]]?.[`${m[2]}.${m[3]}`];
-  if (!entry || entry.version !== m[4]) return [];
+  const n = parseStackName(name);
+  if (!n) return [];
+  const entry = lock.stacks[stackId(n.provider, n.stack)]?.[`${n.major}.${n.minor}`];
+  if (!entry || entry.version !== n.version) return [];
   if (cc && !String(cc.obj.apiVersion).endsWith('/v1beta2')) return []; // the lock hashes the v1beta2 form only
   const hash = stackContentHash(name, stack.files);
   if (hash === entry.hash) return [];
@@ -96,10 +96,7 @@ export function resolveLock(
   if (!fs.existsSync(file))
     throw new InputError(`--lock ${file}: no such file; give the path of a stacks.lock.json, or --no-lock`);
   try {
-    return {
-      lock: parseLock(fs.readFileSync(file, 'utf8'), file),
-      file: typeof option === 'string' ? option : LOCK_FILE,
-    };
+    return { lock: readLock(file), file: typeof option === 'string' ? option : LOCK_FILE };
   } catch (e) {
     throw new InputError((e as Error).message);
   }

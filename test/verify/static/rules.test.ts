@@ -10,11 +10,12 @@ import { staticScs } from '../../../src/verify/static/report';
 import { STATIC_RULES } from '../../../src/verify/static/catalog';
 import { standardResults } from '../../../src/verify/static/verdict';
 import { DEFAULT_VERSIONS, standardVersions } from '../../../src/verify/standards';
+import { definitions } from '../../../classes';
 
 // Our own synthesized stacks, loaded from disk as a user's `cskit verify dist/` would.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-'));
 writeStacks(
-  synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8'))).stacks,
+  synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8')), definitions).stacks,
   path.join(dir, 'dist'),
 );
 const opts = { at: new Date('2026-11-29'), data: bundledVersionData() };
@@ -201,6 +202,6 @@ test('scs-0210 on the set of stacks: a missing supported branch and an outdated 
 test('bad input is a clear error naming the file', () => {
   const bad = path.join(dir, 'bad.yaml');
   fs.writeFileSync(bad, 'kind: [unclosed\n');
-  expect(() => loadStacks([bad])).toThrow(/bad\.yaml: document 1: /);
+  expect(() => loadStacks([bad])).toThrow(/bad\.yaml:2:1: /);
   expect(() => loadStacks([path.join(dir, 'nope')])).toThrow(/nope: no such file or directory/);
 });
