@@ -78,8 +78,8 @@ export async function assertCapdPortsFree(): Promise<void> {
       throw new Error(
         `port ${port} (CAPD's ${what}) is in use: CAPD binds the fixed ports ${CAPD_FIXED_PORTS.debug} and ` +
           `${CAPD_FIXED_PORTS.firstWorkload}+ on all interfaces, so only one CAPD can run per machine. ` +
-          `Stop the other one (another test run under /tmp/cskit-e2e.lock, or \`node lib/testenv/capi-up.js\`), or free the port ` +
-          `(\`ss -ltnp 'sport = :${port}'\` shows who holds it)`,
+          'Stop the other one (another test run under /tmp/cskit-e2e.lock, or `node lib/testenv/capi-up.js`), ' +
+          `or free the port (\`ss -ltnp 'sport = :${port}'\` shows who holds it)`,
       );
   }
 }
