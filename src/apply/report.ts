@@ -6,7 +6,8 @@ export function summary(r: ApplyReport): string {
   const c = r.counts;
   const parts = [
     `${r.objects.length - c.pruned - c.kept} objects`,
-    `${c.created + c.configured} ${r.dryRun ? 'would change' : 'changed'} (${c.created} created, ${c.configured} configured), ${c.unchanged} unchanged`,
+    `${c.created + c.configured} ${r.dryRun ? 'would change' : 'changed'} ` +
+      `(${c.created} created, ${c.configured} configured), ${c.unchanged} unchanged`,
   ];
   if (c.pruned || c.kept) parts.push(`${c.pruned} ${r.dryRun ? 'would be pruned' : 'pruned'}, ${c.kept} kept`);
   if (c.failed) parts.push(`${c.failed} failed`);

@@ -32,7 +32,8 @@ export function duplicateNames(names: readonly { name: string; source: string }[
     const first = seen.get(name);
     if (first)
       errs.push(
-        `duplicate ClusterClass name "${name}" from ${first} and ${source}; give the stacks different provider or stack names`,
+        `duplicate ClusterClass name "${name}" from ${first} and ${source}; ` +
+          'give the stacks different provider or stack names',
       );
     else seen.set(name, source);
   }

@@ -37,7 +37,7 @@ describe('buildPlan', () => {
     ]);
   });
 
-  test('namespaced objects get the target namespace unless they name one; cluster-scoped ones lose theirs; all get the member label', () => {
+  test('namespaced objects get the target namespace unless set, cluster-scoped lose it, all get the label', () => {
     const p = buildPlan(
       manifests([
         configMap('a'),
