@@ -4,6 +4,7 @@
  * An entry point like the CLI, so it is the one place (with the CLI) that hands the shipped definitions of
  * classes/ to synth; synth itself never imports them.
  */
+import '../util/compile-cache'; // first: what follows loads through it
 import { definitions } from '../../classes';
 import { readLock } from '../model/lock';
 import { CapiApiVersion } from '../model/stack';

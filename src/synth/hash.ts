@@ -7,7 +7,7 @@ import { buildStack } from './build';
  * everything a stack version ships at a Kubernetes patch version, independent of its own version number.
  */
 export function hashStack(def: StackDefinition, kubernetesVersion: string): string {
-  return buildStack(def, { kubernetesVersion, version: HASH_VERSION }).contentHash;
+  return buildStack(def, { kubernetesVersion, version: HASH_VERSION }).contentHash!;
 }
 
 export function findDefinition(id: string, defs: readonly StackDefinition[]): StackDefinition {

@@ -153,7 +153,7 @@ describeWith(capiBuilt, 'Cluster API e2e (real core, kubeadm bootstrap and contr
       'capi-kubeadm-bootstrap',
       'capi-kubeadm-control-plane',
     ]);
-    for (const m of capi.managers) expect(m.args).toContain('--feature-gates=ClusterTopology=true');
+    for (const m of capi.managers) expect(m.args).toContain('--feature-gates=ClusterTopology=true,RuntimeSDK=true');
   });
 
   test('synth writes every stack of the lock (OpenStack and Docker), for v1beta2 and v1beta1', () => {

@@ -87,6 +87,13 @@ test('unknown variable in a patch names stack, object and field', () => {
   );
 });
 
+test('without addons (addons: false) the class rules still run and fail the build', () => {
+  const def = definition({ patches: [patch('/spec/template/spec/customImage', 'flavour')] });
+  const run = () => synthesize(lockFor('test-scs'), [def], { addons: false });
+  expect(run).toThrow(StackDefinitionError);
+  expect(run).toThrow(/valueFrom\.variable: unknown variable "flavour"/);
+});
+
 test('unknown variable inside a template or enabledIf is found too', () => {
   const p: ClassPatch = {
     name: 'p',
