@@ -30,7 +30,7 @@ const find = (s: StackInput, kind: string, name?: string) =>
 
 test('the shipped OpenStack stacks pass every offline rule', () => {
   const all = loadStacks([path.join(dir, 'dist')]);
-  expect(all.map((s) => s.name)).toContain('openstack-scs-1-36-v2');
+  expect(all.map((s) => s.name)).toContain('openstack-scs-1-36-v3');
   expect(
     verifyStacks(
       all.filter((s) => s.name.startsWith('openstack')),
