@@ -35,8 +35,8 @@ beforeAll(async () => {
     'clusterclasses',
     'kubeadmconfigtemplates',
     'kubeadmcontrolplanetemplates',
-    'dockerclustertemplates',
-    'dockermachinetemplates',
+    'devclustertemplates',
+    'devmachinetemplates',
   ]);
   for (const crd of crds) await kube.ok('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
   for (let i = 0; i < 150; i++) {
