@@ -1,9 +1,9 @@
-import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-
 // Shared helpers for addon constructs. We use the typed L1 objects (`kplus.k8s.Kube*`) for workloads so
 // nothing of cdk8s-plus-27's L2 defaults (token automount off, forced non-root, read-only root fs,
 // default limits, imagePullPolicy Always) leaks into system pods: every field is what the component needs.
+
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 
 export const k8s = kplus.k8s;
 export const q = (v: string) => k8s.Quantity.fromString(v);

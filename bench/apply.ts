@@ -16,6 +16,7 @@ import { readLock } from '../src/model/lock';
 import { synthesize, writeStacks } from '../src/synth/synth';
 import { ALL_STACK_CRDS, capiCrds } from '../test/apply/support/capi-crds';
 import { binDir, ensureBinaries, repoRoot, startEnv, stopEnv } from '../testenv/harness';
+import { definitions } from '../classes';
 
 const TOTAL = 500;
 const RUNS = 5;
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   // Our own synth of the committed lock into the temp dir: a fresh clone has no dist/, and a shared one may be stale.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-apply-'));
   const dist = path.join(tmp, 'dist');
-  writeStacks(synthesize(readLock(path.join(repoRoot(), 'stacks.lock.json'))).stacks, dist);
+  writeStacks(synthesize(readLock(path.join(repoRoot(), 'stacks.lock.json')), definitions).stacks, dist);
   const stacks = fs.readdirSync(dist).sort();
   const input = path.join(tmp, 'input');
   fs.mkdirSync(input);
@@ -93,10 +94,11 @@ async function main(): Promise<void> {
         'json',
       ).stdout;
       // kube-root-ca.crt: the ConfigMap every namespace gets from the controller manager.
+      type Listed = { kind: string; metadata: { name: string; resourceVersion: string } };
       return new Map<string, string>(
         parse(out)
-          .items.filter((o: any) => o.metadata.name !== 'kube-root-ca.crt')
-          .map((o: any) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]),
+          .items.filter((o: Listed) => o.metadata.name !== 'kube-root-ca.crt')
+          .map((o: Listed) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]),
       );
     };
     const writes = (a: Map<string, string>, b: Map<string, string>) =>
@@ -143,14 +145,16 @@ async function main(): Promise<void> {
     const ratio = median(times.kubectl) / median(times.cskit);
     const ratio2 = median(times['kubectl 2nd']) / median(times['cskit 2nd']);
     console.log(
-      `test API server ${env.kubernetesVersion}; ${TOTAL} objects: ${stackObjects} from ${stacks.length} stacks (${stacks.join(', ')}) + ${cms} ConfigMaps`,
+      `test API server ${env.kubernetesVersion}; ${TOTAL} objects: ` +
+        `${stackObjects} from ${stacks.length} stacks (${stacks.join(', ')}) + ${cms} ConfigMaps`,
     );
     console.log(`runs per tool: ${RUNS} (fresh namespace each), wall time per process, median`);
     console.log('');
     console.log('tool                       first apply   second apply   writes on 2nd apply');
     for (const name of ['kubectl', 'cskit', 'cskit dry-run-first']) {
       console.log(
-        `${name.padEnd(26)} ${sec(median(times[name])).padStart(11)}   ${sec(median(times[`${name} 2nd`])).padStart(12)}   ${second[name].join(', ')}`,
+        `${name.padEnd(26)} ${sec(median(times[name])).padStart(11)}   ` +
+          `${sec(median(times[`${name} 2nd`])).padStart(12)}   ${second[name].join(', ')}`,
       );
     }
     console.log('');
@@ -158,12 +162,14 @@ async function main(): Promise<void> {
       `first apply:  kubectl / cskit = ${ratio.toFixed(2)}× (target ≥ 3×: ${ratio >= 3 ? 'met' : 'NOT met'})`,
     );
     console.log(
-      `second apply: kubectl / cskit = ${ratio2.toFixed(2)}×; cskit reported "${reported} changed" (target 0: ${reported === 0 && second.cskit.every((w) => w === 0) ? 'met' : 'NOT met'})`,
+      `second apply: kubectl / cskit = ${ratio2.toFixed(2)}×; cskit reported "${reported} changed" ` +
+        `(target 0: ${reported === 0 && second.cskit.every((w) => w === 0) ? 'met' : 'NOT met'})`,
     );
     const drf = median(times['cskit dry-run-first']) / median(times.cskit);
     const drf2 = median(times['cskit dry-run-first 2nd']) / median(times['cskit 2nd']);
     console.log(
-      `cskit strategies: dry-run-first takes ${drf.toFixed(2)}× the time of apply-all on a first apply, ${drf2.toFixed(2)}× on a second (apply-all is the default)`,
+      `cskit strategies: dry-run-first takes ${drf.toFixed(2)}× the time of apply-all on a first apply, ` +
+        `${drf2.toFixed(2)}× on a second (apply-all is the default)`,
     );
     console.log(
       `machine: ${os.cpus().length} CPUs shared by the API server, etcd and the client; load average at the end ${os

@@ -69,7 +69,9 @@ function anchor(): { script: string; python: string; commit?: string } | { missi
       );
     } catch (e) {
       return {
-        missing: `could not create the venv ${venv} (${(e as Error).message.split('\n')[0]}): install python3-venv, or set SCS_PYTHON to a Python with the kubernetes and pyyaml packages`,
+        missing:
+          `could not create the venv ${venv} (${(e as Error).message.split('\n')[0]}): install ` +
+          `python3-venv, or set SCS_PYTHON to a Python with the kubernetes and pyyaml packages`,
       };
     }
     if (!ready())
@@ -108,7 +110,8 @@ async function main(): Promise<void> {
         'True'
       ) {
         throw new Error(
-          `the test cluster's node kwok-node-0 is not Ready ${((Date.now() - t0) / 1000).toFixed(0)} s after start; no figure taken`,
+          `the test cluster's node kwok-node-0 is not Ready ${((Date.now() - t0) / 1000).toFixed(0)} s after ` +
+            `start; no figure taken`,
         );
       }
     };
@@ -158,7 +161,8 @@ async function main(): Promise<void> {
               : 'no result file';
             if (r.status !== 0 || status !== 'passed')
               throw new Error(`reference script exited ${r.status} (status ${status}):\n${r.stdout}${r.stderr}`);
-            // It deletes its pod and claim (fixed names, namespace default) without waiting; the next run needs them gone.
+            // It deletes its pod and claim (fixed names, namespace default) without waiting; the next run needs
+            // them gone.
             k(['wait', '--for=delete', '-n', 'default', 'pod/test-pod', 'pvc/test-pvc', '--timeout=60s']);
             return { ms, note: status };
           }
@@ -173,7 +177,8 @@ async function main(): Promise<void> {
     const m = median(mine);
     console.log(`test control plane ${env.kubernetesVersion}: started in ${secs(startup)}`);
     console.log(
-      `cskit verify cluster (scs-0210 + scs-0211 probe, cleanup awaited), runs: ${mine.map((r) => secs(r.ms)).join(', ')}`,
+      `cskit verify cluster (scs-0210 + scs-0211 probe, cleanup awaited), runs: ` +
+        `${mine.map((r) => secs(r.ms)).join(', ')}`,
     );
     console.log(`  median ${secs(m.ms)} = ${(m.ms / TARGET_MS).toFixed(2)}× of the ${TARGET_MS / 1000} s target`);
     console.log(`  phases of the median run: ${m.note}`);
@@ -183,12 +188,14 @@ async function main(): Promise<void> {
     }
     const a = median(theirs);
     console.log(
-      `anchor: SCS reference ${path.join(SCRIPT_DIR, SCRIPT)}${ref.commit ? ` (standards ${ref.commit})` : ''}, runs: ${theirs.map((r) => secs(r.ms)).join(', ')}`,
+      `anchor: SCS reference ${path.join(SCRIPT_DIR, SCRIPT)}${ref.commit ? ` (standards ${ref.commit})` : ''}, ` +
+        `runs: ${theirs.map((r) => secs(r.ms)).join(', ')}`,
     );
     console.log(`  median ${secs(a.ms)} (result: ${a.note})`);
     console.log(
-      `ratio cskit / reference: ${(m.ms / a.ms).toFixed(2)} (cskit also checks scs-0210, uses its own namespace, and waits until its` +
-        ' pod, claim and volume are gone; the reference checks scs-0211 only in namespace default and does not wait for its cleanup)',
+      `ratio cskit / reference: ${(m.ms / a.ms).toFixed(2)} (cskit also checks scs-0210, uses its own namespace, ` +
+        'and waits until its pod, claim and volume are gone; the reference checks scs-0211 only in namespace ' +
+        'default and does not wait for its cleanup)',
     );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

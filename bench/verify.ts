@@ -4,15 +4,15 @@
  * (the bundle's, converted to its JSON-schema layout in a temp dir, local only), in the same run.
  * Anchor: ours ≤ 1.0× kubeconform's wall time. Prints wall times (median of RUNS, alternating) and the ratio.
  *
- * kubeconform gets the newest Kubernetes schemas for every object (one -schema-location per run); cskit judges the built-in
- * kinds of the 1.34 and 1.35 stacks by their own minor's schemas, so it compiles and runs more validators than kubeconform.
- * cskit is timed three ways: warm (its compiled-validator cache filled, the steady state), first run (an empty user
- * cache: the validators `npm run build` precompiled into lib/schema-validators are loaded) and uncached
+ * kubeconform gets the newest Kubernetes schemas for every object (one -schema-location per run); cskit judges the
+ * built-in kinds of the 1.34 and 1.35 stacks by their own minor's schemas, so it compiles and runs more validators
+ * than kubeconform. cskit is timed three ways: warm (its compiled-validator cache filled, the steady state), first run
+ * (an empty user cache: the validators `npm run build` precompiled into lib/schema-validators are loaded) and uncached
  * (CSKIT_SCHEMA_CACHE=off: every schema compiled by ajv in the run). All are printed; the target is judged on the first
  * two.
  * Run: `npm run bench:verify` (builds first). kubeconform is built once from the Go module proxy into
- * <cskit cache>/bench/bin (~/.cache/cskit unless $CSKIT_CACHE_DIR), never into the repo. Options: env OBJECTS (default 10000), RUNS (5), KEEP=1 keeps
- * the temp dir (corpus, schemas) for profiling.
+ * <cskit cache>/bench/bin (~/.cache/cskit unless $CSKIT_CACHE_DIR), never into the repo. Options: env OBJECTS
+ * (default 10000), RUNS (5), KEEP=1 keeps the temp dir (corpus, schemas) for profiling.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -23,6 +23,7 @@ import { synthesize, writeStacks } from '../src/synth/synth';
 import { Schema, convertSchema } from '../src/schema/convert';
 import { SchemaBundle } from '../src/schema/registry';
 import { goTool } from './go-tool';
+import { definitions } from '../classes';
 
 const KUBECONFORM = 'github.com/yannh/kubeconform/cmd/kubeconform';
 const KUBECONFORM_VERSION = 'v0.8.0';
@@ -35,10 +36,16 @@ const kubeconform = () => goTool('kubeconform', KUBECONFORM, KUBECONFORM_VERSION
 
 const NAME = /^(.+)-(\d+-\d+-v\d+)$/;
 
-/** Our stacks, replicated until the corpus holds `target` objects; replica r renames `<id>-1-36-v1` to `<id>-rNN-1-36-v1`. */
+/**
+ * Our stacks, replicated until the corpus holds `target` objects; replica r renames `<id>-1-36-v1` to
+ * `<id>-rNN-1-36-v1`.
+ */
 function corpus(dir: string, target: number): { objects: number; stacks: number; files: number } {
   const dist = path.join(dir, 'dist');
-  writeStacks(synthesize(parseLock(fs.readFileSync(path.join(root, 'stacks.lock.json'), 'utf8'))).stacks, dist);
+  writeStacks(
+    synthesize(parseLock(fs.readFileSync(path.join(root, 'stacks.lock.json'), 'utf8')), definitions).stacks,
+    dist,
+  );
   const stacks = fs.readdirSync(dist).sort();
   const files = stacks.flatMap((s) =>
     walk(path.join(dist, s)).map((f) => ({
@@ -161,7 +168,8 @@ function main(): void {
     const location = kubeconformSchemas(path.join(tmp, 'schemas'));
     const corpusDir = path.join(tmp, 'corpus');
     console.log(
-      `corpus: ${c.objects} objects in ${c.stacks} stacks, ${c.files} files (${tmp}); ${RUNS} runs each, alternating; ${os.cpus().length} CPUs`,
+      `corpus: ${c.objects} objects in ${c.stacks} stacks, ${c.files} files (${tmp}); ` +
+        `${RUNS} runs each, alternating; ${os.cpus().length} CPUs`,
     );
 
     const schemaCache = path.join(tmp, 'schema-cache');
@@ -196,10 +204,13 @@ function main(): void {
     const t = theirs();
     const { summary } = JSON.parse(t.stdout) as Summary;
     console.log(
-      `cskit:       ${report.findings.length} findings; schema findings: ${schemaFindings.length}; error rules: ${errorRules.join(', ') || 'none'} (the docker stacks' node-local dev storage may show as scs-0211)`,
+      `cskit:       ${report.findings.length} findings; schema findings: ${schemaFindings.length}; ` +
+        `error rules: ${errorRules.join(', ') || 'none'} ` +
+        `(the docker stacks' node-local dev storage may show as scs-0211)`,
     );
     console.log(
-      `kubeconform: valid ${summary.valid}, invalid ${summary.invalid}, errors ${summary.errors}, skipped ${summary.skipped}`,
+      `kubeconform: valid ${summary.valid}, invalid ${summary.invalid}, errors ${summary.errors}, ` +
+        `skipped ${summary.skipped}`,
     );
     if (schemaFindings.length || summary.valid !== c.objects || summary.invalid || summary.errors) {
       console.log('WARNING: the two tools disagree with the clean corpus; the times below are not comparable');
@@ -225,7 +236,8 @@ function main(): void {
       .map((f) => f.path);
     const kcCaught = (JSON.parse(theirs(canary).stdout) as Summary).summary.invalid;
     console.log(
-      `canary (misspelt flavor, replicas "two"): cskit ${caught.length} schema finding(s) (${caught.join(', ')}); kubeconform ${kcCaught} invalid object(s)`,
+      `canary (misspelt flavor, replicas "two"): cskit ${caught.length} schema finding(s) (${caught.join(', ')}); ` +
+        `kubeconform ${kcCaught} invalid object(s)`,
     );
 
     const mine: Run[] = [];
@@ -249,7 +261,8 @@ function main(): void {
     const cpu = (xs: Run[]) => (xs.every((x) => x.cpuMs !== undefined) ? median(xs.map((x) => x.cpuMs!)) : NaN);
     const show = (label: string, xs: Run[]) =>
       console.log(
-        `${label.padEnd(48)} ${wall(xs).toFixed(0).padStart(6)} ms wall, ${cpu(xs).toFixed(0).padStart(6)} ms CPU  (wall runs: ${xs.map((x) => x.ms.toFixed(0)).join(', ')})`,
+        `${label.padEnd(48)} ${wall(xs).toFixed(0).padStart(6)} ms wall, ${cpu(xs).toFixed(0).padStart(6)} ms CPU  ` +
+          `(wall runs: ${xs.map((x) => x.ms.toFixed(0)).join(', ')})`,
       );
     show('cskit verify, all rules, warm cache', mine);
     show('cskit verify, all rules, first run (precompiled)', mineCold);
@@ -258,10 +271,13 @@ function main(): void {
     const [a, cc, off, b] = [wall(mine), wall(mineCold), wall(mineOff), wall(kc)];
     const r = (x: number, y: number) => `${(x / y).toFixed(2)}×`;
     console.log(
-      `ratio cskit/kubeconform wall: ${r(a, b)} warm, ${r(cc, b)} first run, ${r(off, b)} nothing cached; CPU: ${r(cpu(mine), cpu(kc))} warm, ${r(cpu(mineCold), cpu(kc))} first run, ${r(cpu(mineOff), cpu(kc))} nothing cached`,
+      `ratio cskit/kubeconform wall: ${r(a, b)} warm, ${r(cc, b)} first run, ${r(off, b)} nothing cached; ` +
+        `CPU: ${r(cpu(mine), cpu(kc))} warm, ${r(cpu(mineCold), cpu(kc))} first run, ` +
+        `${r(cpu(mineOff), cpu(kc))} nothing cached`,
     );
     console.log(
-      `target ≤ 1.00× wall (warm and first run): ${Math.max(a, cc) <= b ? 'MET' : 'NOT MET'}; load average now ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} CPUs (wall times need an idle machine)`,
+      `target ≤ 1.00× wall (warm and first run): ${Math.max(a, cc) <= b ? 'MET' : 'NOT MET'}; ` +
+        `load average now ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} CPUs (wall times need an idle machine)`,
     );
   } finally {
     if (process.env.KEEP) console.log(`kept ${tmp}`);

@@ -24,13 +24,15 @@ function measure(label: string, fn: () => void, count: number): number {
   const s = runs.sort((a, b) => a - b)[2];
   const rate = count / s;
   console.log(
-    `${label.padEnd(56)} ${(s * 1000).toFixed(1).padStart(8)} ms  ${Math.round(rate).toLocaleString('en').padStart(12)}/s  ${(rate / 100_000).toFixed(2)}× of 100k/s target`,
+    `${label.padEnd(56)} ${(s * 1000).toFixed(1).padStart(8)} ms  ` +
+      `${Math.round(rate).toLocaleString('en').padStart(12)}/s  ${(rate / 100_000).toFixed(2)}× of 100k/s target`,
   );
   return rate;
 }
 
 console.log(
-  `data: ${data.branches.length} branches, ${known.length} patches, ${data.cves.length} CVEs; ${inputs.length} inputs (${variants.length} distinct)`,
+  `data: ${data.branches.length} branches, ${known.length} patches, ${data.cves.length} CVEs; ${inputs.length} ` +
+    `inputs (${variants.length} distinct)`,
 );
 for (const at of dates) {
   measure(

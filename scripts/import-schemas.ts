@@ -76,9 +76,16 @@ const CRDS: Record<'capi' | 'capd' | 'capo', string[]> = {
   capo: ['openstackclustertemplates', 'openstackmachinetemplates', 'openstackclusters', 'openstackmachines'].map(
     (n) => `config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`,
   ),
-  capd: ['dockerclustertemplates', 'dockermachinetemplates', 'dockerclusters', 'dockermachines'].map(
-    (n) => `infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`,
-  ),
+  capd: [
+    'dockerclustertemplates',
+    'dockermachinetemplates',
+    'dockerclusters',
+    'dockermachines',
+    'devclustertemplates',
+    'devmachinetemplates',
+    'devclusters',
+    'devmachines',
+  ].map((n) => `infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`),
 };
 
 /** Schema keywords that take part in validation; everything else is dropped. */

@@ -1,9 +1,10 @@
+// docs/stacks.md is the user's reference for the class; it must not fall behind the definition.
+
 import * as fs from 'fs';
 import * as path from 'path';
 import { variables } from '../classes/openstack-scs/variables';
 import { patches } from '../classes/openstack-scs/patches';
 
-// docs/stacks.md is the user's reference for the class; it must not fall behind the definition.
 const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'stacks.md'), 'utf8');
 
 test.each(variables.map((v) => [v.name, v] as const))(

@@ -4,6 +4,7 @@
 #   kube-scheduler,kubectl,etcd,kwok}
 #   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/capi-<CAPI version>/bin/{capi-manager,capi-kubeadm-bootstrap,
 #   capi-kubeadm-control-plane}
+#   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/capd-<CAPD version>/bin/capd-manager   (in-memory backend)
 # The Cluster API managers live in a folder of their own, keyed on the CAPI version, so building another CAPI version
 # never overwrites the binaries a running e2e test (or another checkout) uses.
 # Reuse is keyed on the wrapper modules' go.sum, the Go version and the architecture. Prints progress, the time
@@ -55,7 +56,16 @@ CAPI_CORE_PKG=sigs.k8s.io/cluster-api
 grep -qE '^\s+sigs\.k8s\.io/cluster-api/core$' capi/go.mod && CAPI_CORE_PKG=sigs.k8s.io/cluster-api/core
 capi() { KEY=$CAPI_KEY CACHE=$CAPI_CACHE BIN=$CAPI_CACHE/bin build "$1" capi "$2" "$CAPI_LDFLAGS" "$CAPI_VERSION"; }
 
-want=${*:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl capi-manager capi-kubeadm-bootstrap capi-kubeadm-control-plane}
+# CAPD (testenv/capd wrapper, the infrastructure provider whose in-memory backend gives tests real KCP and
+# MachineDeployment lifecycles without Docker): its own module, version folder and key, so it never rebuilds the
+# managers above. The test module's version variables are CAPI's own.
+CAPD_VERSION=$(sed -n 's/^\tsigs.k8s.io\/cluster-api\/test \(v[0-9.]*\)\( .*\)\?$/\1/p' capd/go.mod)
+CAPD_CACHE=$ROOT/capd-$CAPD_VERSION
+CAPD_KEY=$(cat capd/go.sum <(go version) <(go env GOARCH) | sha256sum | cut -c1-16)
+CAPD_LDFLAGS="-s -w -X sigs.k8s.io/cluster-api/version.gitVersion=$CAPD_VERSION -X sigs.k8s.io/cluster-api/version.gitTreeState=clean"
+capd() { KEY=$CAPD_KEY CACHE=$CAPD_CACHE BIN=$CAPD_CACHE/bin build "$1" capd "$2" "$CAPD_LDFLAGS" "$CAPD_VERSION"; }
+
+want=${*:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl capi-manager capi-kubeadm-bootstrap capi-kubeadm-control-plane capd-manager}
 for b in $want; do
   case $b in
     etcd) build etcd etcd go.etcd.io/etcd/server/v3 ;;
@@ -64,6 +74,7 @@ for b in $want; do
     capi-manager) capi capi-manager "$CAPI_CORE_PKG" ;;
     capi-kubeadm-bootstrap) capi capi-kubeadm-bootstrap sigs.k8s.io/cluster-api/bootstrap/kubeadm ;;
     capi-kubeadm-control-plane) capi capi-kubeadm-control-plane sigs.k8s.io/cluster-api/controlplane/kubeadm ;;
+    capd-manager) capd capd-manager sigs.k8s.io/cluster-api/test/infrastructure/docker ;;
     *) echo "testenv: unknown binary $b" >&2; exit 2 ;;
   esac
 done

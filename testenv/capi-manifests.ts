@@ -12,6 +12,8 @@ import { parseAllDocuments, parse } from 'yaml';
 
 type Obj = Record<string, any>;
 
+const INFRA_CRD_DIRS_CAPD = 'infrastructure/docker/config/crd';
+
 /** One upstream manager we run, and where its module keeps its CRDs and webhook manifests. */
 export interface ManagerSpec {
   /** Binary name in the testenv bin dir (testenv/build.sh). */
@@ -41,6 +43,33 @@ export const MANAGERS: readonly ManagerSpec[] = [
 ];
 
 /**
+ * CAPD, run only when asked (startCapi's `capd` option): the Docker infrastructure provider whose in-memory backend
+ * gives tests real KubeadmControlPlane/MachineDeployment lifecycles without Docker. Paths are relative to the
+ * `sigs.k8s.io/cluster-api/test` module at the version testenv/capd/go.mod builds (capdBuiltVersion).
+ */
+export const CAPD_MANAGER: ManagerSpec = {
+  name: 'capd-manager',
+  crdDir: INFRA_CRD_DIRS_CAPD,
+  webhooks: 'infrastructure/docker/config/webhook/manifests.yaml',
+  provider: true,
+};
+
+/**
+ * The fixed ports CAPD's in-memory backend listens on, on all interfaces, without a flag to move them (upstream
+ * `inmemory/pkg/server/mux.go`): the debug server, and the first of the workload API server listeners (one port per
+ * workload cluster from there on). Hence one CAPD per machine.
+ */
+export const CAPD_FIXED_PORTS = { debug: 19000, firstWorkload: 20000 } as const;
+
+/** The CAPD version testenv/build.sh builds: `sigs.k8s.io/cluster-api/test` in testenv/capd/go.mod. */
+export function capdBuiltVersion(repo: string): string {
+  const gomod = fs.readFileSync(path.join(repo, 'testenv', 'capd', 'go.mod'), 'utf8');
+  const v = /^\s*sigs\.k8s\.io\/cluster-api\/test (v[\d.]+)/m.exec(gomod)?.[1];
+  if (!v) throw new Error('testenv/capd/go.mod: no sigs.k8s.io/cluster-api/test requirement');
+  return v;
+}
+
+/**
  * A manager's path inside the cluster-api module: CAPI v1.14 moved the core manager (main, config/) from the module
  * root to core/, so a path missing at the root is looked up there (v1.13 keeps working).
  */
@@ -57,9 +86,10 @@ export interface ModuleDirs {
 }
 
 /** Infrastructure CRDs we install without running their providers (only their templates and objects are needed). */
-export const INFRA_CRD_DIRS = { capo: 'config/crd', capd: 'infrastructure/docker/config/crd' } as const;
+export const INFRA_CRD_DIRS = { capo: 'config/crd', capd: INFRA_CRD_DIRS_CAPD } as const;
 
-function goModDir(spec: string, env: NodeJS.ProcessEnv = {}, wantSum?: string): string {
+/** The directory of a Go module version in the module cache (downloaded from the proxy when missing). */
+export function goModDir(spec: string, env: NodeJS.ProcessEnv = {}, wantSum?: string): string {
   let out: string;
   try {
     out = execFileSync('go', ['mod', 'download', '-json', spec], {

@@ -3,21 +3,28 @@
  * them dies (the same contract as testenv/supervisor.ts):
  *   1. CRDs of core CAPI, kubeadm bootstrap and kubeadm control plane (conversion → their manager's /convert), and
  *      of CAPO and CAPD (no providers run), all with the kustomizations' contract labels; wait for Established.
- *   2. The three managers (ClusterTopology on, webhooks on 127.0.0.1:<free port> with a certificate of our own CA,
- *      health on 127.0.0.1, metrics off); wait until each reports ready (its webhook server is serving).
+ *   2. The three managers (ClusterTopology and RuntimeSDK on, webhooks on 127.0.0.1:<free port> with a certificate of
+ *      our own CA, health on 127.0.0.1, metrics off); wait until each reports ready (its webhook server is serving).
  *   3. Their admission webhook configurations, rewritten to URLs; wait until the API server calls them.
+ * With a CAPD bin dir, CAPD runs as a fourth manager (in-memory backend, POD_IP=127.0.0.1): its CRDs then come from
+ * the module version it was built from, with conversion and admission webhooks pointing at it.
  * Writes <dir>/capi-state.json ({ ready: true, managers… } or { ready: false, error }). Logs: <dir>/<manager>.log.
- * Usage: node capi-supervisor.js <dir> <binDir> <parentPid> <kubeconfig>
+ * Usage: node capi-supervisor.js <dir> <binDir> <parentPid> <kubeconfig> [<capdBinDir>]
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as net from 'net';
 import * as path from 'path';
 import { makeCerts } from './certs';
 import { SetupKube } from './setup-kube';
 import {
+  CAPD_FIXED_PORTS,
+  CAPD_MANAGER,
   INFRA_CRD_DIRS,
   MANAGERS,
+  capdBuiltVersion,
+  goModDir,
   kustomizedCrds,
   managerPath,
   moduleDirs,
@@ -42,12 +49,40 @@ export interface CapiState {
   readonly dir: string;
   readonly versions?: { capi: string; capo: string; capd: string };
   readonly managers?: CapiManagerState[];
+  /** CAPD runs (its in-memory backend serves DevCluster/DevMachine); otherwise only the CAPD CRDs are installed. */
+  readonly capdRunning?: boolean;
   /** Names of the webhook configurations registered (deleted again on a clean stop). */
   readonly webhookConfigurations?: Array<{ kind: string; name: string }>;
 }
 
-/** The feature gates every manager gets: ClusterClass is alpha and off by default up to CAPI v1.14. */
-export const CAPI_FEATURE_GATES = 'ClusterTopology=true';
+/**
+ * The feature gates every CAPI manager gets: ClusterClass is alpha and off by default up to CAPI v1.14, and so is the
+ * Runtime SDK (lifecycle hooks; without it the ExtensionConfig webhook rejects every object). The gates are one
+ * shared set in CAPI, so every manager accepts both; CAPD too, whose Dev*Template webhooks refuse every template
+ * unless ClusterTopology is on.
+ */
+export const CAPI_FEATURE_GATES = 'ClusterTopology=true,RuntimeSDK=true';
+
+/** Fails with what to do when a port CAPD binds without asking is taken (CAPD would die with a bare bind error). */
+export async function assertCapdPortsFree(): Promise<void> {
+  for (const [what, port] of [
+    ['debug server', CAPD_FIXED_PORTS.debug],
+    ['first workload API server listener', CAPD_FIXED_PORTS.firstWorkload],
+  ] as const) {
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, () => s.close(() => resolve(true)));
+    });
+    if (!free)
+      throw new Error(
+        `port ${port} (CAPD's ${what}) is in use: CAPD binds the fixed ports ${CAPD_FIXED_PORTS.debug} and ` +
+          `${CAPD_FIXED_PORTS.firstWorkload}+ on all interfaces, so only one CAPD can run per machine. ` +
+          'Stop the other one (another test run under /tmp/cskit-e2e.lock, or `node lib/testenv/capi-up.js`), ' +
+          `or free the port (\`ss -ltnp 'sport = :${port}'\` shows who holds it)`,
+      );
+  }
+}
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -149,7 +184,7 @@ const PROBE = {
 };
 
 async function main(): Promise<void> {
-  const [dir, binDir, parentPid, kubeconfig] = process.argv.slice(2);
+  const [dir, binDir, parentPid, kubeconfig, capdBinDir] = process.argv.slice(2);
   fs.mkdirSync(dir, { recursive: true });
   setInterval(() => {
     try {
@@ -163,7 +198,13 @@ async function main(): Promise<void> {
     if (!fs.existsSync(path.join(binDir, m.name)))
       throw new Error(`${path.join(binDir, m.name)} is missing: run testenv/build.sh (or set CSKIT_TESTENV_BIN)`);
   }
+  if (capdBinDir && !fs.existsSync(path.join(capdBinDir, CAPD_MANAGER.name)))
+    throw new Error(`${path.join(capdBinDir, CAPD_MANAGER.name)} is missing: run testenv/build.sh capd-manager`);
+  if (capdBinDir) await assertCapdPortsFree();
   const mods = moduleDirs(repoRoot());
+  // A running CAPD gets the CRDs of its own release (the typed imports may be a patch release ahead).
+  const capdVersion = capdBinDir ? capdBuiltVersion(repoRoot()) : mods.capd.version;
+  const capdDir = capdBinDir ? goModDir(`sigs.k8s.io/cluster-api/test@${capdVersion}`) : mods.capd.dir;
   const kube = new SetupKube(kubeconfig);
 
   // Webhook serving certificate for 127.0.0.1/localhost from a CA of this run; the managers read tls.crt/tls.key.
@@ -176,9 +217,14 @@ async function main(): Promise<void> {
 
   const managers: CapiManagerState[] = [];
   const crds: any[] = [];
-  for (const m of MANAGERS) {
+  // What runs: the three CAPI managers from the cluster-api module, and CAPD from the test module when asked.
+  const running = [
+    ...MANAGERS.map((m) => ({ spec: m, bin: binDir, moduleDir: mods.capi.dir })),
+    ...(capdBinDir ? [{ spec: CAPD_MANAGER, bin: capdBinDir, moduleDir: capdDir }] : []),
+  ];
+  for (const { spec: m, moduleDir } of running) {
     const [webhookPort, healthPort] = [await freePort(), await freePort()];
-    const { crds: own, converted } = kustomizedCrds(managerPath(mods.capi.dir, m.crdDir), m.provider);
+    const { crds: own, converted } = kustomizedCrds(managerPath(moduleDir, m.crdDir), m.provider);
     for (const crd of own)
       crds.push(
         converted.has(crd.metadata.name) ? withConversion(crd, `https://127.0.0.1:${webhookPort}`, caBundle) : crd,
@@ -201,7 +247,7 @@ async function main(): Promise<void> {
   }
   // Providers we do not run: their objects only need to exist (the topology controller creates and patches them).
   crds.push(...kustomizedCrds(path.join(mods.capo.dir, INFRA_CRD_DIRS.capo), true).crds);
-  crds.push(...kustomizedCrds(path.join(mods.capd.dir, INFRA_CRD_DIRS.capd), true).crds);
+  if (!capdBinDir) crds.push(...kustomizedCrds(path.join(mods.capd.dir, INFRA_CRD_DIRS.capd), true).crds);
   for (const crd of crds) await kube.apply(crd);
   await until('CRDs Established', 60_000, async () => {
     for (const crd of crds) {
@@ -212,9 +258,11 @@ async function main(): Promise<void> {
     return true;
   });
 
-  for (const m of managers) {
+  for (const [i, m] of managers.entries()) {
     const log = fs.openSync(m.log, 'a');
-    const child = spawn(path.join(binDir, m.name), m.args, { stdio: ['ignore', log, log] });
+    // POD_IP: where CAPD's in-memory workload API servers say they are (their kubeconfigs point there).
+    const env = running[i].spec === CAPD_MANAGER ? { ...process.env, POD_IP: '127.0.0.1' } : process.env;
+    const child = spawn(path.join(running[i].bin, m.name), m.args, { stdio: ['ignore', log, log], env });
     children.push(child);
     child.on('exit', (code, signal) => {
       if (!stopping) fail(dir, `${m.name} exited (${signal ?? code}); see ${m.log}`);
@@ -230,9 +278,9 @@ async function main(): Promise<void> {
     ),
   );
 
-  const configs = MANAGERS.flatMap((m, i) =>
+  const configs = running.flatMap(({ spec: m, moduleDir }, i) =>
     webhookConfigs(
-      managerPath(mods.capi.dir, m.webhooks),
+      managerPath(moduleDir, m.webhooks),
       m.name,
       `https://127.0.0.1:${managers[i].webhookPort}`,
       caBundle,
@@ -258,7 +306,8 @@ async function main(): Promise<void> {
     pid: process.pid,
     dir,
     managers,
-    versions: { capi: mods.capi.version, capo: mods.capo.version, capd: mods.capd.version },
+    versions: { capi: mods.capi.version, capo: mods.capo.version, capd: capdVersion },
+    capdRunning: Boolean(capdBinDir),
     webhookConfigurations: configs.map((c) => ({ kind: c.kind, name: c.metadata.name })),
   });
 }

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CapiManagerState, CapiState } from './capi-supervisor';
-import { MANAGERS } from './capi-manifests';
-import { capiBinDir, spawnSupervisor, terminate } from './harness';
+import { CAPD_MANAGER, MANAGERS } from './capi-manifests';
+import { capdBinDir, capiBinDir, spawnSupervisor, terminate } from './harness';
 import type { ClusterState } from './supervisor';
 
 /**
@@ -12,7 +12,7 @@ import type { ClusterState } from './supervisor';
  * one: it stops when stopCapi is called or when the process that started it dies.
  *
  *   const env = await startEnv(['mgmt']);
- *   const capi = await startCapi(env.clusters.mgmt, { dir: env.dir });
+ *   const capi = await startCapi(env.clusters.mgmt, { dir: env.dir });   // { capd: true }: CAPD runs too
  *   …
  *   await stopCapi(capi); await stopEnv(env);
  */
@@ -26,6 +26,8 @@ export interface CapiEnv {
   readonly kubeconfig: string;
   readonly versions: { capi: string; capo: string; capd: string };
   readonly managers: CapiManagerState[];
+  /** CAPD (in-memory backend) runs: DevCluster/DevMachine objects get real infrastructure lifecycles. */
+  readonly capd: boolean;
 }
 
 /** Binary names in the CAPI bin dir (capiBinDir; testenv/build.sh builds them with the rest). */
@@ -36,13 +38,19 @@ export function missingCapiBinaries(dir = capiBinDir()): string[] {
   return CAPI_BINARIES.filter((b) => !fs.existsSync(path.join(dir, b))).map((b) => path.join(dir, b));
 }
 
+/** The CAPD binary when it is not built (empty when startCapi can run it: `capd: true`). */
+export function missingCapdBinary(dir = capdBinDir()): string[] {
+  const bin = path.join(dir, CAPD_MANAGER.name);
+  return fs.existsSync(bin) ? [] : [bin];
+}
+
 /**
  * Installs Cluster API on the cluster and starts its managers; resolves when the admission webhooks answer.
  * `dir` defaults to <cluster kubeconfig dir>/capi, so the logs sit next to the cluster's own.
  */
 export async function startCapi(
   cluster: Pick<ClusterState, 'kubeconfig'>,
-  opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {},
+  opts: { dir?: string; parentPid?: number; timeoutMs?: number; capd?: boolean } = {},
 ): Promise<CapiEnv> {
   const dir = opts.dir ?? path.join(path.dirname(cluster.kubeconfig), 'capi');
   fs.mkdirSync(dir, { recursive: true });
@@ -55,10 +63,23 @@ export async function startCapi(
     log: 'capi-supervisor.log',
     state: 'capi-state.json',
     timeoutMs: opts.timeoutMs ?? 240_000,
-    args: [dir, capiBinDir(), String(opts.parentPid ?? process.pid), cluster.kubeconfig],
+    args: [
+      dir,
+      capiBinDir(),
+      String(opts.parentPid ?? process.pid),
+      cluster.kubeconfig,
+      ...(opts.capd ? [capdBinDir()] : []),
+    ],
     onTimeout: (pid) => stopCapi({ pid }),
   });
-  return { pid: state.pid, dir, kubeconfig: cluster.kubeconfig, versions: state.versions!, managers: state.managers! };
+  return {
+    pid: state.pid,
+    dir,
+    kubeconfig: cluster.kubeconfig,
+    versions: state.versions!,
+    managers: state.managers!,
+    capd: state.capdRunning === true,
+  };
 }
 
 /**

@@ -1,12 +1,14 @@
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-
 /**
  * Certificates for one test run, made with openssl: a CA, the API servers' serving certificate (127.0.0.1,
  * localhost and the in-cluster names), client certificates (admin in system:masters, a restricted user with no
  * groups), and the service-account signing key pair. Short-lived: they exist only for the run.
  */
+
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The files (paths) of one run's CA, serving and client certificates, keys and service-account key pair. */
 export interface Certs {
   readonly dir: string;
   readonly ca: { cert: string; key: string };
@@ -90,7 +92,8 @@ export function makeCerts(dir: string): Certs {
     dir,
     'apiserver',
     '/CN=kube-apiserver',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.96.0.1\n' +
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,' +
+      'IP:10.96.0.1\n' +
       'extendedKeyUsage=serverAuth\n',
   );
   const admin = leaf(dir, 'admin', '/O=system:masters/CN=cskit-admin', 'extendedKeyUsage=clientAuth\n');

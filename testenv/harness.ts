@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { capdBuiltVersion } from './capi-manifests';
 import type { EnvState } from './supervisor';
 
 /**
@@ -48,6 +49,12 @@ export function binDir(): string {
 export function capiBinDir(): string {
   if (process.env.CSKIT_TESTENV_BIN) return process.env.CSKIT_TESTENV_BIN;
   return path.join(cacheRoot(), `capi-${capiVersion()}`, 'bin');
+}
+
+/** Where testenv/build.sh puts CAPD: a folder per CAPD version (testenv/capd/go.mod), like the CAPI managers. */
+export function capdBinDir(): string {
+  if (process.env.CSKIT_TESTENV_BIN) return process.env.CSKIT_TESTENV_BIN;
+  return path.join(cacheRoot(), `capd-${capdBuiltVersion(repo)}`, 'bin');
 }
 
 /** Builds the binaries that are missing or stale (cached; prints progress). */

@@ -1,5 +1,3 @@
-import { ClusterClient, KObject } from '../src/kube/types';
-
 /**
  * A stand-in for a cloud's CSI provisioner in the test cluster. It watches PVCs that the PV controller
  * (kube-controller-manager) has handed to `name` (annotation volume.kubernetes.io/storage-provisioner) and
@@ -7,6 +5,10 @@ import { ClusterClient, KObject } from '../src/kube/types';
  * CSI volume (network-style, not hostPath/local). A StorageClass parameter `cskit.test/node-bound: "true"` gives
  * the PV a node affinity, to exercise the verifier's node-bound warning. Released PVs it made are deleted.
  */
+
+import { ClusterClient, KObject } from '../src/kube/types';
+
+/** The annotation naming the provisioner that made a PV: how the stand-in finds (and deletes) only its own. */
 export const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 
 export function pvFor(pvc: KObject, provisioner: string, sc: KObject | undefined): KObject {

@@ -142,7 +142,6 @@ async function main(): Promise<void> {
   }, 1000).unref();
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => stop(0));
 
-  const certs = makeCerts(path.join(dir, 'pki'));
   const [etcdClient, etcdPeer] = [await freePort(), await freePort()];
   start(dir, 'etcd', bin('etcd'), [
     '--name=cskit',
@@ -161,6 +160,9 @@ async function main(): Promise<void> {
     names.map(async (name) => {
       const cdir = path.join(dir, name);
       fs.mkdirSync(cdir, { recursive: true });
+      // Certificates of its own per cluster (CA, serving, users, service-account keys): credentials of one cluster
+      // are worth nothing on another, as with separate real clusters (e.g. a management and a workload cluster).
+      const certs = makeCerts(path.join(cdir, 'pki'));
       const port = await freePort();
       const server = `https://127.0.0.1:${port}`;
       start(cdir, 'kube-apiserver', bin('kube-apiserver'), [
@@ -245,7 +247,10 @@ async function main(): Promise<void> {
       'v1',
       'Node',
       { name: 'kwok-node-0', timeoutMs: 60_000 },
-      (_t, n) => (n.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True') || undefined,
+      (_t, n) =>
+        (n.status?.conditions ?? []).some(
+          (x: { type: string; status: string }) => x.type === 'Ready' && x.status === 'True',
+        ) || undefined,
     );
     await client.watchUntil(
       'v1',

@@ -233,7 +233,8 @@ export function buildCilium(scope: Construct, ctx: StackContext): void {
               command: [
                 'sh',
                 '-ec',
-                'cp /usr/bin/cilium-mount /hostbin/cilium-mount; nsenter --cgroup=/hostproc/1/ns/cgroup --mount=/hostproc/1/ns/mnt "${BIN_PATH}/cilium-mount" $CGROUP_ROOT; rm /hostbin/cilium-mount',
+                'cp /usr/bin/cilium-mount /hostbin/cilium-mount; nsenter --cgroup=/hostproc/1/ns/cgroup ' +
+                  '--mount=/hostproc/1/ns/mnt "${BIN_PATH}/cilium-mount" $CGROUP_ROOT; rm /hostbin/cilium-mount',
               ],
               volumeMounts: [
                 { name: 'hostproc', mountPath: '/hostproc' },
@@ -252,7 +253,8 @@ export function buildCilium(scope: Construct, ctx: StackContext): void {
               command: [
                 'sh',
                 '-ec',
-                'cp /usr/bin/cilium-sysctlfix /hostbin/cilium-sysctlfix; nsenter --mount=/hostproc/1/ns/mnt "${BIN_PATH}/cilium-sysctlfix"; rm /hostbin/cilium-sysctlfix',
+                'cp /usr/bin/cilium-sysctlfix /hostbin/cilium-sysctlfix; nsenter --mount=/hostproc/1/ns/mnt ' +
+                  '"${BIN_PATH}/cilium-sysctlfix"; rm /hostbin/cilium-sysctlfix',
               ],
               volumeMounts: [
                 { name: 'hostproc', mountPath: '/hostproc' },

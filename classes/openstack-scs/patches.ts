@@ -1,10 +1,11 @@
-import { ClassPatch, PatchOp, PatchTarget } from '../../src/constructs/cluster-class';
-import { argTemplate } from '../../src/constructs/kubeadm';
-
 /**
  * Patches with the meaning of the SCS `scs2` patches: each variable is wired to the template field it
  * controls. Order matters where two patches write the same field (later wins).
  */
+
+import { ClassPatch, PatchOp, PatchTarget } from '../../src/constructs/cluster-class';
+import { argTemplate } from '../../src/constructs/kubeadm';
+
 const cluster: PatchTarget = { infrastructureCluster: true };
 const kcp: PatchTarget = { controlPlane: true };
 const cpMachine: PatchTarget = { controlPlaneMachine: true };
@@ -19,8 +20,10 @@ const fromTemplate = (path: string, template: string, op: PatchOp['op'] = 'add')
 /** Node image: `imageName[-<version>]`, as an ORC reference or a Glance name filter. */
 function imageTemplate(versionVar: string): string {
   return (
-    `{{ $name := .imageName }}{{ if .imageAddVersion }}{{ $name = printf "%s-%s" .imageName .${versionVar} }}{{ end }}` +
-    '{{ if .imageIsOrc }}{"imageRef": {"name": {{ $name | toJson }}}}{{ else }}{"filter": {"name": {{ $name | toJson }}}}{{ end }}'
+    '{{ $name := .imageName }}' +
+    `{{ if .imageAddVersion }}{{ $name = printf "%s-%s" .imageName .${versionVar} }}{{ end }}` +
+    '{{ if .imageIsOrc }}{"imageRef": {"name": {{ $name | toJson }}}}' +
+    '{{ else }}{"filter": {"name": {{ $name | toJson }}}}{{ end }}'
   );
 }
 
@@ -60,7 +63,8 @@ export const patches: ClassPatch[] = [
     name: 'apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs',
     description: 'Restricts the amphora load balancer to the given source CIDRs.',
     enabledIf:
-      '{{ if and (eq .apiServerLoadBalancer "octavia-amphora") .apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs }}true{{ end }}',
+      '{{ if and (eq .apiServerLoadBalancer "octavia-amphora") ' +
+      '.apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs }}true{{ end }}',
     definitions: [
       set(cluster, [
         fromVar(spec('apiServerLoadBalancer/allowedCIDRs'), 'apiServerLoadBalancerOctaviaAmphoraAllowedCIDRs'),
@@ -183,7 +187,8 @@ export const patches: ClassPatch[] = [
         fromTemplate(
           spec('additionalBlockDevices'),
           '[{{ range $i, $d := .workerAdditionalBlockDevices }}{{ if $i }}, {{ end }}' +
-            '{"name": {{ $d.name | toJson }}, "sizeGiB": {{ $d.sizeGiB }}, "storage": {"type": "Volume", "volume": {"type": {{ $d.type | toJson }}}}}' +
+            '{"name": {{ $d.name | toJson }}, "sizeGiB": {{ $d.sizeGiB }}, ' +
+            '"storage": {"type": "Volume", "volume": {"type": {{ $d.type | toJson }}}}}' +
             '{{ end }}]',
         ),
       ]),

@@ -1,9 +1,10 @@
-import { ClassVariable, VariableSchema } from '../../src/constructs/cluster-class';
-
 /**
  * The SCS `scs2` variable set (names, types, defaults as in the SCS cluster stacks), each with a
  * description shown by cluster UIs. None is required: every cluster can be created with defaults.
  */
+
+import { ClassVariable, VariableSchema } from '../../src/constructs/cluster-class';
+
 const str = (description: string, extra: Partial<VariableSchema> = {}): VariableSchema => ({
   type: 'string',
   description,

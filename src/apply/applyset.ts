@@ -1,10 +1,11 @@
-import { createHash } from 'crypto';
-import { KObject } from '../kube/types';
-
 /**
  * ApplySet inventory (KEP-3659), computed exactly as kubectl does (k8s.io/kubectl pkg/cmd/apply/applyset.go),
  * so `kubectl apply --prune --applyset` and cskit agree on which objects belong to which set.
  */
+
+import { createHash } from 'crypto';
+import { KObject } from '../model/object';
+
 export const PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
 export const ID_LABEL = 'applyset.kubernetes.io/id';
 export const TOOLING_ANNOTATION = 'applyset.kubernetes.io/tooling';

@@ -1,7 +1,8 @@
-import { KObject } from '../kube/types';
+/** What apply must know about Cluster API objects: which are classes, clusters, and what refers to what. */
+
+import { KObject } from '../model/object';
 import { GroupKind, groupOf } from './applyset';
 
-/** What apply must know about Cluster API objects: which are classes, clusters, and what refers to what. */
 export const CAPI_GROUP = 'cluster.x-k8s.io';
 
 export const isClusterClass = (gk: GroupKind): boolean => gk.group === CAPI_GROUP && gk.kind === 'ClusterClass';

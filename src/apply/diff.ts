@@ -1,11 +1,12 @@
-import { structuredPatch } from 'diff';
-import { stringify } from 'yaml';
-import { KObject } from '../kube/types';
-
 /**
  * What a user compares: the object without the fields the server maintains (managedFields, resourceVersion,
  * generation, uid, creationTimestamp, status), as YAML with sorted keys so the diff shows content only.
  */
+
+import { structuredPatch } from 'diff';
+import { stringify } from 'yaml';
+import { KObject } from '../model/object';
+
 const SERVER_FIELDS = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'];
 
 export function normalize(obj: KObject | undefined): KObject | undefined {
@@ -48,7 +49,8 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   for (const h of hunks) {
     // diff -u numbers an empty side by the line before it (0 for an empty file); the library gives the line after it
     out.push(
-      `@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`,
+      `@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} ` +
+        `+${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`,
     );
     out.push(...h.lines.filter((l) => !l.startsWith('\\')));
   }

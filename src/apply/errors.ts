@@ -24,16 +24,23 @@ export function describeFailure(e: unknown): string {
     const managers = conflictManagers(e);
     const fields = e.causes.map((c) => c.field).filter(Boolean);
     if (managers.length) {
+      const owned = !fields.length
+        ? 'fields are'
+        : `field${fields.length > 1 ? 's' : ''} ${fields.join(', ')} ${fields.length > 1 ? 'are' : 'is'}`;
       return (
-        `conflict: ${fields.length ? `field${fields.length > 1 ? 's' : ''} ${fields.join(', ')} ${fields.length > 1 ? 'are' : 'is'}` : 'fields are'} ` +
-        `owned by field manager ${managers.map((m) => `"${m}"`).join(', ')}; re-run with --force-conflicts to take them over ` +
+        `conflict: ${owned} ` +
+        `owned by field manager ${managers.map((m) => `"${m}"`).join(', ')}; re-run with --force-conflicts to ` +
+        `take them over ` +
         '(the other tool may set them back), or leave these fields out of the input'
       );
     }
   }
   if ((e.status === 422 || e.status === 400) && e.causes.length) {
     const lines = e.causes.map((c) => `    ${c.field ? `${c.field}: ` : ''}${c.message ?? c.reason ?? ''}`);
-    return `rejected by the server (HTTP ${e.status}${e.reason ? ` ${e.reason}` : ''}), fix these fields:\n${lines.join('\n')}`;
+    return (
+      `rejected by the server (HTTP ${e.status}${e.reason ? ` ${e.reason}` : ''}), fix these ` +
+      `fields:\n${lines.join('\n')}`
+    );
   }
   if (e.status === 422 || e.status === 400)
     return `rejected by the server (HTTP ${e.status}${e.reason ? ` ${e.reason}` : ''}): ${e.message}`;

@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CORE_SCHEMA, YAMLException, loadAll } from 'js-yaml';
-import { bundleCrd } from '../bundle/crd';
-import { BUNDLE_FILE } from '../bundle/types';
-import { KObject } from '../kube/types';
+import { bundleCrd } from '../model/addon-bundle-crd';
+import { ADDON_BUNDLE_FILE, CLUSTER_CLASS_FILE, METADATA_FILE, isStackDir } from '../dist/layout';
+import { StackDir, readStackDir } from '../dist/stack-dir';
 import { parseStackName } from '../model/naming';
+import { KObject } from '../model/object';
+import { InputError } from '../util/errors';
+import { parseYaml, readTextFile } from '../util/yaml';
 
 /**
  * Reads what `cskit apply` is given: synthesized stack folders (dist/<stack>/, of which cluster-class.yaml and
@@ -24,39 +26,48 @@ export interface InputSet {
   readonly stacks: string[];
 }
 
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
-
-export const STACK_FILE = 'cluster-class.yaml';
 /** Where the AddonBundle CRD that apply adds comes from, for messages. */
-export const BUNDLE_CRD_SOURCE = 'cskit (AddonBundle CRD, src/bundle/crd.ts)';
+export const BUNDLE_CRD_SOURCE = 'cskit (AddonBundle CRD, src/model/addon-bundle-crd.ts)';
 
-/** A synthesized stack folder: it has cluster-class.yaml and metadata.yaml. */
-export function isStackDir(dir: string): boolean {
-  return fs.existsSync(path.join(dir, STACK_FILE)) && fs.existsSync(path.join(dir, 'metadata.yaml'));
-}
-
-function filesOf(p: string): { files: string[]; stack?: string; bundle?: boolean } {
-  const st = fs.statSync(p, { throwIfNoEntry: false });
+/**
+ * One input path: a stack folder (its cluster-class.yaml and addon-bundle.yaml), a plain folder (its *.yaml/*.yml/
+ * *.json) or a file.
+ */
+function filesOf(p: string): { files: string[]; stack?: StackDir } {
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(p, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new InputError(`${p}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
   if (!st)
     throw new InputError(
       `${p}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files`,
     );
   if (st.isFile()) return { files: [p] };
+  if (!st.isDirectory())
+    throw new InputError(
+      `${p}: not a regular file or folder; give dist/<stack> folders, folders of manifests or YAML files`,
+    );
   if (isStackDir(p)) {
-    const bundle = path.join(p, BUNDLE_FILE);
-    return {
-      files: [path.join(p, STACK_FILE), ...(fs.existsSync(bundle) ? [bundle] : [])],
-      stack: path.basename(path.resolve(p)),
-      bundle: fs.existsSync(bundle),
-    };
+    // Read through the one stack-folder reader (metadata.yaml checked), objects parsed below as manifests.
+    const stack = readStackDir(p, { read: 'class' });
+    if (!stack.files.some((f) => f.path === CLUSTER_CLASS_FILE))
+      throw new InputError(
+        `${p}: a stack folder (it has ${METADATA_FILE}) without ${CLUSTER_CLASS_FILE}; ` +
+          'synthesize it with `cskit synth`',
+      );
+    // The class and, when the stack ships addons, its AddonBundle (src/bundle/) go to the management cluster.
+    const bundle = stack.files.some((f) => f.path === ADDON_BUNDLE_FILE) ? [path.join(p, ADDON_BUNDLE_FILE)] : [];
+    return { files: [path.join(p, CLUSTER_CLASS_FILE), ...bundle], stack };
   }
-  const files = fs
-    .readdirSync(p, { withFileTypes: true })
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(p, { withFileTypes: true });
+  } catch (e) {
+    throw new InputError(`${p}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  const files = entries
     .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name))
     .map((e) => path.join(p, e.name))
     .sort();
@@ -66,41 +77,35 @@ function filesOf(p: string): { files: string[]; stack?: string; bundle?: boolean
 }
 
 /**
- * Parses one file's documents; every document must be a Kubernetes object. Empty documents are skipped. js-yaml
- * with the YAML 1.2 core schema (what the `yaml` package writes dist/ with, and no timestamp or merge-key
- * surprises), because it parses a 500-object input several times faster.
+ * Parses one file's documents with the one YAML reader (src/util/yaml.ts, YAML 1.1 as cdk8s writes and kubectl
+ * reads); every document must be a Kubernetes object. Empty documents are skipped.
  */
 export function parseManifests(file: string, text: string): Manifest[] {
-  let docs: unknown[];
-  try {
-    docs = loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
-  } catch (e) {
-    const err = e as YAMLException;
-    const line = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
-    const doc = err.mark ? text.slice(0, err.mark.position).split(/^---/m).length : 1;
-    throw new InputError(`${file}#${doc}: invalid YAML${line}: ${err.reason ?? err.message.split('\n')[0]}`);
-  }
   const out: Manifest[] = [];
-  docs.forEach((value: any, i) => {
-    const where = `${file}#${i + 1}`;
-    if (value === null || value === undefined) return;
+  for (const { value, index } of parseYaml(text, file, 'manifest')) {
+    const where = `${file}#${index}`;
+    if (value === null || value === undefined) continue;
     for (const [j, obj] of (isList(value) ? value.items : [value]).entries()) {
       const at = isList(value) ? `${where} items[${j}]` : where;
       checkObject(obj, at);
       out.push({ obj, source: at });
     }
-  });
+  }
   return out;
 }
 
-const isList = (v: any): v is { items: unknown[] } =>
-  typeof v === 'object' && v && /List$/.test(String(v.kind ?? '')) && Array.isArray(v.items);
+const isList = (v: unknown): v is { items: unknown[] } =>
+  typeof v === 'object' &&
+  v !== null &&
+  /List$/.test(String((v as KObject).kind ?? '')) &&
+  Array.isArray((v as { items?: unknown }).items);
 
-function checkObject(obj: any, where: string): asserts obj is KObject {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+function checkObject(value: unknown, where: string): asserts value is KObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new InputError(
       `${where}: not a Kubernetes object (expecting a mapping with apiVersion, kind, metadata.name)`,
     );
+  const obj = value as KObject;
   if (typeof obj.apiVersion !== 'string' || !/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(obj.apiVersion)) {
     throw new InputError(
       `${where}: invalid apiVersion ${JSON.stringify(obj.apiVersion)}, expecting GROUP/VERSION or v1`,
@@ -122,16 +127,11 @@ export function loadInputs(paths: readonly string[]): InputSet {
   const stacks: string[] = [];
   let bundles = false;
   for (const p of paths) {
-    const { files, stack, bundle } = filesOf(p);
-    bundles ||= !!bundle;
-    if (stack) stacks.push(stack);
+    const { files, stack } = filesOf(p);
+    if (stack) stacks.push(stack.name);
+    bundles ||= !!stack?.files.some((f) => f.path === ADDON_BUNDLE_FILE);
     for (const f of files) {
-      let text: string;
-      try {
-        text = fs.readFileSync(f, 'utf8');
-      } catch (e) {
-        throw new InputError(`${f}: cannot read (${(e as NodeJS.ErrnoException).code})`);
-      }
+      const text = stack?.files.find((x) => path.join(p, x.path) === f)?.content ?? readTextFile(f, 'manifest');
       manifests.push(...parseManifests(f, text));
     }
   }

@@ -1,9 +1,10 @@
-import { BUNDLE_GROUP, BUNDLE_KIND } from '../bundle/types';
+import { BUNDLE_GROUP, BUNDLE_KIND } from '../model/addon-bundle';
 import { KObject } from '../kube/types';
 import { ResourceInfo } from '../kube/apply-types';
 import { GroupKind, PART_OF_LABEL, gkString, groupOf, versionOf } from './applyset';
 import { gkOf, isCluster, isClusterClass, templateRefs } from './capi';
-import { InputError, Manifest } from './manifests';
+import { InputError } from '../util/errors';
+import { Manifest } from './manifests';
 
 /**
  * The desired state, computed without a cluster: every object with its resource, namespace, ApplySet label and

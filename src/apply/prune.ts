@@ -1,9 +1,3 @@
-import { CLASS_LABEL } from '../bundle/types';
-import { KObject } from '../kube/types';
-import { GroupKind, groupOf } from './applyset';
-import { classOfCluster, gkOf, isCluster, isClusterClass, templateRefs } from './capi';
-import { isAddonBundle, objectKey } from './plan';
-
 /**
  * Which members of the ApplySet that are no longer in the input may be deleted. Prune must never destroy a running
  * cluster, so some members are kept, with the reason reported:
@@ -12,6 +6,14 @@ import { isAddonBundle, objectKey } from './plan';
  *   ClusterClass that stays or is applied, and its addon bundle (the addon manager still needs it);
  * - Namespaces and CRDs are never pruned (deleting them deletes everything inside, Clusters included).
  */
+
+import { CLASS_LABEL } from '../model/addon-bundle';
+import { KObject } from '../model/object';
+import { GroupKind, groupOf } from './applyset';
+import { classOfCluster, gkOf, isCluster, isClusterClass, templateRefs } from './capi';
+import { isAddonBundle, objectKey } from './plan';
+
+/** An ApplySet member that is no longer in the input. */
 export interface PruneCandidate {
   readonly key: string;
   readonly gk: GroupKind;
@@ -54,7 +56,9 @@ export function selectPrune(
       if (users?.length) {
         keep.push({
           ...c,
-          reason: `still used by Cluster ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}`,
+          reason:
+            `still used by Cluster ` +
+            `${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}`,
         });
         stayingClasses.push(c.obj);
       } else remove.push(c);

@@ -1,21 +1,13 @@
-import { ApplyReport } from './run';
-
 /** Plain text and JSON renderings of an apply report (no colour codes: output is piped and diffed). */
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) =>
-    r
-      .map((c, i) => (c ?? '').padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
-}
+import { table } from '../util/table';
+import { ApplyReport } from './run';
 
 export function summary(r: ApplyReport): string {
   const c = r.counts;
   const parts = [
     `${r.objects.length - c.pruned - c.kept} objects`,
-    `${c.created + c.configured} ${r.dryRun ? 'would change' : 'changed'} (${c.created} created, ${c.configured} configured), ${c.unchanged} unchanged`,
+    `${c.created + c.configured} ${r.dryRun ? 'would change' : 'changed'} ` +
+      `(${c.created} created, ${c.configured} configured), ${c.unchanged} unchanged`,
   ];
   if (c.pruned || c.kept) parts.push(`${c.pruned} ${r.dryRun ? 'would be pruned' : 'pruned'}, ${c.kept} kept`);
   if (c.failed) parts.push(`${c.failed} failed`);
@@ -40,6 +32,7 @@ export function formatTable(r: ApplyReport): string {
           : o.action,
         o.action === 'failed' ? 'see below' : first(o.message),
       ]),
+      { rule: false },
     ),
   );
   for (const c of r.classes) {

@@ -17,7 +17,7 @@ import { CAPI_GROUP, classConditions, classReconciled, isClusterClass, templateR
 import { maskSecrets, sameContent, sameSpec, toYaml, unifiedDiff } from './diff';
 import { ApplyAbort, describeFailure } from './errors';
 import { mapLimit } from '../util/limit';
-import { InputError, Manifest } from './manifests';
+import { Manifest } from './manifests';
 import { LEVELS, Plan, PlannedObject, bundleKeysOf, buildPlan, crdResources, gvkKey, objectKey } from './plan';
 import { candidate, selectPrune } from './prune';
 
@@ -360,7 +360,9 @@ async function applyInOrder(
     else if (o.level === 3) {
       // A class goes out after its templates and its addon bundle: a manager never sees a class without its addons.
       const refs = [
-        ...templateRefs(o.body).map((r) => objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, o.namespace)),
+        ...templateRefs(o.body).map((r) =>
+          objectKey({ group: groupOf(r.apiVersion), kind: r.kind }, r.name, o.namespace),
+        ),
         ...bundleKeysOf(plan.objects, o),
       ].filter((k) => inPlan.has(k));
       refs.forEach((k) => referenced.add(k));
@@ -538,7 +540,8 @@ async function refuseChangedImmutables(
   ).filter((x): x is string => !!x);
   if (refused.length) {
     throw new ApplyAbort(
-      `${refused.join('\n')}\nreleased ClusterClasses, their templates and addon bundles are immutable: changing one in place would silently change ` +
+      `${refused.join('\n')}\nreleased ClusterClasses, their templates and addon bundles are immutable: ` +
+        'changing one in place would silently change ' +
         'every Cluster using it. Bump the stack version instead (cskit bump, then synth) and move Clusters to the new class by changing ' +
         'spec.topology.classRef.name. Nothing was applied.',
     );
@@ -687,5 +690,3 @@ function report(
     warnings,
   };
 }
-
-export { InputError };

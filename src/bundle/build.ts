@@ -12,14 +12,10 @@ import {
   CLASS_LABEL,
   MAX_PART_BYTES,
   MOVE_LABEL,
-} from './types';
+  bundlePartName,
+} from '../model/addon-bundle';
 
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
-
-/** `<class>` when the bundle is one object, else `<class>-<n>` for part n (from 1). */
-export function bundlePartName(className: string, part: number, parts: number): string {
-  return parts === 1 ? className : `${className}-${part}`;
-}
 
 /**
  * The bundle objects of one stack version, in part order. An addon whose manifests do not fit the rest of a part

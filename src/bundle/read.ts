@@ -1,8 +1,8 @@
 /**
  * Reads a class's AddonBundle objects (as the API server returns them, or as verify reads them from a stack folder)
  * into typed addons in install order. The one reader of bundles: the manager and `cskit verify` use it. Each part
- * is judged by the CRD's own schema (src/bundle/crd.ts, through the schema registry), then the parts are checked
- * against each other; every problem names the bundle object and the field, and nothing half-read is returned.
+ * is judged by the CRD's own schema (src/model/addon-bundle-crd.ts, through the schema registry), then the parts are
+ * checked against each other; every problem names the bundle object and the field, and nothing half-read is returned.
  */
 import { ValidateFunction } from 'ajv';
 import { AddonHealthCheck, AddonInput, AddonPhase, AddonUpgradePhase } from '../model/addon';
@@ -11,8 +11,14 @@ import { stripNulls } from '../schema/convert';
 import { toProblems } from '../schema/errors';
 import { SchemaRegistry, kindKey, sharedRegistry } from '../schema/registry';
 import { InputError } from '../util/errors';
-import { bundlePartName } from './build';
-import { AddonBundle, BUNDLE_API_VERSION, BUNDLE_KIND, BundledAddon, CLASS_LABEL } from './types';
+import {
+  AddonBundle,
+  BUNDLE_API_VERSION,
+  BUNDLE_KIND,
+  BundledAddon,
+  CLASS_LABEL,
+  bundlePartName,
+} from '../model/addon-bundle';
 
 interface PartSpec {
   class: string;
@@ -34,7 +40,8 @@ interface PartSpec {
   }>;
 }
 
-const where = (o: KObject) => `${BUNDLE_KIND} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '(no name)'}`;
+const where = (o: KObject) =>
+  `${BUNDLE_KIND} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '(no name)'}`;
 
 function validator(registry: SchemaRegistry): ValidateFunction {
   const v = registry.validator(BUNDLE_API_VERSION, BUNDLE_KIND);
@@ -48,7 +55,9 @@ export function bundleSchemaProblems(obj: KObject, registry: SchemaRegistry = sh
   if (validate(obj)) return [];
   const data = stripNulls(obj);
   if (validate(data)) return [];
-  return toProblems(validate.errors ?? [], data).map((p) => `${p.path || '(object)'}: expected ${p.expected}, found ${p.found}`);
+  return toProblems(validate.errors ?? [], data).map(
+    (p) => `${p.path || '(object)'}: expected ${p.expected}, found ${p.found}`,
+  );
 }
 
 /**
@@ -90,7 +99,8 @@ export function readBundle(
       if (spec[f] !== first[f])
         problems.push(`${where(obj)}: spec.${f} is ${spec[f]}, but ${where(specs[0].obj)} has ${first[f]}`);
     }
-    if (spec.part > spec.parts) problems.push(`${where(obj)}: spec.part ${spec.part} is beyond spec.parts ${spec.parts}`);
+    if (spec.part > spec.parts)
+      problems.push(`${where(obj)}: spec.part ${spec.part} is beyond spec.parts ${spec.parts}`);
     const expected = bundlePartName(className, spec.part, spec.parts);
     if (obj.metadata?.name !== expected)
       problems.push(`${where(obj)}: part ${spec.part} of ${spec.parts} must be named ${expected}`);
@@ -134,7 +144,10 @@ export function readBundle(
         problems.push(`${at} (${a.name}): continues ${prior.at} but its fields (order, version, phases…) differ`);
         return;
       }
-      addons.set(a.name, { addon: { ...prior.addon, manifests: [...prior.addon.manifests, ...a.manifests] }, at: prior.at });
+      addons.set(a.name, {
+        addon: { ...prior.addon, manifests: [...prior.addon.manifests, ...a.manifests] },
+        at: prior.at,
+      });
     });
   }
   const ordered = [...addons.values()].sort((x, y) => x.addon.order - y.addon.order);

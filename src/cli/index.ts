@@ -19,7 +19,6 @@ const commands: Record<string, () => Promise<{ register: Register }>> = {
   manager: () => import('./commands/manager'),
 };
 
-/** The program with every command, or with only the one `argv` runs when it names one. */
 /** The program without commands: name, version, error output and parsing rules shared by every command. */
 export function baseProgram(): Command {
   return (
@@ -39,6 +38,7 @@ export function baseProgram(): Command {
 /** The command names, for tests that walk every command (test/support/program.ts). */
 export const COMMAND_NAMES = Object.keys(commands);
 
+/** The program with every command, or with only the one `argv` runs when it names one. */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = baseProgram();
   const names = Object.hasOwn(commands, argv[0] ?? '') ? [argv[0]] : Object.keys(commands);

@@ -159,7 +159,8 @@ function targetObject(props: ClusterClassProps, t: PatchTarget): ApiObject {
   const workers = props.workers.filter((w) => names.includes(w.class));
   if (workers.length === 0)
     throw new Error(
-      `ClusterClass ${props.name}: a patch targets worker classes [${names.join(', ')}], which the class does not define`,
+      `ClusterClass ${props.name}: a patch targets worker classes [${names.join(', ')}], which the class does ` +
+        `not define`,
     );
   return 'workerBootstrap' in t ? workers[0].bootstrap : workers[0].infrastructure;
 }

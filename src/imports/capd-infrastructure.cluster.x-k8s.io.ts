@@ -4,6 +4,2354 @@ import { Construct } from 'constructs';
 
 
 /**
+ * DevClusterTemplate is the Schema for the DevClusterTemplate API.
+ *
+ * @schema DevClusterTemplate
+ */
+export class DevClusterTemplate extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DevClusterTemplate"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
+    kind: 'DevClusterTemplate',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DevClusterTemplate".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DevClusterTemplateProps = {}): any {
+    return {
+      ...DevClusterTemplate.GVK,
+      ...toJson_DevClusterTemplateProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DevClusterTemplate" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DevClusterTemplateProps = {}) {
+    super(scope, id, {
+      ...DevClusterTemplate.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DevClusterTemplate.GVK,
+      ...toJson_DevClusterTemplateProps(resolved),
+    };
+  }
+}
+
+/**
+ * DevClusterTemplate is the Schema for the DevClusterTemplate API.
+ *
+ * @schema DevClusterTemplate
+ */
+export interface DevClusterTemplateProps {
+  /**
+   * @schema DevClusterTemplate#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * DevClusterTemplateSpec defines the desired state of DevClusterTemplate.
+   *
+   * @schema DevClusterTemplate#spec
+   */
+  readonly spec?: DevClusterTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateProps(obj: DevClusterTemplateProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DevClusterTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevClusterTemplateSpec defines the desired state of DevClusterTemplate.
+ *
+ * @schema DevClusterTemplateSpec
+ */
+export interface DevClusterTemplateSpec {
+  /**
+   * DevClusterTemplateResource describes the data needed to create a DevCluster from a template.
+   *
+   * @schema DevClusterTemplateSpec#template
+   */
+  readonly template: DevClusterTemplateSpecTemplate;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpec(obj: DevClusterTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'template': toJson_DevClusterTemplateSpecTemplate(obj.template),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevClusterTemplateResource describes the data needed to create a DevCluster from a template.
+ *
+ * @schema DevClusterTemplateSpecTemplate
+ */
+export interface DevClusterTemplateSpecTemplate {
+  /**
+   * Standard object's metadata.
+   * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+   *
+   * @schema DevClusterTemplateSpecTemplate#metadata
+   */
+  readonly metadata?: DevClusterTemplateSpecTemplateMetadata;
+
+  /**
+   * DevClusterSpec defines the desired state of the DevCluster infrastructure.
+   *
+   * @schema DevClusterTemplateSpecTemplate#spec
+   */
+  readonly spec: DevClusterTemplateSpecTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplate(obj: DevClusterTemplateSpecTemplate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_DevClusterTemplateSpecTemplateMetadata(obj.metadata),
+    'spec': toJson_DevClusterTemplateSpecTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Standard object's metadata.
+ * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+ *
+ * @schema DevClusterTemplateSpecTemplateMetadata
+ */
+export interface DevClusterTemplateSpecTemplateMetadata {
+  /**
+   * annotations is an unstructured key value map stored with a resource that may be
+   * set by external tools to store and retrieve arbitrary metadata. They are not
+   * queryable and should be preserved when modifying objects.
+   * More info: http://kubernetes.io/docs/user-guide/annotations
+   *
+   * @schema DevClusterTemplateSpecTemplateMetadata#annotations
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * labels is a map of string keys and values that can be used to organize and categorize
+   * (scope and select) objects. May match selectors of replication controllers
+   * and services.
+   * More info: http://kubernetes.io/docs/user-guide/labels
+   *
+   * @schema DevClusterTemplateSpecTemplateMetadata#labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplateMetadata' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplateMetadata(obj: DevClusterTemplateSpecTemplateMetadata | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevClusterSpec defines the desired state of the DevCluster infrastructure.
+ *
+ * @schema DevClusterTemplateSpecTemplateSpec
+ */
+export interface DevClusterTemplateSpecTemplateSpec {
+  /**
+   * backend defines backends for a DevCluster.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpec#backend
+   */
+  readonly backend: DevClusterTemplateSpecTemplateSpecBackend;
+
+  /**
+   * controlPlaneEndpoint represents the endpoint used to communicate with the control plane.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpec#controlPlaneEndpoint
+   */
+  readonly controlPlaneEndpoint?: DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplateSpec(obj: DevClusterTemplateSpecTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backend': toJson_DevClusterTemplateSpecTemplateSpecBackend(obj.backend),
+    'controlPlaneEndpoint': toJson_DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint(obj.controlPlaneEndpoint),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * backend defines backends for a DevCluster.
+ *
+ * @schema DevClusterTemplateSpecTemplateSpecBackend
+ */
+export interface DevClusterTemplateSpecTemplateSpecBackend {
+  /**
+   * docker defines a backend for a DevCluster using docker containers.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackend#docker
+   */
+  readonly docker?: DevClusterTemplateSpecTemplateSpecBackendDocker;
+
+  /**
+   * inMemory defines a backend for a DevCluster that runs in memory.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackend#inMemory
+   */
+  readonly inMemory?: any;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplateSpecBackend' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplateSpecBackend(obj: DevClusterTemplateSpecTemplateSpecBackend | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'docker': toJson_DevClusterTemplateSpecTemplateSpecBackendDocker(obj.docker),
+    'inMemory': obj.inMemory,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * controlPlaneEndpoint represents the endpoint used to communicate with the control plane.
+ *
+ * @schema DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint
+ */
+export interface DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint {
+  /**
+   * Host is the hostname on which the API server is serving.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint#host
+   */
+  readonly host?: string;
+
+  /**
+   * Port is the port on which the API server is serving.
+   * Defaults to 6443 if not set.
+   *
+   * @default 6443 if not set.
+   * @schema DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint#port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint(obj: DevClusterTemplateSpecTemplateSpecControlPlaneEndpoint | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * docker defines a backend for a DevCluster using docker containers.
+ *
+ * @schema DevClusterTemplateSpecTemplateSpecBackendDocker
+ */
+export interface DevClusterTemplateSpecTemplateSpecBackendDocker {
+  /**
+   * failureDomains are usually not defined in the spec.
+   * The docker provider is special since failure domains don't mean anything in a local docker environment.
+   * Instead, the docker cluster controller will simply copy these into the Status and allow the Cluster API
+   * controllers to do what they will with the defined failure domains.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackendDocker#failureDomains
+   */
+  readonly failureDomains?: { [key: string]: DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains };
+
+  /**
+   * loadBalancer allows defining configurations for the cluster load balancer.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackendDocker#loadBalancer
+   */
+  readonly loadBalancer?: DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplateSpecBackendDocker' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplateSpecBackendDocker(obj: DevClusterTemplateSpecTemplateSpecBackendDocker | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'failureDomains': ((obj.failureDomains) === undefined) ? undefined : (Object.entries(obj.failureDomains).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains(i[1]) }), {})),
+    'loadBalancer': toJson_DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer(obj.loadBalancer),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * FailureDomainSpec is the Schema for Cluster API failure domains.
+ * It allows controllers to understand how many failure domains a cluster can optionally span across.
+ *
+ * @schema DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains
+ */
+export interface DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains {
+  /**
+   * attributes is a free form map of attributes an infrastructure provider might use or require.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains#attributes
+   */
+  readonly attributes?: { [key: string]: string };
+
+  /**
+   * controlPlane determines if this failure domain is suitable for use by control plane machines.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains#controlPlane
+   */
+  readonly controlPlane?: boolean;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains(obj: DevClusterTemplateSpecTemplateSpecBackendDockerFailureDomains | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'controlPlane': obj.controlPlane,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * loadBalancer allows defining configurations for the cluster load balancer.
+ *
+ * @schema DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer
+ */
+export interface DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer {
+  /**
+   * CustomHAProxyConfigTemplateRef allows you to replace the default HAProxy config file.
+   * This field is a reference to a config map that contains the configuration template. The key of the config map should be equal to 'value'.
+   * The content of the config map will be processed and will replace the default HAProxy config file. Please use it with caution, as there are
+   * no checks to ensure the validity of the configuration. This template will support the following variables that will be passed by the controller:
+   * $IPv6 (bool) indicates if the cluster is IPv6, $FrontendControlPlanePort (string) indicates the frontend control plane port,
+   * $BackendControlPlanePort (string) indicates the backend control plane port, $BackendServers (map[string]string) indicates the backend server
+   * where the key is the server name and the value is the address. This map is dynamic and is updated every time a new control plane
+   * node is added or removed. The template will also support the JoinHostPort function to join the host and port of the backend server.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer#customHAProxyConfigTemplateRef
+   */
+  readonly customHaProxyConfigTemplateRef?: DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef;
+
+  /**
+   * ImageRepository sets the container registry to pull the haproxy image from.
+   * if not set, "kindest" will be used instead.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer#imageRepository
+   */
+  readonly imageRepository?: string;
+
+  /**
+   * ImageTag allows to specify a tag for the haproxy image.
+   * if not set, "v20210715-a6da3463" will be used instead.
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer#imageTag
+   */
+  readonly imageTag?: string;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer(obj: DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'customHAProxyConfigTemplateRef': toJson_DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef(obj.customHaProxyConfigTemplateRef),
+    'imageRepository': obj.imageRepository,
+    'imageTag': obj.imageTag,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * CustomHAProxyConfigTemplateRef allows you to replace the default HAProxy config file.
+ * This field is a reference to a config map that contains the configuration template. The key of the config map should be equal to 'value'.
+ * The content of the config map will be processed and will replace the default HAProxy config file. Please use it with caution, as there are
+ * no checks to ensure the validity of the configuration. This template will support the following variables that will be passed by the controller:
+ * $IPv6 (bool) indicates if the cluster is IPv6, $FrontendControlPlanePort (string) indicates the frontend control plane port,
+ * $BackendControlPlanePort (string) indicates the backend control plane port, $BackendServers (map[string]string) indicates the backend server
+ * where the key is the server name and the value is the address. This map is dynamic and is updated every time a new control plane
+ * node is added or removed. The template will also support the JoinHostPort function to join the host and port of the backend server.
+ *
+ * @schema DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef
+ */
+export interface DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef {
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef(obj: DevClusterTemplateSpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * DevClusterTemplate is the Schema for the DevClusterTemplate API.
+ *
+ * @schema DevClusterTemplateV1Beta2
+ */
+export class DevClusterTemplateV1Beta2 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DevClusterTemplateV1Beta2"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+    kind: 'DevClusterTemplate',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DevClusterTemplateV1Beta2".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DevClusterTemplateV1Beta2Props = {}): any {
+    return {
+      ...DevClusterTemplateV1Beta2.GVK,
+      ...toJson_DevClusterTemplateV1Beta2Props(props),
+    };
+  }
+
+  /**
+   * Defines a "DevClusterTemplateV1Beta2" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DevClusterTemplateV1Beta2Props = {}) {
+    super(scope, id, {
+      ...DevClusterTemplateV1Beta2.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DevClusterTemplateV1Beta2.GVK,
+      ...toJson_DevClusterTemplateV1Beta2Props(resolved),
+    };
+  }
+}
+
+/**
+ * DevClusterTemplate is the Schema for the DevClusterTemplate API.
+ *
+ * @schema DevClusterTemplateV1Beta2
+ */
+export interface DevClusterTemplateV1Beta2Props {
+  /**
+   * @schema DevClusterTemplateV1Beta2#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * DevClusterTemplateSpec defines the desired state of DevClusterTemplate.
+   *
+   * @schema DevClusterTemplateV1Beta2#spec
+   */
+  readonly spec?: DevClusterTemplateV1Beta2Spec;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2Props(obj: DevClusterTemplateV1Beta2Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DevClusterTemplateV1Beta2Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevClusterTemplateSpec defines the desired state of DevClusterTemplate.
+ *
+ * @schema DevClusterTemplateV1Beta2Spec
+ */
+export interface DevClusterTemplateV1Beta2Spec {
+  /**
+   * DevClusterTemplateResource describes the data needed to create a DevCluster from a template.
+   *
+   * @schema DevClusterTemplateV1Beta2Spec#template
+   */
+  readonly template: DevClusterTemplateV1Beta2SpecTemplate;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2Spec(obj: DevClusterTemplateV1Beta2Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'template': toJson_DevClusterTemplateV1Beta2SpecTemplate(obj.template),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevClusterTemplateResource describes the data needed to create a DevCluster from a template.
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplate
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplate {
+  /**
+   * Standard object's metadata.
+   * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplate#metadata
+   */
+  readonly metadata?: DevClusterTemplateV1Beta2SpecTemplateMetadata;
+
+  /**
+   * DevClusterSpec defines the desired state of the DevCluster infrastructure.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplate#spec
+   */
+  readonly spec: DevClusterTemplateV1Beta2SpecTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplate(obj: DevClusterTemplateV1Beta2SpecTemplate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_DevClusterTemplateV1Beta2SpecTemplateMetadata(obj.metadata),
+    'spec': toJson_DevClusterTemplateV1Beta2SpecTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Standard object's metadata.
+ * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplateMetadata
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplateMetadata {
+  /**
+   * annotations is an unstructured key value map stored with a resource that may be
+   * set by external tools to store and retrieve arbitrary metadata. They are not
+   * queryable and should be preserved when modifying objects.
+   * More info: http://kubernetes.io/docs/user-guide/annotations
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateMetadata#annotations
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * labels is a map of string keys and values that can be used to organize and categorize
+   * (scope and select) objects. May match selectors of replication controllers
+   * and services.
+   * More info: http://kubernetes.io/docs/user-guide/labels
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateMetadata#labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplateMetadata' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplateMetadata(obj: DevClusterTemplateV1Beta2SpecTemplateMetadata | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevClusterSpec defines the desired state of the DevCluster infrastructure.
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplateSpec
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplateSpec {
+  /**
+   * backend defines backends for a DevCluster.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpec#backend
+   */
+  readonly backend: DevClusterTemplateV1Beta2SpecTemplateSpecBackend;
+
+  /**
+   * controlPlaneEndpoint represents the endpoint used to communicate with the control plane.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpec#controlPlaneEndpoint
+   */
+  readonly controlPlaneEndpoint?: DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplateSpec(obj: DevClusterTemplateV1Beta2SpecTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backend': toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackend(obj.backend),
+    'controlPlaneEndpoint': toJson_DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint(obj.controlPlaneEndpoint),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * backend defines backends for a DevCluster.
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackend
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplateSpecBackend {
+  /**
+   * docker defines a backend for a DevCluster using docker containers.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackend#docker
+   */
+  readonly docker?: DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker;
+
+  /**
+   * inMemory defines a backend for a DevCluster that runs in memory.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackend#inMemory
+   */
+  readonly inMemory?: any;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplateSpecBackend' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackend(obj: DevClusterTemplateV1Beta2SpecTemplateSpecBackend | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'docker': toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker(obj.docker),
+    'inMemory': obj.inMemory,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * controlPlaneEndpoint represents the endpoint used to communicate with the control plane.
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint {
+  /**
+   * host is the hostname on which the API server is serving.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint#host
+   */
+  readonly host?: string;
+
+  /**
+   * port is the port on which the API server is serving.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint#port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint(obj: DevClusterTemplateV1Beta2SpecTemplateSpecControlPlaneEndpoint | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * docker defines a backend for a DevCluster using docker containers.
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker {
+  /**
+   * failureDomains are usually not defined in the spec.
+   * The docker provider is special since failure domains don't mean anything in a local docker environment.
+   * Instead, the docker cluster controller will simply copy these into the Status and allow the Cluster API
+   * controllers to do what they will with the defined failure domains.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker#failureDomains
+   */
+  readonly failureDomains?: DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains[];
+
+  /**
+   * loadBalancer allows defining configurations for the cluster load balancer.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker#loadBalancer
+   */
+  readonly loadBalancer?: DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker(obj: DevClusterTemplateV1Beta2SpecTemplateSpecBackendDocker | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'failureDomains': obj.failureDomains?.map(y => toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains(y)),
+    'loadBalancer': toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer(obj.loadBalancer),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * FailureDomain is the Schema for Cluster API failure domains.
+ * It allows controllers to understand how many failure domains a cluster can optionally span across.
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains {
+  /**
+   * attributes is a free form map of attributes an infrastructure provider might use or require.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains#attributes
+   */
+  readonly attributes?: { [key: string]: string };
+
+  /**
+   * controlPlane determines if this failure domain is suitable for use by control plane machines.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains#controlPlane
+   */
+  readonly controlPlane?: boolean;
+
+  /**
+   * name is the name of the failure domain.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains(obj: DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerFailureDomains | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'controlPlane': obj.controlPlane,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * loadBalancer allows defining configurations for the cluster load balancer.
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer {
+  /**
+   * CustomHAProxyConfigTemplateRef allows you to replace the default HAProxy config file.
+   * This field is a reference to a config map that contains the configuration template. The key of the config map should be equal to 'value'.
+   * The content of the config map will be processed and will replace the default HAProxy config file. Please use it with caution, as there are
+   * no checks to ensure the validity of the configuration. This template will support the following variables that will be passed by the controller:
+   * $IPv6 (bool) indicates if the cluster is IPv6, $FrontendControlPlanePort (string) indicates the frontend control plane port,
+   * $BackendControlPlanePort (string) indicates the backend control plane port, $BackendServers (map[string]string) indicates the backend server
+   * where the key is the server name and the value is the address. This map is dynamic and is updated every time a new control plane
+   * node is added or removed. The template will also support the JoinHostPort function to join the host and port of the backend server.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer#customHAProxyConfigTemplateRef
+   */
+  readonly customHaProxyConfigTemplateRef?: DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef;
+
+  /**
+   * ImageRepository sets the container registry to pull the haproxy image from.
+   * if not set, "kindest" will be used instead.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer#imageRepository
+   */
+  readonly imageRepository?: string;
+
+  /**
+   * ImageTag allows to specify a tag for the haproxy image.
+   * if not set, "v20210715-a6da3463" will be used instead.
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer#imageTag
+   */
+  readonly imageTag?: string;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer(obj: DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'customHAProxyConfigTemplateRef': toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef(obj.customHaProxyConfigTemplateRef),
+    'imageRepository': obj.imageRepository,
+    'imageTag': obj.imageTag,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * CustomHAProxyConfigTemplateRef allows you to replace the default HAProxy config file.
+ * This field is a reference to a config map that contains the configuration template. The key of the config map should be equal to 'value'.
+ * The content of the config map will be processed and will replace the default HAProxy config file. Please use it with caution, as there are
+ * no checks to ensure the validity of the configuration. This template will support the following variables that will be passed by the controller:
+ * $IPv6 (bool) indicates if the cluster is IPv6, $FrontendControlPlanePort (string) indicates the frontend control plane port,
+ * $BackendControlPlanePort (string) indicates the backend control plane port, $BackendServers (map[string]string) indicates the backend server
+ * where the key is the server name and the value is the address. This map is dynamic and is updated every time a new control plane
+ * node is added or removed. The template will also support the JoinHostPort function to join the host and port of the backend server.
+ *
+ * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef
+ */
+export interface DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef {
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef(obj: DevClusterTemplateV1Beta2SpecTemplateSpecBackendDockerLoadBalancerCustomHaProxyConfigTemplateRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * DevMachineTemplate is the schema for the in-memory machine template API.
+ *
+ * @schema DevMachineTemplate
+ */
+export class DevMachineTemplate extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DevMachineTemplate"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
+    kind: 'DevMachineTemplate',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DevMachineTemplate".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DevMachineTemplateProps = {}): any {
+    return {
+      ...DevMachineTemplate.GVK,
+      ...toJson_DevMachineTemplateProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DevMachineTemplate" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DevMachineTemplateProps = {}) {
+    super(scope, id, {
+      ...DevMachineTemplate.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DevMachineTemplate.GVK,
+      ...toJson_DevMachineTemplateProps(resolved),
+    };
+  }
+}
+
+/**
+ * DevMachineTemplate is the schema for the in-memory machine template API.
+ *
+ * @schema DevMachineTemplate
+ */
+export interface DevMachineTemplateProps {
+  /**
+   * @schema DevMachineTemplate#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * DevMachineTemplateSpec defines the desired state of DevMachineTemplate.
+   *
+   * @schema DevMachineTemplate#spec
+   */
+  readonly spec?: DevMachineTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateProps(obj: DevMachineTemplateProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DevMachineTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevMachineTemplateSpec defines the desired state of DevMachineTemplate.
+ *
+ * @schema DevMachineTemplateSpec
+ */
+export interface DevMachineTemplateSpec {
+  /**
+   * DevMachineTemplateResource describes the data needed to create a DevMachine from a template.
+   *
+   * @schema DevMachineTemplateSpec#template
+   */
+  readonly template: DevMachineTemplateSpecTemplate;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpec(obj: DevMachineTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'template': toJson_DevMachineTemplateSpecTemplate(obj.template),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevMachineTemplateResource describes the data needed to create a DevMachine from a template.
+ *
+ * @schema DevMachineTemplateSpecTemplate
+ */
+export interface DevMachineTemplateSpecTemplate {
+  /**
+   * Standard object's metadata.
+   * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+   *
+   * @schema DevMachineTemplateSpecTemplate#metadata
+   */
+  readonly metadata?: DevMachineTemplateSpecTemplateMetadata;
+
+  /**
+   * Spec is the specification of the desired behavior of the machine.
+   *
+   * @schema DevMachineTemplateSpecTemplate#spec
+   */
+  readonly spec: DevMachineTemplateSpecTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplate(obj: DevMachineTemplateSpecTemplate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_DevMachineTemplateSpecTemplateMetadata(obj.metadata),
+    'spec': toJson_DevMachineTemplateSpecTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Standard object's metadata.
+ * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+ *
+ * @schema DevMachineTemplateSpecTemplateMetadata
+ */
+export interface DevMachineTemplateSpecTemplateMetadata {
+  /**
+   * annotations is an unstructured key value map stored with a resource that may be
+   * set by external tools to store and retrieve arbitrary metadata. They are not
+   * queryable and should be preserved when modifying objects.
+   * More info: http://kubernetes.io/docs/user-guide/annotations
+   *
+   * @schema DevMachineTemplateSpecTemplateMetadata#annotations
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * labels is a map of string keys and values that can be used to organize and categorize
+   * (scope and select) objects. May match selectors of replication controllers
+   * and services.
+   * More info: http://kubernetes.io/docs/user-guide/labels
+   *
+   * @schema DevMachineTemplateSpecTemplateMetadata#labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateMetadata' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateMetadata(obj: DevMachineTemplateSpecTemplateMetadata | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec is the specification of the desired behavior of the machine.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpec
+ */
+export interface DevMachineTemplateSpecTemplateSpec {
+  /**
+   * backend defines backends for a DevMachine.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpec#backend
+   */
+  readonly backend: DevMachineTemplateSpecTemplateSpecBackend;
+
+  /**
+   * providerID used to link this machine with the node hosted on it.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpec#providerID
+   */
+  readonly providerId?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpec(obj: DevMachineTemplateSpecTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backend': toJson_DevMachineTemplateSpecTemplateSpecBackend(obj.backend),
+    'providerID': obj.providerId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * backend defines backends for a DevMachine.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackend
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackend {
+  /**
+   * docker defines a backend for a DevMachine using docker containers.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackend#docker
+   */
+  readonly docker?: DevMachineTemplateSpecTemplateSpecBackendDocker;
+
+  /**
+   * inMemory defines a backend for a DevMachine that runs in memory.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackend#inMemory
+   */
+  readonly inMemory?: DevMachineTemplateSpecTemplateSpecBackendInMemory;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackend' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackend(obj: DevMachineTemplateSpecTemplateSpecBackend | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'docker': toJson_DevMachineTemplateSpecTemplateSpecBackendDocker(obj.docker),
+    'inMemory': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemory(obj.inMemory),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * docker defines a backend for a DevMachine using docker containers.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendDocker
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendDocker {
+  /**
+   * bootstrapTimeout is the total amount of time to wait for the machine to bootstrap before timing out.
+   * The default value is 3m.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendDocker#bootstrapTimeout
+   */
+  readonly bootstrapTimeout?: string;
+
+  /**
+   * customImage allows customizing the container image that is used for
+   * running the machine
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendDocker#customImage
+   */
+  readonly customImage?: string;
+
+  /**
+   * extraMounts describes additional mount points for the node container
+   * These may be used to bind a hostPath
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendDocker#extraMounts
+   */
+  readonly extraMounts?: DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts[];
+
+  /**
+   * preLoadImages allows to pre-load images in a newly created machine. This can be used to
+   * speed up tests by avoiding e.g. to download CNI images on all the containers.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendDocker#preLoadImages
+   */
+  readonly preLoadImages?: string[];
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendDocker' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendDocker(obj: DevMachineTemplateSpecTemplateSpecBackendDocker | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bootstrapTimeout': obj.bootstrapTimeout,
+    'customImage': obj.customImage,
+    'extraMounts': obj.extraMounts?.map(y => toJson_DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts(y)),
+    'preLoadImages': obj.preLoadImages?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * inMemory defines a backend for a DevMachine that runs in memory.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemory
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemory {
+  /**
+   * apiServer defines the behaviour of the APIServer hosted on the InMemoryMachine.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemory#apiServer
+   */
+  readonly apiServer?: DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServer;
+
+  /**
+   * etcd defines the behaviour of the etcd member hosted on the InMemoryMachine.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemory#etcd
+   */
+  readonly etcd?: DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcd;
+
+  /**
+   * node defines the behaviour of the Node (the kubelet) hosted on the InMemoryMachine.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemory#node
+   */
+  readonly node?: DevMachineTemplateSpecTemplateSpecBackendInMemoryNode;
+
+  /**
+   * vm defines the behaviour of the VM implementing the InMemoryMachine.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemory#vm
+   */
+  readonly vm?: DevMachineTemplateSpecTemplateSpecBackendInMemoryVm;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemory' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemory(obj: DevMachineTemplateSpecTemplateSpecBackendInMemory | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiServer': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServer(obj.apiServer),
+    'etcd': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcd(obj.etcd),
+    'node': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryNode(obj.node),
+    'vm': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryVm(obj.vm),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Mount specifies a host volume to mount into a container.
+ * This is a simplified version of kind v1alpha4.Mount types.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts {
+  /**
+   * Path of the mount within the container.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts#containerPath
+   */
+  readonly containerPath?: string;
+
+  /**
+   * Path of the mount on the host. If the hostPath doesn't exist, then runtimes
+   * should report error. If the hostpath is a symbolic link, runtimes should
+   * follow the symlink and mount the real destination to container.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts#hostPath
+   */
+  readonly hostPath?: string;
+
+  /**
+   * If set, the mount is read-only.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts#readOnly
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts(obj: DevMachineTemplateSpecTemplateSpecBackendDockerExtraMounts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerPath': obj.containerPath,
+    'hostPath': obj.hostPath,
+    'readOnly': obj.readOnly,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * apiServer defines the behaviour of the APIServer hosted on the InMemoryMachine.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServer
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServer {
+  /**
+   * provisioning defines variables influencing how the APIServer hosted on the InMemoryMachine is going to be provisioned.
+   * NOTE: APIServer provisioning includes all the steps from starting the static Pod to the Pod become ready and being registered in K8s.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServer#provisioning
+   */
+  readonly provisioning?: DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServer(obj: DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provisioning': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning(obj.provisioning),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * etcd defines the behaviour of the etcd member hosted on the InMemoryMachine.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcd
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcd {
+  /**
+   * provisioning defines variables influencing how the etcd member hosted on the InMemoryMachine is going to be provisioned.
+   * NOTE: Etcd provisioning includes all the steps from starting the static Pod to the Pod become ready and being registered in K8s.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcd#provisioning
+   */
+  readonly provisioning?: DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcd(obj: DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provisioning': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning(obj.provisioning),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * node defines the behaviour of the Node (the kubelet) hosted on the InMemoryMachine.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryNode
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemoryNode {
+  /**
+   * provisioning defines variables influencing how the Node (the kubelet) hosted on the InMemoryMachine is going to be provisioned.
+   * NOTE: Node provisioning includes all the steps from starting kubelet to the node become ready, get a provider ID, and being registered in K8s.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryNode#provisioning
+   */
+  readonly provisioning?: DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemoryNode' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryNode(obj: DevMachineTemplateSpecTemplateSpecBackendInMemoryNode | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provisioning': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning(obj.provisioning),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * vm defines the behaviour of the VM implementing the InMemoryMachine.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryVm
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemoryVm {
+  /**
+   * provisioning defines variables influencing how the VM implementing the InMemoryMachine is going to be provisioned.
+   * NOTE: VM provisioning includes all the steps from creation to power-on.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryVm#provisioning
+   */
+  readonly provisioning?: DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemoryVm' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryVm(obj: DevMachineTemplateSpecTemplateSpecBackendInMemoryVm | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provisioning': toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning(obj.provisioning),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * provisioning defines variables influencing how the APIServer hosted on the InMemoryMachine is going to be provisioned.
+ * NOTE: APIServer provisioning includes all the steps from starting the static Pod to the Pod become ready and being registered in K8s.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning {
+  /**
+   * startupDuration defines the duration of the object provisioning phase.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning#startupDuration
+   */
+  readonly startupDuration: string;
+
+  /**
+   * startupJitter adds some randomness on StartupDuration; the actual duration will be StartupDuration plus an additional
+   * amount chosen uniformly at random from the interval between zero and `StartupJitter*StartupDuration`.
+   * NOTE: this is modeled as string because the usage of float is highly discouraged, as support for them varies across languages.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning#startupJitter
+   */
+  readonly startupJitter?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning(obj: DevMachineTemplateSpecTemplateSpecBackendInMemoryApiServerProvisioning | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'startupDuration': obj.startupDuration,
+    'startupJitter': obj.startupJitter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * provisioning defines variables influencing how the etcd member hosted on the InMemoryMachine is going to be provisioned.
+ * NOTE: Etcd provisioning includes all the steps from starting the static Pod to the Pod become ready and being registered in K8s.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning {
+  /**
+   * startupDuration defines the duration of the object provisioning phase.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning#startupDuration
+   */
+  readonly startupDuration: string;
+
+  /**
+   * startupJitter adds some randomness on StartupDuration; the actual duration will be StartupDuration plus an additional
+   * amount chosen uniformly at random from the interval between zero and `StartupJitter*StartupDuration`.
+   * NOTE: this is modeled as string because the usage of float is highly discouraged, as support for them varies across languages.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning#startupJitter
+   */
+  readonly startupJitter?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning(obj: DevMachineTemplateSpecTemplateSpecBackendInMemoryEtcdProvisioning | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'startupDuration': obj.startupDuration,
+    'startupJitter': obj.startupJitter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * provisioning defines variables influencing how the Node (the kubelet) hosted on the InMemoryMachine is going to be provisioned.
+ * NOTE: Node provisioning includes all the steps from starting kubelet to the node become ready, get a provider ID, and being registered in K8s.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning {
+  /**
+   * startupDuration defines the duration of the object provisioning phase.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning#startupDuration
+   */
+  readonly startupDuration: string;
+
+  /**
+   * startupJitter adds some randomness on StartupDuration; the actual duration will be StartupDuration plus an additional
+   * amount chosen uniformly at random from the interval between zero and `StartupJitter*StartupDuration`.
+   * NOTE: this is modeled as string because the usage of float is highly discouraged, as support for them varies across languages.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning#startupJitter
+   */
+  readonly startupJitter?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning(obj: DevMachineTemplateSpecTemplateSpecBackendInMemoryNodeProvisioning | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'startupDuration': obj.startupDuration,
+    'startupJitter': obj.startupJitter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * provisioning defines variables influencing how the VM implementing the InMemoryMachine is going to be provisioned.
+ * NOTE: VM provisioning includes all the steps from creation to power-on.
+ *
+ * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning
+ */
+export interface DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning {
+  /**
+   * startupDuration defines the duration of the object provisioning phase.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning#startupDuration
+   */
+  readonly startupDuration: string;
+
+  /**
+   * startupJitter adds some randomness on StartupDuration; the actual duration will be StartupDuration plus an additional
+   * amount chosen uniformly at random from the interval between zero and `StartupJitter*StartupDuration`.
+   * NOTE: this is modeled as string because the usage of float is highly discouraged, as support for them varies across languages.
+   *
+   * @schema DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning#startupJitter
+   */
+  readonly startupJitter?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning(obj: DevMachineTemplateSpecTemplateSpecBackendInMemoryVmProvisioning | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'startupDuration': obj.startupDuration,
+    'startupJitter': obj.startupJitter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * DevMachineTemplate is the schema for the in-memory machine template API.
+ *
+ * @schema DevMachineTemplateV1Beta2
+ */
+export class DevMachineTemplateV1Beta2 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DevMachineTemplateV1Beta2"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+    kind: 'DevMachineTemplate',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DevMachineTemplateV1Beta2".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DevMachineTemplateV1Beta2Props = {}): any {
+    return {
+      ...DevMachineTemplateV1Beta2.GVK,
+      ...toJson_DevMachineTemplateV1Beta2Props(props),
+    };
+  }
+
+  /**
+   * Defines a "DevMachineTemplateV1Beta2" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DevMachineTemplateV1Beta2Props = {}) {
+    super(scope, id, {
+      ...DevMachineTemplateV1Beta2.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DevMachineTemplateV1Beta2.GVK,
+      ...toJson_DevMachineTemplateV1Beta2Props(resolved),
+    };
+  }
+}
+
+/**
+ * DevMachineTemplate is the schema for the in-memory machine template API.
+ *
+ * @schema DevMachineTemplateV1Beta2
+ */
+export interface DevMachineTemplateV1Beta2Props {
+  /**
+   * @schema DevMachineTemplateV1Beta2#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * DevMachineTemplateSpec defines the desired state of DevMachineTemplate.
+   *
+   * @schema DevMachineTemplateV1Beta2#spec
+   */
+  readonly spec?: DevMachineTemplateV1Beta2Spec;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2Props(obj: DevMachineTemplateV1Beta2Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DevMachineTemplateV1Beta2Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevMachineTemplateSpec defines the desired state of DevMachineTemplate.
+ *
+ * @schema DevMachineTemplateV1Beta2Spec
+ */
+export interface DevMachineTemplateV1Beta2Spec {
+  /**
+   * DevMachineTemplateResource describes the data needed to create a DevMachine from a template.
+   *
+   * @schema DevMachineTemplateV1Beta2Spec#template
+   */
+  readonly template: DevMachineTemplateV1Beta2SpecTemplate;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2Spec(obj: DevMachineTemplateV1Beta2Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'template': toJson_DevMachineTemplateV1Beta2SpecTemplate(obj.template),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DevMachineTemplateResource describes the data needed to create a DevMachine from a template.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplate
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplate {
+  /**
+   * Standard object's metadata.
+   * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplate#metadata
+   */
+  readonly metadata?: DevMachineTemplateV1Beta2SpecTemplateMetadata;
+
+  /**
+   * Spec is the specification of the desired behavior of the machine.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplate#spec
+   */
+  readonly spec: DevMachineTemplateV1Beta2SpecTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplate(obj: DevMachineTemplateV1Beta2SpecTemplate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_DevMachineTemplateV1Beta2SpecTemplateMetadata(obj.metadata),
+    'spec': toJson_DevMachineTemplateV1Beta2SpecTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Standard object's metadata.
+ * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateMetadata
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateMetadata {
+  /**
+   * annotations is an unstructured key value map stored with a resource that may be
+   * set by external tools to store and retrieve arbitrary metadata. They are not
+   * queryable and should be preserved when modifying objects.
+   * More info: http://kubernetes.io/docs/user-guide/annotations
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateMetadata#annotations
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * labels is a map of string keys and values that can be used to organize and categorize
+   * (scope and select) objects. May match selectors of replication controllers
+   * and services.
+   * More info: http://kubernetes.io/docs/user-guide/labels
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateMetadata#labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateMetadata' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateMetadata(obj: DevMachineTemplateV1Beta2SpecTemplateMetadata | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec is the specification of the desired behavior of the machine.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpec
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpec {
+  /**
+   * backend defines backends for a DevMachine.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpec#backend
+   */
+  readonly backend: DevMachineTemplateV1Beta2SpecTemplateSpecBackend;
+
+  /**
+   * providerID used to link this machine with the node hosted on it.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpec#providerID
+   */
+  readonly providerId?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpec(obj: DevMachineTemplateV1Beta2SpecTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backend': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackend(obj.backend),
+    'providerID': obj.providerId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * backend defines backends for a DevMachine.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackend
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackend {
+  /**
+   * docker defines a backend for a DevMachine using docker containers.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackend#docker
+   */
+  readonly docker?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker;
+
+  /**
+   * inMemory defines a backend for a DevMachine that runs in memory.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackend#inMemory
+   */
+  readonly inMemory?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackend' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackend(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackend | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'docker': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker(obj.docker),
+    'inMemory': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory(obj.inMemory),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * docker defines a backend for a DevMachine using docker containers.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker {
+  /**
+   * bootstrapTimeout is the total amount of time to wait for the machine to bootstrap before timing out.
+   * The default value is 5m.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker#bootstrapTimeout
+   */
+  readonly bootstrapTimeout?: string;
+
+  /**
+   * customImage allows customizing the container image that is used for
+   * running the machine
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker#customImage
+   */
+  readonly customImage?: string;
+
+  /**
+   * extraMounts describes additional mount points for the node container
+   * These may be used to bind a hostPath
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker#extraMounts
+   */
+  readonly extraMounts?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts[];
+
+  /**
+   * preLoadImages allows to pre-load images in a newly created machine. This can be used to
+   * speed up tests by avoiding e.g. to download CNI images on all the containers.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker#preLoadImages
+   */
+  readonly preLoadImages?: string[];
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendDocker | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bootstrapTimeout': obj.bootstrapTimeout,
+    'customImage': obj.customImage,
+    'extraMounts': obj.extraMounts?.map(y => toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts(y)),
+    'preLoadImages': obj.preLoadImages?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * inMemory defines a backend for a DevMachine that runs in memory.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory {
+  /**
+   * apiServer defines the behaviour of the APIServer hosted on the InMemoryMachine.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory#apiServer
+   */
+  readonly apiServer?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServer;
+
+  /**
+   * etcd defines the behaviour of the etcd member hosted on the InMemoryMachine.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory#etcd
+   */
+  readonly etcd?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcd;
+
+  /**
+   * node defines the behaviour of the Node (the kubelet) hosted on the InMemoryMachine.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory#node
+   */
+  readonly node?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNode;
+
+  /**
+   * vm defines the behaviour of the VM implementing the InMemoryMachine.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory#vm
+   */
+  readonly vm?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVm;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemory | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiServer': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServer(obj.apiServer),
+    'etcd': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcd(obj.etcd),
+    'node': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNode(obj.node),
+    'vm': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVm(obj.vm),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Mount specifies a host volume to mount into a container.
+ * This is a simplified version of kind v1alpha4.Mount types.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts {
+  /**
+   * Path of the mount within the container.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts#containerPath
+   */
+  readonly containerPath?: string;
+
+  /**
+   * Path of the mount on the host. If the hostPath doesn't exist, then runtimes
+   * should report error. If the hostpath is a symbolic link, runtimes should
+   * follow the symlink and mount the real destination to container.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts#hostPath
+   */
+  readonly hostPath?: string;
+
+  /**
+   * If set, the mount is read-only.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts#readOnly
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendDockerExtraMounts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerPath': obj.containerPath,
+    'hostPath': obj.hostPath,
+    'readOnly': obj.readOnly,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * apiServer defines the behaviour of the APIServer hosted on the InMemoryMachine.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServer
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServer {
+  /**
+   * provisioning defines variables influencing how the APIServer hosted on the InMemoryMachine is going to be provisioned.
+   * NOTE: APIServer provisioning includes all the steps from starting the static Pod to the Pod become ready and being registered in K8s.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServer#provisioning
+   */
+  readonly provisioning?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServer(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provisioning': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning(obj.provisioning),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * etcd defines the behaviour of the etcd member hosted on the InMemoryMachine.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcd
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcd {
+  /**
+   * provisioning defines variables influencing how the etcd member hosted on the InMemoryMachine is going to be provisioned.
+   * NOTE: Etcd provisioning includes all the steps from starting the static Pod to the Pod become ready and being registered in K8s.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcd#provisioning
+   */
+  readonly provisioning?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcd(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provisioning': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning(obj.provisioning),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * node defines the behaviour of the Node (the kubelet) hosted on the InMemoryMachine.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNode
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNode {
+  /**
+   * provisioning defines variables influencing how the Node (the kubelet) hosted on the InMemoryMachine is going to be provisioned.
+   * NOTE: Node provisioning includes all the steps from starting kubelet to the node become ready, get a provider ID, and being registered in K8s.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNode#provisioning
+   */
+  readonly provisioning?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNode' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNode(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNode | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provisioning': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning(obj.provisioning),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * vm defines the behaviour of the VM implementing the InMemoryMachine.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVm
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVm {
+  /**
+   * provisioning defines variables influencing how the VM implementing the InMemoryMachine is going to be provisioned.
+   * NOTE: VM provisioning includes all the steps from creation to power-on.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVm#provisioning
+   */
+  readonly provisioning?: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVm' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVm(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVm | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'provisioning': toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning(obj.provisioning),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * provisioning defines variables influencing how the APIServer hosted on the InMemoryMachine is going to be provisioned.
+ * NOTE: APIServer provisioning includes all the steps from starting the static Pod to the Pod become ready and being registered in K8s.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning {
+  /**
+   * startupDuration defines the duration of the object provisioning phase.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning#startupDuration
+   */
+  readonly startupDuration: string;
+
+  /**
+   * startupJitter adds some randomness on StartupDuration; the actual duration will be StartupDuration plus an additional
+   * amount chosen uniformly at random from the interval between zero and `StartupJitter*StartupDuration`.
+   * NOTE: this is modeled as string because the usage of float is highly discouraged, as support for them varies across languages.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning#startupJitter
+   */
+  readonly startupJitter?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryApiServerProvisioning | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'startupDuration': obj.startupDuration,
+    'startupJitter': obj.startupJitter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * provisioning defines variables influencing how the etcd member hosted on the InMemoryMachine is going to be provisioned.
+ * NOTE: Etcd provisioning includes all the steps from starting the static Pod to the Pod become ready and being registered in K8s.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning {
+  /**
+   * startupDuration defines the duration of the object provisioning phase.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning#startupDuration
+   */
+  readonly startupDuration: string;
+
+  /**
+   * startupJitter adds some randomness on StartupDuration; the actual duration will be StartupDuration plus an additional
+   * amount chosen uniformly at random from the interval between zero and `StartupJitter*StartupDuration`.
+   * NOTE: this is modeled as string because the usage of float is highly discouraged, as support for them varies across languages.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning#startupJitter
+   */
+  readonly startupJitter?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryEtcdProvisioning | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'startupDuration': obj.startupDuration,
+    'startupJitter': obj.startupJitter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * provisioning defines variables influencing how the Node (the kubelet) hosted on the InMemoryMachine is going to be provisioned.
+ * NOTE: Node provisioning includes all the steps from starting kubelet to the node become ready, get a provider ID, and being registered in K8s.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning {
+  /**
+   * startupDuration defines the duration of the object provisioning phase.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning#startupDuration
+   */
+  readonly startupDuration: string;
+
+  /**
+   * startupJitter adds some randomness on StartupDuration; the actual duration will be StartupDuration plus an additional
+   * amount chosen uniformly at random from the interval between zero and `StartupJitter*StartupDuration`.
+   * NOTE: this is modeled as string because the usage of float is highly discouraged, as support for them varies across languages.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning#startupJitter
+   */
+  readonly startupJitter?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryNodeProvisioning | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'startupDuration': obj.startupDuration,
+    'startupJitter': obj.startupJitter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * provisioning defines variables influencing how the VM implementing the InMemoryMachine is going to be provisioned.
+ * NOTE: VM provisioning includes all the steps from creation to power-on.
+ *
+ * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning
+ */
+export interface DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning {
+  /**
+   * startupDuration defines the duration of the object provisioning phase.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning#startupDuration
+   */
+  readonly startupDuration: string;
+
+  /**
+   * startupJitter adds some randomness on StartupDuration; the actual duration will be StartupDuration plus an additional
+   * amount chosen uniformly at random from the interval between zero and `StartupJitter*StartupDuration`.
+   * NOTE: this is modeled as string because the usage of float is highly discouraged, as support for them varies across languages.
+   *
+   * @schema DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning#startupJitter
+   */
+  readonly startupJitter?: string;
+}
+
+/**
+ * Converts an object of type 'DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning(obj: DevMachineTemplateV1Beta2SpecTemplateSpecBackendInMemoryVmProvisioning | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'startupDuration': obj.startupDuration,
+    'startupJitter': obj.startupJitter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * DockerClusterTemplate is the Schema for the dockerclustertemplates API.
  *
  * @schema DockerClusterTemplate

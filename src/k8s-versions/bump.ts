@@ -48,12 +48,15 @@ export function bump(
       if (!from) {
         const to = { kubernetesVersion: r.version, version: 'v1', hash: opts.hashStack(id, r.version) };
         next[r.minor] = to;
+        const estimated = opts.data.branchByMinor.get(r.minor)?.endOfLifeEstimated ? '~' : '';
         changes.push({
           stack: id,
           minor: r.minor,
           action: 'add',
           to,
-          reason: `branch ${r.minor} is supported until ${opts.data.branchByMinor.get(r.minor)?.endOfLifeEstimated ? '~' : ''}${r.endOfLife}; ${r.version} released ${r.released}${r.minorOfferBy ? `, must be offered by ${r.minorOfferBy}` : ''}`,
+          reason:
+            `branch ${r.minor} is supported until ${estimated}${r.endOfLife}; ` +
+            `${r.version} released ${r.released}${r.minorOfferBy ? `, must be offered by ${r.minorOfferBy}` : ''}`,
         });
         continue;
       }
@@ -85,7 +88,9 @@ export function bump(
               action: 'move',
               from,
               to,
-              reason: `${r.version} released ${r.released}; offer it by ${r.offerBy}${r.criticalCves.length ? ` (fixes critical ${r.criticalCves.join(', ')})` : ''}`,
+              reason:
+                `${r.version} released ${r.released}; offer it by ${r.offerBy}` +
+                `${r.criticalCves.length ? ` (fixes critical ${r.criticalCves.join(', ')})` : ''}`,
             }
           : {
               stack: id,
@@ -106,7 +111,10 @@ export function bump(
           minor,
           action: 'drop',
           from,
-          reason: `branch ${minor} reached end of life on ${formatDay(branch.endOfLife)}. Whether clusters still use it cannot be known offline: keep its ClusterClass on management clusters until no Cluster references it`,
+          reason:
+            `branch ${minor} reached end of life on ${formatDay(branch.endOfLife)}. ` +
+            `Whether clusters still use it cannot be known offline: ` +
+            `keep its ClusterClass on management clusters until no Cluster references it`,
         });
       } else {
         next[minor] = from;
@@ -118,7 +126,8 @@ export function bump(
           to: from,
           reason: branch
             ? `branch ${minor} is not released by ${formatDay(at)} in the data; kept`
-            : `branch ${minor} is unknown to the version data (as of ${rec.dataAsOf}); kept: run \`cskit versions update\``,
+            : `branch ${minor} is unknown to the version data (as of ${rec.dataAsOf}); ` +
+              `kept: run \`cskit versions update\``,
         });
       }
     }

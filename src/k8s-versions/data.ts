@@ -97,11 +97,16 @@ export interface VersionData {
   readonly warnings: readonly string[];
 }
 
+/** The fields of a parsed JSON value that may be an object; anything else has none (as `?.` on it would read). */
+const fieldsOf = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+
 /** Checks the shape of a data file; returns `path: problem` lines. */
-export function validateDataFile(d: any): string[] {
+export function validateDataFile(d: unknown): string[] {
   const errs: string[] = [];
-  if (d?.schema !== 'cskit.k8s-versions/v1')
-    errs.push(`schema: expecting "cskit.k8s-versions/v1", found ${JSON.stringify(d?.schema)}`);
+  const file = fieldsOf(d);
+  if (file.schema !== 'cskit.k8s-versions/v1')
+    errs.push(`schema: expecting "cskit.k8s-versions/v1", found ${JSON.stringify(file.schema)}`);
   const day = (p: string, s: unknown, nullable = false) => {
     if (nullable && s === null) return;
     try {
@@ -110,21 +115,24 @@ export function validateDataFile(d: any): string[] {
       errs.push(`${p}: expecting YYYY-MM-DD, found ${JSON.stringify(s)}`);
     }
   };
-  day('dataAsOf', d?.dataAsOf);
-  if (d?.cvesAsOf !== undefined) day('cvesAsOf', d.cvesAsOf);
-  if (!Array.isArray(d?.branches) || d.branches.length === 0) errs.push('branches: expecting a non-empty list');
-  (Array.isArray(d?.branches) ? d.branches : []).forEach((b: any, i: number) => {
-    if (!/^\d+\.\d+$/.test(b?.minor))
-      errs.push(`branches[${i}].minor: expecting MAJOR.MINOR, found ${JSON.stringify(b?.minor)}`);
-    day(`branches[${i}].releaseDate`, b?.releaseDate);
-    day(`branches[${i}].endOfLife`, b?.endOfLife);
-    (Array.isArray(b?.patches) ? b.patches : []).forEach((p: any, j: number) => {
-      if (!parseKubernetesVersion(String(p?.version)))
-        errs.push(`branches[${i}].patches[${j}].version: unparseable ${JSON.stringify(p?.version)}`);
-      day(`branches[${i}].patches[${j}].date`, p?.date);
+  day('dataAsOf', file.dataAsOf);
+  if (file.cvesAsOf !== undefined) day('cvesAsOf', file.cvesAsOf);
+  const branches: unknown[] = Array.isArray(file.branches) ? file.branches : [];
+  if (!Array.isArray(file.branches) || branches.length === 0) errs.push('branches: expecting a non-empty list');
+  branches.forEach((branch, i) => {
+    const b = fieldsOf(branch);
+    if (!/^\d+\.\d+$/.test(String(b.minor)))
+      errs.push(`branches[${i}].minor: expecting MAJOR.MINOR, found ${JSON.stringify(b.minor)}`);
+    day(`branches[${i}].releaseDate`, b.releaseDate);
+    day(`branches[${i}].endOfLife`, b.endOfLife);
+    (Array.isArray(b.patches) ? (b.patches as unknown[]) : []).forEach((patch, j) => {
+      const p = fieldsOf(patch);
+      if (!parseKubernetesVersion(String(p.version)))
+        errs.push(`branches[${i}].patches[${j}].version: unparseable ${JSON.stringify(p.version)}`);
+      day(`branches[${i}].patches[${j}].date`, p.date);
     });
   });
-  if (!Array.isArray(d?.cves)) errs.push('cves: expecting a list');
+  if (!Array.isArray(file.cves)) errs.push('cves: expecting a list');
   return errs;
 }
 

@@ -1,3 +1,7 @@
+/**
+ * scs-0210-v2 (Kubernetes version policy) as pure functions of (versions, evaluation date, data).
+ * Every finding carries its evidence: the release, its date, the CVE, the deadline.
+ */
 import { Branch, CveRecord, Patch, VersionData, loadVersionData } from './data';
 import { addDays, addMonths, daysBetween, formatDay, parseDay } from './dates';
 import {
@@ -9,10 +13,6 @@ import {
   parseKubernetesVersion,
 } from './version';
 
-/**
- * scs-0210-v2 (Kubernetes version policy) as pure functions of (versions, evaluation date, data).
- * Every finding carries its evidence: the release, its date, the CVE, the deadline.
- */
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -97,7 +97,9 @@ function staleness(data: VersionData, at: Date): Finding[] {
     out.push({
       severity: 'warning',
       code: 'data-stale',
-      message: `version data is as of ${day(data.dataAsOf)}, ${age} days before ${day(at)}: releases and CVEs since then are unknown; run \`cskit versions update\``,
+      message:
+        `version data is as of ${day(data.dataAsOf)}, ${age} days before ${day(at)}: ` +
+        `releases and CVEs since then are unknown; run \`cskit versions update\``,
       evidence: { dataAsOf: day(data.dataAsOf), at: day(at), ageDays: age, origin: data.origin },
     });
   }
@@ -200,14 +202,19 @@ function patchFindings(data: VersionData, branch: Branch, v: KubeVersion, at: Da
       out.push({
         severity: 'error',
         code: 'patch-outdated',
-        message: `${label} is outdated: ${first.version} was released on ${day(first.date)}, and newer patches must be offered within ${POLICY.patchMonths} month (by ${day(deadline)}); move to ${latest.version}`,
+        message:
+          `${label} is outdated: ${first.version} was released on ${day(first.date)}, ` +
+          `and newer patches must be offered within ${POLICY.patchMonths} month (by ${day(deadline)}); ` +
+          `move to ${latest.version}`,
         evidence,
       });
     } else {
       out.push({
         severity: 'info',
         code: 'patch-pending',
-        message: `${label}: newer patch ${first.version} (released ${day(first.date)}) must be offered by ${day(deadline)}`,
+        message:
+          `${label}: newer patch ${first.version} (released ${day(first.date)}) ` +
+          `must be offered by ${day(deadline)}`,
         evidence,
       });
     }
@@ -225,7 +232,9 @@ function patchFindings(data: VersionData, branch: Branch, v: KubeVersion, at: Da
       deadline: day(must),
       recommendedBy: day(should),
     };
-    const what = `${label} is affected by ${f.cve.id} (CVSS ${f.cve.cvss!.version} ${f.cve.cvss!.score}), fixed in ${f.fix.version}`;
+    const what =
+      `${label} is affected by ${f.cve.id} (CVSS ${f.cve.cvss!.version} ${f.cve.cvss!.score}), ` +
+      `fixed in ${f.fix.version}`;
     if (at > must)
       out.push({
         severity: 'error',
@@ -237,7 +246,9 @@ function patchFindings(data: VersionData, branch: Branch, v: KubeVersion, at: Da
       out.push({
         severity: 'warning',
         code: 'critical-cve',
-        message: `${what}: offering the fix within ${POLICY.criticalCveRecommendedDays} days (by ${day(should)}) is recommended; required by ${day(must)}`,
+        message:
+          `${what}: offering the fix within ${POLICY.criticalCveRecommendedDays} days (by ${day(should)}) ` +
+          `is recommended; required by ${day(must)}`,
         evidence,
       });
     else
@@ -279,25 +290,31 @@ export function evaluateClusterVersion(
       findings.push({
         severity: 'warning',
         code: 'unknown-version',
-        message: `${label}: branch ${minor} is newer than the version data knows (newest ${newest?.minor ?? 'none'}, data as of ${day(data.dataAsOf)}); cannot judge it: run \`cskit versions update\``,
+        message:
+          `${label}: branch ${minor} is newer than the version data knows ` +
+          `(newest ${newest?.minor ?? 'none'}, data as of ${day(data.dataAsOf)}); ` +
+          `cannot judge it: run \`cskit versions update\``,
         evidence: { newestKnown: newest?.minor, dataAsOf: day(data.dataAsOf) },
       });
     } else {
       findings.push({
         severity: 'error',
         code: 'branch-eol',
-        message: `${label}: branch ${minor} is older than every branch the data knows (oldest ${known[0].minor}); it is past end of life`,
+        message:
+          `${label}: branch ${minor} is older than every branch the data knows (oldest ${known[0].minor}); ` +
+          `it is past end of life`,
         evidence: { oldestKnown: known[0].minor },
       });
     }
     return done();
   }
   if (at > branch.endOfLife) {
+    const endOfLife = day(branch.endOfLife);
     findings.push({
       severity: 'error',
       code: 'branch-eol',
-      message: `${label}: branch ${minor} reached end of life on ${day(branch.endOfLife)}; upgrade to a supported minor`,
-      evidence: { branch: minor, endOfLife: day(branch.endOfLife) },
+      message: `${label}: branch ${minor} reached end of life on ${endOfLife}; upgrade to a supported minor`,
+      evidence: { branch: minor, endOfLife },
     });
   }
   const own = data.patchByVersion.get(label);
@@ -307,7 +324,10 @@ export function evaluateClusterVersion(
       findings.push({
         severity: 'warning',
         code: 'unknown-version',
-        message: `${label} is newer than the latest ${minor} patch the data knows (${latest?.version ?? 'none'} at ${day(at)}); cannot judge it: run \`cskit versions update\``,
+        message:
+          `${label} is newer than the latest ${minor} patch the data knows ` +
+          `(${latest?.version ?? 'none'} at ${day(at)}); ` +
+          `cannot judge it: run \`cskit versions update\``,
         evidence: { latestKnown: latest?.version, dataAsOf: day(data.dataAsOf) },
       });
       return done();
@@ -366,7 +386,10 @@ export function evaluateOffering(
       findings.push({
         severity: 'error',
         code: 'minor-missing',
-        message: `latest minor ${b.minor} was released on ${day(b.releaseDate)} and must be offered within ${POLICY.minorMonths} months (by ${day(deadline)}); it is not offered`,
+        message:
+          `latest minor ${b.minor} was released on ${day(b.releaseDate)} ` +
+          `and must be offered within ${POLICY.minorMonths} months (by ${day(deadline)}); ` +
+          `it is not offered`,
         evidence,
       });
     } else {
@@ -384,14 +407,18 @@ export function evaluateOffering(
       findings.push({
         severity: 'warning',
         code: 'branch-eol-offered',
-        message: `${formatVersion(v)}: branch ${minor} reached end of life on ${day(b.endOfLife)}; offering it is not recommended (drop it once no cluster uses it)`,
+        message:
+          `${formatVersion(v)}: branch ${minor} reached end of life on ${day(b.endOfLife)}; ` +
+          `offering it is not recommended (drop it once no cluster uses it)`,
         evidence: { branch: minor, endOfLife: day(b.endOfLife) },
       });
     } else if (!b || b.releaseDate > at) {
       findings.push({
         severity: 'warning',
         code: 'unknown-version',
-        message: `${formatVersion(v)}: branch ${minor} is unknown to the version data (as of ${day(data.dataAsOf)}); run \`cskit versions update\``,
+        message:
+          `${formatVersion(v)}: branch ${minor} is unknown to the version data (as of ${day(data.dataAsOf)}); ` +
+          `run \`cskit versions update\``,
       });
     }
   }

@@ -63,7 +63,7 @@ export class UpdateError extends Error {
   }
 }
 
-async function fetchJson(url: string, timeoutMs: number, retries: number): Promise<any> {
+async function fetchJson(url: string, timeoutMs: number, retries: number): Promise<unknown> {
   let last: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
@@ -84,10 +84,12 @@ async function fetchJson(url: string, timeoutMs: number, retries: number): Promi
 }
 
 /** release-data format: `{ releases: { "1.36.4": { date: "2026-08-20" } } }` (or a list of {name, date}). */
-export function parseReleases(json: any): Map<string, Array<{ version: string; date: string }>> {
-  const entries: Array<[string, any]> = Array.isArray(json?.releases)
-    ? json.releases.map((r: any) => [r.name ?? r.version, r])
-    : Object.entries(json?.releases ?? json ?? {});
+export function parseReleases(json: unknown): Map<string, Array<{ version: string; date: string }>> {
+  type Release = { name?: unknown; version?: unknown; date?: unknown };
+  const releases = (json as { releases?: unknown } | null | undefined)?.releases;
+  const entries: Array<[unknown, string | Release | null | undefined]> = Array.isArray(releases)
+    ? releases.map((r: Release) => [r.name ?? r.version, r])
+    : Object.entries((releases ?? json ?? {}) as Record<string, string | Release | null>);
   const byMinor = new Map<string, Array<{ version: string; date: string }>>();
   for (const [name, r] of entries) {
     const v = parseKubernetesVersion(String(name));
@@ -114,10 +116,13 @@ async function settle<T>(p: () => Promise<T>): Promise<{ ok: true; value: T } | 
 
 async function fetchCves(src: UpdateSources, timeout: number, retries: number) {
   const feed = await fetchJson(src.cveFeed, timeout, retries);
-  if (!Array.isArray(feed?.items)) throw new UpdateError(`${src.cveFeed}: not a JSON Feed (no "items" list)`);
+  const items = (feed as { items?: unknown } | null | undefined)?.items;
+  if (!Array.isArray(items)) throw new UpdateError(`${src.cveFeed}: not a JSON Feed (no "items" list)`);
   const ids: string[] = [
     ...new Set<string>(
-      feed.items.map((i: any) => String(i?.id ?? '')).filter((id: string) => /^CVE-\d{4}-\d+$/.test(id)),
+      items
+        .map((i: { id?: unknown } | null | undefined) => String(i?.id ?? ''))
+        .filter((id: string) => /^CVE-\d{4}-\d+$/.test(id)),
     ),
   ];
   const cves: CveRecord[] = [];

@@ -5,7 +5,7 @@
  * The resource is our own CRD's, known without discovery: a discovery answer cached before `cskit apply` installed
  * the CRD must not hide bundles applied later.
  */
-import { BUNDLE_GROUP, BUNDLE_KIND, BUNDLE_PLURAL, BUNDLE_VERSION, CLASS_LABEL } from '../bundle/types';
+import { BUNDLE_GROUP, BUNDLE_KIND, BUNDLE_PLURAL, BUNDLE_VERSION, CLASS_LABEL } from '../model/addon-bundle';
 import { readBundle } from '../bundle/read';
 import { KubeApi } from '../kube/api';
 import { ResourceInfo } from '../kube/apply-types';

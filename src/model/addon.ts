@@ -37,7 +37,11 @@ export type AddonPhase = (typeof ADDON_PHASES)[number];
  * before workers roll (the place for components that must not be newer than the kube-apiserver, such as a
  * cloud-controller-manager); `AfterClusterUpgrade` runs when every machine is upgraded. Listed in upgrade order.
  */
-export const ADDON_UPGRADE_PHASES = ['BeforeClusterUpgrade', 'AfterControlPlaneUpgrade', 'AfterClusterUpgrade'] as const;
+export const ADDON_UPGRADE_PHASES = [
+  'BeforeClusterUpgrade',
+  'AfterControlPlaneUpgrade',
+  'AfterClusterUpgrade',
+] as const;
 export type AddonUpgradePhase = (typeof ADDON_UPGRADE_PHASES)[number];
 
 /**
@@ -154,7 +158,10 @@ export function healthChecksFor(def: AddonDefinition, objects: readonly ObjectLi
     const type = DERIVED_HEALTH_CHECKS[String(o.kind)];
     if (!type) continue;
     if (typeof name !== 'string' || name.includes('{{') || String(namespace ?? '').includes('{{')) {
-      problems.push(`addon ${def.name}: ${String(o.kind)} ${String(name)} needs a literal name and namespace (it is health-checked)`);
+      problems.push(
+        `addon ${def.name}: ${String(o.kind)} ${String(name)} needs a literal name and namespace ` +
+          '(it is health-checked)',
+      );
       continue;
     }
     checks.push({

@@ -1,11 +1,11 @@
-import { GO_TEMPLATE_FUNCTIONS, checkGoTemplate, renderSimpleTemplate } from './class-rules-template';
-import { fieldPath } from '../util/field-path';
-import { Ref, TemplatePlace, Yaml } from './class-rules-context';
-
 /**
  * The bodies of the larger ClusterClass rules (selectors, kubernetesVersions, naming templates, health checks,
  * metadata), each reporting the problems of one rule; the catalogue in class-rules.ts names them.
  */
+
+import { GO_TEMPLATE_FUNCTIONS, checkGoTemplate, renderSimpleTemplate } from './class-rules-template';
+import { fieldPath } from '../util/field-path';
+import { Ref, TemplatePlace, Yaml } from './class-rules-context';
 
 /** Reports one problem of the calling rule: the field path in the ClusterClass and what is wrong. */
 export type Report = (path: string, message: string) => void;

@@ -1,13 +1,13 @@
-import { fieldPath } from '../util/field-path';
-import { SchemaProblem, checkVariableSchema } from './class-rules-schema';
-import { checkGoTemplate } from './class-rules-template';
-
 /**
  * What the ClusterClass rules (class-rules.ts) read, collected once per class: every template reference with the
  * place a patch selector names it by, the variables, the patches and their JSON patches, the templates and the
  * variable references in them. Each rule is then a small function over this context instead of one long walk, and
  * the walk over both API versions (v1beta2 `templateRef`; v1beta1 `ref`, worker refs under `template`) lives here only.
  */
+
+import { fieldPath } from '../util/field-path';
+import { SchemaProblem, checkVariableSchema } from './class-rules-schema';
+import { checkGoTemplate } from './class-rules-template';
 
 /**
  * A node of the rendered YAML. Its shape is what the rules check, so it cannot be assumed: every rule reads

@@ -1,6 +1,3 @@
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-
 /**
  * ClusterClass variable schemas, checked the way Cluster API's webhook does before it accepts a class
  * (internal/topology/variables/clusterclass_variable_validation.go): the schema must be structural, and every
@@ -8,6 +5,12 @@ import addFormats from 'ajv-formats';
  * ajv on a JSON-Schema translation of the OpenAPI v3 subset ClusterClass allows; `x-kubernetes-validations` (CEL)
  * rules are not evaluated offline.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { classRuleFormats } from './class-rules-formats';
+
+/** One finding about a variable schema, placed below `…openAPIV3Schema`. */
 export interface SchemaProblem {
   readonly rule:
     | 'capi/variable-schema-structural'
@@ -20,7 +23,10 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-/** The JSONSchemaProps fields of ClusterClassVariable (v1beta1 and v1beta2): anything else is dropped by the API server. */
+/**
+ * The JSONSchemaProps fields of ClusterClassVariable (v1beta1 and v1beta2): anything else is dropped by the API
+ * server.
+ */
 export const SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
   'description',
   'example',
@@ -65,20 +71,97 @@ const NOT_IN_VALUE_VALIDATION = [
   'x-kubernetes-int-or-string',
 ];
 
+// A (sub)schema as written in the class: arbitrary nested YAML that this module walks and translates key by key.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type S = Record<string, any>;
 
-const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateFormats: true });
-addFormats(ajv);
-// Kubernetes formats ajv-formats lacks (k8s.io/kube-openapi strfmt); int32/int64/float/double only restate the type.
-ajv.addFormat(
-  'cidr',
-  /^(((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)|[0-9a-fA-F:.]+\/(12[0-8]|1[01]\d|\d?\d))$/,
-);
-ajv.addFormat('mac', /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/);
-for (const v of ['3', '4', '5'])
-  ajv.addFormat(`uuid${v}`, new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$`, 'i'));
-for (const f of ['int32', 'int64', 'float', 'double', 'password']) ajv.addFormat(f, () => true);
-const cache = new Map<string, ValidateFunction>();
+/** A compiled validator: ajv's, compiled in this run or precompiled by the build; errors as ajv reports them. */
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/** Bump when toJsonSchema or the compiler options change meaning: older precompiled validators are then ignored. */
+const PRECOMPILED_FORMAT = 1;
+/** Where the build writes the precompiled validators (scripts/precompile-class-rules.ts), beside this module. */
+export const PRECOMPILED_FILE = path.join(__dirname, 'class-rule-validators.js');
+
+let ajvInstance: Ajv | undefined;
+/** Set up on the first compile only: a run whose validators were all precompiled never loads ajv (~100 ms). */
+function ajv(): Ajv {
+  if (ajvInstance) return ajvInstance;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
+  ajvInstance = new AjvClass({
+    strict: false,
+    allErrors: false,
+    logger: false,
+    validateFormats: true,
+    formats: classRuleFormats,
+    // Source kept so the build can write standalone code, which reaches the formats by path (PRECOMPILED_FILE sits
+    // beside class-rules-formats.js).
+    code: { source: true, formats: _`require("./class-rules-formats").classRuleFormats` },
+  });
+  return ajvInstance;
+}
+
+/** Validators by the JSON text of their JSON Schema: compiled in this run, else loaded from the build's file. */
+const cache = new Map<string, Validate>();
+let precompiled: Map<string, () => Validate> | null | undefined;
+
+/**
+ * The build's validators (JSON Schema text → factory), or null when there is no usable file: not built (ts-node,
+ * tests), built by another ajv or another version of this module, or `CSKIT_CLASS_RULES_PRECOMPILED=off`; a path
+ * there names another file of the same form (tests).
+ */
+function precompiledValidators(): Map<string, () => Validate> | null {
+  if (precompiled !== undefined) return precompiled;
+  precompiled = null;
+  const env = process.env.CSKIT_CLASS_RULES_PRECOMPILED;
+  const file = env && env !== 'off' ? env : PRECOMPILED_FILE;
+  if (env === 'off' || !fs.existsSync(file)) return null;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(file) as PrecompiledModule;
+    if (mod.format === PRECOMPILED_FORMAT && mod.ajvVersion === ajvVersion()) precompiled = new Map(mod.validators);
+  } catch {
+    precompiled = null; // unreadable: compile in the run
+  }
+  return precompiled;
+}
+
+interface PrecompiledModule {
+  format: number;
+  ajvVersion: string;
+  validators: Array<[string, () => Validate]>;
+}
+
+function ajvVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('ajv/package.json') as { version: string }).version;
+}
+
+/**
+ * The precompiled-validator module for every validator compiled in this process (the build runs synth over the
+ * shipped definitions with precompiled validators off, then writes this to PRECOMPILED_FILE): one factory per
+ * schema, so a run only evaluates the validators it uses.
+ */
+export function precompiledValidatorsModule(): { code: string; count: number } {
+  if (!ajvInstance) return { code: moduleText([]), count: 0 };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
+  const entries = [...cache].map(([key, v]) => {
+    const code = standaloneCode(ajvInstance!, v as ValidateFunction);
+    const factory = `() => {\n    const module = { exports: {} };\n${code}\n    return module.exports;\n  }`;
+    return `  [${JSON.stringify(key)}, ${factory}],`;
+  });
+  return { code: moduleText(entries), count: entries.length };
+}
+
+function moduleText(entries: string[]): string {
+  return (
+    '"use strict";\n// Generated by scripts/precompile-class-rules.ts (npm run build): never edit, never commit.\n' +
+    `exports.format = ${PRECOMPILED_FORMAT};\nexports.ajvVersion = ${JSON.stringify(ajvVersion())};\n` +
+    `exports.validators = [\n${entries.join('\n')}\n];\n`
+  );
+}
 
 /** OpenAPI v3 (Kubernetes flavour) → JSON Schema for ajv. Unknown formats are ignored, as Kubernetes does. */
 function toJsonSchema(s: S): S {
@@ -98,9 +181,10 @@ function toJsonSchema(s: S): S {
   ]) {
     if (s[k] !== undefined) out[k] = s[k];
   }
-  // Kubernetes patterns are Go RE2; one JavaScript cannot compile (e.g. inline flags `(?i)`) is left unchecked, not failed
+  // Kubernetes patterns are Go RE2; one JavaScript cannot compile (e.g. inline flags `(?i)`) is left unchecked, not
+  // failed
   if (typeof s.pattern === 'string' && jsRegexOk(s.pattern)) out.pattern = s.pattern;
-  if (s.format && ajv.formats[s.format]) out.format = s.format;
+  if (s.format && Object.hasOwn(classRuleFormats, s.format)) out.format = s.format;
   if (s.maximum !== undefined) out[s.exclusiveMaximum === true ? 'exclusiveMaximum' : 'maximum'] = s.maximum;
   if (s.minimum !== undefined) out[s.exclusiveMinimum === true ? 'exclusiveMinimum' : 'minimum'] = s.minimum;
   if (s.properties)
@@ -132,13 +216,14 @@ function jsRegexOk(p: string): boolean {
   }
 }
 
-function validator(s: S): ValidateFunction | string {
+function validator(s: S): Validate | string {
   const js = toJsonSchema(s);
   const key = JSON.stringify(js);
   let v = cache.get(key);
   if (!v) {
+    const factory = precompiledValidators()?.get(key);
     try {
-      v = ajv.compile(js);
+      v = factory ? factory() : (ajv().compile(js) as Validate);
     } catch (e) {
       return (e as Error).message;
     }
@@ -147,15 +232,15 @@ function validator(s: S): ValidateFunction | string {
   return v;
 }
 
-function describe(v: ValidateFunction): string {
+function describe(v: Validate): string {
   const e = v.errors?.[0];
   if (!e) return 'invalid';
   const at = e.instancePath ? `at ${e.instancePath.replace(/\//g, '.')}: ` : '';
   const extra =
     e.keyword === 'additionalProperties'
-      ? ` ("${(e.params as any).additionalProperty}")`
+      ? ` ("${(e.params as { additionalProperty?: string }).additionalProperty}")`
       : e.keyword === 'enum'
-        ? ` (${JSON.stringify((e.params as any).allowedValues)})`
+        ? ` (${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)})`
         : '';
   return `${at}${e.message}${extra}`;
 }
@@ -184,7 +269,8 @@ function walk(s: S, path: string, inValueValidation: boolean, out: SchemaProblem
       add(
         'capi/variable-schema-keyword',
         `${path}.${k}`,
-        `"${k}" is not a ClusterClass schema keyword; the API server drops it${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        `"${k}" is not a ClusterClass schema keyword; the API server drops ` +
+          `it${hint ? ` (did you mean "${hint}"?)` : ''}`,
       );
     }
   }
@@ -201,7 +287,8 @@ function walk(s: S, path: string, inValueValidation: boolean, out: SchemaProblem
     add(
       'capi/variable-schema-structural',
       `${path || '.'}`,
-      'no "type": a structural schema types every node (or sets x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields)',
+      'no "type": a structural schema types every node (or sets x-kubernetes-int-or-string / ' +
+        'x-kubernetes-preserve-unknown-fields)',
     );
   }
   if (typed && !SCHEMA_TYPES.has(s.type))

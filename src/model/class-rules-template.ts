@@ -274,8 +274,10 @@ export function checkGoTemplate(tpl: string, functions: ReadonlySet<string> = TE
     const assignAt = body.findIndex((t) => t.t === 'assign');
     if (assignAt >= 0) {
       for (const t of body.slice(0, assignAt)) {
-        if (t.t === 'var') body[assignAt].v === ':=' ? declared.add(t.v.split('.')[0]) : used.push(t.v.split('.')[0]);
-        else if (t.t !== 'comma') return fail('unexpected token before assignment');
+        if (t.t === 'var') {
+          if (body[assignAt].v === ':=') declared.add(t.v.split('.')[0]);
+          else used.push(t.v.split('.')[0]);
+        } else if (t.t !== 'comma') return fail('unexpected token before assignment');
       }
       body = body.slice(assignAt + 1);
       if (!body.length) return fail('missing value for command');

@@ -1,3 +1,14 @@
+/**
+ * The ClusterClass rules Cluster API's webhooks enforce that need no cluster (names, references, variable schemas,
+ * patches, Go templates, kubernetesVersions), as one typed catalogue: each rule is a record with its id, the source
+ * of the fact, the fix and its own check over the class (as CAPI splits its webhook into validatePatchName,
+ * validateSelectors, validateJSONPatches, …). Synth runs them on what it builds; the offline verifier (`cskit verify`)
+ * runs them on any rendered stack. Accepts v1beta2 (`templateRef`) and v1beta1 (`ref`, MachineDeployment/MachinePool
+ * refs under `template`); class-rules-context.ts reads both forms once.
+ * Facts from cluster-api core/webhooks/admission/{clusterclass,patch_validation}.go and
+ * internal/topology/variables/clusterclass_variable_validation.go.
+ */
+
 import { fieldKey, fieldPath } from '../util/field-path';
 import {
   BUILTIN_VARIABLES,
@@ -18,16 +29,7 @@ import {
 } from './class-rules-checks';
 import { SchemaProblem } from './class-rules-schema';
 
-/**
- * The ClusterClass rules Cluster API's webhooks enforce that need no cluster (names, references, variable schemas,
- * patches, Go templates, kubernetesVersions), as one typed catalogue: each rule is a record with its id, the source
- * of the fact, the fix and its own check over the class (as CAPI splits its webhook into validatePatchName,
- * validateSelectors, validateJSONPatches, …). Synth runs them on what it builds; the offline verifier (`cskit verify`)
- * runs them on any rendered stack. Accepts v1beta2 (`templateRef`) and v1beta1 (`ref`, MachineDeployment/MachinePool
- * refs under `template`); class-rules-context.ts reads both forms once.
- * Facts from cluster-api core/webhooks/admission/{clusterclass,patch_validation}.go and
- * internal/topology/variables/clusterclass_variable_validation.go.
- */
+/** One problem a class rule found, placed by a field path in the ClusterClass. */
 export interface ClassProblem {
   /** Stable rule id, e.g. `capi/patch-variable`. */
   readonly rule: string;
@@ -88,7 +90,9 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     id: 'capi/variable-schema-structural',
-    source: `${WEBHOOK}: variable schemas are structural (every node typed with one of the 6 types, properties xor additionalProperties, no type/default in allOf/anyOf/oneOf/not)`,
+    source:
+      `${WEBHOOK}: variable schemas are structural (every node typed with one of the 6 types, properties ` +
+      `xor additionalProperties, no type/default in allOf/anyOf/oneOf/not)`,
     fix: 'give every property a type; use properties or additionalProperties, not both',
     check: variableSchema('capi/variable-schema-structural'),
   },
@@ -130,7 +134,9 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     id: 'capi/patch-definitions',
-    source: `${WEBHOOK}: exactly one of definitions or external; external names generatePatchesExtension or validateTopologyExtension`,
+    source:
+      `${WEBHOOK}: exactly one of definitions or external; external names generatePatchesExtension or ` +
+      `validateTopologyExtension`,
     fix: 'give the patch either definitions or an external extension, not both',
     check: patchDefinitions,
   },
@@ -148,19 +154,25 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     id: 'capi/patch-value',
-    source: `${WEBHOOK}: add/replace set exactly one of value or valueFrom, and valueFrom exactly one of variable or template`,
+    source:
+      `${WEBHOOK}: add/replace set exactly one of value or valueFrom, and valueFrom exactly one of ` +
+      `variable or template`,
     fix: 'set exactly one of value, valueFrom.variable or valueFrom.template',
     check: patchValue,
   },
   {
     id: 'capi/patch-variable',
-    source: `${WEBHOOK}: valueFrom.variable is a defined variable or builtin (cskit also checks templates and enabledIf)`,
+    source:
+      `${WEBHOOK}: valueFrom.variable is a defined variable or builtin (cskit also checks templates and ` +
+      `enabledIf)`,
     fix: 'define the variable in spec.variables or use a builtin.* variable',
     check: patchVariable,
   },
   {
     id: 'capi/builtin-unknown',
-    source: `${WEBHOOK}: builtin variables come from a fixed list (patch_validation.go); cskit also checks templates, where CAPI would render "<no value>"`,
+    source:
+      `${WEBHOOK}: builtin variables come from a fixed list (patch_validation.go); cskit also checks ` +
+      `templates, where CAPI would render "<no value>"`,
     fix: 'use a builtin from docs/rules.md (e.g. builtin.cluster.name, builtin.controlPlane.version)',
     check: builtinUnknown,
   },
@@ -172,14 +184,20 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     id: 'capi/patch-selector',
-    source: `${WEBHOOK}: a selector enables at least one match, and each enabled match selects a template of this class with the same apiVersion and kind`,
+    source:
+      `${WEBHOOK}: a selector enables at least one match, and each enabled match selects a template of ` +
+      `this class with the same apiVersion and kind`,
     fix: 'select the apiVersion and kind of a template the enabled match refers to',
     check: patchSelector,
   },
   {
     id: 'capi/naming-template',
-    source: `${WEBHOOK}: naming templates parse (Go text/template without sprig) and render, for a sample cluster, to a DNS-1123 subdomain`,
-    fix: 'use only {{ .cluster.name }}, {{ .random }} and {{ .machineDeployment.topologyName }}/{{ .machinePool.topologyName }} with lowercase letters, digits, "-" and "."',
+    source:
+      `${WEBHOOK}: naming templates parse (Go text/template without sprig) and render, for a sample ` +
+      `cluster, to a DNS-1123 subdomain`,
+    fix:
+      'use only {{ .cluster.name }}, {{ .random }} and {{ .machineDeployment.topologyName }}/{{ ' +
+      '.machinePool.topologyName }} with lowercase letters, digits, "-" and "."',
     check: (c, report) => checkNaming(c.spec, report),
   },
   {
@@ -190,19 +208,27 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     id: 'capi/health-check',
-    source: `${WEBHOOK}: health checks wait at least 30 s for a node to start (or 0: never), and unhealthyLessThanOrEqualTo/maxInFlight are an integer or a percentage`,
+    source:
+      `${WEBHOOK}: health checks wait at least 30 s for a node to start (or 0: never), and ` +
+      `unhealthyLessThanOrEqualTo/maxInFlight are an integer or a percentage`,
     fix: 'set nodeStartupTimeoutSeconds to 0 or 30 and more; write limits as 2 or "40%"',
     check: (c, report) => checkHealthChecks(c.spec, report),
   },
   {
     id: 'capi/metadata',
-    source: `${WEBHOOK}: labels and annotations of the control plane, worker classes and variables' x-metadata are valid Kubernetes metadata`,
-    fix: 'label keys: [prefix/]name (name ≤ 63 of letters, digits, "-", "_", "."); label values ≤ 63 of the same, starting and ending alphanumeric',
+    source:
+      `${WEBHOOK}: labels and annotations of the control plane, worker classes and variables' x-metadata ` +
+      `are valid Kubernetes metadata`,
+    fix:
+      'label keys: [prefix/]name (name ≤ 63 of letters, digits, "-", "_", "."); label values ≤ 63 of the ' +
+      'same, starting and ending alphanumeric',
     check: (c, report) => checkMetadata(c.spec, report),
   },
   {
     id: 'capi/kubernetes-versions',
-    source: `${WEBHOOK}: kubernetesVersions are valid semver, strictly increasing, each minor equal to or one above the previous`,
+    source:
+      `${WEBHOOK}: kubernetesVersions are valid semver, strictly increasing, each minor equal to or one ` +
+      `above the previous`,
     fix: 'list versions such as v1.35.3, v1.36.0, v1.36.4 in increasing order without skipping a minor',
     check: (c, report) => checkKubernetesVersions(c.spec.kubernetesVersions, report),
   },

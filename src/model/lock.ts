@@ -1,11 +1,14 @@
-import * as fs from 'fs';
-import { compareMinor, minorOf, validateStackVersion } from './naming';
-
 /**
  * `stacks.lock.json` records, per stack definition (`<provider>-<stack>`) and Kubernetes minor, the
  * Kubernetes patch version a stack version ships, the stack version `vN`, and the content hash of
  * everything that version ships. Synth reads it and never writes it; `cskit bump` writes it.
  */
+import * as fs from 'fs';
+import { writeFileAtomic } from '../util/atomic-write';
+import { readTextFile } from '../util/yaml';
+import { compareMinor, minorOf, validateStackVersion } from './naming';
+
+/** One stack definition's stack version for one Kubernetes minor. */
 export interface LockEntry {
   /** Full patch version without `v`, e.g. `1.36.4`. */
   readonly kubernetesVersion: string;
@@ -48,7 +51,8 @@ export function validateLock(data: unknown): string[] {
       }
       if (typeof e.kubernetesVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(e.kubernetesVersion)) {
         errs.push(
-          `${at}.kubernetesVersion: expecting a patch version such as "1.36.4", found ${JSON.stringify(e.kubernetesVersion)}`,
+          `${at}.kubernetesVersion: expecting a patch version such as "1.36.4", ` +
+            `found ${JSON.stringify(e.kubernetesVersion)}`,
         );
       } else if (minorOf(e.kubernetesVersion) !== minor) {
         errs.push(`${at}.kubernetesVersion: ${e.kubernetesVersion} is not in minor ${minor}`);
@@ -76,24 +80,30 @@ export function parseLock(text: string, file = LOCK_FILE): LockFile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new LockError(`${file}: not valid JSON (${(e as Error).message}); restore it from git or run \`cskit bump\``);
+    // JSON.parse names a character offset; say line and column instead, and the reason without the offset.
+    const msg = (e as Error).message;
+    const pos = /at position (\d+)/.exec(msg);
+    const before = text.slice(0, pos ? Number(pos[1]) : text.length).split('\n');
+    const reason = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/ of JSON input$/, '');
+    throw new LockError(
+      `${file}: not valid JSON at line ${before.length}, column ${before[before.length - 1].length + 1} ` +
+        `(${reason.toLowerCase()}); restore it from git or run \`cskit bump\``,
+    );
   }
   const errs = validateLock(data);
   if (errs.length) throw new LockError(`${file}: ${errs.join('; ')}`);
   return data as LockFile;
 }
 
+/** Reads the lock through the one reader of input files (size limit, strict UTF-8, clear file errors). */
 export function readLock(file = LOCK_FILE): LockFile {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextFile(file, 'lock');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LockError(
-      code === 'ENOENT'
-        ? `${file}: not found; run cskit from the project root or create it with \`cskit bump\``
-        : `${file}: cannot read (${code ?? (e as Error).message})`,
-    );
+    if (!fs.existsSync(file))
+      throw new LockError(`${file}: not found; run cskit from the project root or create it with \`cskit bump\``);
+    throw new LockError((e as Error).message);
   }
   return parseLock(text, file);
 }
@@ -112,9 +122,25 @@ export function serializeLock(lock: LockFile): string {
   return `${JSON.stringify({ lockVersion: 1, stacks }, null, 2)}\n`;
 }
 
-/** Writes atomically (temp file + rename) so an interrupted write never leaves a broken lock. */
+/**
+ * Writes through the one atomic writer (temp file + rename) so an interrupted write never leaves a broken lock;
+ * a failure is a LockError naming the file.
+ */
 export function writeLock(lock: LockFile, file = LOCK_FILE): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, serializeLock(lock));
-  fs.renameSync(tmp, file);
+  try {
+    writeFileAtomic(file, serializeLock(lock));
+  } catch (e) {
+    throw new LockError(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/**
+ * Stack ids that have entries in `before` and none in `after`: a result that empties them (e.g. `cskit bump` at a
+ * date when every branch is end-of-life) is refused unless forced.
+ */
+export function emptiedStacks(before: LockFile, after: LockFile): string[] {
+  const count = (l: LockFile, id: string) => Object.keys(l.stacks[id] ?? {}).length;
+  return Object.keys(before.stacks)
+    .filter((id) => count(before, id) > 0 && count(after, id) === 0)
+    .sort();
 }

@@ -53,7 +53,8 @@ export function classVariableDefaults(classObjects: readonly unknown[]): Record<
 export function buildRenderContext(cluster: unknown, classObjects: readonly unknown[], where: string): RenderContext {
   if (!isObj(cluster) || cluster.kind !== 'Cluster') {
     throw new ClusterInputError(
-      `${where}: expected a Cluster object (kind: Cluster), found ${isObj(cluster) ? `kind ${JSON.stringify(cluster.kind)}` : 'no object'}`,
+      `${where}: expected a Cluster object (kind: Cluster), found ` +
+        `${isObj(cluster) ? `kind ${JSON.stringify(cluster.kind)}` : 'no object'}`,
     );
   }
   // Every field below is read by type: a field of the wrong type must be an error here, not silently ignored.

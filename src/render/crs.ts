@@ -55,7 +55,8 @@ export function clusterResourceSet(manifests: readonly AddonManifest[], opts: Cr
       const bytes = Buffer.byteLength(doc, 'utf8') + 4;
       if (bytes > max) {
         throw new CrsError(
-          `addon ${m.addon}: object #${i + 1} is ${bytes} bytes, more than a ConfigMap can hold (${max}); it cannot be delivered by a ClusterResourceSet`,
+          `addon ${m.addon}: object #${i + 1} is ${bytes} bytes, more than a ConfigMap can hold (${max}); it ` +
+            `cannot be delivered by a ClusterResourceSet`,
         );
       }
       if (size + bytes > max) flush();

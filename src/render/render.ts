@@ -96,7 +96,8 @@ export function renderAddonObjects<T>(
       const missing = paths.filter((p) => lookup(ctx, p) === undefined);
       for (const p of missing) {
         problems.push(
-          `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${p}" is not set for cluster ${ctx.cluster.name}` +
+          `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${p}" is not set for cluster ` +
+            `${ctx.cluster.name}` +
             (p.startsWith('variables.')
               ? ` (set it in the Cluster's spec.topology.variables or give the ClusterClass variable a default)`
               : ''),
@@ -109,7 +110,8 @@ export function renderAddonObjects<T>(
         const c = coerce(lookup(ctx, single), input.type);
         if (!c.ok) {
           problems.push(
-            `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${single}" must be ${input.type}, got ${JSON.stringify(lookup(ctx, single))}`,
+            `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${single}" must be ${input.type}, ` +
+              `got ${JSON.stringify(lookup(ctx, single))}`,
           );
           return v;
         }
@@ -119,7 +121,8 @@ export function renderAddonObjects<T>(
         const val = lookup(ctx, p);
         if (typeof val === 'object') {
           problems.push(
-            `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${p}" is a ${Array.isArray(val) ? 'list' : 'map'}; only scalar values can be placed in a string`,
+            `addon ${addon}, ${describeObject(obj)}, field ${field}: variable "${p}" is a ` +
+              `${Array.isArray(val) ? 'list' : 'map'}; only scalar values can be placed in a string`,
           );
           return v;
         }

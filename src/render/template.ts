@@ -1,9 +1,11 @@
-import Handlebars from 'handlebars';
-
 /**
  * Handlebars in addon objects: only plain paths (`{{cluster.name}}`, `{{variables.networkMTU}}`) inside
  * string leaves. Helpers, blocks and partials are refused, so a template can only look values up.
  */
+
+import Handlebars from 'handlebars';
+
+/** A template expression that is not a plain path (helpers, blocks, partials), or broken syntax. */
 export class TemplateSyntaxError extends Error {
   constructor(message: string) {
     super(message);

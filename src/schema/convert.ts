@@ -10,7 +10,8 @@
  *   object schema that lists properties gets `additionalProperties: false` (CRDs: also the ones listing none).
  * - A CRD's root always allows `apiVersion`, `kind` and `metadata`; `metadata` is validated as the real ObjectMeta, as
  *   the apiserver does.
- * Value validations inside allOf/anyOf/oneOf/not never close an object: structural schemas may only restate fields there.
+ * Value validations inside allOf/anyOf/oneOf/not never close an object: structural schemas may only restate fields
+ *   there.
  */
 
 export type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -101,7 +102,7 @@ function convert(s: Schema, opts: ConvertOptions, where: Where): Schema {
 
 function compiles(pattern: string): boolean {
   try {
-    new RegExp(pattern); // eslint-disable-line no-new
+    new RegExp(pattern); // compiled only to see whether it throws
     return true;
   } catch {
     return false;

@@ -4,10 +4,11 @@ import * as path from 'path';
 import Ajv, { KeywordCxt, ValidateFunction, _ } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
+import { version as AJV_VERSION } from 'ajv/package.json';
 import { cacheDir } from '../k8s-versions/data';
 import { compareMinor } from '../model/naming';
 import { KObject } from '../model/object';
-import { bundleCrd } from '../bundle/crd';
+import { bundleCrd } from '../model/addon-bundle-crd';
 import { Schema, convertSchema } from './convert';
 
 /** The generated bundle (scripts/import-schemas.ts): built-in definitions and one schema per group/version/kind. */
@@ -231,7 +232,8 @@ export class SchemaRegistry {
     if (!file || !fs.existsSync(file)) return undefined;
     try {
       const mod = { exports: {} as ValidateFunction };
-      new Function('module', 'exports', 'require', fs.readFileSync(file, 'utf8'))(mod, mod.exports, runtimeRequire); // eslint-disable-line no-new-func
+      // The cached validator is CommonJS code that ajv generated for us (see toCache): run it as a module.
+      new Function('module', 'exports', 'require', fs.readFileSync(file, 'utf8'))(mod, mod.exports, runtimeRequire);
       return typeof mod.exports === 'function' ? mod.exports : undefined;
     } catch {
       return undefined;
@@ -274,7 +276,8 @@ export class SchemaRegistry {
 }
 
 /**
- * The kinds cskit defines itself (the AddonBundle CRD of src/bundle/crd.ts) join the imported ones, so verify, apply
+ * The kinds cskit defines itself (the AddonBundle CRD of src/model/addon-bundle-crd.ts) join the imported ones, so
+ * verify, apply
  * and the manager judge them like any CRD kind; they are code of ours, not imports, so they are not in bundle.json.
  */
 function withOwnKinds(b: SchemaBundle): SchemaBundle {
@@ -295,7 +298,6 @@ function minorOf(version: string): string | undefined {
 
 /** Bump when the conversion or the generated code changes meaning: older cached validators are then ignored. */
 const CACHE_FORMAT = 2;
-const AJV_VERSION: string = require('ajv/package.json').version; // eslint-disable-line @typescript-eslint/no-var-requires
 const RUNTIME = 'cskit:schema-runtime';
 
 /** `$CSKIT_SCHEMA_CACHE` (`off`: none, null), else `<cskit cache>/schema-validators`. */
@@ -333,7 +335,9 @@ export function listMapDuplicate(
 
 /** What cached validator code may require: our helper, and ajv's runtime as this installation has it. */
 function runtimeRequire(id: string): unknown {
-  return id === RUNTIME ? { listMapDuplicate } : require(id); // eslint-disable-line @typescript-eslint/no-require-imports
+  // The generated code names its imports at run time (ajv's runtime helpers), so they cannot be static imports.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return id === RUNTIME ? { listMapDuplicate } : require(id);
 }
 
 let shared: SchemaRegistry | undefined;

@@ -1,6 +1,8 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { buildBundle } from '../bundle/build';
-import { BUNDLE_FILE, BundledAddon } from '../bundle/types';
+import { BundledAddon } from '../model/addon-bundle';
+import { ADDON_INDEX_API_VERSION, ADDON_INDEX_KIND, AddonIndex, AddonIndexEntry } from '../dist/addon-index';
+import { ADDON_BUNDLE_FILE, ADDON_INDEX_FILE, addonFilePath } from '../dist/layout';
 import { AddonDefinition, healthChecksFor, orderAddons, releaseFor, upgradeOrderProblems } from '../model/addon';
 import { KObject } from '../model/object';
 import { StackDefinition, StackContext } from '../model/stack';
@@ -51,33 +53,28 @@ const KIND_ORDER = [
   'StatefulSet',
   'APIService',
 ];
-const kindRank = (kind: string) => {
+const kindRank = (kind = '') => {
   const i = KIND_ORDER.indexOf(kind);
   return i < 0 ? KIND_ORDER.length : i;
 };
 
-type K8sObject = {
-  apiVersion: string;
-  kind: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
-} & Record<string, unknown>;
-
 /** Builds one addon for a stack version and checks what the output rules demand; errors name the object. */
-export function buildAddonObjects(addon: AddonDefinition, ctx: StackContext): K8sObject[] {
+export function buildAddonObjects(addon: AddonDefinition, ctx: StackContext): KObject[] {
   releaseFor(addon, ctx.minor);
   const app = new App({ outdir: '.cskit-unused' });
   // No chart namespace: it would be stamped on cluster-scoped objects too (cdk8s-ecosystem.md §6).
   const chart = new Chart(app, addon.name, { disableResourceNameHashes: true });
   addon.build(chart, ctx);
-  const objects = chart.toJson() as K8sObject[];
+  const objects = chart.toJson() as KObject[];
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const o of objects) {
     const what = `addon ${addon.name}, ${describeObject(o)}`;
     if (!o.metadata?.name) problems.push(`${what}: metadata.name is not set; set an explicit name`);
-    if (CLUSTER_SCOPED_KINDS.has(o.kind) && o.metadata?.namespace)
+    const kind = o.kind ?? '';
+    if (CLUSTER_SCOPED_KINDS.has(kind) && o.metadata?.namespace)
       problems.push(`${what}: cluster-scoped kind must not have metadata.namespace`);
-    if (!CLUSTER_SCOPED_KINDS.has(o.kind) && !o.metadata?.namespace)
+    if (!CLUSTER_SCOPED_KINDS.has(kind) && !o.metadata?.namespace)
       problems.push(`${what}: namespaced kind needs metadata.namespace (the addon's namespace is ${addon.namespace})`);
     if (JSON.stringify(o).includes('cdk8s.io/metadata.addr'))
       problems.push(`${what}: carries the construct-address label cdk8s.io/metadata.addr; use explicit selectors`);
@@ -102,8 +99,6 @@ export function buildAddonObjects(addon: AddonDefinition, ctx: StackContext): K8
     .map((x) => x.o);
 }
 
-export const addonFileName = (order: number, name: string) => `${String(order).padStart(2, '0')}-${name}.yaml`;
-
 /**
  * The addon part of a stack's output: addons/<NN>-<addon>.yaml in install order (objects still holding
  * their `{{…}}` per-cluster expressions), addons.yaml, the index `cskit addons list/render` read, and
@@ -117,9 +112,9 @@ export function synthesizeAddons(def: StackDefinition, ctx: StackContext): Outpu
   if (upgradeProblems.length) throw new Error(upgradeProblems.join('\n'));
   const files: OutputFile[] = [];
   const bundled: BundledAddon[] = [];
-  const index = ordered.map((a, i) => {
+  const addons = ordered.map((a, i): AddonIndexEntry => {
     const order = i + 1;
-    const file = `addons/${addonFileName(order, a.name)}`;
+    const file = addonFilePath(order, a.name);
     const objects = buildAddonObjects(a, ctx);
     files.push({ path: file, content: Yaml.stringify(...objects) });
     const rel = releaseFor(a, ctx.minor);
@@ -141,7 +136,6 @@ export function synthesizeAddons(def: StackDefinition, ctx: StackContext): Outpu
       order,
       version: rel.version,
       phase: a.phase,
-      upgrade: a.upgrade,
       namespace: a.namespace,
       description: a.description,
       ...(a.dependsOn?.length ? { dependsOn: [...a.dependsOn] } : {}),
@@ -150,14 +144,14 @@ export function synthesizeAddons(def: StackDefinition, ctx: StackContext): Outpu
       inputs: a.inputs.map((inp) => ({ path: inp.path, type: inp.type, description: inp.description })),
     };
   });
-  const indexDoc = {
-    apiVersion: 'cskit.io/v1alpha1',
-    kind: 'AddonIndex',
+  const indexDoc: AddonIndex = {
+    apiVersion: ADDON_INDEX_API_VERSION,
+    kind: ADDON_INDEX_KIND,
     stack: ctx.name,
     kubernetesVersion: ctx.kubernetesVersion,
-    addons: index,
+    addons,
   };
-  files.push({ path: 'addons.yaml', content: Yaml.stringify(indexDoc) });
-  files.push({ path: BUNDLE_FILE, content: Yaml.stringify(...buildBundle(ctx, bundled)) });
+  files.push({ path: ADDON_INDEX_FILE, content: Yaml.stringify(indexDoc) });
+  files.push({ path: ADDON_BUNDLE_FILE, content: Yaml.stringify(...buildBundle(ctx, bundled)) });
   return files;
 }

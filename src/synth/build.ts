@@ -1,25 +1,37 @@
-import { App, Chart, Yaml } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { stackContentHash } from '../model/content-hash';
+import { CLUSTER_CLASS_FILE, METADATA_FILE } from '../dist/layout';
 import { LockEntry } from '../model/lock';
 import { minorOf, stackId, stackName } from '../model/naming';
+import { KObject } from '../model/object';
 import { CapiApiVersion, StackContext, StackDefinition } from '../model/stack';
-import { OutputFile, synthesizeAddons } from './addons';
+import type { OutputFile } from './addons';
 import { metadataYaml } from './metadata';
 import { toV1Beta1 } from './v1beta1';
-import { K8sObject, validateStackObjects } from './validate';
+import { stringifyYaml } from './yaml-writer';
+import { validateStackObjects } from './validate';
 
 export interface BuildOptions {
   /** @default 'v1beta2' */
   readonly capiApiVersion?: CapiApiVersion;
+  /**
+   * false: the class, its templates and metadata.yaml only, every class check included, no addons (what the SCS
+   * cluster-class chart renders; bench:synth compares it with `helm template`). No lock hash then: it covers the
+   * addons. @default true
+   */
+  readonly addons?: boolean;
 }
 
 /** One stack version, built in memory: its context, class objects and every file of dist/<name>/. */
 export interface StackOutput {
   readonly ctx: StackContext;
-  readonly classObjects: K8sObject[];
+  readonly classObjects: KObject[];
   readonly files: OutputFile[];
-  /** The content hash the lock records (stackContentHash of the v1beta2 form, whatever `files` holds). */
-  readonly contentHash: string;
+  /**
+   * The content hash the lock records (stackContentHash of the v1beta2 form, whatever `files` holds); undefined
+   * when the addons were not built (`addons: false`), as the lock's hash covers them.
+   */
+  readonly contentHash: string | undefined;
 }
 
 /** A broken stack definition: the message names the stack, the object and the field. */
@@ -45,6 +57,14 @@ export function stackContext(
   };
 }
 
+/**
+ * The addon builder, loaded on first use: it brings the renderer (handlebars) along, and a build without addons
+ * (`addons: false`) should not pay for it.
+ */
+function addonsModule(): typeof import('./addons') {
+  return require('./addons') as typeof import('./addons'); // eslint-disable-line @typescript-eslint/no-require-imports
+}
+
 /** Builds one stack version purely (nothing is written): the class chart, metadata and addons. */
 export function buildStack(
   def: StackDefinition,
@@ -58,7 +78,7 @@ export function buildStack(
     throw new StackDefinitionError(`stack definition ${def.provider}-${def.stack}: ${(e as Error).message}`);
   }
   const where = `${ctx.id} ${ctx.minor} (${ctx.name})`;
-  let objects: K8sObject[];
+  let objects: KObject[];
   try {
     // outdir is never written: we serialize the chart ourselves to control the layout.
     const app = new App({ outdir: '.cskit-unused' });
@@ -71,20 +91,22 @@ export function buildStack(
   const errs = validateStackObjects(objects);
   if (errs.length) throw new StackDefinitionError(`${where}:\n  ${errs.join('\n  ')}`);
   // The lock hashes the v1beta2 form: keep its text when the output is converted.
-  const v1beta2Class = Yaml.stringify(...objects);
+  const v1beta2Class = stringifyYaml(...objects);
   if (opts.capiApiVersion === 'v1beta1') objects = toV1Beta1(objects);
 
-  let addonFiles: OutputFile[];
-  try {
-    addonFiles = synthesizeAddons(def, ctx);
-  } catch (e) {
-    throw new StackDefinitionError(`${where}: building the addons failed: ${(e as Error).message}`);
+  let addonFiles: OutputFile[] = [];
+  if (opts.addons !== false) {
+    try {
+      addonFiles = addonsModule().synthesizeAddons(def, ctx);
+    } catch (e) {
+      throw new StackDefinitionError(`${where}: building the addons failed: ${(e as Error).message}`);
+    }
   }
-  const rest: OutputFile[] = [{ path: 'metadata.yaml', content: metadataYaml(def, ctx) }, ...addonFiles];
-  const classFile = { path: 'cluster-class.yaml', content: v1beta2Class };
-  const contentHash = stackContentHash(ctx.name, [classFile, ...rest])!;
+  const rest: OutputFile[] = [{ path: METADATA_FILE, content: metadataYaml(def, ctx) }, ...addonFiles];
+  const classFile = { path: CLUSTER_CLASS_FILE, content: v1beta2Class };
+  const contentHash = opts.addons === false ? undefined : stackContentHash(ctx.name, [classFile, ...rest])!;
   const files: OutputFile[] = [
-    opts.capiApiVersion === 'v1beta1' ? { ...classFile, content: Yaml.stringify(...objects) } : classFile,
+    opts.capiApiVersion === 'v1beta1' ? { ...classFile, content: stringifyYaml(...objects) } : classFile,
     ...rest,
   ];
   return { ctx, classObjects: objects, files, contentHash };

@@ -1,4 +1,3 @@
-import { definitions } from '../../classes';
 import { HASH_VERSION } from '../model/content-hash';
 import { StackDefinition } from '../model/stack';
 import { buildStack } from './build';
@@ -8,17 +7,17 @@ import { buildStack } from './build';
  * everything a stack version ships at a Kubernetes patch version, independent of its own version number.
  */
 export function hashStack(def: StackDefinition, kubernetesVersion: string): string {
-  return buildStack(def, { kubernetesVersion, version: HASH_VERSION }).contentHash;
+  return buildStack(def, { kubernetesVersion, version: HASH_VERSION }).contentHash!;
 }
 
-export function findDefinition(id: string, defs: readonly StackDefinition[] = definitions): StackDefinition {
+export function findDefinition(id: string, defs: readonly StackDefinition[]): StackDefinition {
   const def = defs.find((d) => `${d.provider}-${d.stack}` === id);
   if (!def)
     throw new Error(`unknown stack "${id}"; known stacks: ${defs.map((d) => `${d.provider}-${d.stack}`).join(', ')}`);
   return def;
 }
 
-/** For `cskit bump`: the hash of the shipped definition `<provider>-<stack>` at a Kubernetes patch version. */
-export function computeStackHash(id: string, kubernetesVersion: string): string {
-  return hashStack(findDefinition(id), kubernetesVersion);
+/** For `cskit bump`: the hash of the definition `<provider>-<stack>` at a Kubernetes patch version. */
+export function computeStackHash(id: string, kubernetesVersion: string, defs: readonly StackDefinition[]): string {
+  return hashStack(findDefinition(id, defs), kubernetesVersion);
 }

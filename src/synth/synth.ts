@@ -1,6 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { definitions as shippedDefinitions } from '../../classes';
+import { OutputOptions, writeOutputDir } from '../dist/output';
 import { LockFile } from '../model/lock';
 import { compareMinor, stackId } from '../model/naming';
 import { StackDefinition } from '../model/stack';
@@ -8,8 +6,7 @@ import { BuildOptions, StackDefinitionError, StackOutput, buildStack } from './b
 import { duplicateNames } from './validate';
 
 export interface SynthOptions extends BuildOptions {
-  readonly definitions?: readonly StackDefinition[];
-  /** Compare each stack's content hash with the lock. @default true */
+  /** Compare each stack's content hash with the lock (never without addons: the lock hashes them). @default true */
   readonly checkLock?: boolean;
 }
 
@@ -23,8 +20,7 @@ export interface SynthResult {
  * Builds every stack definition for every minor in the lock, in memory. Throws StackDefinitionError on a
  * broken definition before anything is written.
  */
-export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult {
-  const defs = opts.definitions ?? shippedDefinitions;
+export function synthesize(lock: LockFile, defs: readonly StackDefinition[], opts: SynthOptions = {}): SynthResult {
   const ids = defs.map((d) => stackId(d.provider, d.stack));
   const byId = new Map(defs.map((d, i) => [ids[i], d]));
   const unknown = Object.keys(lock.stacks).filter((id) => !byId.has(id));
@@ -43,7 +39,7 @@ export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult
       const entry = minors[minor];
       const built = buildStack(def, entry, opts);
       stacks.push(built);
-      if (opts.checkLock !== false && built.contentHash !== entry.hash) {
+      if (opts.checkLock !== false && opts.addons !== false && built.contentHash !== entry.hash) {
         lockMismatches.push(
           `${built.ctx.name}: content differs from the hash in stacks.lock.json; ` +
             'a released version must not change: run `cskit bump` to give it a new version',
@@ -57,27 +53,15 @@ export function synthesize(lock: LockFile, opts: SynthOptions = {}): SynthResult
 }
 
 /**
- * Writes the stacks to `outdir` atomically: everything goes to a temporary sibling folder first, which then
- * replaces `outdir`, so a failure never leaves a half-written dist/.
+ * Writes the stacks to the output folder `outdir` (dist/<name>/…, see src/dist/layout.ts) under the one output rule
+ * (src/dist/output.ts): only a new folder or an earlier cskit dist/ is replaced, atomically, and an empty result
+ * never empties an existing dist/ unless `force`.
  */
-export function writeStacks(stacks: readonly StackOutput[], outdir: string): void {
-  const abs = path.resolve(outdir);
-  const tmp = `${abs}.tmp-${process.pid}`;
-  const old = `${abs}.old-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  try {
-    for (const s of stacks) {
-      for (const f of s.files) {
-        const file = path.join(tmp, s.ctx.name, f.path);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, f.content);
-      }
-    }
-    fs.mkdirSync(tmp, { recursive: true });
-    if (fs.existsSync(abs)) fs.renameSync(abs, old);
-    fs.renameSync(tmp, abs);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.rmSync(old, { recursive: true, force: true });
-  }
+export function writeStacks(stacks: readonly StackOutput[], outdir: string, opts: OutputOptions = {}): void {
+  writeOutputDir(
+    outdir,
+    'dist',
+    stacks.flatMap((s) => s.files.map((f) => ({ path: `${s.ctx.name}/${f.path}`, content: f.content }))),
+    opts,
+  );
 }

@@ -1,5 +1,5 @@
 import { ARG_TEMPLATE } from '../constructs/kubeadm';
-import { K8sObject } from './validate';
+import { KObject } from '../model/object';
 
 /**
  * Converts a stack's CAPI v1beta2 objects to v1beta1, for management clusters older than Cluster API 1.11.
@@ -13,7 +13,7 @@ const CAPI_GROUPS = [
   'infrastructure.cluster.x-k8s.io',
 ];
 
-export function toV1Beta1(objects: readonly K8sObject[]): K8sObject[] {
+export function toV1Beta1(objects: readonly KObject[]): KObject[] {
   return objects.map((o) => convertObject(structuredClone(o)));
 }
 
@@ -22,7 +22,7 @@ function downgradeApiVersion(apiVersion: string): string {
   return version === 'v1beta2' && CAPI_GROUPS.includes(group) ? `${group}/v1beta1` : apiVersion;
 }
 
-function convertObject(o: K8sObject): K8sObject {
+function convertObject(o: KObject): KObject {
   o.apiVersion = downgradeApiVersion(o.apiVersion ?? '');
   if (o.kind === 'ClusterClass') convertClusterClass(o.spec);
   if (o.kind === 'KubeadmControlPlaneTemplate') convertKubeadmConfigSpec(o.spec?.template?.spec?.kubeadmConfigSpec);

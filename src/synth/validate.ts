@@ -1,22 +1,16 @@
 import { checkClusterClass } from '../model/class-rules';
+import { KObject } from '../model/object';
 
 /**
  * Checks a stack version's rendered objects for the definition mistakes Cluster API would reject (or that
  * would break a release), before anything is written. Each problem names the object and the field.
  */
-export interface K8sObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { name?: string; namespace?: string; [k: string]: unknown };
-  spec?: any;
-  [k: string]: unknown;
-}
 
-export function objectLabel(o: K8sObject): string {
+export function objectLabel(o: KObject): string {
   return `${o.kind ?? '<no kind>'} ${o.metadata?.name ?? '<no name>'}`;
 }
 
-export function validateStackObjects(objects: readonly K8sObject[]): string[] {
+export function validateStackObjects(objects: readonly KObject[]): string[] {
   const errs: string[] = [];
   objects.forEach((o, i) => {
     if (!o.apiVersion || !/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(o.apiVersion))
@@ -38,7 +32,8 @@ export function duplicateNames(names: readonly { name: string; source: string }[
     const first = seen.get(name);
     if (first)
       errs.push(
-        `duplicate ClusterClass name "${name}" from ${first} and ${source}; give the stacks different provider or stack names`,
+        `duplicate ClusterClass name "${name}" from ${first} and ${source}; ` +
+          'give the stacks different provider or stack names',
       );
     else seen.set(name, source);
   }

@@ -50,7 +50,8 @@ const BOOL_TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const BOOL_FALSE = /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 const bool11 = new Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (s: string) => BOOL_TRUE.test(s) || BOOL_FALSE.test(s),
+  // first-character filters keep the per-scalar cost of plain strings (names, images) near zero (bench/verify)
+  resolve: (s: string) => 'yYnNtTfFoO'.includes(s[0]) && s.length <= 5 && (BOOL_TRUE.test(s) || BOOL_FALSE.test(s)),
   construct: (s: string) => BOOL_TRUE.test(s),
   predicate: (v: unknown) => typeof v === 'boolean',
   represent: (v: object) => String(v),
@@ -68,7 +69,7 @@ function constructInt(s: string): number {
 }
 const int11 = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (s: string) => INT.test(s) && /[0-9]/.test(s),
+  resolve: (s: string) => '-+0123456789'.includes(s[0]) && INT.test(s) && /[0-9]/.test(s),
   construct: constructInt,
   predicate: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
   represent: (v: object) => String(v),
@@ -96,7 +97,8 @@ function constructFloat(s: string): number {
 }
 const float11 = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (s: string) => FLOAT.test(s) && /[0-9]|inf|nan/i.test(s) && !/^[-+]?\.?[eE]/.test(s),
+  resolve: (s: string) =>
+    '-+.0123456789'.includes(s[0]) && FLOAT.test(s) && /[0-9]|inf|nan/i.test(s) && !/^[-+]?\.?[eE]/.test(s),
   construct: constructFloat,
   predicate: (v: unknown) => typeof v === 'number' && !Number.isInteger(v),
   represent: (v: object) => String(v),
@@ -176,20 +178,51 @@ function checkAliases(value: unknown, budget: number): 'cycle' | 'excessive' | u
   return walk(value);
 }
 
-/** 1-based start line of each document: a `---` line at column 0 always starts one (never allowed in content). */
+/** The 1-based line of the first line in `text[from, to)` that holds content (not blank, comment or directive). */
+function firstContentLine(text: string, from: number, to: number, line: number): number | undefined {
+  for (let i = from; i < to;) {
+    const end = text.indexOf('\n', i);
+    const stop = end === -1 || end > to ? to : end;
+    const l = text.slice(i, stop).trim();
+    if (l && !l.startsWith('#') && !l.startsWith('%')) return line;
+    line++;
+    i = stop + 1;
+  }
+  return undefined;
+}
+
+/**
+ * 1-based start line of each document: a `---` line at column 0 always starts one (never allowed in content), and
+ * so does the first content line of the stream or after a `...` end marker. Scans marker to marker (no per-line
+ * split: dist/ files hold thousands of lines and one marker per object).
+ */
 function documentLines(text: string): number[] {
-  const lines = text.split('\n');
   const starts: number[] = [];
-  let content = false;
-  lines.forEach((l, i) => {
-    if (/^---(?:\s|$)/.test(l)) {
-      starts.push(i + 1);
-      content = true;
-    } else if (!content && l.trim() && !/^\s*#/.test(l) && !l.startsWith('%')) {
-      starts.push(i + 1);
-      content = true;
-    } else if (/^\.\.\.(?:\s|$)/.test(l)) content = false;
-  });
+  const marker = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  let line = 1;
+  let pos = 0;
+  let open = false; // a document has started and not been ended by `...`
+  const advance = (to: number) => {
+    for (let i = text.indexOf('\n', pos); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) line++;
+    pos = to;
+  };
+  for (let m = marker.exec(text); ; m = marker.exec(text)) {
+    const at = m ? m.index : text.length;
+    if (!open) {
+      const first = firstContentLine(text, pos, at, line);
+      if (first !== undefined) starts.push(first); // the marker below decides whether it is still open
+    }
+    if (!m) break;
+    advance(at);
+    if (m[1] === '---') {
+      starts.push(line);
+      open = true;
+    } else open = false;
+    // the rest of the marker line belongs to it (`--- |` starts a block scalar there)
+    const eol = text.indexOf('\n', at);
+    advance(eol === -1 ? text.length : eol + 1);
+    marker.lastIndex = pos;
+  }
   return starts;
 }
 
@@ -229,7 +262,8 @@ export function parseYaml(input: string | Buffer, source: string, kind: InputKin
   // A document may expand to at most 100 nodes per byte of its stream (plus a floor for tiny texts): far above any
   // real manifest, far below what a few lines of nested aliases would make.
   const budget = Math.max(100_000, text.length * 100);
-  const aliases = text.includes('*');
+  // an alias is `*name` after white space or a flow indicator; a quoted "*" (RBAC verbs) is none
+  const aliases = /(?:^|[\s[{,:-])\*[^\s,\]}]/.test(text);
   return values.map((value, i) => {
     const line = starts[i] ?? 1;
     const bad = aliases ? checkAliases(value, budget) : undefined;

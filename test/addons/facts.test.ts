@@ -30,8 +30,9 @@ test('images per minor are the upstream releases we pin', () => {
   expect(metricsServer.releases['1.36'].images.server).toBe('registry.k8s.io/metrics-server/metrics-server:v0.8.1');
 });
 
-test('CCM and CSI follow the Kubernetes minor (1.37: the 1.36 release until upstream tags 1.37, docs/stacks.md)', () => {
-  // Known gap: no cloud-provider-openstack v1.37 release was reachable on 2026-11-29.
+test('CCM and CSI versions start with the Kubernetes minor; 1.37 keeps the 1.36 release (docs/stacks.md)', () => {
+  // 1.37 keeps the 1.36 release until upstream tags 1.37. Known gap: no cloud-provider-openstack v1.37 release was
+  // reachable on 2026-11-29.
   const expected = (m: string) => (m === '1.37' ? '1.36.' : `${m}.`);
   for (const m of minors) {
     expect(openstackCcm.releases[m].version.startsWith(expected(m))).toBe(true);

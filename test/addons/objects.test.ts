@@ -8,7 +8,7 @@ import {
   openstackCcm,
 } from '../../addons';
 import { CLUSTER_SCOPED_KINDS } from '../../src/synth/addons';
-import { find, objectsOf, podSpecs, verbs } from './support';
+import { Part, find, objectsOf, podSpecs, verbs } from './support';
 
 const all = [...openstackAddons, ...dockerAddons];
 
@@ -76,7 +76,7 @@ test('cinder-csi: driver, sidecars, cloud config wiring and RBAC the sidecars ne
     podInfoOnMount: true,
   });
   const ctrl = find(objs, 'Deployment', 'openstack-cinder-csi-controllerplugin').spec.template.spec;
-  expect(ctrl.containers.map((c: any) => c.name)).toEqual([
+  expect(ctrl.containers.map((c: Part) => c.name)).toEqual([
     'csi-attacher',
     'csi-provisioner',
     'csi-snapshotter',
@@ -85,7 +85,7 @@ test('cinder-csi: driver, sidecars, cloud config wiring and RBAC the sidecars ne
     'cinder-csi-plugin',
   ]);
   expect(ctrl.nodeSelector).toEqual({ 'node-role.kubernetes.io/control-plane': '' });
-  const plugin = ctrl.containers.find((c: any) => c.name === 'cinder-csi-plugin');
+  const plugin = ctrl.containers.find((c: Part) => c.name === 'cinder-csi-plugin');
   expect(plugin.args).toContain('--cluster={{cluster.name}}');
   expect(ctrl.volumes).toEqual(
     expect.arrayContaining([
@@ -97,7 +97,7 @@ test('cinder-csi: driver, sidecars, cloud config wiring and RBAC the sidecars ne
     'clouds-file = /etc/openstack/clouds.yaml',
   );
   const node = find(objs, 'DaemonSet', 'openstack-cinder-csi-nodeplugin').spec.template.spec;
-  const nodePlugin = node.containers.find((c: any) => c.name === 'cinder-csi-plugin');
+  const nodePlugin = node.containers.find((c: Part) => c.name === 'cinder-csi-plugin');
   expect(nodePlugin.securityContext.privileged).toBe(true);
   expect(nodePlugin.volumeMounts).toContainEqual({
     name: 'kubelet-dir',
@@ -115,7 +115,7 @@ test('cinder-csi: driver, sidecars, cloud config wiring and RBAC the sidecars ne
   ]);
 });
 
-test('openstack-ccm: cluster name from the cluster, clouds.yaml Secret, uninitialized toleration, RBAC on nodes and services', () => {
+test('openstack-ccm: the cluster name, clouds.yaml Secret, uninitialized toleration, RBAC on nodes/services', () => {
   const objs = objectsOf(openstackCcm);
   const spec = find(objs, 'DaemonSet', 'openstack-cloud-controller-manager').spec.template.spec;
   expect(spec.hostNetwork).toBe(true);
@@ -135,7 +135,7 @@ test('openstack-ccm: cluster name from the cluster, clouds.yaml Secret, uninitia
   expect(verbs(role, '', 'nodes/status')).toContain('patch');
 });
 
-test('cilium: config with kubernetes IPAM and SCS settings, privileged-enough agent, operator RBAC to register CRDs', () => {
+test('cilium: kubernetes IPAM and SCS settings in the config, privileged-enough agent, operator RBAC for CRDs', () => {
   const objs = objectsOf(cilium);
   const cfg = find(objs, 'ConfigMap', 'cilium-config').data;
   expect(cfg).toMatchObject({ ipam: 'kubernetes', 'enable-session-affinity': 'true', 'enable-sctp': 'true' });
@@ -145,7 +145,7 @@ test('cilium: config with kubernetes IPAM and SCS settings, privileged-enough ag
   expect(agent.containers[0].securityContext.capabilities.add).toEqual(
     expect.arrayContaining(['NET_ADMIN', 'SYS_ADMIN', 'SYS_RESOURCE']),
   );
-  expect(agent.initContainers.map((c: any) => c.name)).toEqual([
+  expect(agent.initContainers.map((c: Part) => c.name)).toEqual([
     'config',
     'mount-cgroup',
     'apply-sysctl-overwrites',
@@ -167,7 +167,7 @@ test('cilium: config with kubernetes IPAM and SCS settings, privileged-enough ag
   expect(kinds.lastIndexOf('ServiceAccount')).toBeLessThan(kinds.indexOf('Deployment'));
 });
 
-test('metrics-server: APIService to its Service, node metrics RBAC, non-root hardened container, insecure kubelet TLS as SCS', () => {
+test('metrics-server: APIService to its Service, node metrics RBAC, hardened container, insecure kubelet TLS', () => {
   const objs = objectsOf(metricsServer);
   expect(find(objs, 'APIService', 'v1beta1.metrics.k8s.io').spec).toMatchObject({
     group: 'metrics.k8s.io',

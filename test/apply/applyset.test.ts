@@ -1,7 +1,7 @@
 import { applySetId, gkString, parentObject, parseGk, readParent } from '../../src/apply/applyset';
 
 describe('ApplySet (KEP-3659)', () => {
-  test('the id is applyset-<base64url(sha256(name.namespace.kind.group)) without padding>-v1, as kubectl computes it', () => {
+  test('the id is applyset-<unpadded base64url(sha256(name.namespace.kind.group))>-v1, as kubectl computes it', () => {
     // Vectors from `printf 'NAME.NS.KIND.GROUP' | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '='`.
     expect(applySetId('cskit-openstack-scs', 'default')).toBe(
       'applyset-XXHmguacU2Ig2E4nbfIjz2jzFXhKtPoM0QsZS9EP-f8-v1',

@@ -7,7 +7,8 @@ describe('failure messages', () => {
   test('a 409 names every conflicting field manager and the fields', () => {
     const e = new ApiStatusError(
       'conflict',
-      'Apply failed with 2 conflicts: conflicts with "kubectl-edit" using v1: .data.a; conflicts with "helm" using v1: .data.b',
+      'Apply failed with 2 conflicts: conflicts with "kubectl-edit" using v1: .data.a; conflicts with "helm" ' +
+        'using v1: .data.b',
       409,
       'Conflict',
       [
@@ -17,7 +18,9 @@ describe('failure messages', () => {
     );
     expect(conflictManagers(e)).toEqual(['kubectl-edit', 'helm']);
     expect(describeFailure(e)).toBe(
-      'conflict: fields .data.a, .data.b are owned by field manager "kubectl-edit", "helm"; re-run with --force-conflicts to take them over (the other tool may set them back), or leave these fields out of the input',
+      'conflict: fields .data.a, .data.b are owned by field manager "kubectl-edit", "helm"; re-run with ' +
+        '--force-conflicts to take them over (the other tool may set them back), or leave these fields out of ' +
+        'the input',
     );
   });
 
@@ -30,7 +33,8 @@ describe('failure messages', () => {
       },
     ]);
     expect(describeFailure(e)).toBe(
-      'rejected by the server (HTTP 422 Invalid), fix these fields:\n    spec.variables[0].name: Invalid value: "builtin": must not be builtin',
+      'rejected by the server (HTTP 422 Invalid), fix these fields:\n    spec.variables[0].name: Invalid value: ' +
+        '"builtin": must not be builtin',
     );
     const plain = new ApiStatusError(
       'invalid',

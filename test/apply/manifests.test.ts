@@ -15,7 +15,7 @@ function write(rel: string, text: string): string {
 }
 
 describe('inputs', () => {
-  test('a stack folder contributes only cluster-class.yaml (metadata.yaml and addons are not for the management cluster)', () => {
+  test('a stack folder without addon-bundle.yaml contributes only cluster-class.yaml (no metadata, no addons/)', () => {
     const dir = path.join(tmp, 'openstack-scs-1-36-v1');
     write(
       'openstack-scs-1-36-v1/cluster-class.yaml',
@@ -31,13 +31,14 @@ describe('inputs', () => {
     expect(r.manifests.map((m) => m.obj.kind)).toEqual(['ClusterClass']);
   });
 
-  test('a stack folder with addon-bundle.yaml also brings the bundle and, once, the AddonBundle CRD; bundles are immutable', () => {
+  test('a stack folder with addon-bundle.yaml also brings the bundle and, once, its CRD; bundles are immutable', () => {
     const stack = (name: string) => {
       write(`${name}/cluster-class.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`);
       write(`${name}/metadata.yaml`, 'apiVersion: metadata.clusterstack.x-k8s.io/v1alpha1\nversions: {}\n');
       write(
         `${name}/addon-bundle.yaml`,
-        `apiVersion: addons.cskit.io/v1alpha1\nkind: AddonBundle\nmetadata:\n  name: ${name}\nspec:\n  class: ${name}\n`,
+        'apiVersion: addons.cskit.io/v1alpha1\nkind: AddonBundle\n' +
+          `metadata:\n  name: ${name}\nspec:\n  class: ${name}\n`,
       );
       return path.join(tmp, name);
     };
@@ -98,8 +99,8 @@ describe('inputs', () => {
     );
     expect(() =>
       parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: [\n'),
-    ).toThrow(/^x.yaml#2: invalid YAML \(line 7, column 1\): unexpected end of the stream within a flow collection$/);
-    // The YAML 1.2 core schema: dates stay strings (as the API server reads them), not Date objects.
+    ).toThrow(/^x.yaml:7:1: /); // the one YAML reader's file:line:column (src/util/yaml.ts)
+    // Dates stay strings (as the API server reads them), not Date objects.
     expect(
       parseManifests('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  day: 2026-01-01\n')[0]
         .obj.data,

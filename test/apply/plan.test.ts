@@ -1,5 +1,5 @@
 import { PART_OF_LABEL } from '../../src/apply/applyset';
-import { InputError } from '../../src/apply/manifests';
+import { InputError } from '../../src/util/errors';
 import { buildPlan, crdResources, gvkKey } from '../../src/apply/plan';
 import { ResourceInfo } from '../../src/kube/apply-types';
 import { R } from './support/fake-client';
@@ -37,7 +37,7 @@ describe('buildPlan', () => {
     ]);
   });
 
-  test('namespaced objects get the target namespace unless they name one; cluster-scoped ones lose theirs; all get the member label', () => {
+  test('namespaced objects get the target namespace unless set, cluster-scoped lose it, all get the label', () => {
     const p = buildPlan(
       manifests([
         configMap('a'),

@@ -1,5 +1,5 @@
 import { candidate, selectPrune } from '../../src/apply/prune';
-import { KObject } from '../../src/kube/types';
+import { KObject } from '../../src/model/object';
 import { configMap, stack } from './support/fixtures';
 
 const inNs = (o: KObject, ns = 'default'): KObject => ({ ...o, metadata: { ...o.metadata, namespace: ns } });

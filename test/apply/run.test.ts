@@ -34,7 +34,8 @@ describe('runApply', () => {
     expect(cc!.metadata!.labels![PART_OF_LABEL]).toBe(ID);
     const parent = await c.get(R.secret, 'cskit-docker-scs', 'default');
     expect(parent!.metadata!.annotations!['applyset.kubernetes.io/contains-group-kinds']).toBe(
-      'ClusterClass.cluster.x-k8s.io,ConfigMap,DockerClusterTemplate.infrastructure.cluster.x-k8s.io,KubeadmControlPlaneTemplate.controlplane.cluster.x-k8s.io',
+      'ClusterClass.cluster.x-k8s.io,ConfigMap,DockerClusterTemplate.infrastructure.cluster.x-k8s.io,' +
+        'KubeadmControlPlaneTemplate.controlplane.cluster.x-k8s.io',
     );
     expect(parent!.metadata!.annotations!['applyset.kubernetes.io/tooling']).toBe('cskit/0.1.0');
   });
@@ -64,7 +65,7 @@ describe('runApply', () => {
     ]);
   });
 
-  test('released classes the server says are unchanged are not sent again, unless another manager applied them', async () => {
+  test('released classes the server finds unchanged are not resent, unless another manager applied them', async () => {
     const c = fresh();
     await runApply(c, manifests(stack()), opts);
     c.calls.length = 0;
@@ -77,7 +78,7 @@ describe('runApply', () => {
     const d = fresh();
     await runApply(d, manifests(stack()), { ...opts, applySet: 'other' });
     for (const [, v] of d.store)
-      if (v.metadata?.labels) (v.metadata as any).managedFields = [{ manager: 'kubectl', operation: 'Apply' }];
+      if (v.metadata?.labels) v.metadata.managedFields = [{ manager: 'kubectl', operation: 'Apply' }];
     d.calls.length = 0;
     await runApply(d, manifests(stack()), { ...opts, applySet: 'other' });
     expect(d.calls.filter((x) => x.verb === 'apply' && !x.dryRun)).toHaveLength(4);
@@ -197,13 +198,14 @@ describe('runApply', () => {
   test('a conflict names the other field manager; --force-conflicts takes over', async () => {
     const c = fresh();
     c.put(R.configMap, {
-      metadata: { name: 'a', namespace: 'default', owner: 'kubectl-edit' } as any,
+      metadata: { name: 'a', namespace: 'default', owner: 'kubectl-edit' },
       data: { a: '0' },
     });
     const r = await runApply(c, manifests([configMap('a')]), opts);
     expect(r.ok).toBe(false);
     expect(r.objects[0].message).toBe(
-      'conflict: field .data.a is owned by field manager "kubectl-edit"; re-run with --force-conflicts to take them over (the other tool may set them back), or leave these fields out of the input',
+      'conflict: field .data.a is owned by field manager "kubectl-edit"; re-run with --force-conflicts to take ' +
+        'them over (the other tool may set them back), or leave these fields out of the input',
     );
     const f = await runApply(c, manifests([configMap('a')]), { ...opts, force: true });
     expect(f.objects[0].action).toBe('configured');
@@ -247,7 +249,10 @@ describe('runApply', () => {
     const c = fresh();
     c.resources = c.resources.filter((r) => r.group !== 'cluster.x-k8s.io');
     await expect(runApply(c, manifests(stack()), opts)).rejects.toThrow(
-      /^Cluster API ≥ 1.11 not installed on this cluster: the API group cluster.x-k8s.io is not served by https:\/\/fake:6443/,
+      new RegExp(
+        /^Cluster API ≥ 1.11 not installed on this cluster: /.source +
+          /the API group cluster.x-k8s.io is not served by https:\/\/fake:6443/.source,
+      ),
     );
     c.resources.push({ ...R.clusterClass, version: 'v1beta1' });
     await expect(runApply(c, manifests(stack()), opts)).rejects.toThrow(
@@ -290,7 +295,7 @@ describe('runApply', () => {
     ).toEqual(['Namespace.', 'Secret.']);
   });
 
-  test('--wait polls each ClusterClass until observedGeneration and VariablesReady, and reports its conditions', async () => {
+  test('--wait polls each ClusterClass to observedGeneration and VariablesReady, reports its conditions', async () => {
     const c = fresh();
     let polls = 0;
     c.onGet = (o) => {

@@ -1,7 +1,8 @@
 import { definitions } from '../../classes';
-import { buildBundle, bundlePartName } from '../../src/bundle/build';
+import { buildBundle } from '../../src/bundle/build';
 import { readBundle } from '../../src/bundle/read';
-import { BUNDLE_FILE, BundledAddon, CLASS_LABEL, MAX_PART_BYTES, MOVE_LABEL } from '../../src/bundle/types';
+import { BundledAddon, CLASS_LABEL, MAX_PART_BYTES, MOVE_LABEL, bundlePartName } from '../../src/model/addon-bundle';
+import { ADDON_BUNDLE_FILE as BUNDLE_FILE } from '../../src/dist/layout';
 import { KObject } from '../../src/model/object';
 import { StackDefinition } from '../../src/model/stack';
 import { synthesizeAddons } from '../../src/synth/addons';
@@ -35,7 +36,7 @@ function bigAddon(n: number, size: number, order = 1): BundledAddon {
   };
 }
 
-test('synth writes the docker stack bundle as one AddonBundle named like the class, with the move and class labels', () => {
+test('synth writes the docker bundle as one AddonBundle named like the class, with the move and class labels', () => {
   const files = synthesizeAddons(docker, ctx);
   const bundle = files.find((f) => f.path === BUNDLE_FILE)!;
   const objs = docsOf(bundle.content, BUNDLE_FILE);
@@ -45,7 +46,7 @@ test('synth writes the docker stack bundle as one AddonBundle named like the cla
   expect(objs[0].spec).toMatchObject({ class: ctx.name, stack: 'docker-scs', part: 1, parts: 1 });
 });
 
-test('the bundle holds each addon file’s objects unchanged, in order, with install and upgrade phases and health checks', () => {
+test('the bundle holds each addon file’s objects unchanged, in order, with both phases and health checks', () => {
   const files = synthesizeAddons(docker, ctx);
   const read = readBundle(docsOf(files.find((f) => f.path === BUNDLE_FILE)!.content, BUNDLE_FILE), ctx.name);
   expect(read.addons.map((a) => [a.order, a.name, a.phase, a.upgrade])).toEqual([
@@ -69,7 +70,7 @@ test('the bundle holds each addon file’s objects unchanged, in order, with ins
   ]);
 });
 
-test('a big addon is split into parts <class>-<n>, each under the part limit, and reads back whole and in order', () => {
+test('a big addon is split into parts <class>-<n>, each under the limit, and reads back whole and in order', () => {
   const small = { ...bigAddon(2, 10, 1), name: 'small' };
   const big = bigAddon(7, 300 * 1024, 2);
   const parts = buildBundle(ctx, [small, big]);
@@ -96,7 +97,7 @@ test('one object larger than a part is an error naming the addon and the object'
   );
 });
 
-test('building is deterministic: the same addons give byte-identical objects (the bundle is in the content hash)', () => {
+test('building is deterministic: the same addons give identical bytes (the bundle is in the content hash)', () => {
   expect(JSON.stringify(buildBundle(ctx, [bigAddon(3, 200 * 1024)]))).toBe(
     JSON.stringify(buildBundle(ctx, [bigAddon(3, 200 * 1024)])),
   );

@@ -1,6 +1,6 @@
 import { buildBundle } from '../../src/bundle/build';
 import { readBundle } from '../../src/bundle/read';
-import { BundledAddon } from '../../src/bundle/types';
+import { BundledAddon } from '../../src/model/addon-bundle';
 import { KObject } from '../../src/model/object';
 import { isInputError } from '../../src/util/errors';
 import { ctxFor } from '../addons/support';
@@ -62,8 +62,12 @@ test('a field that breaks the CRD schema is named with the bundle object and the
   obj.spec.addons[0].upgrade = 'Sometime';
   const msg = errorOf(() => readBundle([obj], CLASS));
   expect(msg).toContain(`the addon bundle of class ${CLASS} cannot be used:`);
-  expect(msg).toMatch(new RegExp(`AddonBundle ${CLASS}: spec\\.addons\\[0\\]\\.order: expected integer, found string "first"`));
-  expect(msg).toMatch(new RegExp(`AddonBundle ${CLASS}: spec\\.addons\\[0\\]\\.upgrade: expected .*BeforeClusterUpgrade`));
+  expect(msg).toMatch(
+    new RegExp(`AddonBundle ${CLASS}: spec\\.addons\\[0\\]\\.order: expected integer, found string "first"`),
+  );
+  expect(msg).toMatch(
+    new RegExp(`AddonBundle ${CLASS}: spec\\.addons\\[0\\]\\.upgrade: expected .*BeforeClusterUpgrade`),
+  );
 });
 
 test('a missing part is named; a part with another part count or a wrong name is named too', () => {
@@ -91,7 +95,9 @@ test('orders that are not 1..N and unknown dependencies are errors naming the ad
   objs[0].spec.addons[1].order = 5;
   const msg = errorOf(() => readBundle(objs, CLASS));
   expect(msg).toContain(`AddonBundle ${CLASS}: spec.addons[1] (b): order 5, expected 2 (orders run 1..2)`);
-  expect(msg).toContain(`AddonBundle ${CLASS}: spec.addons[1] (b): dependsOn names ghost, which the bundle does not have`);
+  expect(msg).toContain(
+    `AddonBundle ${CLASS}: spec.addons[1] (b): dependsOn names ghost, which the bundle does not have`,
+  );
 });
 
 test('a bundle labelled for the class whose spec.class differs is refused', () => {

@@ -9,10 +9,11 @@ const cc = objects.find((o) => o.kind === 'ClusterClass')!;
 const withVars = (vars: Record<string, unknown>) => patchedTemplates(objects, { version: 'v1.36.4', variables: vars });
 const defaults = withVars({});
 const spec = (role: string, t = defaults) => t[role].spec.template.spec;
-const apiArgs = (t: any) => spec('controlPlane', t).kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs;
+const apiArgs = (t: typeof defaults) =>
+  spec('controlPlane', t).kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs;
 
 test('the class carries the full scs2 variable set, none required, each described', () => {
-  const names = cc.spec.variables.map((v: any) => v.name);
+  const names = cc.spec.variables.map((v: { name: string }) => v.name);
   expect(names).toEqual(
     expect.arrayContaining([
       'imageName',
@@ -67,11 +68,11 @@ test('scs2 defaults reach the templates without any variable set', () => {
     expect(spec('infrastructureCluster')[f]).toBeUndefined();
   for (const f of ['serverGroup', 'sshKeyName', 'securityGroups'])
     expect(spec('controlPlaneMachine')[f]).toBeUndefined();
-  expect(apiArgs(defaults).map((a: any) => a.name)).not.toContain('oidc-issuer-url');
+  expect(apiArgs(defaults).map((a: { name: string }) => a.name)).not.toContain('oidc-issuer-url');
 });
 
 // Each variable, set to a non-default value, must change exactly the field it controls.
-const wiring: Array<[string, unknown, string, (t: any) => unknown, unknown]> = [
+const wiring: Array<[string, unknown, string, (t: typeof defaults) => unknown, unknown]> = [
   ['workerFlavor', 'SCS-8V-16', 'worker flavor', (t) => spec('default-worker/infrastructure', t).flavor, 'SCS-8V-16'],
   ['controlPlaneFlavor', 'SCS-4V-8', 'control plane flavor', (t) => spec('controlPlaneMachine', t).flavor, 'SCS-4V-8'],
   [

@@ -1,9 +1,9 @@
+// Argument and input errors are caught before cskit apply connects anywhere (the cluster paths are e2e-tested).
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../support/cli';
-
-// Argument and input errors are caught before cskit apply connects anywhere (the cluster paths are e2e-tested).
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-apply-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -13,7 +13,8 @@ describe('cskit apply (arguments and input)', () => {
     const r = await runCli(['apply', path.join(tmp, 'nope')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `cskit: ${path.join(tmp, 'nope')}: no such file or directory; give dist/<stack> folders, folders of manifests or YAML files\n`,
+      `cskit: ${path.join(tmp, 'nope')}: no such file or directory; give dist/<stack> folders, folders of ` +
+        `manifests or YAML files\n`,
     );
   });
 

@@ -1,10 +1,10 @@
+// The one duration parser: kubectl's syntax (Go durations, or whole seconds), bounded so no timer overflows.
+
 import { execFileSync } from 'child_process';
 import { Command, Option } from 'commander';
 import { fullProgram } from '../support/program';
 import { MAX_DURATION_MS, formatDuration, parseDuration } from '../../src/cli/duration';
 import { runCli } from '../support/cli';
-
-// The one duration parser: kubectl's syntax (Go durations, or whole seconds), bounded so no timer overflows.
 
 test.each([
   ['90s', 90_000],

@@ -1,12 +1,12 @@
+// The one exit-code table (README, "Exit codes"): 0 OK, 1 FAIL, 2 usage (bad command line or input), 3 ABORT.
+// Commander's own errors are usage errors too, for every command.
+
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { fullProgram } from '../support/program';
 import { EXIT_ABORT, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from '../../src/cli/errors';
 import { runCli } from '../support/cli';
-
-// The one exit-code table (README, "Exit codes"): 0 OK, 1 FAIL, 2 usage (bad command line or input), 3 ABORT.
-// Commander's own errors are usage errors too, for every command.
 
 test('the table has the values the README documents', () => {
   expect([EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ABORT]).toEqual([0, 1, 2, 3]);

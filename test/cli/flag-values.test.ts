@@ -1,12 +1,12 @@
+// Every flag value is checked while the command line is read, before any work: a bad one is a usage error (exit 2)
+// naming the flag, never a verdict (an scs-0211 FAIL), an ABORT from the server or a leaked JavaScript message.
+// The kubeconfig named here does not exist: reaching it would be exit 3 with a kubeconfig message instead.
+
 import { Command } from 'commander';
 import { fullProgram } from '../support/program';
 import { parseImageReference } from '../../src/cli/image-reference';
 import { parseLabelSelector } from '../../src/cli/label-selector';
 import { runCli } from '../support/cli';
-
-// Every flag value is checked while the command line is read, before any work: a bad one is a usage error (exit 2)
-// naming the flag, never a verdict (an scs-0211 FAIL), an ABORT from the server or a leaked JavaScript message.
-// The kubeconfig named here does not exist: reaching it would be exit 3 with a kubeconfig message instead.
 
 const noCluster = ['--kubeconfig', '/nonexistent/kubeconfig'];
 

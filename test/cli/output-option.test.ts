@@ -1,8 +1,8 @@
+// Every output-format flag is the one outputOption: a fixed list of formats, anything else a usage error (exit 2).
+
 import { Command, Option } from 'commander';
 import { fullProgram } from '../support/program';
 import { runCli } from '../support/cli';
-
-// Every output-format flag is the one outputOption: a fixed list of formats, anything else a usage error (exit 2).
 
 /** Every [path, option, command] of the program whose -o/--output takes a format (not a directory). */
 function formatFlags(cmd: Command, path: string[] = []): Array<[string, string[], Option, Command]> {

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { buildProgram, run } from '../../src/cli/index';
 import { capture } from '../support/capture';
 import { UserError } from '../../src/cli/errors';
@@ -9,7 +11,8 @@ test('--version prints the package version', async () => {
   const code = await run(['--version']);
   out.restore();
   expect(code).toBe(0);
-  expect(out.text()).toBe(`${require('../../package.json').version}\n`);
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+  expect(out.text()).toBe(`${pkg.version}\n`);
 });
 
 test('a run builds only the command it names; help and unknown commands get every command', async () => {

@@ -1,10 +1,11 @@
+// Issue 15: a value from a Secret (or a kubeconfig's users) never reaches any output format; the finding still says
+// where and what kind of value is wrong.
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../support/cli';
 
-// Issue 15: a value from a Secret (or a kubeconfig's users) never reaches any output format; the finding still says
-// where and what kind of value is wrong.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-secret-'));
 const file = path.join(dir, 'objects.yaml');
 fs.writeFileSync(

@@ -1,11 +1,12 @@
+// Issue 14/15: a standard's verdict needs the evidence of rules that ran, in every output format, and a --rules
+// prefix that selects nothing is a usage error, not an empty PASS.
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../support/cli';
 import { parseXml } from '../verify/static/xml';
 
-// Issue 14/15: a standard's verdict needs the evidence of rules that ran, in every output format, and a --rules
-// prefix that selects nothing is a usage error, not an empty PASS.
 const fixtures = path.join(__dirname, '..', 'fixtures', 'verify');
 const clean = path.join(fixtures, 'clean');
 const cskit = (...args: string[]) => runCli(args);

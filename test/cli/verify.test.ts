@@ -5,13 +5,14 @@ import { parseLock } from '../../src/model/lock';
 import { synthesize, writeStacks } from '../../src/synth/synth';
 import { runCli } from '../support/cli';
 import { parseXml } from '../verify/static/xml';
+import { definitions } from '../../classes';
 
 const root = path.join(__dirname, '..', '..');
 const repoLock = path.join(root, 'stacks.lock.json');
 const fixtures = path.join(root, 'test', 'fixtures', 'verify');
 // our own stacks, as `npx cdk8s synth` writes them to dist/
 const dist = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-cli-')), 'dist');
-writeStacks(synthesize(parseLock(fs.readFileSync(repoLock, 'utf8'))).stacks, dist);
+writeStacks(synthesize(parseLock(fs.readFileSync(repoLock, 'utf8')), definitions).stacks, dist);
 const openstack = fs
   .readdirSync(dist)
   .filter((d) => d.startsWith('openstack-'))

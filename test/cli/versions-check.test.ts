@@ -1,9 +1,9 @@
+// `versions --check` takes only what the one version parser accepts; anything else is a usage error (exit 2).
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../support/cli';
-
-// `versions --check` takes only what the one version parser accepts; anything else is a usage error (exit 2).
 
 beforeAll(() => {
   process.env.CSKIT_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-nocache-'));

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { readBundle } from '../../src/bundle/read';
-import { CLASS_LABEL } from '../../src/bundle/types';
+import { CLASS_LABEL } from '../../src/model/addon-bundle';
 import { buildRenderContext } from '../../src/render/context';
 import { renderAddonObjects } from '../../src/render/render';
 import { parseYaml } from '../../src/util/yaml';
@@ -35,8 +35,8 @@ beforeAll(async () => {
     'clusterclasses',
     'kubeadmconfigtemplates',
     'kubeadmcontrolplanetemplates',
-    'dockerclustertemplates',
-    'dockermachinetemplates',
+    'devclustertemplates',
+    'devmachinetemplates',
   ]);
   for (const crd of crds) await kube.ok('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
   for (let i = 0; i < 150; i++) {
@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test('apply of a docker stack folder creates the AddonBundle CRD, the class and its bundle; a second apply changes nothing', async () => {
+test('apply of a docker stack creates the CRD, the class and its bundle; a second apply changes nothing', async () => {
   const first = await apply(path.join(dist, stack), '-n', NS, '-o', 'json');
   expect(first.stderr).toBe('');
   expect(first.code).toBe(0);
@@ -103,7 +103,7 @@ test('a changed bundle under a released name is refused like a changed class, an
   expect(live.spec.addons[0].upgrade).toBe('BeforeClusterUpgrade');
 }, 120_000);
 
-test('the bundle read back from the server renders the same manifests as `cskit addons render` for a Cluster file', async () => {
+test('the bundle read back from the server renders the same manifests as `cskit addons render`', async () => {
   const cluster = {
     apiVersion: 'cluster.x-k8s.io/v1beta2',
     kind: 'Cluster',
@@ -125,7 +125,8 @@ test('the bundle read back from the server renders the same manifests as `cskit 
   // what the manager does: list the class's bundle parts, read them, render with the live ClusterClass's defaults
   const list = await kube.ok(
     'GET',
-    `/apis/addons.cskit.io/v1alpha1/namespaces/${NS}/addonbundles?labelSelector=${encodeURIComponent(`${CLASS_LABEL}=${stack}`)}`,
+    `/apis/addons.cskit.io/v1alpha1/namespaces/${NS}/addonbundles?labelSelector=` +
+      encodeURIComponent(`${CLASS_LABEL}=${stack}`),
   );
   const bundle = readBundle(list.items, stack);
   const cc = await kube.ok('GET', `/apis/cluster.x-k8s.io/v1beta2/namespaces/${NS}/clusterclasses/${stack}`);

@@ -39,7 +39,8 @@ const apply = (...args: string[]) => cskit(['apply', '--kubeconfig', kc, ...args
 function writeYaml(rel: string, objs: object[]): string {
   const p = path.join(tmp, rel);
   fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, objs.map((o) => stringify(o)).join('---\n'));
+  // YAML 1.1, as cdk8s writes and cskit and kubectl read: a 1.2 writer leaves `y` unquoted, which 1.1 reads as true.
+  fs.writeFileSync(p, objs.map((o) => stringify(o, { version: '1.1' })).join('---\n'));
   return p;
 }
 
@@ -96,7 +97,7 @@ describe('with the Cluster API CRDs', () => {
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /ApplySet t-apply\/cskit-openstack-scs: 6 objects, 6 changed \(6 created, 0 configured\), 0 unchanged\n$/,
+      /ApplySet t-apply\/cskit-openstack-scs: 8 objects, 8 changed \(8 created, 0 configured\), 0 unchanged\n$/,
     );
     const rows = first.stdout
       .split('\n')
@@ -111,7 +112,8 @@ describe('with the Cluster API CRDs', () => {
     expect(parent.metadata.labels['applyset.kubernetes.io/id']).toBe(id);
     expect(parent.metadata.annotations['applyset.kubernetes.io/tooling']).toMatch(/^cskit\/\d+\.\d+\.\d+$/);
     expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe(
-      'ClusterClass.cluster.x-k8s.io,KubeadmConfigTemplate.bootstrap.cluster.x-k8s.io,' +
+      'AddonBundle.addons.cskit.io,ClusterClass.cluster.x-k8s.io,' +
+        'CustomResourceDefinition.apiextensions.k8s.io,KubeadmConfigTemplate.bootstrap.cluster.x-k8s.io,' +
         'KubeadmControlPlaneTemplate.controlplane.cluster.x-k8s.io,OpenStackClusterTemplate.infrastructure.cluster.x-k8s.io,OpenStackMachineTemplate.infrastructure.cluster.x-k8s.io',
     );
 
@@ -119,14 +121,14 @@ describe('with the Cluster API CRDs', () => {
     expect(second.code).toBe(0);
     const report = JSON.parse(second.stdout);
     expect(report.changed).toBe(0);
-    expect(report.counts.unchanged).toBe(6);
+    expect(report.counts.unchanged).toBe(8);
     const again = await kube.ok('GET', `${CC}/namespaces/t-apply/clusterclasses/openstack-scs-1-36-v3`);
     expect(again.metadata.resourceVersion).toBe(cc.metadata.resourceVersion);
     expect(
       (await kube.ok('GET', '/api/v1/namespaces/t-apply/secrets/cskit-openstack-scs')).metadata.resourceVersion,
     ).toBe(parent.metadata.resourceVersion);
     const table = await apply(stack, '-n', 't-apply');
-    expect(table.stdout).toMatch(/6 objects, 0 changed \(0 created, 0 configured\), 6 unchanged\n$/);
+    expect(table.stdout).toMatch(/8 objects, 0 changed \(0 created, 0 configured\), 8 unchanged\n$/);
   });
 
   test('--dry-run=server changes nothing and says so; --diff shows what the server would store', async () => {
@@ -135,7 +137,8 @@ describe('with the Cluster API CRDs', () => {
     const dry = await apply(stack, '-n', 't-dry', '--dry-run=server');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(
-      /^server dry run, nothing was changed: 6 objects, 6 would change \(6 created, 0 configured\), 0 unchanged$/m,
+      // the AddonBundle CRD exists (an earlier test applied it) and would only change its ApplySet label
+      /^server dry run, nothing was changed: 8 objects, 8 would change \(7 created, 1 configured\), 0 unchanged$/m,
     );
     expect(dry.stdout).toMatch(/ClusterClass\s+t-dry\s+openstack-scs-1-35-v2\s+created \(dry run\)/);
     expect((await kube.request('GET', `${CC}/namespaces/t-dry/clusterclasses/openstack-scs-1-35-v2`)).status).toBe(404);
@@ -255,7 +258,10 @@ describe('with the Cluster API CRDs', () => {
     expect(r.stdout).toMatch(
       /OpenStackMachineTemplate\s+t-prune\s+openstack-scs-1-35-v2-default-worker\s+kept\s+template of ClusterClass openstack-scs-1-35-v2, which stays/,
     );
-    expect(r.stdout).toMatch(/0 pruned, 6 kept/);
+    expect(r.stdout).toMatch(
+      /AddonBundle\s+t-prune\s+openstack-scs-1-35-v2\s+kept\s+addon bundle of ClusterClass openstack-scs-1-35-v2, which stays/,
+    );
+    expect(r.stdout).toMatch(/0 pruned, 7 kept/);
     expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-35-v2`)).status).toBe(
       200,
     );
@@ -266,7 +272,7 @@ describe('with the Cluster API CRDs', () => {
     await kube.ok('PUT', `${CC}/namespaces/t-prune/clusters/prod`, cluster);
     const r2 = await apply(v136, '-n', 't-prune', '--prune');
     expect(r2.code).toBe(0);
-    expect(r2.stdout).toMatch(/6 unchanged, 6 pruned, 0 kept/);
+    expect(r2.stdout).toMatch(/8 unchanged, 7 pruned, 0 kept/);
     expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-35-v2`)).status).toBe(
       404,
     );

@@ -153,7 +153,7 @@ describeWith(capiBuilt, 'Cluster API e2e (real core, kubeadm bootstrap and contr
       'capi-kubeadm-bootstrap',
       'capi-kubeadm-control-plane',
     ]);
-    for (const m of capi.managers) expect(m.args).toContain('--feature-gates=ClusterTopology=true');
+    for (const m of capi.managers) expect(m.args).toContain('--feature-gates=ClusterTopology=true,RuntimeSDK=true');
   });
 
   test('synth writes every stack of the lock (OpenStack and Docker), for v1beta2 and v1beta1', () => {
@@ -190,7 +190,7 @@ describeWith(capiBuilt, 'Cluster API e2e (real core, kubeadm bootstrap and contr
         expect(cc.status.variables.map((v: Obj) => v.name).sort()).toEqual(declared);
         expect(cc.status.variables.every((v: Obj) => v.definitions[0].from === 'inline')).toBe(true);
         // The real defaulting webhooks change nothing we wrote: a second apply writes nothing.
-        expect(await applyStack(stack, ns)).toMatch(/: 6 objects, 0 changed/);
+        expect(await applyStack(stack, ns)).toMatch(/: 8 objects, 0 changed/);
       },
       120_000,
     );

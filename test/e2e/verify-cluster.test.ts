@@ -60,10 +60,9 @@ test('json and junit outputs carry the same verdicts', async () => {
   await kube.setStorageClasses([storageClass('standard', 'cinder.csi.openstack.org')]);
   const j = JSON.parse((await verify(...AT, '-o', 'json')).stdout);
   expect(j.verdict).toBe('PASS');
-  expect(j.clusters[0].results.map((x: any) => `${x.standard}:${x.verdict}`)).toEqual([
-    'scs-0210:PASS',
-    'scs-0211:PASS',
-  ]);
+  expect(j.clusters[0].results.map((x: { standard: string; verdict: string }) => `${x.standard}:${x.verdict}`)).toEqual(
+    ['scs-0210:PASS', 'scs-0211:PASS'],
+  );
   const x = (await verify(...AT, '-o', 'junit')).stdout;
   expect(x).toMatch(/<testsuite name="" tests="2" failures="0" errors="0">/);
 });
@@ -98,10 +97,17 @@ test('a PVC that never binds times out as FAIL with the reason', async () => {
   const r = await cskit(['verify', 'cluster', '--kubeconfig', cluster.kubeconfig, ...AT, '--timeout', '8s']);
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(
-    /WARN +default StorageClass slow uses example\.com\/nobody-serves-this, which cskit does not know as network-backed/,
+    new RegExp(
+      /WARN +default StorageClass slow uses example\.com\/nobody-serves-this, /.source +
+        /which cskit does not know as network-backed/.source,
+    ),
   );
   expect(r.stdout).toMatch(
-    /FAIL +probe with the default StorageClass slow failed: PersistentVolumeClaim cskit-probe-[0-9a-f]{6}\/cskit-probe not Bound: timed out after \d+ s .*\(phase Pending; events: .*example\.com\/nobody-serves-this/,
+    new RegExp(
+      /FAIL +probe with the default StorageClass slow failed: /.source +
+        /PersistentVolumeClaim cskit-probe-[0-9a-f]{6}\/cskit-probe not Bound: timed out after \d+ s /.source +
+        /.*\(phase Pending; events: .*example\.com\/nobody-serves-this/.source,
+    ),
   );
 });
 

@@ -74,7 +74,10 @@ test(
     expect(r.stdout).toMatch(/cluster tenant-a\/alpha\n {2}scs-0210-v2 version-policy-check: PASS/);
     expect(r.stdout).toMatch(/cluster tenant-a\/alpha[\s\S]*scs-0211-v1 default-storage-class-check: PASS/);
     expect(r.stdout).toMatch(
-      /cluster tenant-a\/beta\n {2}scs-0210-v2 version-policy-check: ABORT[\s\S]*Secret tenant-a\/beta-kubeconfig with key "value" not found/,
+      new RegExp(
+        /cluster tenant-a\/beta\n {2}scs-0210-v2 version-policy-check: ABORT[\s\S]*/.source +
+          /Secret tenant-a\/beta-kubeconfig with key "value" not found/.source,
+      ),
     );
     expect(r.stdout).not.toMatch(/tenant-a\/gamma/);
     expect(r.stdout).toMatch(/^ABORT: 2 PASS, 2 ABORT \(2 clusters\)$/m);
@@ -95,7 +98,8 @@ test(
       'scs',
     ]);
     expect(scs.stdout).toBe(
-      'tenant-a/gamma: version-policy-check: PASS (scs-0210-v2)\ntenant-a/gamma: default-storage-class-check: PASS (scs-0211-v1)\n',
+      'tenant-a/gamma: version-policy-check: PASS (scs-0210-v2)\n' +
+        'tenant-a/gamma: default-storage-class-check: PASS (scs-0211-v1)\n',
     );
   },
 );
@@ -107,6 +111,9 @@ test('a management cluster without Cluster API is one clear ABORT line', async (
   const r = await cskit(['verify', 'cluster', '--management-kubeconfig', cluster.kubeconfig, '--at', '2026-09-01']);
   expect(r.code).toBe(3);
   expect(r.stderr).toMatch(
-    /^cskit: (Cluster API is not installed on the management cluster|Cluster \(cluster\.x-k8s\.io\/v1beta\d\) is not served)/,
+    new RegExp(
+      '^cskit: (Cluster API is not installed on the management cluster|' +
+        'Cluster \\(cluster\\.x-k8s\\.io/v1beta\\d\\) is not served)',
+    ),
   );
 });

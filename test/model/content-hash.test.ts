@@ -12,7 +12,7 @@ import { lockFindings } from '../../src/verify/static/lock-rules';
 
 // One content hash for synth (over what it built), verify (over a stack folder it read) and bump (a fresh build).
 const lock = readLock(path.join(__dirname, '../../stacks.lock.json'));
-const synth = synthesize(lock);
+const synth = synthesize(lock, definitions);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-hash-'));
 writeStacks(synth.stacks, path.join(dir, 'dist'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -61,5 +61,10 @@ test.each([
 
 test('broken JSON and a missing file say how to recover', () => {
   expect(() => parseLock('{', 'stacks.lock.json')).toThrow(/stacks\.lock\.json: not valid JSON .*restore it from git/);
+  // line and column, not JavaScript's character offset
+  expect(() => parseLock('{\n  "lockVersion": 1,\n}\n', 'l.json')).toThrow(
+    /^l\.json: not valid JSON at line 3, column 1 \(expected double-quoted property name\); restore it/,
+  );
+  expect(() => parseLock('', 'l.json')).toThrow(/^l\.json: not valid JSON at line 1, column 1 \(unexpected end\)/);
   expect(() => readLock('/nonexistent/stacks.lock.json')).toThrow(/not found; run cskit from the project root/);
 });

@@ -2,13 +2,15 @@
 import * as path from 'path';
 import { buildRenderContext, ClusterInputError } from '../../src/render/context';
 import { clusterSchemaProblems } from '../../src/render/cluster-schema';
-import { readCluster, readYamlDocs } from '../../src/render/stack';
+import { readCluster } from '../../src/render/stack';
+import { KObject } from '../../src/model/object';
+import { readYamlFile } from '../../src/util/yaml';
 
 // The Cluster a render reads is validated against the bundled Cluster API schema of its apiVersion before any field
 // is used: a wrongly typed field is an error naming the file and the field, never silently skipped.
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'addons');
-const classObjects = readYamlDocs(path.join(fixtures, 'cluster-class.yaml'));
+const classObjects = readYamlFile(path.join(fixtures, 'cluster-class.yaml'), 'manifest').map((d) => d.value as KObject);
 const good = () => readCluster(path.join(fixtures, 'cluster.yaml')) as Record<string, any>;
 
 test('the sample Cluster (v1beta2) has no schema problems', () => {

@@ -1,9 +1,10 @@
 import * as path from 'path';
 import { buildRenderContext, classVariableDefaults, ClusterInputError } from '../../src/render/context';
-import { readCluster, readYamlDocs } from '../../src/render/stack';
+import { readCluster } from '../../src/render/stack';
+import { readYamlFile } from '../../src/util/yaml';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'addons');
-const classObjects = readYamlDocs(path.join(fixtures, 'cluster-class.yaml'));
+const classObjects = readYamlFile(path.join(fixtures, 'cluster-class.yaml'), 'manifest').map((d) => d.value);
 
 test('ClusterClass variable defaults, overridden by the Cluster topology variables', () => {
   expect(classVariableDefaults(classObjects)).toEqual({ networkMTU: 1500, flavor: 'SCS-2V-4' });

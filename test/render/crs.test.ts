@@ -1,5 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { KObject } from '../../src/model/object';
 import { CrsError, clusterResourceSet, MAX_CONFIGMAP_DATA_BYTES } from '../../src/render/crs';
 
 const MiB = 1024 * 1024;
@@ -15,10 +16,10 @@ test('ConfigMaps are split so none exceeds 1 MiB; objects keep their order; the 
     { order: 1, addon: 'small', objects: [big('s', 1)] },
     { order: 2, addon: 'large', objects: Array.from({ length: 10 }, (_, i) => big(`l${i}`, 300)) },
   ];
-  const out = clusterResourceSet(manifests, { clusterName: 'demo', namespace: 'team-a' }) as any[];
+  const out = clusterResourceSet(manifests, { clusterName: 'demo', namespace: 'team-a' }) as KObject[];
   const cms = out.filter((o) => o.kind === 'ConfigMap');
   const crs = out[out.length - 1];
-  expect(cms.map((c) => c.metadata.name)).toEqual([
+  expect(cms.map((c) => c.metadata?.name)).toEqual([
     'demo-01-small-1',
     'demo-02-large-1',
     'demo-02-large-2',
@@ -26,7 +27,7 @@ test('ConfigMaps are split so none exceeds 1 MiB; objects keep their order; the 
     'demo-02-large-4',
   ]);
   for (const cm of cms) {
-    expect(cm.metadata.namespace).toBe('team-a');
+    expect(cm.metadata?.namespace).toBe('team-a');
     expect(Buffer.byteLength(Yaml.stringify(cm), 'utf8')).toBeLessThan(MiB);
     expect(
       Object.values(cm.data as Record<string, string>).reduce((n, v) => n + Buffer.byteLength(v), 0),
@@ -35,7 +36,9 @@ test('ConfigMaps are split so none exceeds 1 MiB; objects keep their order; the 
   const names = cms
     .slice(1)
     .flatMap((cm) =>
-      parseAllDocuments(Object.values(cm.data as Record<string, string>)[0]).map((d: any) => d.toJS().metadata.name),
+      parseAllDocuments(Object.values(cm.data as Record<string, string>)[0]).map(
+        (d) => (d.toJS() as KObject).metadata?.name,
+      ),
     );
   expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `l${i}`));
   expect(crs).toMatchObject({
@@ -44,7 +47,7 @@ test('ConfigMaps are split so none exceeds 1 MiB; objects keep their order; the 
     metadata: { name: 'demo-addons', namespace: 'team-a' },
     spec: { clusterSelector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'demo' } } },
   });
-  expect(crs.spec.resources).toEqual(cms.map((c) => ({ kind: 'ConfigMap', name: c.metadata.name })));
+  expect(crs.spec.resources).toEqual(cms.map((c) => ({ kind: 'ConfigMap', name: c.metadata?.name })));
 });
 
 test('exactly at the limit stays one ConfigMap; one byte more splits', () => {

@@ -1,6 +1,7 @@
 import { Yaml } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { AddonInput } from '../../src/model/addon';
+import { KObject } from '../../src/model/object';
 import { RenderContext } from '../../src/render/context';
 import { AddonRenderError, renderAddonObjects } from '../../src/render/render';
 
@@ -50,7 +51,7 @@ const objects = () => [
 ];
 
 /** Round trip through YAML text (what users apply): the object set and every key path must not change. */
-const reparse = (objs: unknown[]) => parseAllDocuments(Yaml.stringify(...objs)).map((d) => (d as any).toJS());
+const reparse = (objs: unknown[]) => parseAllDocuments(Yaml.stringify(...objs)).map((d) => d.toJS() as KObject);
 const shape = (v: unknown): unknown =>
   Array.isArray(v)
     ? v.map(shape)
@@ -59,7 +60,7 @@ const shape = (v: unknown): unknown =>
       : typeof v;
 
 test('renders string leaves only, keeps keys, coerces a whole-leaf expression by declared type', () => {
-  const [cm, dep] = renderAddonObjects('demo', inputs, objects(), ctx('prod-1')) as any[];
+  const [cm, dep] = renderAddonObjects('demo', inputs, objects(), ctx('prod-1')) as KObject[];
   expect(cm.data).toEqual({ 'cluster-name': 'prod-1', mtu: 'mtu=1450', '{{cluster.name}}': 'keys are never rendered' });
   const c = dep.spec.template.spec.containers[0];
   expect(c.args).toEqual(['--cluster=prod-1']);
@@ -87,11 +88,11 @@ test.each(hostile)('a hostile value %j stays one string leaf: same object set, s
     renderAddonObjects('demo', inputs, objects(), ctx(value, { networkMTU: 1450, debug: 'true', secret: 'S3CRET' })),
   );
   expect(rendered).toHaveLength(baseline.length);
-  expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
-    baseline.map((o) => `${o.kind}/${o.metadata.name}`),
+  expect(rendered.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(
+    baseline.map((o) => `${o.kind}/${o.metadata?.name}`),
   );
   expect(shape(rendered)).toEqual(shape(baseline));
-  expect(rendered[0].data['cluster-name']).toBe(value);
+  expect((rendered[0].data as Record<string, string>)['cluster-name']).toBe(value);
   expect(rendered[1].spec.template.spec.containers[0].args).toEqual([`--cluster=${value}`]);
 });
 
@@ -104,14 +105,20 @@ test('missing variables are one error listing addon, object, field and variable 
   }
   expect(err).toBeInstanceOf(AddonRenderError);
   expect(err!.problems).toEqual([
-    'addon demo, ConfigMap kube-system/cfg, field data.mtu: variable "variables.networkMTU" is not set for cluster c1 (set it in the Cluster\'s spec.topology.variables or give the ClusterClass variable a default)',
-    'addon demo, Deployment kube-system/d, field spec.template.spec.containers[0].mtu: variable "variables.networkMTU" is not set for cluster c1 (set it in the Cluster\'s spec.topology.variables or give the ClusterClass variable a default)',
+    'addon demo, ConfigMap kube-system/cfg, field data.mtu: variable "variables.networkMTU" is not set for ' +
+      "cluster c1 (set it in the Cluster's spec.topology.variables or give the ClusterClass variable a default)",
+    'addon demo, Deployment kube-system/d, field spec.template.spec.containers[0].mtu: variable ' +
+      '"variables.networkMTU" is not set for cluster c1 (set it in the Cluster\'s spec.topology.variables or ' +
+      'give the ClusterClass variable a default)',
   ]);
 });
 
 test('a value that cannot be coerced to the declared type is an error', () => {
   expect(() => renderAddonObjects('demo', inputs, objects(), ctx('c', { networkMTU: '15OO', debug: 'yes' }))).toThrow(
-    /field spec\.template\.spec\.containers\[0\]\.mtu: variable "variables\.networkMTU" must be integer, got "15OO"[\s\S]*variable "variables\.debug" must be boolean, got "yes"/,
+    new RegExp(
+      /field spec\.template\.spec\.containers\[0\]\.mtu: variable "variables\.networkMTU" must be integer, got "15OO"/
+        .source + /[\s\S]*variable "variables\.debug" must be boolean, got "yes"/.source,
+    ),
   );
 });
 

@@ -8,12 +8,13 @@ import { Located, StackInput, loadStacks } from '../../src/verify/static/load';
 import { verifyStacks } from '../../src/verify/static/run';
 import { schemaFindings } from '../../src/verify/static/schema-rules';
 import { SchemaRegistry, sharedRegistry } from '../../src/schema/registry';
+import { definitions } from '../../classes';
 
 // Our own synthesized stacks on disk, validated against the real schemas in the generated bundle.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-schema-'));
 process.env.CSKIT_SCHEMA_CACHE = path.join(dir, 'cache'); // the shared registry's compiled validators stay in the temp dir
 writeStacks(
-  synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../stacks.lock.json'), 'utf8'))).stacks,
+  synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../stacks.lock.json'), 'utf8')), definitions).stacks,
   path.join(dir, 'dist'),
 );
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

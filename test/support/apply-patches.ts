@@ -1,26 +1,49 @@
-import { applyPatch, deepClone } from 'fast-json-patch';
-import { parse } from 'yaml';
-import { K8sObject } from '../../src/synth/validate';
-import { renderGoTemplate } from './go-template';
-
 /**
  * Applies a v1beta2 ClusterClass's patches to its templates the way the topology controller does for one
  * Cluster: variable defaults, then the given values; enabledIf; selectors by apiVersion+kind+matchResources.
  * Returns the patched templates by role.
  */
+import { Operation, applyPatch, deepClone } from 'fast-json-patch';
+import { parse } from 'yaml';
+import { KObject } from '../../src/model/object';
+import { renderGoTemplate } from './go-template';
+
+/** A ClusterClass's reference to one of its templates. */
+interface TemplateRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** One entry of a patch definition's `jsonPatches`: a fixed value, a variable's value or a rendered template. */
+interface JsonPatchEntry {
+  readonly op: string;
+  readonly path: string;
+  readonly value?: unknown;
+  readonly valueFrom?: { readonly variable?: string; readonly template?: string };
+}
+
+/** The parts of a variable's openAPIV3Schema that defaulting reads. */
+interface VariableSchema {
+  readonly default?: unknown;
+  readonly items?: VariableSchema;
+  readonly properties?: Record<string, VariableSchema>;
+}
+
+/** The Cluster's topology: its Kubernetes version and variable values. */
 export interface Topology {
   readonly version: string;
   readonly variables?: Record<string, unknown>;
 }
 
-export function patchedTemplates(objects: readonly K8sObject[], topology: Topology) {
+export function patchedTemplates(objects: readonly KObject[], topology: Topology) {
   const cc = objects.find((o) => o.kind === 'ClusterClass')!;
   const spec = cc.spec;
-  const find = (ref: any) =>
+  const find = (ref: TemplateRef): KObject =>
     deepClone(
       objects.find((o) => o.kind === ref.kind && o.metadata?.name === ref.name && o.apiVersion === ref.apiVersion),
     );
-  const roles: Record<string, any> = {
+  const roles: Record<string, KObject> = {
     infrastructureCluster: find(spec.infrastructure.templateRef),
     controlPlane: find(spec.controlPlane.templateRef),
     controlPlaneMachine: find(spec.controlPlane.machineInfrastructure.templateRef),
@@ -52,27 +75,31 @@ export function patchedTemplates(objects: readonly K8sObject[], topology: Topolo
       for (const role of targets) {
         const t = roles[role];
         if (!t || t.kind !== d.selector.kind || t.apiVersion !== d.selector.apiVersion) continue;
-        const ops = d.jsonPatches.map((jp: any) => ({ op: jp.op, path: jp.path, value: valueOf(jp, data) }));
-        roles[role] = applyPatch(t, ops, true, false).newDocument;
+        const ops = d.jsonPatches.map((jp: JsonPatchEntry) => ({ op: jp.op, path: jp.path, value: valueOf(jp, data) }));
+        roles[role] = applyPatch(t, ops as Operation[], true, false).newDocument;
       }
     }
   }
   return roles;
 }
 
-function valueOf(jp: any, data: Record<string, unknown>): unknown {
+function valueOf(jp: JsonPatchEntry, data: Record<string, unknown>): unknown {
   if (jp.value !== undefined) return jp.value;
-  if (jp.valueFrom?.variable) return jp.valueFrom.variable.split('.').reduce((v: any, k: string) => v?.[k], data);
+  if (jp.valueFrom?.variable)
+    return jp.valueFrom.variable
+      .split('.')
+      .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], data);
   if (jp.valueFrom?.template) return parse(renderGoTemplate(jp.valueFrom.template, data));
   return undefined;
 }
 
 /** Object property defaults, as the CAPI defaulting webhook applies them from the variable schema. */
-function applyDefaults(value: unknown, schema: any): unknown {
-  if (Array.isArray(value) && schema.items) return value.map((x) => applyDefaults(x, schema.items));
+function applyDefaults(value: unknown, schema: VariableSchema): unknown {
+  const items = schema.items;
+  if (Array.isArray(value) && items) return value.map((x) => applyDefaults(x, items));
   if (value && typeof value === 'object' && schema.properties) {
     const out: Record<string, unknown> = { ...(value as object) };
-    for (const [k, s] of Object.entries<any>(schema.properties)) {
+    for (const [k, s] of Object.entries(schema.properties)) {
       if (out[k] === undefined && s.default !== undefined) out[k] = s.default;
       if (out[k] !== undefined) out[k] = applyDefaults(out[k], s);
     }

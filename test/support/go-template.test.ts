@@ -1,6 +1,7 @@
+// The test interpreter must itself be right, or the wiring tests prove nothing.
+
 import { renderGoTemplate } from './go-template';
 
-// The test interpreter must itself be right, or the wiring tests prove nothing.
 test.each([
   ['{{ if .a }}true{{ end }}', { a: 'x' }, 'true'],
   ['{{ if .a }}true{{ end }}', {}, ''],

@@ -5,7 +5,7 @@
  * pipelines `a | f`, fields `.a.b`, `$v.a`, literals, parentheses, and eq, ne, and, or, not, printf, toJson, quote.
  * Missing fields behave as Go's zero value (falsy, prints "<no value>").
  */
-type Scope = { dot: any; vars: Map<string, any> };
+type Scope = { dot: unknown; vars: Map<string, unknown> };
 type Node =
   | { t: 'text'; s: string }
   | { t: 'action'; expr: string }
@@ -82,15 +82,15 @@ function truthy(v: unknown): boolean {
   return !!v;
 }
 
-const FUNCS: Record<string, (...a: any[]) => unknown> = {
+const FUNCS: Record<string, (...a: unknown[]) => unknown> = {
   eq: (a, ...b) => b.some((x) => x === a),
   ne: (a, b) => a !== b,
   and: (...a) => a.find((x) => !truthy(x)) ?? a[a.length - 1],
   or: (...a) => a.find((x) => truthy(x)) ?? a[a.length - 1],
   not: (a) => !truthy(a),
-  printf: (fmt: string, ...a) => {
+  printf: (fmt, ...a) => {
     let k = 0;
-    return fmt.replace(/%[sdv]/g, () => print(a[k++]));
+    return String(fmt).replace(/%[sdv]/g, () => print(a[k++]));
   },
   toJson: (a) => JSON.stringify(a ?? null),
   quote: (a) => JSON.stringify(print(a)),
@@ -142,7 +142,7 @@ function evalPipeline(expr: string, sc: Scope): unknown {
   return pipeline();
 }
 
-function walk(v: any, path: string[]): unknown {
-  for (const p of path) v = v == null ? undefined : v[p];
+function walk(v: unknown, path: string[]): unknown {
+  for (const p of path) v = v == null ? undefined : (v as Record<string, unknown>)[p];
   return v;
 }

@@ -23,7 +23,7 @@ test.each(['1.34', '1.35', '1.36'])(
       'addon-bundle.yaml',
     ]);
     const index = parseAllDocuments(files[4].content)[0].toJS();
-    expect(index.addons.map((a: any) => [a.order, a.name])).toEqual([
+    expect(index.addons.map((a: { order: number; name: string }) => [a.order, a.name])).toEqual([
       [1, 'cilium'],
       [2, 'openstack-ccm'],
       [3, 'cinder-csi'],
@@ -94,7 +94,8 @@ test('definition errors name the addon, the object and the fix', () => {
       ctxFor('1.36'),
     ),
   ).toThrow(
-    "addon broken: uses {{variables.x}} but does not declare it in inputs; add { path: 'variables.x', type, description }",
+    "addon broken: uses {{variables.x}} but does not declare it in inputs; add { path: 'variables.x', type, " +
+      'description }',
   );
   expect(() =>
     buildAddonObjects(

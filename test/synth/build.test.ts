@@ -4,11 +4,12 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { parseLock } from '../../src/model/lock';
 import { synthesize, writeStacks } from '../../src/synth/synth';
-import { K8sObject } from '../../src/synth/validate';
+import { KObject } from '../../src/model/object';
+import { definitions } from '../../classes';
 
 const lock = parseLock(fs.readFileSync(path.join(__dirname, '../../stacks.lock.json'), 'utf8'));
-const result = synthesize(lock);
-const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as K8sObject);
+const result = synthesize(lock, definitions);
+const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KObject);
 
 test('one stack per definition and locked minor, named <provider>-<stack>-<maj>-<min>-v<N>', () => {
   const expected = Object.entries(lock.stacks).flatMap(([id, minors]) =>
@@ -75,7 +76,11 @@ test('v1beta2 ClusterClass has no empty optional lists or objects', () => {
     const text = s.files.find((f) => f.path === 'cluster-class.yaml')!.content;
     const cc = docs(text).find((o) => o.kind === 'ClusterClass')!;
     const { variables, ...rest } = cc.spec;
-    expect(JSON.stringify(rest)).not.toMatch(/\[\]|\{\}/);
+    // JSON patch values are data, not v1beta2 fields: an empty object there is legitimate (capi/empty-optional
+    // skips them too), e.g. docker-scs's `backend: {inMemory: {}}`.
+    const json = JSON.stringify(rest, (k, v) => (k === 'value' ? undefined : v));
+    expect(json).not.toMatch(/\[\]|\{\}/);
+    expect(json).toContain('jsonPatches');
     expect(variables.length).toBeGreaterThan(0);
   }
 });
@@ -83,7 +88,7 @@ test('v1beta2 ClusterClass has no empty optional lists or objects', () => {
 test('two synths are byte-identical', () => {
   const dirs = [1, 2].map((i) => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), `cskit-det-${i}-`));
-    writeStacks(synthesize(lock).stacks, path.join(d, 'dist'));
+    writeStacks(synthesize(lock, definitions).stacks, path.join(d, 'dist'));
     return path.join(d, 'dist');
   });
   const files = (d: string): string[] => fs.readdirSync(d, { recursive: true, encoding: 'utf8' }).sort();
@@ -92,4 +97,28 @@ test('two synths are byte-identical', () => {
     expect(fs.readFileSync(path.join(dirs[1], f), 'utf8')).toBe(fs.readFileSync(path.join(dirs[0], f), 'utf8'));
   }
   expect(files(dirs[0])).toContain(path.join('openstack-scs-1-36-v3', 'cluster-class.yaml'));
+});
+
+test('addons: false builds the same class and metadata files, no addon file, no lock hash and no lock check', () => {
+  // A lock whose hashes are all wrong: the full build reports every stack, the class-only build none.
+  const wrong = {
+    ...lock,
+    stacks: Object.fromEntries(
+      Object.entries(lock.stacks).map(([id, m]) => [
+        id,
+        Object.fromEntries(Object.entries(m).map(([minor, e]) => [minor, { ...e, hash: `sha256:${'0'.repeat(64)}` }])),
+      ]),
+    ),
+  };
+  expect(synthesize(wrong, definitions).lockMismatches).toHaveLength(result.stacks.length);
+  const classOnly = synthesize(wrong, definitions, { addons: false });
+  expect(classOnly.lockMismatches).toEqual([]);
+  expect(classOnly.stacks.map((s) => s.ctx.name)).toEqual(result.stacks.map((s) => s.ctx.name));
+  classOnly.stacks.forEach((s, i) => {
+    expect(s.files.map((f) => f.path)).toEqual(['cluster-class.yaml', 'metadata.yaml']);
+    const full = new Map(result.stacks[i].files.map((f) => [f.path, f.content]));
+    for (const f of s.files) expect(f.content).toBe(full.get(f.path));
+    expect(s.contentHash).toBeUndefined();
+  });
+  expect(result.stacks.every((s) => s.files.some((f) => f.path.startsWith('addons/')))).toBe(true);
 });

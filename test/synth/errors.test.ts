@@ -63,7 +63,7 @@ const lockFor = (...ids: string[]): LockFile => ({
 const synthOf =
   (defs: StackDefinition[], ...ids: string[]) =>
   () =>
-    synthesize(lockFor(...ids), { definitions: defs, checkLock: false });
+    synthesize(lockFor(...ids), defs, { checkLock: false });
 const patch = (path: string, variable = 'flavor'): ClassPatch => ({
   name: 'p',
   definitions: [{ target: { workerMachine: ['default-worker'] }, ops: [{ op: 'add', path, variable }] }],
@@ -79,8 +79,19 @@ test('unknown variable in a patch names stack, object and field', () => {
   const run = synthOf([definition({ patches: [patch('/spec/template/spec/customImage', 'flavour')] })], 'test-scs');
   expect(run).toThrow(StackDefinitionError);
   expect(run).toThrow(
-    /test-scs 1\.36 \(test-scs-1-36-v1\):\n {2}ClusterClass test-scs-1-36-v1: spec\.patches\[0\]\.definitions\[0\]\.jsonPatches\[0\]\.valueFrom\.variable: unknown variable "flavour"/,
+    new RegExp(
+      /test-scs 1\.36 \(test-scs-1-36-v1\):\n {2}ClusterClass test-scs-1-36-v1: /.source +
+        /spec\.patches\[0\]\.definitions\[0\]\.jsonPatches\[0\]\.valueFrom\.variable: unknown variable "flavour"/
+          .source,
+    ),
   );
+});
+
+test('without addons (addons: false) the class rules still run and fail the build', () => {
+  const def = definition({ patches: [patch('/spec/template/spec/customImage', 'flavour')] });
+  const run = () => synthesize(lockFor('test-scs'), [def], { addons: false });
+  expect(run).toThrow(StackDefinitionError);
+  expect(run).toThrow(/valueFrom\.variable: unknown variable "flavour"/);
 });
 
 test('unknown variable inside a template or enabledIf is found too', () => {

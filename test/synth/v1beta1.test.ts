@@ -1,5 +1,6 @@
 import { openstackScs } from '../../classes/openstack-scs';
 import { dockerScs } from '../../classes/docker-scs';
+import { KObject } from '../../src/model/object';
 import { buildStack } from '../../src/synth/build';
 
 const v2 = buildStack(openstackScs, { kubernetesVersion: '1.36.4', version: 'v1' }).classObjects;
@@ -8,7 +9,9 @@ const v1 = buildStack(
   { kubernetesVersion: '1.36.4', version: 'v1' },
   { capiApiVersion: 'v1beta1' },
 ).classObjects;
-const byKind = (objs: any[], kind: string) => objs.filter((o) => o.kind === kind);
+const byKind = (objs: readonly KObject[], kind: string) => objs.filter((o) => o.kind === kind);
+/** The parts of a ClusterClass patch these tests read. */
+type Patch = { name: string; definitions: { selector: { apiVersion: string }; jsonPatches: unknown[] }[] };
 
 test('every CAPI group is emitted at v1beta1; CAPO stays at its own v1beta1', () => {
   expect(v1.map((o) => o.apiVersion)).toEqual(v2.map((o) => o.apiVersion!.replace('/v1beta2', '/v1beta1')));
@@ -22,7 +25,7 @@ test('every CAPI group is emitted at v1beta1; CAPO stays at its own v1beta1', ()
 });
 
 test('ClusterClass references use v1beta1 ref fields with v1beta1 versions', () => {
-  const cc: any = byKind(v1, 'ClusterClass')[0];
+  const cc = byKind(v1, 'ClusterClass')[0];
   expect(cc.spec.infrastructure).toEqual({
     ref: {
       apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
@@ -57,12 +60,12 @@ test('ClusterClass references use v1beta1 ref fields with v1beta1 versions', () 
     },
   });
   expect(
-    cc.spec.patches.every((p: any) => p.definitions.every((d: any) => !d.selector.apiVersion.endsWith('/v1beta2'))),
+    cc.spec.patches.every((p: Patch) => p.definitions.every((d) => !d.selector.apiVersion.endsWith('/v1beta2'))),
   ).toBe(true);
 });
 
 test('kubeadm extra args become maps, and OIDC arg patches become map keys', () => {
-  const kcp: any = byKind(v1, 'KubeadmControlPlaneTemplate')[0];
+  const kcp = byKind(v1, 'KubeadmControlPlaneTemplate')[0];
   const cfg = kcp.spec.template.spec.kubeadmConfigSpec;
   expect(cfg.clusterConfiguration.controllerManager.extraArgs).toEqual({
     'bind-address': '0.0.0.0',
@@ -72,14 +75,14 @@ test('kubeadm extra args become maps, and OIDC arg patches become map keys', () 
     'cloud-provider': 'external',
     'provider-id': 'openstack:///{{ instance_id }}',
   });
-  const oidc = (byKind(v1, 'ClusterClass')[0] as any).spec.patches.find((p: any) => p.name === 'oidcConfig')
-    .definitions[0].jsonPatches;
+  const oidc = byKind(v1, 'ClusterClass')[0].spec.patches.find((p: Patch) => p.name === 'oidcConfig').definitions[0]
+    .jsonPatches;
   expect(oidc[1]).toEqual({
     op: 'add',
     path: '/spec/template/spec/kubeadmConfigSpec/clusterConfiguration/apiServer/extraArgs/oidc-issuer-url',
     valueFrom: { template: '{{ .oidcConfig.issuerURL | toJson }}' },
   });
-  const bootstrap: any = byKind(v1, 'KubeadmConfigTemplate')[0];
+  const bootstrap = byKind(v1, 'KubeadmConfigTemplate')[0];
   expect(bootstrap.spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs['cloud-provider']).toBe(
     'external',
   );
@@ -88,5 +91,5 @@ test('kubeadm extra args become maps, and OIDC arg patches become map keys', () 
 test('the v1beta2 build is not modified by the conversion', () => {
   const again = buildStack(openstackScs, { kubernetesVersion: '1.36.4', version: 'v1' }).classObjects;
   expect(again).toEqual(v2);
-  expect((byKind(v2, 'ClusterClass')[0] as any).spec.infrastructure.templateRef).toBeDefined();
+  expect(byKind(v2, 'ClusterClass')[0].spec.infrastructure.templateRef).toBeDefined();
 });

@@ -11,9 +11,10 @@ const write = (rel: string, text: string) => {
   fs.writeFileSync(path.join(dir, rel), text);
 };
 const crd = (name: string) =>
-  `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${name}\n  labels:\n    own: "yes"\nspec:\n  group: example.io\n`;
+  `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${name}\n` +
+  `  labels:\n    own: "yes"\nspec:\n  group: example.io\n`;
 
-test('kustomizedCrds adds the kustomization labels (the contract labels exist only there) and finds the converted CRDs', () => {
+test('kustomizedCrds adds the kustomization labels (contract labels live only there), finds converted CRDs', () => {
   write('crd/bases/a.yaml', crd('as.example.io'));
   write(
     'crd/bases/b.yaml',
@@ -21,7 +22,8 @@ test('kustomizedCrds adds the kustomization labels (the contract labels exist on
   );
   write(
     'crd/patches/webhook_in_as.yaml',
-    'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: as.example.io\nspec:\n  conversion:\n    strategy: Webhook\n',
+    'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: as.example.io\n' +
+      'spec:\n  conversion:\n    strategy: Webhook\n',
   );
   write(
     'crd/kustomization.yaml',
@@ -56,7 +58,7 @@ test('a provider kustomization without contract labels is an error, not a silent
   expect(kustomizedCrds(path.join(dir, 'bare'), false).crds).toHaveLength(1);
 });
 
-test("withConversion points the CRD at the manager's /convert with our CA; webhookConfigs rewrites Services to URLs and renames", () => {
+test('withConversion: CRD → manager /convert with our CA; webhookConfigs rewrite Services to URLs and rename', () => {
   const c = withConversion(
     { kind: 'CustomResourceDefinition', metadata: { name: 'x' }, spec: { group: 'g' } },
     'https://127.0.0.1:9443',

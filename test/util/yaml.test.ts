@@ -68,6 +68,14 @@ describe('documents', () => {
       [4, 7, { c: 3 }],
     ]);
   });
+  it('starts a document after an end marker at its first content line, and after a marker with content', () => {
+    const docs = parseYaml('a: 1\n...\n# next\nb: 2\n--- |\n  text\n', 'in.yaml', 'manifest');
+    expect(docs.map((d) => [d.line, d.value])).toEqual([
+      [1, { a: 1 }],
+      [4, { b: 2 }],
+      [5, 'text\n'],
+    ]);
+  });
   it('names file, line and column of a syntax error', () => {
     expect(fails('a: 1\nb: [1, 2\n')).toMatch(/^in\.yaml:\d+:\d+: /);
   });

@@ -1,59 +1,34 @@
 import { Command, Option } from 'commander';
-import * as fs from 'fs';
-import * as path from 'path';
+import { addonFilePath } from '../../dist/layout';
+import { checkOutputDir, writeOutputDir } from '../../dist/output';
 import { UserError } from '../errors';
 import { outputOption, stackArgument } from '../options';
-import { table } from '../table';
+import { table } from '../../util/table';
 import { registerAddonsStatus } from './manager';
 
 const print = (s: string): void => {
   process.stdout.write(s);
 };
 
-/** Loaded on use: rendering needs cdk8s, Handlebars and the addon definitions (~100 ms other commands should not pay). */
+/** Loaded on use: rendering needs cdk8s, Handlebars and the addon definitions (~100 ms other commands need not pay). */
 async function load() {
-  const [
-    { Yaml },
-    { ClusterInputError },
-    { CrsError, clusterResourceSet },
-    { AddonInputFileError, readAddonIndex, renderStack },
-    { addonFileName },
-  ] = await Promise.all([
-    import('cdk8s'),
-    import('../../render/context'),
-    import('../../render/crs'),
-    import('../../render/stack'),
-    import('../../synth/addons'),
-  ]);
+  const [{ Yaml }, { ClusterInputError }, { CrsError, clusterResourceSet }, { readAddonIndex, renderStack }] =
+    await Promise.all([
+      import('cdk8s'),
+      import('../../render/context'),
+      import('../../render/crs'),
+      import('../../render/stack'),
+    ]);
   /** Our input errors become user errors (message, no stack); anything else is a bug and stays one. */
   const asUserError = <T>(fn: () => T): T => {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof AddonInputFileError || e instanceof ClusterInputError || e instanceof CrsError)
-        throw new UserError(e.message);
+      if (e instanceof ClusterInputError || e instanceof CrsError) throw new UserError(e.message);
       throw e;
     }
   };
-  return { Yaml, clusterResourceSet, readAddonIndex, renderStack, addonFileName, asUserError };
-}
-
-/** Writes every file next to its final path first, then renames: a failed run leaves no half-written file. */
-function writeAll(outDir: string, files: { path: string; content: string }[]): void {
-  const tmp: [string, string][] = [];
-  try {
-    for (const f of files) {
-      const dest = path.join(outDir, f.path);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      const t = `${dest}.tmp-${process.pid}`;
-      fs.writeFileSync(t, f.content);
-      tmp.push([t, dest]);
-    }
-    for (const [t, dest] of tmp) fs.renameSync(t, dest);
-  } catch (e) {
-    for (const [t] of tmp) fs.rmSync(t, { force: true });
-    throw new UserError(`cannot write to ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  return { Yaml, clusterResourceSet, readAddonIndex, renderStack, asUserError };
 }
 
 interface RenderFlags {
@@ -61,6 +36,7 @@ interface RenderFlags {
   output?: string;
   dist: string;
   format: 'manifests' | 'crs';
+  force?: boolean;
 }
 
 /** `cskit addons list|render`: the addons of a synthesized stack, and their manifests for one Cluster. */
@@ -104,29 +80,34 @@ export function register(program: Command): void {
     .requiredOption('--cluster <file>', 'YAML file with the Cluster object')
     .option(
       '-o, --output <dir>',
-      'write addons/<NN>-<addon>.yaml and crs.yaml (ConfigMaps + ClusterResourceSet) here instead of printing',
+      'write addons/<NN>-<addon>.yaml and crs.yaml (ConfigMaps + ClusterResourceSet) here instead of printing ' +
+        '(a new folder or an earlier `addons render -o` output; replaced as a whole)',
     )
+    .option('--force', 'with -o: allow an empty result to empty an existing output folder')
     .option('--dist <dir>', 'synthesized output', 'dist')
     .addOption(
       new Option('--format <format>', 'what to print without -o').choices(['manifests', 'crs']).default('manifests'),
     )
     .action(async (stack: string, flags: RenderFlags) => {
-      const { Yaml, clusterResourceSet, renderStack, addonFileName, asUserError } = await load();
+      const { Yaml, clusterResourceSet, renderStack, asUserError } = await load();
+      // The output rule first: a refused -o folder fails before any input is read.
+      if (flags.output !== undefined) checkOutputDir(flags.output, 'addons');
       const { context, manifests } = asUserError(() => renderStack(flags.dist, stack, flags.cluster));
       const crs = asUserError(() =>
         clusterResourceSet(manifests, { clusterName: context.cluster.name, namespace: context.cluster.namespace }),
       );
       const files = manifests.map((m) => ({
-        path: `addons/${addonFileName(m.order, m.addon)}`,
+        path: addonFilePath(m.order, m.addon),
         content: Yaml.stringify(...m.objects),
       }));
       const crsFile = { path: 'crs.yaml', content: Yaml.stringify(...crs) };
       if (!flags.output) {
         return print(flags.format === 'crs' ? crsFile.content : files.map((f) => f.content).join('---\n'));
       }
-      writeAll(flags.output, [...files, crsFile]);
+      writeOutputDir(flags.output, 'addons', [...files, crsFile], { force: flags.force });
       print(
-        `rendered ${manifests.length} addons of ${stack} for Cluster ${context.cluster.namespace}/${context.cluster.name} into ${flags.output}/ (addons/, crs.yaml)\n`,
+        `rendered ${manifests.length} addons of ${stack} for Cluster ` +
+          `${context.cluster.namespace}/${context.cluster.name} into ${flags.output}/ (addons/, crs.yaml)\n`,
       );
     });
 }

@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { ApplySetError } from '../../apply/applyset';
 import { ApplyAbort } from '../../apply/errors';
-import { InputError, defaultApplySetName, isStackDir, loadInputs } from '../../apply/manifests';
+import { defaultApplySetName, loadInputs } from '../../apply/manifests';
+import { isStackDir } from '../../dist/layout';
+import { InputError } from '../../util/errors';
 import { formatJson, formatTable } from '../../apply/report';
 import { runApply } from '../../apply/run';
 import { connectApply } from '../../kube/apply-client';

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadVersionData } from '../../k8s-versions/data';
 import { bump } from '../../k8s-versions/bump';
-import { LOCK_FILE, LockError, readLock, serializeLock, writeLock } from '../../model/lock';
+import { LOCK_FILE, LockError, emptiedStacks, readLock, serializeLock, writeLock } from '../../model/lock';
 import { stackId } from '../../model/naming';
 import { EXIT_USAGE, UserError } from '../errors';
 import { atOption, today } from '../options';
@@ -16,7 +16,8 @@ export function register(program: Command): void {
     .addOption(atOption())
     .option('--lock <file>', 'lock file', LOCK_FILE)
     .option('--dry-run', 'print the changes without writing')
-    .action(async (flags: { at?: Date; lock: string; dryRun?: boolean }) => {
+    .option('--force', 'write the lock even when the result leaves a stack without any version')
+    .action(async (flags: { at?: Date; lock: string; dryRun?: boolean; force?: boolean }) => {
       // Loaded on use: hashing synthesizes, and cdk8s and the definitions cost ~100 ms other commands should not pay.
       const { definitions } = await import('../../../classes');
       const { computeStackHash } = await import('../../synth/hash');
@@ -32,7 +33,7 @@ export function register(program: Command): void {
       const result = bump(lock, {
         at,
         data,
-        hashStack: computeStackHash,
+        hashStack: (id, version) => computeStackHash(id, version, definitions),
         stackIds: definitions.map((d) => stackId(d.provider, d.stack)),
       });
       for (const c of result.changes) {
@@ -47,10 +48,24 @@ export function register(program: Command): void {
         process.stdout.write(`${c.stack} ${c.minor}: ${what}: ${c.reason}\n`);
       }
       const changed = serializeLock(result.lock) !== serializeLock(lock);
+      const emptied = emptiedStacks(lock, result.lock);
       if (!changed) process.stdout.write(`${flags.lock} is up to date for ${at.toISOString().slice(0, 10)}\n`);
       else if (flags.dryRun) process.stdout.write(`dry run: ${flags.lock} not written\n`);
-      else {
-        writeLock(result.lock, flags.lock);
+      else if (emptied.length && !flags.force) {
+        for (const f of result.findings) process.stderr.write(`${f.severity}: ${f.message}\n`);
+        throw new UserError(
+          `${flags.lock} not written: the result leaves ${emptied.join(', ')} without any version ` +
+            `(every branch is end-of-life at ${at.toISOString().slice(0, 10)}); ` +
+            'check --at, or pass --force to write it',
+          EXIT_USAGE,
+        );
+      } else {
+        try {
+          writeLock(result.lock, flags.lock);
+        } catch (e) {
+          if (e instanceof LockError) throw new UserError(e.message, EXIT_USAGE);
+          throw e;
+        }
         process.stdout.write(`wrote ${flags.lock}\n`);
       }
       for (const f of result.findings) process.stderr.write(`${f.severity}: ${f.message}\n`);

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { checkSecretTemplate, DEFAULT_KUBECONFIG_SECRET } from '../../manager/secret-template';
 import { EXIT_ABORT, UserError } from '../errors';
 import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
-import { table } from '../table';
+import { table } from '../../util/table';
 
 interface ManagerFlags {
   kubeconfig?: string;

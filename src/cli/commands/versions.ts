@@ -5,7 +5,7 @@ import { Finding, POLICY, evaluateClusterVersion, evaluateOffering, recommend } 
 import { UpdateError, updateVersionData } from '../../k8s-versions/update';
 import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
 import { atOption, durationOption, kubernetesVersionOption, outputOption, today } from '../options';
-import { table } from '../table';
+import { table } from '../../util/table';
 
 interface VersionsFlags {
   at?: Date;

@@ -37,7 +37,9 @@ export async function findClusters(mgmt: ClusterClient, labelSelector?: string):
         return {
           name,
           namespace,
-          problem: `Secret ${namespace}/${name}-kubeconfig with key "value" not found (is the control plane initialized?)`,
+          problem:
+            `Secret ${namespace}/${name}-kubeconfig with key "value" not found (is the control plane ` +
+            `initialized?)`,
         };
       return { name, namespace, kubeconfigYaml: Buffer.from(value, 'base64').toString('utf8') };
     }),

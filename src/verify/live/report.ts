@@ -58,6 +58,9 @@ export function formatJson(reports: readonly ClusterReport[], meta: Record<strin
   return `${JSON.stringify({ ...meta, verdict: overall(reports), clusters: reports }, null, 2)}\n`;
 }
 
+const firstError = (findings: readonly { severity: string; message: string }[]): string =>
+  findings.find((f) => f.severity === 'error')?.message ?? 'FAIL';
+
 /** JUnit XML: one testsuite per cluster, one testcase per standard. */
 export function formatJunit(reports: readonly ClusterReport[]): string {
   const suites = reports.map((r) => {
@@ -65,15 +68,24 @@ export function formatJunit(reports: readonly ClusterReport[]): string {
       const detail = xml(res.findings.map((f) => `${MARK[f.severity]}: ${f.message}`).join('\n'));
       const body =
         res.verdict === 'FAIL'
-          ? `<failure message="${xml(res.findings.find((f) => f.severity === 'error')?.message ?? 'FAIL')}">${detail}</failure>`
+          ? `<failure message="${xml(firstError(res.findings))}">${detail}</failure>`
           : res.verdict === 'ABORT'
             ? `<error message="${xml(res.findings[0]?.message ?? 'ABORT')}">${detail}</error>`
             : `<system-out>${detail}</system-out>`;
-      return `    <testcase classname="${xml(r.cluster)}" name="${res.standard}-${res.version} ${res.name}" time="${(res.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
+      return (
+        `    <testcase classname="${xml(r.cluster)}" name="${res.standard}-${res.version} ${res.name}" ` +
+        `time="${(res.durationMs / 1000).toFixed(3)}">${body}</testcase>`
+      );
     });
     const failures = r.results.filter((x) => x.verdict === 'FAIL').length;
     const errors = r.results.filter((x) => x.verdict === 'ABORT').length;
-    return `  <testsuite name="${xml(r.cluster)}" tests="${r.results.length}" failures="${failures}" errors="${errors}">\n${cases.join('\n')}\n  </testsuite>`;
+    return (
+      `  <testsuite name="${xml(r.cluster)}" tests="${r.results.length}" failures="${failures}" ` +
+      `errors="${errors}">\n${cases.join('\n')}\n  </testsuite>`
+    );
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cskit verify cluster">\n${suites.join('\n')}\n</testsuites>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cskit verify ` +
+    `cluster">\n${suites.join('\n')}\n</testsuites>\n`
+  );
 }

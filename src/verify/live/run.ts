@@ -65,7 +65,8 @@ export async function verifyCluster(client: ClusterClient, opts: VerifyOptions):
       if (missing.length)
         throw new KubeError(
           'forbidden',
-          `missing permission${missing.length > 1 ? 's' : ''}: ${missing.map(describe).join(', ')} (grant them, or run with a more privileged kubeconfig)`,
+          `missing permission${missing.length > 1 ? 's' : ''}: ${missing.map(describe).join(', ')}` +
+            ` (grant them, or run with a more privileged kubeconfig)`,
         );
       return await checkDefaultStorageClass(client, opts);
     } catch (e) {

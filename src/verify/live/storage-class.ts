@@ -1,3 +1,10 @@
+/**
+ * scs-0211 on a live cluster: exactly one default StorageClass with a network-backed provisioner, then a probe
+ * that proves it: a PVC with no storageClassName (so the DefaultStorageClass admission picks the default),
+ * ReadWriteOnce, 1Gi, mounted by a pod; watched until Bound and Running; the bound PV checked (RWO, claimRef, not
+ * local/hostPath, not pinned to a node). The probe namespace is always deleted, also on error, timeout or signal.
+ */
+
 import { randomBytes } from 'crypto';
 import { Finding } from '../../k8s-versions/policy';
 import { ClusterClient, KObject, KubeError, TimeoutError } from '../../kube/types';
@@ -29,12 +36,7 @@ export interface ProbeOptions {
 
 export const DEFAULT_PROBE_IMAGE = 'registry.k8s.io/pause:3.10';
 
-/**
- * scs-0211 on a live cluster: exactly one default StorageClass with a network-backed provisioner, then a probe
- * that proves it: a PVC with no storageClassName (so the DefaultStorageClass admission picks the default),
- * ReadWriteOnce, 1Gi, mounted by a pod; watched until Bound and Running; the bound PV checked (RWO, claimRef, not
- * local/hostPath, not pinned to a node). The probe namespace is always deleted, also on error, timeout or signal.
- */
+/** scs-0211 for the cluster behind `client`: the default StorageClass's fields, then the probe. */
 export async function checkDefaultStorageClass(client: ClusterClient, opts: ProbeOptions): Promise<CheckResult> {
   const started = Date.now();
   const findings: Finding[] = [];
@@ -51,7 +53,10 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
     findings.push({
       severity: 'error',
       code: 'no-default',
-      message: `no default StorageClass among ${classes.length} (${classes.map((c) => c.metadata!.name).join(', ') || 'none'}); annotate exactly one with ${DEFAULT_CLASS_ANNOTATION}: "true"`,
+      message:
+        `no default StorageClass among ${classes.length} ` +
+        `(${classes.map((c) => c.metadata!.name).join(', ') || 'none'}); annotate exactly one with ` +
+        `${DEFAULT_CLASS_ANNOTATION}: "true"`,
     });
     return done();
   }
@@ -59,7 +64,9 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
     findings.push({
       severity: 'error',
       code: 'multiple-defaults',
-      message: `${defaults.length} default StorageClasses (${defaults.map((c) => c.metadata!.name).join(', ')}); exactly one must be default`,
+      message:
+        `${defaults.length} default StorageClasses (${defaults.map((c) => c.metadata!.name).join(', ')}); ` +
+        `exactly one must be default`,
       evidence: { defaults: defaults.map((c) => c.metadata!.name) },
     });
     return done();
@@ -82,14 +89,18 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
     findings.push({
       severity: 'warning',
       code: 'beta-annotation',
-      message: `StorageClass ${name} is default only through the deprecated ${BETA_DEFAULT_CLASS_ANNOTATION}; use ${DEFAULT_CLASS_ANNOTATION}`,
+      message:
+        `StorageClass ${name} is default only through the deprecated ${BETA_DEFAULT_CLASS_ANNOTATION}; ` +
+        `use ${DEFAULT_CLASS_ANNOTATION}`,
     });
   }
   if (kind === 'node-local' && required === 'error') {
     findings.push({
       severity: 'error',
       code: 'node-local-provisioner',
-      message: `default StorageClass ${name} uses ${provisioner}, which provisions node-local storage; volumes must survive the loss of a node`,
+      message:
+        `default StorageClass ${name} uses ${provisioner}, which provisions node-local storage; volumes ` +
+        `must survive the loss of a node`,
       evidence,
     });
     return done();
@@ -107,14 +118,19 @@ export async function checkDefaultStorageClass(client: ClusterClient, opts: Prob
     findings.push({
       severity: 'warning',
       code: 'unknown-provisioner',
-      message: `default StorageClass ${name} uses ${provisioner}, which cskit does not know as network-backed; the probe below checks what it can`,
+      message:
+        `default StorageClass ${name} uses ${provisioner}, which cskit does not know as network-backed; ` +
+        `the probe below checks what it can`,
       evidence,
     });
   else
     findings.push({
       severity: 'info',
       code: 'default-class',
-      message: `default StorageClass ${name} (${provisioner}, network-backed; reclaimPolicy ${evidence.reclaimPolicy}, volumeBindingMode ${evidence.volumeBindingMode}, volume expansion ${evidence.allowVolumeExpansion ? 'allowed' : 'not allowed'})`,
+      message:
+        `default StorageClass ${name} (${provisioner}, network-backed; reclaimPolicy ` +
+        `${evidence.reclaimPolicy}, volumeBindingMode ${evidence.volumeBindingMode}, volume expansion ` +
+        `${evidence.allowVolumeExpansion ? 'allowed' : 'not allowed'})`,
       evidence,
     });
   findings.push(...(await probe(client, sc, opts)));
@@ -134,9 +150,10 @@ async function probe(client: ClusterClient, sc: KObject, opts: ProbeOptions): Pr
     (cleaned ??= removeProbe(client, ns, volume, String(sc.reclaimPolicy ?? 'Delete')).then((f) => {
       findings.push(...f);
       const lingering = f.some((x) => x.code === 'probe-not-deleted' || x.code === 'volume-not-deleted');
-      log(
-        `deleted probe namespace ${ns} (${lingering ? 'not everything in it is gone yet: see the warnings' : `pod, claim${volume ? ' and volume' : ''} gone; the namespace controller removes the empty namespace`})`,
-      );
+      const outcome = lingering
+        ? 'not everything in it is gone yet: see the warnings'
+        : `pod, claim${volume ? ' and volume' : ''} gone; the namespace controller removes the empty namespace`;
+      log(`deleted probe namespace ${ns} (${outcome})`);
     }));
   const unregister = opts.onInterrupt?.(cleanup);
   try {
@@ -182,7 +199,9 @@ async function probe(client: ClusterClient, sc: KObject, opts: ProbeOptions): Pr
       findings.push({
         severity: 'error',
         code: 'not-default-class',
-        message: `the probe PVC without storageClassName got class ${pvc.spec.storageClassName ?? 'none'}, not the default ${scName}`,
+        message:
+          `the probe PVC without storageClassName got class ${pvc.spec.storageClassName ?? 'none'}, not ` +
+          `the default ${scName}`,
       });
     }
     await client
@@ -215,7 +234,9 @@ async function probe(client: ClusterClient, sc: KObject, opts: ProbeOptions): Pr
       findings.push({
         severity: 'warning',
         code: 'cleanup',
-        message: `could not delete probe namespace ${ns}: ${(e as Error).message}; run \`cskit verify cluster --cleanup\``,
+        message:
+          `could not delete probe namespace ${ns}: ${(e as Error).message}; run \`cskit verify cluster ` +
+          `--cleanup\``,
       }),
     );
     unregister?.();
@@ -371,7 +392,9 @@ export function checkVolume(
     out.push({
       severity: 'info',
       code: 'probe-passed',
-      message: `probe PVC bound to PV ${name} (ReadWriteOnce, ${evidence.source ?? 'unknown'} volume) and mounted by a running pod`,
+      message:
+        `probe PVC bound to PV ${name} (ReadWriteOnce, ${evidence.source ?? 'unknown'} volume) and ` +
+        `mounted by a running pod`,
       evidence,
     });
   return out;
@@ -392,14 +415,18 @@ async function explain(
     client.list('v1', 'Event', { namespace: ns }).catch(() => [] as KObject[]),
   ]);
   const mine = events
-    .filter((ev: any) => ev.involvedObject?.name === name && ev.involvedObject?.kind === kind)
+    .filter((ev) => {
+      const about = ev.involvedObject as { name?: unknown; kind?: unknown } | undefined;
+      return about?.name === name && about?.kind === kind;
+    })
     .sort((a, b) =>
       String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')),
     )
     .slice(-3)
     .map((ev) => `${ev.reason}: ${ev.message}`);
   return new Error(
-    `${kind} ${ns}/${name} not ${wanted}: ${e.message} (phase ${obj?.status?.phase ?? 'unknown'}${mine.length ? `; events: ${mine.join(' | ')}` : '; no events'})`,
+    `${kind} ${ns}/${name} not ${wanted}: ${e.message} (phase ` +
+      `${obj?.status?.phase ?? 'unknown'}${mine.length ? `; events: ${mine.join(' | ')}` : '; no events'})`,
   );
 }
 
@@ -466,7 +493,10 @@ async function removeProbe(
       findings.push({
         severity: 'warning',
         code: 'probe-not-deleted',
-        message: `the probe's ${left.join(' and ')} in ${ns} ${left.length > 1 ? 'are' : 'is'} still there ${timeoutMs / 1000} s after being deleted; check their finalizers and events, then \`cskit verify cluster --cleanup\``,
+        message:
+          `the probe's ${left.join(' and ')} in ${ns} ${left.length > 1 ? 'are' : 'is'} still there ` +
+          `${timeoutMs / 1000} s after being deleted; check their finalizers and events, then \`cskit verify ` +
+          `cluster --cleanup\``,
         evidence: { namespace: ns, left },
       });
     }
@@ -481,21 +511,29 @@ async function removeProbe(
       findings.push({
         severity: 'warning',
         code: 'volume-not-deleted',
-        message: `PV ${volume} of the deleted probe claim is still there after ${timeoutMs / 1000} s although its class deletes volumes; check the provisioner (CSI driver) logs`,
+        message:
+          `PV ${volume} of the deleted probe claim is still there after ${timeoutMs / 1000} s although ` +
+          `its class deletes volumes; check the provisioner (CSI driver) logs`,
       });
     }
   } else if (volume) {
     findings.push({
       severity: 'warning',
       code: 'volume-retained',
-      message: `PV ${volume} of the probe stays (Released) because the default class has reclaimPolicy ${reclaimPolicy}; delete it and its backing volume by hand`,
+      message:
+        `PV ${volume} of the probe stays (Released) because the default class has reclaimPolicy ` +
+        `${reclaimPolicy}; delete it and its backing volume by hand`,
     });
   }
   if (stalled.length) {
     findings.push({
       severity: 'warning',
       code: 'namespace-deletion-stalls',
-      message: `probe namespace ${ns} cannot finish terminating while ${stalled.join(', ')} ${stalled.length > 1 ? 'are' : 'is'} unavailable: the namespace controller needs every API to be discoverable; fix or delete ${stalled.length > 1 ? 'those APIServices' : 'that APIService'}, then \`cskit verify cluster --cleanup\``,
+      message:
+        `probe namespace ${ns} cannot finish terminating while ${stalled.join(', ')} ` +
+        `${stalled.length > 1 ? 'are' : 'is'} unavailable: the namespace controller needs every API to be ` +
+        `discoverable; fix or delete ${stalled.length > 1 ? 'those APIServices' : 'that APIService'}, then ` +
+        `\`cskit verify cluster --cleanup\``,
       evidence: { namespace: ns, apiServices: stalled },
     });
   }
@@ -565,7 +603,10 @@ export async function stuckProbes(client: ClusterClient, now = Date.now()): Prom
     .map((n) => ({
       severity: 'warning' as const,
       code: 'stuck-probe-namespace',
-      message: `probe namespace ${n.metadata!.name} of an earlier run has been Terminating since ${n.metadata!.deletionTimestamp}${reasons(n)}; namespace deletion is stalled on this cluster: fix the cause, then \`cskit verify cluster --cleanup\``,
+      message:
+        `probe namespace ${n.metadata!.name} of an earlier run has been Terminating since ` +
+        `${n.metadata!.deletionTimestamp}${reasons(n)}; namespace deletion is stalled on this cluster: fix the ` +
+        `cause, then \`cskit verify cluster --cleanup\``,
       evidence: { namespace: n.metadata!.name, conditions: n.status?.conditions ?? [] },
     }));
 }

@@ -1,12 +1,14 @@
+/**
+ * Cluster API's offline-checkable rules (the class rules shared with synth: src/model/class-rules.ts) and the
+ * contract rule (contract-rules.ts), per ClusterClass in a stack.
+ */
+
 import { CLASS_RULES, ClassRule, checkClusterClass } from '../../model/class-rules';
 import { StackInput } from './load';
 import { RuleInfo, StaticFinding } from './finding';
 import { CONTRACT_RULES } from './contract-rules';
 
-/**
- * Cluster API's offline-checkable rules (the class rules shared with synth: src/model/class-rules.ts) and the
- * contract rule (contract-rules.ts), per ClusterClass in a stack.
- */
+/** The class rules and the contract rule, as the catalogue lists them. */
 export const CAPI_RULES: readonly RuleInfo[] = [...CLASS_RULES, ...CONTRACT_RULES];
 
 /** The class rules among `selected` (all by default) over every ClusterClass of the stack. */

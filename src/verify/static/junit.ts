@@ -26,7 +26,10 @@ function standardsSuite(results: readonly StandardResult[]): { xml: string; fail
 
 function line(f: StaticFinding): string {
   const where = [f.file, f.object, f.path].filter(Boolean).join(' ');
-  return `${f.severity.toUpperCase()} ${f.rule}: ${f.message}${where ? ` (${where})` : ''}${f.fix && f.severity !== 'info' ? `; fix: ${f.fix}` : ''}`;
+  return (
+    `${f.severity.toUpperCase()} ${f.rule}: ` +
+    `${f.message}${where ? ` (${where})` : ''}${f.fix && f.severity !== 'info' ? `; fix: ${f.fix}` : ''}`
+  );
 }
 
 /**
@@ -71,7 +74,9 @@ export function junitReport(
       let inner = '';
       if (failing.length) {
         suiteFailures++;
-        inner += `\n      <failure type="${failing.some((f) => f.severity === 'error') ? 'error' : 'warning'}" message="${xmlEscape(failing[0].message)}">${xmlEscape(failing.map(line).join('\n'))}</failure>`;
+        inner +=
+          `\n      <failure type="${failing.some((f) => f.severity === 'error') ? 'error' : 'warning'}" ` +
+          `message="${xmlEscape(failing[0].message)}">${xmlEscape(failing.map(line).join('\n'))}</failure>`;
       }
       if (other.length) inner += `\n      <system-out>${xmlEscape(other.map(line).join('\n'))}</system-out>`;
       const skip = mine.length ? undefined : notApplicable.get(`${s.name}\0${id}`);
@@ -80,13 +85,15 @@ export function junitReport(
         inner += `\n      <skipped message="${xmlEscape(`not checked: ${skip}`)}"/>`;
       }
       cases.push(
-        `    <testcase classname="${xmlEscape(s.name)}" name="${xmlEscape(id)}" time="0">${inner ? `${inner}\n    ` : ''}</testcase>`,
+        `    <testcase classname="${xmlEscape(s.name)}" name="${xmlEscape(id)}" ` +
+          `time="0">${inner ? `${inner}\n    ` : ''}</testcase>`,
       );
     }
     tests += s.ids.length;
     failures += suiteFailures;
     body.push(
-      `  <testsuite name="${xmlEscape(s.name)}" tests="${s.ids.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="0">\n${cases.join('\n')}${cases.length ? '\n' : ''}  </testsuite>`,
+      `  <testsuite name="${xmlEscape(s.name)}" tests="${s.ids.length}" failures="${suiteFailures}" errors="0" ` +
+        `skipped="${suiteSkipped}" time="0">\n${cases.join('\n')}${cases.length ? '\n' : ''}  </testsuite>`,
     );
   }
   if (standards.length) {

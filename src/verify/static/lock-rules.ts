@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stackContentHash } from '../../model/content-hash';
-import { LOCK_FILE, LockFile, parseLock } from '../../model/lock';
+import { LOCK_FILE, LockFile, readLock } from '../../model/lock';
+import { parseStackName, stackId } from '../../model/naming';
 import { RuleInfo, StaticFinding } from './finding';
-import { InputError, StackInput } from './load';
+import { InputError } from '../../util/errors';
+import { StackInput } from './load';
 
 /** Our own immutability rules (not Cluster API's, hence `lock/`): a released name never changes content. */
 const LOCK_IMMUTABLE: RuleInfo = {
@@ -14,7 +16,8 @@ const LOCK_IMMUTABLE: RuleInfo = {
 const CLASS_NAME_UNIQUE: RuleInfo = {
   id: 'lock/class-name-unique',
   source:
-    'cskit immutability: one ClusterClass name, one content (applying both, the second silently replaces the first in the management cluster)',
+    'cskit immutability: one ClusterClass name, one content ' +
+    '(applying both, the second silently replaces the first in the management cluster)',
   fix: 'give the changed stack a new version (`cskit bump`), or drop the stale copy',
 };
 export const LOCK_RULES: readonly RuleInfo[] = [LOCK_IMMUTABLE, CLASS_NAME_UNIQUE];
@@ -40,15 +43,15 @@ export function classNameFindings(stacks: readonly StackInput[]): StaticFinding[
         file: l.file,
         object: `ClusterClass ${name}`,
         path: 'spec',
-        message: `ClusterClass ${name} is also in stack ${first.stack} with a different spec; one name must always mean one content`,
+        message:
+          `ClusterClass ${name} is also in stack ${first.stack} with a different spec; ` +
+          `one name must always mean one content`,
         fix: CLASS_NAME_UNIQUE.fix,
       });
     }
   }
   return out;
 }
-
-const NAME = /^(.+)-(\d+)-(\d+)-(v\d+)$/;
 
 /**
  * A stack whose class name the lock records (same provider-stack id, minor and version) must hash as the lock
@@ -62,10 +65,10 @@ export function lockFindings(
   if (!lock || !stack.files) return [];
   const cc = stack.objects.find((o) => o.obj.kind === 'ClusterClass');
   const name = String(cc?.obj.metadata?.name ?? stack.name);
-  const m = NAME.exec(name);
-  if (!m) return [];
-  const entry = lock.stacks[m[1]]?.[`${m[2]}.${m[3]}`];
-  if (!entry || entry.version !== m[4]) return [];
+  const n = parseStackName(name);
+  if (!n) return [];
+  const entry = lock.stacks[stackId(n.provider, n.stack)]?.[`${n.major}.${n.minor}`];
+  if (!entry || entry.version !== n.version) return [];
   if (cc && !String(cc.obj.apiVersion).endsWith('/v1beta2')) return []; // the lock hashes the v1beta2 form only
   const hash = stackContentHash(name, stack.files);
   if (hash === entry.hash) return [];
@@ -76,7 +79,9 @@ export function lockFindings(
       stack: stack.name,
       file: cc?.file,
       object: `ClusterClass ${name}`,
-      message: `${name} is recorded in ${lockFile} with ${entry.hash} but its content hashes to ${hash}: a released class name must never change content`,
+      message:
+        `${name} is recorded in ${lockFile} with ${entry.hash} ` +
+        `but its content hashes to ${hash}: a released class name must never change content`,
       fix: LOCK_IMMUTABLE.fix,
     },
   ];
@@ -96,10 +101,7 @@ export function resolveLock(
   if (!fs.existsSync(file))
     throw new InputError(`--lock ${file}: no such file; give the path of a stacks.lock.json, or --no-lock`);
   try {
-    return {
-      lock: parseLock(fs.readFileSync(file, 'utf8'), file),
-      file: typeof option === 'string' ? option : LOCK_FILE,
-    };
+    return { lock: readLock(file), file: typeof option === 'string' ? option : LOCK_FILE };
   } catch (e) {
     throw new InputError((e as Error).message);
   }

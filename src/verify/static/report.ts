@@ -1,3 +1,6 @@
+// The outputs of `cskit verify` for people and scripts: the findings table, the SCS-style verdict lines and JSON.
+// JUnit XML has its own module (junit.ts).
+
 import { createColors } from 'picocolors';
 import { StaticFinding } from './finding';
 import { StandardResult } from './verdict';
@@ -42,7 +45,8 @@ export function staticTable(
     for (const f of mine) {
       const where = [f.file, f.object, f.path].filter(Boolean).join(' ');
       out.push(
-        `  ${paint[f.severity](MARK[f.severity].padEnd(5))} ${f.rule}: ${f.message}${where ? pc.dim(` (${where})`) : ''}${f.fix && f.severity !== 'info' ? `; fix: ${f.fix}` : ''}`,
+        `  ${paint[f.severity](MARK[f.severity].padEnd(5))} ${f.rule}: ` +
+          `${f.message}${where ? pc.dim(` (${where})`) : ''}${f.fix && f.severity !== 'info' ? `; fix: ${f.fix}` : ''}`,
       );
     }
   }
@@ -55,7 +59,8 @@ export function staticTable(
   const c = countBy(findings);
   const fail = c.errors > 0 || (!!opts.strict && c.warnings > 0);
   out.push(
-    `${fail ? pc.red('FAIL') : pc.green('PASS')}: ${stacks.length} stack(s), ${c.errors} error(s), ${c.warnings} warning(s)${opts.strict ? ' (strict)' : ''}`,
+    `${fail ? pc.red('FAIL') : pc.green('PASS')}: ${stacks.length} stack(s), ${c.errors} error(s), ${c.warnings} ` +
+      `warning(s)${opts.strict ? ' (strict)' : ''}`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -1,3 +1,6 @@
+// The offline verifier in one call: every rule family (Cluster API, schemas, lock, SCS standards) over loaded stacks,
+// and the standards' verdicts. The CLI only loads the input and prints what this returns.
+
 import { VersionData } from '../../k8s-versions/data';
 import { LockFile } from '../../model/lock';
 import { DEFAULT_VERSIONS, StandardVersions } from '../standards';

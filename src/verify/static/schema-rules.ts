@@ -10,13 +10,15 @@ export const SCHEMA_RULES: readonly RuleInfo[] = [
   {
     id: 'schema/invalid',
     source:
-      "the kind's OpenAPI schema (Kubernetes OpenAPI v3 or the CRD's openAPIV3Schema): type, enum, required, pattern, format, bounds",
+      "the kind's OpenAPI schema (Kubernetes OpenAPI v3 or the CRD's openAPIV3Schema): type, enum, required, " +
+      'pattern, format, bounds',
     fix: 'set the field to a value of the expected form',
   },
   {
     id: 'schema/unknown-field',
     source:
-      'structural schemas: the apiserver prunes unknown CRD fields silently and rejects them for built-in kinds (strict field validation)',
+      'structural schemas: the apiserver prunes unknown CRD fields silently and rejects them for built-in kinds ' +
+      '(strict field validation)',
     fix: 'remove the field or correct its name',
   },
   {
@@ -100,7 +102,9 @@ function objectFindings(
         rule: 'schema/invalid',
         severity: 'error',
         path: field,
-        message: `expected a non-empty string (every object names its apiVersion and kind), found ${describe(l.obj[field])}`,
+        message:
+          `expected a non-empty string (every object names its apiVersion and kind), found ` +
+          `${describe(l.obj[field])}`,
         fix: 'set apiVersion and kind',
       },
     ];
@@ -120,7 +124,9 @@ function objectFindings(
         ...at,
         rule: 'schema/unknown-kind',
         severity: 'warning',
-        message: `no schema for ${apiVersion} ${kind}, so it is not validated${others.length ? `; known: ${others.join(', ')}` : ''}`,
+        message:
+          `no schema for ${apiVersion} ${kind}, so it is not ` +
+          `validated${others.length ? `; known: ${others.join(', ')}` : ''}`,
         fix: fixOf('schema/unknown-kind'),
       },
     ];
@@ -131,7 +137,9 @@ function objectFindings(
         ...at,
         rule: 'schema/unknown-kind',
         severity: 'warning',
-        message: `the schema of ${apiVersion} ${kind} cannot be used (${validate.message.split('\n')[0]}), so it is not validated`,
+        message:
+          `the schema of ${apiVersion} ${kind} cannot be used (${validate.message.split('\n')[0]}), so it ` +
+          `is not validated`,
         fix: 'report the schema to the cskit maintainers; check the CRD shipped with the stack',
       },
     ];

@@ -1,3 +1,6 @@
+// The SCS standards checked offline: scs-0211 (one failure-safe default StorageClass) per stack, and scs-0210
+// (Kubernetes versions) over the set of stacks, judged by the version engine.
+
 import { VersionData } from '../../k8s-versions/data';
 import { evaluateOffering } from '../../k8s-versions/policy';
 import {
@@ -34,7 +37,8 @@ export const SCS_0211_RULES: RuleInfo[] = [
   {
     id: 'scs-0211/development-stack',
     source:
-      'scs-0211: a stack whose default class declares itself not failure-safe (cskit.io/failure-safe: "false") is for development and is not compliant',
+      'scs-0211: a stack whose default class declares itself not failure-safe (cskit.io/failure-safe: "false") ' +
+      'is for development and is not compliant',
     fix: 'do not offer development stacks as SCS-compliant; verify only the stacks you offer (e.g. dist/openstack-*)',
   },
   {
@@ -163,6 +167,8 @@ export function storageFindings(stack: StackInput, versions: StandardVersions = 
   const defaults = scs.filter((l) => isDefaultClass(l.obj));
   if (defaults.length !== 1) {
     const named = (defaults.length ? defaults : scs).map((d) => d.obj.metadata?.name);
+    const which =
+      defaults.map((d) => d.obj.metadata?.name).join(', ') || `none of ${scs.length} StorageClass(es) is annotated`;
     out.push({
       rule: 'scs-0211/default-count',
       severity: 'error',
@@ -170,7 +176,7 @@ export function storageFindings(stack: StackInput, versions: StandardVersions = 
       file: (defaults[0] ?? scs[0])?.file,
       object: named.length ? `StorageClass ${named.join(', ')}` : undefined,
       path: fieldPath('metadata.annotations', DEFAULT_CLASS_ANNOTATION),
-      message: `${defaults.length} default StorageClasses (${defaults.map((d) => d.obj.metadata?.name).join(', ') || `none of ${scs.length} StorageClass(es) is annotated`}); exactly one is required`,
+      message: `${defaults.length} default StorageClasses (${which}); exactly one is required`,
       fix: fix('scs-0211/default-count'),
     });
     return out;
@@ -190,7 +196,9 @@ export function storageFindings(stack: StackInput, versions: StandardVersions = 
       severity: 'warning',
       ...where,
       path: fieldPath('metadata.annotations', 'cskit.io/failure-safe'),
-      message: `development stack: its default class provisions node-local storage (${provisioner}) and is declared not failure-safe, so it does not satisfy scs-0211`,
+      message:
+        `development stack: its default class provisions node-local storage (${provisioner}) and is ` +
+        `declared not failure-safe, so it does not satisfy scs-0211`,
       fix: fix('scs-0211/development-stack'),
     });
   } else if (cls === 'node-local')
@@ -219,7 +227,9 @@ export function storageFindings(stack: StackInput, versions: StandardVersions = 
       severity: 'error',
       ...where,
       path: 'provisioner',
-      message: `no CSIDriver ${provisioner} in the stack; the default class ${sc.metadata?.name} cannot provision without its driver`,
+      message:
+        `no CSIDriver ${provisioner} in the stack; the default class ${sc.metadata?.name} cannot ` +
+        `provision without its driver`,
       fix: fix('scs-0211/csidriver-missing'),
     });
   }
@@ -232,7 +242,9 @@ export function storageFindings(stack: StackInput, versions: StandardVersions = 
       file: driver.file,
       object: `CSIDriver ${provisioner}`,
       path: 'spec.volumeLifecycleModes',
-      message: `the driver of default class ${sc.metadata?.name} serves only ${JSON.stringify(modes)} volumes, so no ReadWriteOnce PersistentVolume can be provisioned`,
+      message:
+        `the driver of default class ${sc.metadata?.name} serves only ${JSON.stringify(modes)} volumes, ` +
+        `so no ReadWriteOnce PersistentVolume can be provisioned`,
       fix: fix('scs-0211/rwo'),
     });
   }
@@ -240,7 +252,10 @@ export function storageFindings(stack: StackInput, versions: StandardVersions = 
     rule: 'scs-0211/properties',
     severity: 'info',
     ...where,
-    message: `default ${sc.metadata?.name}: provisioner ${provisioner} (${cls}), reclaimPolicy ${sc.reclaimPolicy ?? 'Delete'}, volumeBindingMode ${sc.volumeBindingMode ?? 'Immediate'}, volume expansion ${sc.allowVolumeExpansion ? 'allowed' : 'not allowed'}`,
+    message:
+      `default ${sc.metadata?.name}: provisioner ${provisioner} (${cls}), reclaimPolicy ` +
+      `${sc.reclaimPolicy ?? 'Delete'}, volumeBindingMode ${sc.volumeBindingMode ?? 'Immediate'}, volume ` +
+      `expansion ${sc.allowVolumeExpansion ? 'allowed' : 'not allowed'}`,
   });
   return out;
 }
@@ -254,7 +269,10 @@ export function versionFindings(stacks: readonly StackInput[], at: Date, data: V
       severity: 'error',
       stack: s.name,
       file: s.objects[0]?.file,
-      message: `the stack states no Kubernetes version (metadata.yaml versions.kubernetes${s.dir ? '' : '; loose YAML has no metadata.yaml'}), so scs-0210 cannot judge what it offers`,
+      message:
+        `the stack states no Kubernetes version (metadata.yaml ` +
+        `versions.kubernetes${s.dir ? '' : '; loose YAML has no metadata.yaml'}), so scs-0210 cannot judge what ` +
+        `it offers`,
       fix: VERSION_MISSING.fix,
     }));
   const versions = stacks.map((s) => s.metadata?.versions?.kubernetes).filter((v): v is string => !!v);

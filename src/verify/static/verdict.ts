@@ -1,13 +1,15 @@
-import { STANDARDS, StandardId, StandardVersions } from '../standards';
-import { STATIC_RULES } from './catalog';
-import { RuleInfo, StaticFinding } from './finding';
-
 /**
  * The standards' verdicts over everything `cskit verify` checked, the same for every output format. A verdict is
  * PASS only when every rule of the standard ran and left its evidence (scs-0211: a judged default StorageClass in
  * every stack; scs-0210: Kubernetes versions judged by the version engine); FAIL when a rule failed or the evidence is
  * missing; NOT CHECKED when `--rules` left some of its rules out and none of those that ran failed.
  */
+
+import { STANDARDS, StandardId, StandardVersions } from '../standards';
+import { STATIC_RULES } from './catalog';
+import { RuleInfo, StaticFinding } from './finding';
+
+/** A standard's verdict over the stacks (see the module comment for when each applies). */
 export type StandardVerdict = 'PASS' | 'FAIL' | 'NOT CHECKED';
 
 export interface StandardResult {

@@ -35,7 +35,9 @@ export type CrdName =
   | 'openstackclustertemplates'
   | 'openstackmachinetemplates'
   | 'dockerclustertemplates'
-  | 'dockermachinetemplates';
+  | 'dockermachinetemplates'
+  | 'devclustertemplates'
+  | 'devmachinetemplates';
 
 export function capiCrds(names: readonly CrdName[]): object[] {
   const capi = moduleDir(`sigs.k8s.io/cluster-api@${pin('CAPI_VERSION')}`);
@@ -63,6 +65,16 @@ export function capiCrds(names: readonly CrdName[]): object[] {
       path.join(
         capd(),
         'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_dockermachinetemplates.yaml',
+      ),
+    devclustertemplates: () =>
+      path.join(
+        capd(),
+        'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_devclustertemplates.yaml',
+      ),
+    devmachinetemplates: () =>
+      path.join(
+        capd(),
+        'infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_devmachinetemplates.yaml',
       ),
   };
   return names.map((n) => parse(fs.readFileSync(files[n](), 'utf8')));

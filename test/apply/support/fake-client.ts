@@ -1,11 +1,12 @@
-import { ApiStatusError, ApplyClient, ApplyOptions, ResourceInfo } from '../../../src/kube/apply-types';
-import { KObject } from '../../../src/kube/types';
-
 /**
  * An in-memory API server for apply's unit tests: discovery from a resource table, server-side apply as "the
  * applied object replaces ours" (enough to tell created/changed/unchanged), resourceVersions that move only on a
  * real change (as the API server skips no-op applies), and hooks to inject conflicts and failures.
  */
+import { ApiStatusError, ApplyClient, ApplyOptions, ResourceInfo } from '../../../src/kube/apply-types';
+import { KObject } from '../../../src/model/object';
+
+/** One request the fake served, in order (for asserting what apply sent). */
 export interface Call {
   readonly verb: string;
   readonly key: string;
@@ -90,11 +91,12 @@ export class FakeClient implements ApplyClient {
     const key = this.key(res, String(obj.metadata?.name), obj.metadata?.namespace);
     this.calls.push({ verb: 'apply', key, dryRun: o.dryRun });
     if (!o.dryRun) this.beforeApply?.(obj);
-    const owner = (this.store.get(key)?.metadata as any)?.owner;
+    const owner = this.store.get(key)?.metadata?.owner;
     if (owner && owner !== o.fieldManager && !o.force) {
       throw new ApiStatusError(
         'conflict',
-        `applying ${res.kind} ${obj.metadata?.name}: Apply failed with 1 conflict: conflict with "${owner}" using v1: .data.a`,
+        `applying ${res.kind} ${obj.metadata?.name}: Apply failed with 1 conflict: conflict with "${owner}" ` +
+          `using v1: .data.a`,
         409,
         'Conflict',
         [{ reason: 'FieldManagerConflict', message: `conflict with "${owner}" using v1`, field: '.data.a' }],
@@ -108,9 +110,12 @@ export class FakeClient implements ApplyClient {
       owner: _o,
       managedFields: _m,
       ...liveMeta
-    } = (live?.metadata ?? {}) as any;
+    } = (live?.metadata ?? {}) as NonNullable<KObject['metadata']>;
     const managers = [
-      ...new Set([...((live?.metadata?.managedFields as any[]) ?? []).map((m) => m.manager), o.fieldManager]),
+      ...new Set([
+        ...((live?.metadata?.managedFields as { manager: string }[] | undefined) ?? []).map((m) => m.manager),
+        o.fieldManager,
+      ]),
     ].map((manager) => ({ manager, operation: 'Apply' }));
     const same =
       !!live && canon({ ...live, metadata: liveMeta, status: undefined }) === canon({ ...obj, status: undefined });
@@ -171,8 +176,8 @@ function canon(v: unknown): string {
         ? Object.fromEntries(
             Object.keys(x)
               .sort()
-              .filter((k) => (x as any)[k] !== undefined)
-              .map((k) => [k, sort((x as any)[k])]),
+              .filter((k) => (x as Record<string, unknown>)[k] !== undefined)
+              .map((k) => [k, sort((x as Record<string, unknown>)[k])]),
           )
         : x;
   return JSON.stringify(sort(v));

@@ -1,4 +1,4 @@
-import { KObject } from '../../../src/kube/types';
+import { KObject } from '../../../src/model/object';
 import { Manifest } from '../../../src/apply/manifests';
 
 /** A small stack (two templates and the ClusterClass using them) and ConfigMaps, as manifests. */

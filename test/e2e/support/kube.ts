@@ -1,3 +1,4 @@
+import { KObject } from '../../../src/model/object';
 import { SetupKube } from '../../../testenv/setup-kube';
 
 /**
@@ -5,6 +6,8 @@ import { SetupKube } from '../../../testenv/setup-kube';
  * sends raw requests over the one transport of src/kube/ with the admin kubeconfig.
  */
 export class TestKube extends SetupKube {
+  // The e2e tests read deep into arbitrary API responses (any kind, any field): typing each would only add casts.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async ok(method: string, path: string, body?: unknown): Promise<any> {
     const r = await this.request(method, path, body);
     if (r.status >= 300)
@@ -26,7 +29,7 @@ export class TestKube extends SetupKube {
 
   async namespaces(labelSelector: string): Promise<Array<{ name: string; phase: string }>> {
     const l = await this.ok('GET', `/api/v1/namespaces?labelSelector=${encodeURIComponent(labelSelector)}`);
-    return l.items.map((n: any) => ({ name: n.metadata.name, phase: n.status?.phase }));
+    return l.items.map((n: KObject) => ({ name: String(n.metadata?.name), phase: n.status?.phase }));
   }
 }
 

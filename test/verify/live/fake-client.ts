@@ -1,3 +1,9 @@
+/**
+ * An in-memory ClusterClient for unit tests: objects by kind, watches that see creates/updates/deletes (existing
+ * objects first, as a watch without resourceVersion does), scripted failures, recorded calls. Controllers are
+ * simulated by `react` hooks (see simulateStorage).
+ */
+
 import { ClusterClient, KObject, KubeError, Permission, TimeoutError, WatchEvent } from '../../../src/kube/types';
 
 export interface FakeOptions {
@@ -23,11 +29,7 @@ export type FakeClient = ClusterClient & {
 
 const key = (o: KObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
-/**
- * An in-memory ClusterClient for unit tests: objects by kind, watches that see creates/updates/deletes (existing
- * objects first, as a watch without resourceVersion does), scripted failures, recorded calls. Controllers are
- * simulated by `react` hooks (see simulateStorage).
- */
+/** A fake holding `opts.objects`, with the failures `opts` scripts. */
 export function fakeClient(opts: FakeOptions = {}): FakeClient {
   const calls: string[] = [];
   const objects = opts.objects ?? {};

@@ -23,7 +23,8 @@ test('missing permissions ABORT the storage check, naming them, before anything 
   expect(v.verdict).toBe('PASS');
   expect(s.verdict).toBe('ABORT');
   expect(s.findings[0].message).toBe(
-    'missing permissions: list storageclasses.storage.k8s.io, create namespaces (grant them, or run with a more privileged kubeconfig)',
+    'missing permissions: list storageclasses.storage.k8s.io, create namespaces (grant them, or run with a more ' +
+      'privileged kubeconfig)',
   );
   expect(client.calls.filter((c) => c.startsWith('create'))).toEqual([]);
 });
@@ -97,7 +98,10 @@ test('reports: table summary, scs lines (WARN counts as PASS), JUnit failures', 
   );
   const reports = [{ cluster: 'ns/c1', results }];
   expect(formatTable(reports)).toMatch(
-    /^cluster ns\/c1\n {2}scs-0210-v2 version-policy-check: PASS[\s\S]*kubelets: v1\.36\.3 \(1 node\)[\s\S]*FAIL: 1 PASS, 1 FAIL \(1 cluster\)\n$/,
+    new RegExp(
+      /^cluster ns\/c1\n {2}scs-0210-v2 version-policy-check: PASS[\s\S]*/.source +
+        /kubelets: v1\.36\.3 \(1 node\)[\s\S]*FAIL: 1 PASS, 1 FAIL \(1 cluster\)\n$/.source,
+    ),
   );
   expect(formatScs(reports)).toBe(
     'ns/c1: version-policy-check: PASS (scs-0210-v2)\nns/c1: default-storage-class-check: FAIL (scs-0211-v1)\n',
@@ -108,7 +112,7 @@ test('reports: table summary, scs lines (WARN counts as PASS), JUnit failures', 
   expect(junit).toMatch(/<failure message="no default StorageClass among 0 \(none\)/);
 });
 
-test('JUnit XML escapes markup and drops characters XML cannot carry (e.g. a control character in a server message)', () => {
+test('JUnit XML escapes markup and drops characters XML cannot carry (e.g. a control character from a server)', () => {
   const junit = formatJunit([
     {
       cluster: 'a&b',
@@ -138,7 +142,7 @@ test('a fleet without any Cluster is an error (nothing verified is not a PASS)',
   );
 });
 
-test('a server version the data cannot judge is no evidence: scs-0210 FAILs (not a WARN that prints PASS)', async () => {
+test('a server version the data cannot judge is no evidence: scs-0210 FAILs (not a WARN printing PASS)', async () => {
   const [v] = await verifyCluster(fakeClient({ version: 'v1.99.0', objects: { StorageClass: [] } }), opts);
   expect(v.findings.map((f) => `${f.severity}:${f.code}`)).toEqual(
     expect.arrayContaining(['warning:unknown-version', 'error:not-judged']),

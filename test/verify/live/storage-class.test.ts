@@ -49,7 +49,8 @@ test(
   'a network-backed default class whose probe claim binds and pod runs (fake client) passes; cleanup removes pod, ' +
     'claim and volume and leaves the namespace Terminating, not awaited',
   async () => {
-    // The namespace never goes away here (as during kube-controller-manager's fixed 5 s delay): the check must not wait for it.
+    // The namespace never goes away here (as during kube-controller-manager's fixed 5 s delay): the check must not
+    // wait for it.
     const client = fakeClient({
       objects: { StorageClass: [sc('std', 'cinder.csi.openstack.org')] },
       terminating: ['Namespace'],
@@ -84,7 +85,8 @@ test('a pod rejected because the default ServiceAccount is not there yet is crea
     failOnce: {
       Pod: new KubeError(
         'forbidden',
-        'creating Pod cskit-probe: pods "cskit-probe" is forbidden: error looking up service account cskit-probe-x/default: serviceaccount "default" not found',
+        'creating Pod cskit-probe: pods "cskit-probe" is forbidden: ' +
+          'error looking up service account cskit-probe-x/default: serviceaccount "default" not found',
       ),
     },
   });
@@ -107,7 +109,10 @@ test('a Retain class leaves the probe volume behind: a warning says so instead o
   expect(r.verdict).toBe('WARN');
   expect(codes(r)).toEqual(['info:default-class', 'info:probe-passed', 'warning:volume-retained']);
   expect(r.findings[2].message).toMatch(
-    /^PV pvc-uid-PersistentVolumeClaim-cskit-probe of the probe stays \(Released\) because the default class has reclaimPolicy Retain/,
+    new RegExp(
+      '^PV pvc-uid-PersistentVolumeClaim-cskit-probe of the probe stays \\(Released\\) ' +
+        'because the default class has reclaimPolicy Retain',
+    ),
   );
   expect(client.objects.PersistentVolume.map((v) => v.metadata?.name)).toEqual([
     'pvc-uid-PersistentVolumeClaim-cskit-probe',
@@ -133,7 +138,7 @@ test('an unavailable aggregated API, which stalls every namespace deletion, is n
   );
 });
 
-test('probe namespaces of earlier runs Terminating for long are reported with their conditions; recent ones are not', async () => {
+test("earlier runs' probe namespaces long Terminating are reported with conditions; recent ones are not", async () => {
   const now = Date.parse('2026-09-01T12:00:00Z');
   const ns = (name: string, agoMs: number) => ({
     metadata: {
@@ -158,7 +163,9 @@ test('probe namespaces of earlier runs Terminating for long are reported with th
   const found = await stuckProbes(client, now);
   expect(found.map((f) => `${f.severity}:${f.code}`)).toEqual(['warning:stuck-probe-namespace']);
   expect(found[0].message).toBe(
-    'probe namespace cskit-probe-old of an earlier run has been Terminating since 2026-09-01T11:58:59.000Z (NamespaceDeletionDiscoveryFailure: Discovery failed for some groups: metrics.k8s.io/v1beta1); namespace deletion is stalled on this cluster: fix the cause, then `cskit verify cluster --cleanup`',
+    'probe namespace cskit-probe-old of an earlier run has been Terminating since 2026-09-01T11:58:59.000Z ' +
+      '(NamespaceDeletionDiscoveryFailure: Discovery failed for some groups: metrics.k8s.io/v1beta1); ' +
+      'namespace deletion is stalled on this cluster: fix the cause, then `cskit verify cluster --cleanup`',
   );
   // …and every check says it, also one that fails early.
   const r = await checkDefaultStorageClass(
@@ -194,7 +201,8 @@ test('a namespace that cannot be deleted says why, from its conditions (e.g. a d
   await expect(
     deleteNamespace(fakeClient({ objects: { Namespace: [stuck] }, terminating: ['Namespace'] }), 'p', 10),
   ).rejects.toThrow(
-    'fake: timed out waiting for Namespace (NamespaceDeletionDiscoveryFailure: Discovery failed for some groups: metrics.k8s.io/v1beta1)',
+    'fake: timed out waiting for Namespace ' +
+      '(NamespaceDeletionDiscoveryFailure: Discovery failed for some groups: metrics.k8s.io/v1beta1)',
   );
 });
 
@@ -225,7 +233,7 @@ test('a namespace gone between the read and the start of the watch (no event) is
   expect(reads).toBe(2);
 });
 
-test('--cleanup deletes leftover probe namespaces, waits for those already Terminating too, and names the ones it deleted', async () => {
+test('--cleanup deletes leftover probe namespaces, awaits Terminating ones too, names those it deleted', async () => {
   const label = { 'cskit.io/probe': 'scs-0211' };
   const client = fakeClient({
     objects: {

@@ -1,9 +1,10 @@
+// Unit cases of the two parsers behind capi/template-parse and the variable-schema rules (the fixture corpus covers
+// the rules end to end).
+
 import { checkClusterClass } from '../../../src/model/class-rules';
 import { checkVariableSchema } from '../../../src/model/class-rules-schema';
 import { checkGoTemplate, renderSimpleTemplate } from '../../../src/model/class-rules-template';
 
-// Unit cases of the two parsers behind capi/template-parse and the variable-schema rules (the fixture corpus covers
-// the rules end to end).
 describe('Go template check', () => {
   test.each([
     ['{{ if eq .apiServerLoadBalancer "octavia-amphora" }}true{{ end }}', ['apiServerLoadBalancer']],

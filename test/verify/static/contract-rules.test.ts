@@ -1,9 +1,10 @@
+// capi/kubernetes-support: a stack's Kubernetes minor against the Cluster API/CAPO releases that can run it.
+
 import * as path from 'path';
 import { CAPI_RELEASES, CAPO_RELEASES, formatMinor } from '../../../src/verify/static/contract-facts';
 import { contractFindings } from '../../../src/verify/static/contract-rules';
 import { StackInput, loadStacks } from '../../../src/verify/static/load';
 
-// capi/kubernetes-support: a stack's Kubernetes minor against the Cluster API/CAPO releases that can run it.
 const base = () => loadStacks([path.join(__dirname, '../../fixtures/verify/clean')])[0];
 function withVersion(kubernetes: string, apiVersion?: string): StackInput {
   const s = base();

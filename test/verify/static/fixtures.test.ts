@@ -1,3 +1,5 @@
+// The one-defect corpus on disk (test/fixtures/verify/<rule-slug>--<variant>/), verified as `cskit verify <dir>` would.
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,7 +13,6 @@ import { verifyStacks } from '../../../src/verify/static/run';
 import { DEFECTS, slug } from '../../fixtures/verify/defects';
 import { FIXTURES_DIR, renderCorpus } from '../../fixtures/verify/generate';
 
-// The one-defect corpus on disk (test/fixtures/verify/<rule-slug>--<variant>/), verified as `cskit verify <dir>` would.
 const opts = { at: new Date('2026-09-01'), data: bundledVersionData() };
 
 function verifyDir(dir: string): StaticFinding[] {
@@ -73,8 +74,9 @@ describe('an SCS-style v1beta1 stack (written for the test, modelled on the scs2
     const stacks = loadStacks([dir]);
     const cc = stacks[0].objects.find((o) => o.obj.kind === 'ClusterClass')!.obj;
     cc.spec.workers.machineDeployments[0].template.bootstrap.ref.name = 'gone';
-    cc.spec.patches.find((p: any) => p.name === 'workerImage').definitions[0].jsonPatches[0].valueFrom.template =
-      '{{ .imageName | toYaml }}';
+    cc.spec.patches.find(
+      (p: { name: string }) => p.name === 'workerImage',
+    ).definitions[0].jsonPatches[0].valueFrom.template = '{{ .imageName | toYaml }}';
     const got = verifyStacks(stacks, opts)
       .filter((f) => f.rule.startsWith('capi/'))
       .map((f) => [f.rule, f.path]);

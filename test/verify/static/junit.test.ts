@@ -38,7 +38,8 @@ test('one testcase per rule and stack, errors fail, set rules in their own suite
   ]);
   const failure = doc.getElementsByTagName('failure')[0];
   expect(failure.parentNode && failure.parentNode.getAttribute('name')).toBe('capi/patch-op');
-  expect(failure.getAttribute('message')).toBe('op "move" <not> & \'allowed\''); // the BEL character cannot be carried by XML
+  // the BEL character cannot be carried by XML
+  expect(failure.getAttribute('message')).toBe('op "move" <not> & \'allowed\'');
   expect(failure.textContent).toContain('(ClusterClass a spec.patches[0]); fix: use add');
   expect(doc.getElementsByTagName('testsuites')[0].getAttribute('failures')).toBe('2');
   // a warning is reported, not failed, without --strict

@@ -10,11 +10,12 @@ import { staticScs } from '../../../src/verify/static/report';
 import { STATIC_RULES } from '../../../src/verify/static/catalog';
 import { standardResults } from '../../../src/verify/static/verdict';
 import { DEFAULT_VERSIONS, standardVersions } from '../../../src/verify/standards';
+import { definitions } from '../../../classes';
 
 // Our own synthesized stacks, loaded from disk as a user's `cskit verify dist/` would.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-verify-'));
 writeStacks(
-  synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8'))).stacks,
+  synthesize(parseLock(fs.readFileSync(path.join(__dirname, '../../../stacks.lock.json'), 'utf8')), definitions).stacks,
   path.join(dir, 'dist'),
 );
 const opts = { at: new Date('2026-11-29'), data: bundledVersionData() };
@@ -40,6 +41,11 @@ test('the shipped OpenStack stacks pass every offline rule', () => {
 
 test('the docker stacks are development stacks: no error, a scs-0211 warning each, and the v1 scs line fails', () => {
   const docker = loadStacks([path.join(dir, 'dist')]).filter((s) => s.name.startsWith('docker'));
+  expect(docker.map((s) => s.name.replace(/-v\d+$/, '')).sort()).toEqual([
+    'docker-scs-1-35',
+    'docker-scs-1-36',
+    'docker-scs-1-37',
+  ]);
   expect(errors(docker)).toEqual([]);
   const findings = verifyStacks(docker, opts);
   expect(
@@ -50,7 +56,7 @@ test('the docker stacks are development stacks: no error, a scs-0211 warning eac
   ).toEqual([
     // True at 2026-11-29: the bundled CVE data is of 2026-08-21 (the release data is current).
     '(all stacks) scs-0210/data-stale',
-    ...['docker-scs-1-35-v2', 'docker-scs-1-36-v3', 'docker-scs-1-37-v2'].map((n) => `${n} scs-0211/development-stack`),
+    ...docker.map((s) => `${s.name} scs-0211/development-stack`).sort(),
   ]);
   const names = docker.map((s) => s.name);
   expect(staticScs(standardResults(findings, names, STATIC_RULES, DEFAULT_VERSIONS))).toMatch(
@@ -196,6 +202,6 @@ test('scs-0210 on the set of stacks: a missing supported branch and an outdated 
 test('bad input is a clear error naming the file', () => {
   const bad = path.join(dir, 'bad.yaml');
   fs.writeFileSync(bad, 'kind: [unclosed\n');
-  expect(() => loadStacks([bad])).toThrow(/bad\.yaml: document 1: /);
+  expect(() => loadStacks([bad])).toThrow(/bad\.yaml:2:1: /);
   expect(() => loadStacks([path.join(dir, 'nope')])).toThrow(/nope: no such file or directory/);
 });

@@ -8,7 +8,10 @@ export interface XmlNode {
   readonly parentNode: XmlNode | null;
 }
 
-/** Strict XML parsing for report tests (@xmldom/xmldom comes with cdk8s-cli, a dev dependency): throws on malformed XML. */
+/**
+ * Strict XML parsing for report tests (@xmldom/xmldom comes with cdk8s-cli, a dev dependency): throws on malformed
+ * XML.
+ */
 export function parseXml(xml: string): XmlNode {
   return new DOMParser({
     onError: (level: string, msg: string) => {

@@ -6,16 +6,14 @@
  * This file holds the names and shapes every side shares (synth writes them, apply ships them, verify and the
  * manager read them).
  */
-import { AddonHealthCheck, AddonInput, AddonPhase, AddonUpgradePhase } from '../model/addon';
-import { KObject } from '../model/object';
+import { AddonHealthCheck, AddonInput, AddonPhase, AddonUpgradePhase } from './addon';
+import { KObject } from './object';
 
 export const BUNDLE_GROUP = 'addons.cskit.io';
 export const BUNDLE_VERSION = 'v1alpha1';
 export const BUNDLE_API_VERSION = `${BUNDLE_GROUP}/${BUNDLE_VERSION}`;
 export const BUNDLE_KIND = 'AddonBundle';
 export const BUNDLE_PLURAL = 'addonbundles';
-/** The file synth writes into each stack folder. */
-export const BUNDLE_FILE = 'addon-bundle.yaml';
 /** Every part of a class's bundle carries it: the manager lists a class's parts with this label selector. */
 export const CLASS_LABEL = `${BUNDLE_GROUP}/class`;
 /** clusterctl move takes objects labelled so (on the object or its CRD) along to the new management cluster. */
@@ -57,4 +55,9 @@ export interface AddonBundle {
   readonly kubernetesVersion: string;
   /** In install order. */
   readonly addons: readonly BundledAddon[];
+}
+
+/** `<class>` when the bundle is one object, else `<class>-<n>` for part n (from 1). */
+export function bundlePartName(className: string, part: number, parts: number): string {
+  return parts === 1 ? className : `${className}-${part}`;
 }

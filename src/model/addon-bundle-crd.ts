@@ -7,16 +7,9 @@
  * can take it along: the CRD carries `clusterctl.cluster.x-k8s.io` (move only discovers kinds whose CRD has it)
  * and `clusterctl.cluster.x-k8s.io/move` (every object of the kind moves, like CAPI's own ClusterClasses).
  */
-import { ADDON_PHASES, ADDON_UPGRADE_PHASES, HEALTH_CHECK_TYPES } from '../model/addon';
-import { KObject } from '../model/object';
-import {
-  BUNDLE_GROUP,
-  BUNDLE_KIND,
-  BUNDLE_PLURAL,
-  BUNDLE_VERSION,
-  CLUSTERCTL_LABEL,
-  MOVE_LABEL,
-} from './types';
+import { ADDON_PHASES, ADDON_UPGRADE_PHASES, HEALTH_CHECK_TYPES } from './addon';
+import { KObject } from './object';
+import { BUNDLE_GROUP, BUNDLE_KIND, BUNDLE_PLURAL, BUNDLE_VERSION, CLUSTERCTL_LABEL, MOVE_LABEL } from './addon-bundle';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const str = (extra: Record<string, unknown> = {}) => ({ type: 'string', ...extra });
@@ -49,7 +42,11 @@ const manifest = {
   type: 'object',
   required: ['apiVersion', 'kind', 'metadata'],
   'x-kubernetes-preserve-unknown-fields': true,
-  properties: { apiVersion: str({ minLength: 1 }), kind: str({ minLength: 1 }), metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+  properties: {
+    apiVersion: str({ minLength: 1 }),
+    kind: str({ minLength: 1 }),
+    metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+  },
 };
 
 const addon = {
@@ -71,7 +68,9 @@ const addon = {
 
 export const BUNDLE_SCHEMA = {
   type: 'object',
-  description: "A released class's addons for the cskit addon manager (docs/addons.md). Immutable: a change is a new class version.",
+  description:
+    "A released class's addons for the cskit addon manager (docs/addons.md). " +
+    'Immutable: a change is a new class version.',
   required: ['spec'],
   properties: {
     apiVersion: str(),
