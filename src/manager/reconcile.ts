@@ -187,6 +187,9 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
   );
   await writeStatus(deps, s, status);
   await conditionEvents(deps, s.clusterObject, s.status?.conditions, status.conditions);
+  // A missing or bad kubeconfig Secret is input to fix, not a server to back off from: looked at again every 30 s
+  // (its creation does not touch the Cluster, so no watch event would bring the Cluster back sooner).
+  if (failure && isInputError(failure)) return { requeueAfterMs: INPUT_RETRY_MS };
   if (failure) throw failure;
   const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   return { requeueAfterMs: ready ? (deps.resyncMs ?? 60_000) : WAIT_MS };

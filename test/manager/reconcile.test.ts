@@ -246,4 +246,19 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect(drifted()).toMatchObject({ status: 'True', reason: 'DriftDetectedWhilePaused' });
     expect(drifted()?.message).toMatch(/ccm \(paused\): Deployment kube-system\/ccm/);
   });
+
+  test('a missing kubeconfig Secret is reported on the addon due and looked at again in 30 s', async () => {
+    const { mgmt, deps } = world([bundle()]);
+    mgmt.put(clusterObject({}));
+    const noSecret: ReconcileDeps = {
+      ...deps,
+      workload: async () => {
+        throw new InputError("Secret default/demo-kubeconfig (the workload cluster's kubeconfig) not found");
+      },
+    };
+    expect(await reconcileCluster(noSecret, 'default', 'demo')).toEqual({ requeueAfterMs: 30_000 });
+    const cni = statusOf(mgmt)?.status?.addons?.find((a) => a.name === 'cni');
+    expect(cni).toMatchObject({ state: 'Failed' });
+    expect(cni?.lastError).toMatch(/Secret default\/demo-kubeconfig/);
+  });
 });
