@@ -10,7 +10,9 @@ import { parseAllDocuments, parse } from 'yaml';
  * modules come from the Go module cache (`go mod download`, which fetches them from the proxy when missing).
  */
 
-type Obj = Record<string, any>;
+// upstream CRDs and webhook configurations, read and rewritten deep (kustomize's job done by hand)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = Record<string, any>;
 
 const INFRA_CRD_DIRS_CAPD = 'infrastructure/docker/config/crd';
 
@@ -100,7 +102,9 @@ export function goModDir(spec: string, env: NodeJS.ProcessEnv = {}, wantSum?: st
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(
-      `cannot get Go module ${spec} (needs Go and the module proxy or a filled module cache): ${err.stdout || err.stderr || err.message}`,
+      `cannot get Go module ${spec} (needs Go and the module proxy or a filled module cache): ` +
+        `${err.stdout || err.stderr || err.message}`,
+      { cause: e },
     );
   }
   const info = JSON.parse(out);

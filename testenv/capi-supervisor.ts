@@ -23,6 +23,7 @@ import {
   CAPD_MANAGER,
   INFRA_CRD_DIRS,
   MANAGERS,
+  Obj,
   capdBuiltVersion,
   goModDir,
   kustomizedCrds,
@@ -216,7 +217,7 @@ async function main(): Promise<void> {
   const caBundle = fs.readFileSync(certs.ca.cert).toString('base64');
 
   const managers: CapiManagerState[] = [];
-  const crds: any[] = [];
+  const crds: Obj[] = [];
   // What runs: the three CAPI managers from the cluster-api module, and CAPD from the test module when asked.
   const running = [
     ...MANAGERS.map((m) => ({ spec: m, bin: binDir, moduleDir: mods.capi.dir })),
@@ -252,7 +253,11 @@ async function main(): Promise<void> {
   await until('CRDs Established', 60_000, async () => {
     for (const crd of crds) {
       const live = await kube.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
-      if (!(live.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'))
+      if (
+        !(live.status?.conditions ?? []).some(
+          (c: { type?: string; status?: string }) => c.type === 'Established' && c.status === 'True',
+        )
+      )
         return undefined;
     }
     return true;

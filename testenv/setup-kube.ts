@@ -8,6 +8,8 @@ import { Transport } from '../src/kube/transport';
 
 export interface Reply {
   status: number;
+  // raw API answers of any kind, read deep by set-up code and e2e tests
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 
@@ -36,6 +38,7 @@ export class SetupKube {
   }
 
   /** Server-side apply (force: the harness owns these objects) of a cluster-scoped set-up object. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw objects and answers, as Reply.body
   async apply(obj: Record<string, any>): Promise<any> {
     const base = PLURALS[obj.kind];
     if (!base) throw new Error(`SetupKube.apply: unsupported kind ${obj.kind}`);
@@ -52,6 +55,7 @@ export class SetupKube {
     return r.body;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw answers, as Reply.body
   async get(path: string): Promise<any> {
     const r = await this.request('GET', path);
     if (r.status >= 300) throw new Error(`GET ${path}: HTTP ${r.status} ${r.body?.message ?? JSON.stringify(r.body)}`);

@@ -1,11 +1,13 @@
-import { ARG_TEMPLATE } from '../constructs/kubeadm';
-import { KObject } from '../model/object';
-
 /**
  * Converts a stack's CAPI v1beta2 objects to v1beta1, for management clusters older than Cluster API 1.11.
  * Covers what stack definitions emit: template references (`templateRef` → `ref`, MachineDeployment refs under
  * `template`), kubeadm extra args (lists of {name, value} → maps), and patches that append such args.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the conversion rewrites fields deep inside generated CAPI
+   specs of many shapes (class, templates, kubeadm config); typing each would restate the generated imports */
+import { ARG_TEMPLATE } from '../constructs/kubeadm';
+import { KObject } from '../model/object';
+
 const CAPI_GROUPS = [
   'cluster.x-k8s.io',
   'bootstrap.cluster.x-k8s.io',

@@ -66,6 +66,8 @@ const capiBuilt: Prerequisite = {
 };
 
 const CC = '/apis/cluster.x-k8s.io/v1beta2';
+// CAPI objects read back from the server and compared deep
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
 /** Polls until `probe` returns a value; on timeout the error shows the last thing seen. */
@@ -255,9 +257,10 @@ describeWith(capiBuilt, 'Cluster API e2e (real core, kubeadm bootstrap and contr
     });
   });
 
-  describe('v1beta1 output (`cskit synth --capi-api-version v1beta1`) survives conversion to the v1beta2 storage version', () => {
+  describe('v1beta1 output (`synth --capi-api-version v1beta1`) survives conversion to v1beta2 storage', () => {
     const ns = 'cskit-capi-v1beta1';
     /** Same meaning, independent of API version: apiVersion groups only, named lists (args) sorted by name. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks arbitrary objects read back from the server
     const normal = (v: any): any => {
       if (Array.isArray(v)) {
         const items = v.map(normal);
@@ -393,7 +396,7 @@ describeWith(capiBuilt, 'Cluster API e2e (real core, kubeadm bootstrap and contr
       expect(osc.spec.apiServerLoadBalancer).toEqual({ enabled: true, provider: 'amphora' });
     });
 
-    test('KubeadmControlPlane: OIDC flags from oidcConfig (defaults for unset fields), control plane flavor', async () => {
+    test('KubeadmControlPlane: OIDC flags from oidcConfig (unset fields defaulted), control-plane flavor', async () => {
       const kcp = await one(
         'KubeadmControlPlane',
         `/apis/controlplane.cluster.x-k8s.io/v1beta2/namespaces/${ns}/kubeadmcontrolplanes?${selector()}`,
