@@ -80,7 +80,8 @@ describeWith(capdBuilt, 'CAPD in-memory test environment (real KCP lifecycle, wo
     const applied = await cskit(['apply', path.join(out, stack), '--kubeconfig', kubeconfig, '-n', NS, '--wait']);
     if (applied.code !== 0)
       throw new Error(`cskit apply ${stack} failed (${applied.code}):\n${applied.stdout}\n${applied.stderr}`);
-    expect(applied.stdout).toMatch(/6 objects, 6 changed \(6 created, 0 configured\), 0 unchanged\n$/);
+    // the class and its 5 templates, plus the AddonBundle and its CRD
+    expect(applied.stdout).toMatch(/8 objects, 8 changed \(8 created, 0 configured\), 0 unchanged\n$/);
     const client = connect({ kubeconfig });
     await client.create({
       apiVersion: 'cluster.x-k8s.io/v1beta2',
