@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ register: Register }>> = {
   verify: () => import('./commands/verify'),
   addons: () => import('./commands/addons'),
   apply: () => import('./commands/apply'),
+  manager: () => import('./commands/manager'),
 };
 
 /** The program without commands: name, version, error output and parsing rules shared by every command. */

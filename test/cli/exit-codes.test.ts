@@ -37,8 +37,10 @@ test('every command is covered', () => {
     [
       'addons list',
       'addons render',
+      'addons status',
       'apply',
       'bump',
+      'manager',
       'synth',
       'verify',
       'verify cluster',

@@ -21,7 +21,7 @@ const positionals = (cmd: Command): string[] => [
 
 test('the commands with output formats are all found (so the tests below check something)', () => {
   expect(flags.map(([name]) => name).sort()).toEqual(
-    ['addons list', 'apply', 'verify', 'verify cluster', 'versions'].sort(),
+    ['addons list', 'addons status', 'apply', 'verify', 'verify cluster', 'versions'].sort(),
   );
 });
 

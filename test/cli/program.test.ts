@@ -16,7 +16,7 @@ test('--version prints the package version', async () => {
 });
 
 test('a run builds only the command it names; help and unknown commands get every command', async () => {
-  const all = ['synth', 'versions', 'bump', 'verify', 'addons', 'apply'];
+  const all = ['synth', 'versions', 'bump', 'verify', 'addons', 'apply', 'manager'];
   expect((await buildProgram(['synth', '-o', 'x'])).commands.map((c) => c.name())).toEqual(['synth']);
   expect((await buildProgram(['verify'])).commands.map((c) => c.name())).toEqual(['verify']);
   expect((await buildProgram([])).commands.map((c) => c.name())).toEqual(all);

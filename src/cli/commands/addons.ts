@@ -4,6 +4,7 @@ import { checkOutputDir, writeOutputDir } from '../../dist/output';
 import { UserError } from '../errors';
 import { outputOption, stackArgument } from '../options';
 import { table } from '../../util/table';
+import { registerAddonsStatus } from './manager';
 
 const print = (s: string): void => {
   process.stdout.write(s);
@@ -41,6 +42,7 @@ interface RenderFlags {
 /** `cskit addons list|render`: the addons of a synthesized stack, and their manifests for one Cluster. */
 export function register(program: Command): void {
   const addons = program.command('addons').description('addons of a synthesized stack (CNI, CCM, CSI, metrics-server)');
+  registerAddonsStatus(addons);
 
   addons
     .command('list')

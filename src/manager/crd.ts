@@ -1,0 +1,166 @@
+/**
+ * The ClusterAddons CRD (`addons.cskit.io`): one namespaced object per Cluster, owned by it, holding the manager's
+ * persisted state. Everything the reconciler and the hook handlers decide is read from here and from the Cluster,
+ * never from memory, so a restarted manager answers exactly as the one before it. Labelled for `clusterctl move`
+ * (the object moves with its owning Cluster).
+ */
+import { KObject } from '../model/object';
+import { UpgradeStep } from './types';
+
+export const GROUP = 'addons.cskit.io';
+export const VERSION = 'v1alpha1';
+export const KIND = 'ClusterAddons';
+export const PLURAL = 'clusteraddons';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded', 'Drifted'] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+export interface Condition {
+  readonly type: ConditionType;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: string;
+  readonly message: string;
+  readonly lastTransitionTime: string;
+}
+
+/** Pending: not applied at the target yet; Held: waits for its upgrade step; Applied: sent, not healthy yet. */
+export type AddonState = 'Pending' | 'Held' | 'Applied' | 'Ready' | 'Failed';
+
+export interface AddonStatus {
+  readonly name: string;
+  readonly version: string;
+  /** The class (bundle) the applied content came from. */
+  readonly className: string;
+  /** sha256 of the rendered objects last applied. */
+  readonly contentHash: string;
+  readonly phase: string;
+  readonly upgradeStep: UpgradeStep;
+  readonly state: AddonState;
+  readonly lastTransitionTime: string;
+  readonly lastError?: string;
+}
+
+/** The class and Kubernetes version every addon was last fully applied and healthy at. */
+export interface AppliedTarget {
+  readonly className: string;
+  readonly kubernetesVersion: string;
+}
+
+export interface ClusterAddonsStatus {
+  readonly observedGeneration?: number;
+  readonly applied?: AppliedTarget;
+  readonly conditions?: readonly Condition[];
+  readonly addons?: readonly AddonStatus[];
+  /** BeforeClusterDelete cleanup: Done once LoadBalancer Services and provisioned PVCs are gone (or time ran out). */
+  readonly cleanup?: { readonly state: 'Running' | 'Done'; readonly message: string; readonly since: string };
+}
+
+export interface ClusterAddons extends KObject {
+  status?: ClusterAddonsStatus;
+}
+
+const str = { type: 'string' };
+const condition = {
+  type: 'object',
+  required: ['type', 'status', 'reason', 'lastTransitionTime'],
+  properties: {
+    type: { type: 'string', enum: [...CONDITION_TYPES] },
+    status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
+    reason: str,
+    message: str,
+    lastTransitionTime: { type: 'string', format: 'date-time' },
+  },
+};
+const addon = {
+  type: 'object',
+  required: ['name', 'state'],
+  properties: {
+    name: str,
+    version: str,
+    className: str,
+    contentHash: str,
+    phase: str,
+    upgradeStep: { type: 'string', enum: ['BeforeClusterUpgrade', 'AfterControlPlaneUpgrade', 'AfterClusterUpgrade'] },
+    state: { type: 'string', enum: ['Pending', 'Held', 'Applied', 'Ready', 'Failed'] },
+    lastTransitionTime: { type: 'string', format: 'date-time' },
+    lastError: str,
+  },
+};
+
+/** The CRD as an object (applied by `cskit manager --install-crds` / the tests); our own schema. */
+export function clusterAddonsCrd(): KObject {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: `${PLURAL}.${GROUP}`,
+      // clusterctl move discovers kinds by this label and moves objects linked to a Cluster by ownerReference.
+      labels: { 'clusterctl.cluster.x-k8s.io': '', 'clusterctl.cluster.x-k8s.io/move': '' },
+    },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: { kind: KIND, listKind: `${KIND}List`, plural: PLURAL, singular: 'clusteraddons', categories: ['cskit'] },
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+            { name: 'Class', type: 'string', jsonPath: '.status.applied.className' },
+            { name: 'Version', type: 'string', jsonPath: '.status.applied.kubernetesVersion' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                apiVersion: str,
+                kind: str,
+                metadata: { type: 'object' },
+                spec: {
+                  type: 'object',
+                  required: ['clusterName'],
+                  properties: {
+                    clusterName: { ...str, description: 'The Cluster (same namespace) these addons belong to.' },
+                  },
+                },
+                status: {
+                  type: 'object',
+                  properties: {
+                    observedGeneration: { type: 'integer', format: 'int64' },
+                    applied: {
+                      type: 'object',
+                      properties: { className: str, kubernetesVersion: str },
+                    },
+                    conditions: {
+                      type: 'array',
+                      maxItems: 16,
+                      items: condition,
+                      'x-kubernetes-list-type': 'map',
+                      'x-kubernetes-list-map-keys': ['type'],
+                    },
+                    addons: {
+                      type: 'array',
+                      maxItems: 256,
+                      items: addon,
+                      'x-kubernetes-list-type': 'map',
+                      'x-kubernetes-list-map-keys': ['name'],
+                    },
+                    cleanup: {
+                      type: 'object',
+                      properties: { state: { type: 'string', enum: ['Running', 'Done'] }, message: str, since: str },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
