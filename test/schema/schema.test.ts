@@ -44,6 +44,30 @@ test('every object of every shipped stack is valid against the real schema of it
   expect(schemaFindings(all)).toEqual([]);
 });
 
+test('the addon bundle of a stack folder is judged by our AddonBundle CRD schema: a bad phase, a misspelt field', () => {
+  const s = stack();
+  const bundle = find(s, 'AddonBundle');
+  expect(bundle.spec.class).toBe('openstack-scs-1-36-v3');
+  bundle.spec.addons[1].upgrade = 'Whenever';
+  bundle.spec.addons[2].helthChecks = [];
+  expect(summary(s)).toEqual([
+    {
+      rule: 'schema/invalid',
+      severity: 'error',
+      object: 'AddonBundle openstack-scs-1-36-v3',
+      path: 'spec.addons[1].upgrade',
+      message: expect.stringMatching(/^expected one of "BeforeClusterUpgrade", .*found string "Whenever"$/),
+    },
+    {
+      rule: 'schema/unknown-field',
+      severity: 'error',
+      object: 'AddonBundle openstack-scs-1-36-v3',
+      path: 'spec.addons[2].helthChecks',
+      message: expect.any(String),
+    },
+  ]);
+});
+
 test('a wrong type names the exact path, the expected type and the value found', () => {
   const s = stack();
   find(s, 'ClusterClass').spec.workers.machineDeployments[0].class = 5;
