@@ -40,7 +40,7 @@ export const TIMEOUTS: Timeouts = {
 /** Seconds after which the server ends a watch (the client then resumes from the last resourceVersion). */
 export const WATCH_SECONDS = 300;
 /** Largest answer accepted (a list of many big objects stays well below). */
-const MAX_BODY = 512 * 1024 * 1024;
+export const MAX_BODY = 512 * 1024 * 1024;
 
 export interface TransportOptions {
   /** Sockets kept open to the server. */

@@ -113,7 +113,7 @@ export function register(program: Command): void {
           maxSockets: concurrency * 2,
           deadline: {
             at: t0 + timeoutMs + COMMAND_SLACK_MS,
-            what: `the time limit of --timeout ${flags.timeout} + ${COMMAND_SLACK_MS / 60_000} min`,
+            what: `the time limit of --timeout ${timeoutMs / 1000} s + ${COMMAND_SLACK_MS / 60_000} min`,
           },
         });
         report = await runApply(client, inputs.manifests, {
