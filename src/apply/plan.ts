@@ -102,12 +102,14 @@ export function buildPlan(
     const res = resources.get(gvkKey(String(obj.apiVersion), gk.kind));
     if (!res)
       throw new InputError(
-        `${m.source}: ${gk.kind} (${obj.apiVersion}) is not served by the cluster; install its CRD or fix apiVersion/kind`,
+        `${m.source}: ${gk.kind} (${obj.apiVersion}) is not served by the cluster; ` +
+          'install its CRD or fix apiVersion/kind',
       );
     const labels = { ...(obj.metadata?.labels ?? {}) };
     if (PART_OF_LABEL in labels) {
       throw new InputError(
-        `${m.source}: ${gk.kind} ${obj.metadata!.name} already carries the label ${PART_OF_LABEL}; remove it from the input (apply sets it)`,
+        `${m.source}: ${gk.kind} ${obj.metadata!.name} already carries the label ${PART_OF_LABEL}; ` +
+          'remove it from the input (apply sets it)',
       );
     }
     labels[PART_OF_LABEL] = opts.applySetId;

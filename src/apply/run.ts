@@ -135,16 +135,23 @@ async function whyMissing(client: ApplyClient, m: Manifest): Promise<string> {
   const versions = await client.groupVersions(group);
   if (group === CAPI_GROUP) {
     if (!versions)
-      return `Cluster API ≥ 1.11 not installed on this cluster: the API group ${CAPI_GROUP} is not served by ${client.server}; install Cluster API (clusterctl init) and apply again`;
+      return (
+        `Cluster API ≥ 1.11 not installed on this cluster: the API group ${CAPI_GROUP} is not served by ` +
+        `${client.server}; install Cluster API (clusterctl init) and apply again`
+      );
     if (!versions.includes(version)) {
       return (
-        `Cluster API ≥ 1.11 not installed on this cluster: ${CAPI_GROUP} serves ${versions.join(', ')} but ${m.source} uses ${version}; ` +
+        `Cluster API ≥ 1.11 not installed on this cluster: ${CAPI_GROUP} serves ${versions.join(', ')} ` +
+        `but ${m.source} uses ${version}; ` +
         (version === 'v1beta2'
           ? 'upgrade Cluster API to ≥ 1.11, or synthesize the stack for v1beta1'
           : 'synthesize the stack for v1beta2')
       );
     }
-    return `Cluster API ≥ 1.11 not installed on this cluster: ${m.obj.kind} (${apiVersion}) is not served by ${client.server}`;
+    return (
+      `Cluster API ≥ 1.11 not installed on this cluster: ${m.obj.kind} (${apiVersion}) ` +
+      `is not served by ${client.server}`
+    );
   }
   const served = versions ? ` (the group serves ${versions.join(', ')})` : '';
   const role = group.endsWith(`.${CAPI_GROUP}`) ? group.slice(0, -CAPI_GROUP.length - 1) : undefined;
@@ -205,7 +212,8 @@ export async function runApply(
   );
   if (!nsLive && !nsPlanned) {
     throw new ApplyAbort(
-      `namespace "${opts.namespace}" does not exist on ${client.server}: create it (kubectl create namespace ${opts.namespace}) or pass --namespace NAME`,
+      `namespace "${opts.namespace}" does not exist on ${client.server}: ` +
+        `create it (kubectl create namespace ${opts.namespace}) or pass --namespace NAME`,
     );
   }
 
@@ -262,21 +270,19 @@ export async function runApply(
 
   await applyInOrder(client, plan, members, results, preview, opts, { log, sleep, timeoutMs, concurrency });
 
-  let parentKinds: GroupKind[] = plan.groupKinds;
-  let parentNamespaces: string[] = plan.namespaces;
   if (opts.prune && !failed()) {
     const pruned = await pruneSelection(client, plan, members, false, concurrency, warnings);
     for (const r of pruned) results.set(r.key, r);
     // What stays tracked: the input, and members kept or not deleted.
     const left = pruned.filter((r) => r.action !== 'pruned');
-    parentKinds = unionGks(
+    const parentKinds: GroupKind[] = unionGks(
       plan.groupKinds,
       left
         .map((r) => members.get(r.key)!)
         .filter(Boolean)
         .map((o) => ({ group: groupOf(String(o.apiVersion)), kind: String(o.kind) })),
     );
-    parentNamespaces = [...plan.namespaces, ...left.flatMap((r) => (r.namespace ? [r.namespace] : []))];
+    const parentNamespaces: string[] = [...plan.namespaces, ...left.flatMap((r) => (r.namespace ? [r.namespace] : []))];
     if (!pruned.some((r) => r.action === 'failed')) {
       await client.apply(SECRET, parentObject(ref, opts.tooling, parentKinds, parentNamespaces), {
         fieldManager: PARENT_FIELD_MANAGER,
@@ -408,7 +414,10 @@ async function applyInOrder(
         env.log(`waiting for CustomResourceDefinition ${o.name} to be Established`);
         const ok = await pollUntil(
           () => client.get(CRD, o.name),
-          (crd) => (crd?.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'),
+          (crd) =>
+            (crd?.status?.conditions ?? []).some(
+              (c: { type?: unknown; status?: unknown }) => c.type === 'Established' && c.status === 'True',
+            ),
           env.timeoutMs,
           opts.pollMs ?? 250,
           env.sleep,
@@ -499,7 +508,9 @@ async function listMembers(
 /** A released ClusterClass or template that exists with a different spec is refused before anything is written. */
 const ownedByUs = (live: KObject | undefined): boolean =>
   Array.isArray(live?.metadata?.managedFields) &&
-  (live!.metadata!.managedFields as any[]).some((m) => m?.manager === FIELD_MANAGER && m?.operation === 'Apply');
+  (live!.metadata!.managedFields as { manager?: unknown; operation?: unknown }[]).some(
+    (m) => m?.manager === FIELD_MANAGER && m?.operation === 'Apply',
+  );
 
 /**
  * Refuses (throws) when a released class or template would change; returns the ones the server said would stay
@@ -542,7 +553,8 @@ async function refuseChangedImmutables(
     throw new ApplyAbort(
       `${refused.join('\n')}\nreleased ClusterClasses, their templates and addon bundles are immutable: ` +
         'changing one in place would silently change ' +
-        'every Cluster using it. Bump the stack version instead (cskit bump, then synth) and move Clusters to the new class by changing ' +
+        'every Cluster using it. Bump the stack version instead (cskit bump, then synth) ' +
+        'and move Clusters to the new class by changing ' +
         'spec.topology.classRef.name. Nothing was applied.',
     );
   }

@@ -72,7 +72,7 @@ describe('inputs', () => {
     expect(plan.objects.find((o) => o.gk.kind === 'CustomResourceDefinition')?.level).toBe(0);
   });
 
-  test('a plain folder contributes every YAML/JSON file in it (sorted), Lists unpacked, empty documents skipped', () => {
+  test('a plain folder contributes each YAML/JSON file in it (sorted), Lists unpacked, empty documents skipped', () => {
     write('plain/b.yaml', '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\n');
     write(
       'plain/a.json',

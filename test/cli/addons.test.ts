@@ -62,13 +62,15 @@ test('a missing input fails with addon/object/field/variable, exit 2, and writes
   const cluster = path.join(tmp, 'no-endpoint.yaml');
   fs.writeFileSync(
     cluster,
-    `apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: bare\nspec:\n  topology:\n    classRef:\n      name: ${stack()}\n    version: v1.36.4\n`,
+    `apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: bare\nspec:\n  topology:\n` +
+      `    classRef:\n      name: ${stack()}\n    version: v1.36.4\n`,
   );
   const out = path.join(tmp, 'out-missing');
   const r = await runCli(['addons', 'render', stack(), '--dist', dist, '--cluster', cluster, '-o', out]);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain(
-    'addon metrics-server, Deployment kube-system/metrics-server, field metadata.labels.domain: variable "controlPlaneEndpoint.host" is not set for cluster bare',
+    'addon metrics-server, Deployment kube-system/metrics-server, field metadata.labels.domain: ' +
+      'variable "controlPlaneEndpoint.host" is not set for cluster bare',
   );
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(fs.existsSync(out)).toBe(false);

@@ -19,9 +19,9 @@ test('versions --at 2026-09-01 lists supported branches, what to offer and deadl
 test('versions -o json is machine-readable', async () => {
   const r = await runCli(['versions', '--at', '2026-09-01', '-o', 'json']);
   const j = JSON.parse(r.stdout);
-  expect(j.recommended.map((v: any) => v.version)).toEqual(['1.34.11', '1.35.8', '1.36.4', '1.37.0']);
+  expect(j.recommended.map((v: { version: string }) => v.version)).toEqual(['1.34.11', '1.35.8', '1.36.4', '1.37.0']);
   expect([j.dataAsOf, j.cvesAsOf]).toEqual(['2026-11-29', '2026-08-21']);
-  expect(j.branches.find((b: any) => b.minor === '1.37')).toMatchObject({
+  expect(j.branches.find((b: { minor: string }) => b.minor === '1.37')).toMatchObject({
     endOfLife: '2027-10-28',
     endOfLifeEstimated: true,
     latestPatchSource: 'go-proxy',
@@ -50,7 +50,7 @@ test('an invalid --at is one line naming the option and the format', async () =>
   expect(r.stderr).toBe('cskit: --at: invalid date "2026-13-01", expecting YYYY-MM-DD such as 2026-09-01\n');
 });
 
-test('bump of the August lock at 2026-11-29 drops end-of-life 1.34, moves 1.36, adds 1.37: the shipped lock', async () => {
+test('bump of the August lock at 2026-11-29 drops EOL 1.34, moves 1.36, adds 1.37: the shipped lock', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bump-'));
   const file = path.join(dir, 'stacks.lock.json');
   fs.copyFileSync(path.join(__dirname, '..', 'fixtures', 'locks', 'stacks-2026-08.lock.json'), file);

@@ -56,7 +56,8 @@ test(
       'cinder.csi.openstack.org',
     );
     // metrics-server registers the aggregated metrics.k8s.io API; with no real metrics-server behind it (pods are
-    // simulated) API discovery stays incomplete and namespace deletion stalls, as on any cluster with a dead APIService.
+    // simulated) API discovery stays incomplete and namespace deletion stalls, as on any cluster with a dead
+    // APIService.
     kubectl(kubeconfig, 'delete', 'apiservice', 'v1beta1.metrics.k8s.io');
     const r = await cskit(['verify', 'cluster', '--kubeconfig', kubeconfig, '--at', '2026-09-01', '-o', 'scs']);
     expect(r.stdout).toBe(

@@ -29,7 +29,8 @@ function kubectl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
       path.join(binDir(), 'kubectl'),
       ['--kubeconfig', kc, ...args],
       { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as any).code ?? 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -69,7 +70,10 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 test('without Cluster API the apply is refused before anything is written', async () => {
   const r = await apply(path.join(dist, 'openstack-scs-1-36-v3'));
   expect(r.stderr).toMatch(
-    /^cskit: Cluster API ≥ 1.11 not installed on this cluster: the API group cluster.x-k8s.io is not served by https:\/\/127.0.0.1:\d+; install Cluster API/,
+    new RegExp(
+      /^cskit: Cluster API ≥ 1.11 not installed on this cluster: /.source +
+        /the API group cluster.x-k8s.io is not served by https:\/\/127.0.0.1:\d+; install Cluster API/.source,
+    ),
   );
   expect(r.stderr).toContain('OpenStackMachineTemplate (infrastructure.cluster.x-k8s.io/v1beta1) from');
   expect(r.stderr).toContain('nothing was applied');
@@ -107,14 +111,16 @@ describe('with the Cluster API CRDs', () => {
     const cc = await kube.ok('GET', `${CC}/namespaces/t-apply/clusterclasses/openstack-scs-1-36-v3`);
     const id = applySetId('cskit-openstack-scs', 't-apply');
     expect(cc.metadata.labels['applyset.kubernetes.io/part-of']).toBe(id);
-    expect(cc.metadata.managedFields.map((m: any) => m.manager)).toEqual(['cskit']);
+    expect(cc.metadata.managedFields.map((m: { manager?: string }) => m.manager)).toEqual(['cskit']);
     const parent = await kube.ok('GET', '/api/v1/namespaces/t-apply/secrets/cskit-openstack-scs');
     expect(parent.metadata.labels['applyset.kubernetes.io/id']).toBe(id);
     expect(parent.metadata.annotations['applyset.kubernetes.io/tooling']).toMatch(/^cskit\/\d+\.\d+\.\d+$/);
     expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe(
       'AddonBundle.addons.cskit.io,ClusterClass.cluster.x-k8s.io,' +
         'CustomResourceDefinition.apiextensions.k8s.io,KubeadmConfigTemplate.bootstrap.cluster.x-k8s.io,' +
-        'KubeadmControlPlaneTemplate.controlplane.cluster.x-k8s.io,OpenStackClusterTemplate.infrastructure.cluster.x-k8s.io,OpenStackMachineTemplate.infrastructure.cluster.x-k8s.io',
+        'KubeadmControlPlaneTemplate.controlplane.cluster.x-k8s.io,' +
+        'OpenStackClusterTemplate.infrastructure.cluster.x-k8s.io,' +
+        'OpenStackMachineTemplate.infrastructure.cluster.x-k8s.io',
     );
 
     const second = await apply(stack, '-n', 't-apply', '-o', 'json');
@@ -180,7 +186,7 @@ describe('with the Cluster API CRDs', () => {
     expect(f.stdout).toMatch(/ConfigMap\s+t-conflict\s+shared\s+configured/);
     const live = await kube.ok('GET', '/api/v1/namespaces/t-conflict/configmaps/shared');
     expect(live.data.owner).toBe('cskit');
-    const cskitFields = live.metadata.managedFields.find((m: any) => m.manager === 'cskit');
+    const cskitFields = live.metadata.managedFields.find((m: { manager?: string }) => m.manager === 'cskit');
     expect(JSON.stringify(cskitFields.fieldsV1)).toContain('f:owner');
   });
 
@@ -208,7 +214,11 @@ describe('with the Cluster API CRDs', () => {
     const r = await apply(bad, '-n', 't-invalid');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /ClusterClass.cluster.x-k8s.io t-invalid\/broken \(.*cc.yaml#1\): rejected by the server \(HTTP 422 Invalid\), fix these fields:\n {4}spec.infrastructure.templateRef.kind: /,
+      new RegExp(
+        /ClusterClass.cluster.x-k8s.io t-invalid\/broken \(.*cc.yaml#1\): /.source +
+          /rejected by the server \(HTTP 422 Invalid\), fix these fields:\n {4}spec.infrastructure.templateRef.kind: /
+            .source,
+      ),
     );
   });
 
@@ -223,7 +233,7 @@ describe('with the Cluster API CRDs', () => {
       d.toJS(),
     );
     const cc = docs.find((d) => d.kind === 'ClusterClass');
-    const v = cc.spec.variables.find((x: any) => x.name === 'workerFlavor');
+    const v = cc.spec.variables.find((x: { name?: string }) => x.name === 'workerFlavor');
     v.schema.openAPIV3Schema.default = 'SCS-8V-16';
     fs.writeFileSync(path.join(edited, 'cluster-class.yaml'), docs.map((d) => stringify(d)).join('---\n'));
     const before = await kube.ok('GET', `${CC}/namespaces/t-immutable/clusterclasses/openstack-scs-1-36-v3`);
@@ -239,7 +249,7 @@ describe('with the Cluster API CRDs', () => {
     ).toBe(before.metadata.resourceVersion);
   });
 
-  test('prune removes what left the input, keeps a class a Cluster uses (and its templates), never touches Clusters', async () => {
+  test('prune removes what left the input, keeps a used class and its templates, never touches Clusters', async () => {
     await namespace('t-prune');
     const v135 = path.join(dist, 'openstack-scs-1-35-v2');
     const v136 = path.join(dist, 'openstack-scs-1-36-v3');
@@ -256,10 +266,16 @@ describe('with the Cluster API CRDs', () => {
       /ClusterClass\s+t-prune\s+openstack-scs-1-35-v2\s+kept\s+still used by Cluster t-prune\/prod/,
     );
     expect(r.stdout).toMatch(
-      /OpenStackMachineTemplate\s+t-prune\s+openstack-scs-1-35-v2-default-worker\s+kept\s+template of ClusterClass openstack-scs-1-35-v2, which stays/,
+      new RegExp(
+        /OpenStackMachineTemplate\s+t-prune\s+openstack-scs-1-35-v2-default-worker\s+kept\s+/.source +
+          /template of ClusterClass openstack-scs-1-35-v2, which stays/.source,
+      ),
     );
     expect(r.stdout).toMatch(
-      /AddonBundle\s+t-prune\s+openstack-scs-1-35-v2\s+kept\s+addon bundle of ClusterClass openstack-scs-1-35-v2, which stays/,
+      new RegExp(
+        /AddonBundle\s+t-prune\s+openstack-scs-1-35-v2\s+kept\s+/.source +
+          /addon bundle of ClusterClass openstack-scs-1-35-v2, which stays/.source,
+      ),
     );
     expect(r.stdout).toMatch(/0 pruned, 7 kept/);
     expect((await kube.request('GET', `${CC}/namespaces/t-prune/clusterclasses/openstack-scs-1-35-v2`)).status).toBe(
@@ -280,7 +296,8 @@ describe('with the Cluster API CRDs', () => {
       (
         await kube.request(
           'GET',
-          '/apis/infrastructure.cluster.x-k8s.io/v1beta1/namespaces/t-prune/openstackmachinetemplates/openstack-scs-1-35-v2-default-worker',
+          '/apis/infrastructure.cluster.x-k8s.io/v1beta1/namespaces/t-prune/openstackmachinetemplates/' +
+            'openstack-scs-1-35-v2-default-worker',
         )
       ).status,
     ).toBe(404);
@@ -294,7 +311,7 @@ describe('with the Cluster API CRDs', () => {
     );
   });
 
-  test("killed half-way (SIGKILL) and re-run: converges, then 0 changed; a later prune finds the killed run's objects", async () => {
+  test("SIGKILLed midway, re-run converges, then 0 changed; a later prune finds the killed run's objects", async () => {
     await namespace('t-kill');
     const objs = Array.from({ length: 400 }, (_, i) => cm(`cm-${String(i).padStart(3, '0')}`, { i: String(i) }));
     const file = writeYaml('kill/all.yaml', objs);
@@ -344,7 +361,7 @@ describe('with the Cluster API CRDs', () => {
     expect(await count()).toBe(300);
   }, 180_000);
 
-  test("kubectl ApplySet interop: same ids and kinds annotation; each tool sees the other's set and refuses to take it over", async () => {
+  test("kubectl ApplySet interop: same id/kinds annotations; each refuses to take over the other's set", async () => {
     await namespace('t-kubectl');
     const dir = path.join(tmp, 'interop');
     writeYaml('interop/objs.yaml', [cm('one', { a: '1' }), cm('two', { b: '2' })]);
@@ -437,12 +454,15 @@ describe('with the Cluster API CRDs', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/ClusterClass t-wait\/openstack-scs-1-37-v2: NOT reconciled/);
     expect(r.stdout).toMatch(
-      /applied, but not reconciled after 2 s: status.observedGeneration unset, generation 1; is the Cluster API controller running/,
+      new RegExp(
+        /applied, but not reconciled after 2 s: status.observedGeneration unset, generation 1; /.source +
+          /is the Cluster API controller running/.source,
+      ),
     );
   });
 });
 
-test('an object name that is not a path segment fails naming the rule, not "could not find the requested resource"', async () => {
+test('an invalid path-segment name fails naming the rule, not "could not find the requested resource"', async () => {
   await namespace('t-badname');
   const f = writeYaml('badname/objects.yaml', [cm('good', { a: '1' }), cm('a/b', { a: '1' })]);
   const r = await apply(f, '-n', 't-badname');

@@ -10,6 +10,8 @@ import { definitions } from '../../classes';
 const lock = parseLock(fs.readFileSync(path.join(__dirname, '../../stacks.lock.json'), 'utf8'));
 const result = synthesize(lock, definitions);
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KObject);
+/** What a ClusterClass template reference carries. */
+type Ref = { apiVersion: string; kind: string; name: string };
 
 test('one stack per definition and locked minor, named <provider>-<stack>-<maj>-<min>-v<N>', () => {
   const expected = Object.entries(lock.stacks).flatMap(([id, minors]) =>
@@ -40,10 +42,12 @@ test.each(result.stacks.map((s) => [s.ctx.name, s] as const))(
       spec.infrastructure.templateRef,
       spec.controlPlane.templateRef,
       spec.controlPlane.machineInfrastructure.templateRef,
-      ...spec.workers.machineDeployments.flatMap((md: any) => [
-        md.bootstrap.templateRef,
-        md.infrastructure.templateRef,
-      ]),
+      ...spec.workers.machineDeployments.flatMap(
+        (md: { bootstrap: { templateRef: Ref }; infrastructure: { templateRef: Ref } }) => [
+          md.bootstrap.templateRef,
+          md.infrastructure.templateRef,
+        ],
+      ),
     ];
     for (const ref of refs) {
       expect(ref.kind).toMatch(/Template$/);
@@ -60,7 +64,7 @@ test.each(result.stacks.map((s) => [s.ctx.name, s] as const))(
 );
 
 test.each(result.stacks.map((s) => [s.ctx.name, s] as const))('%s: CSO-compatible metadata.yaml', (_n, s) => {
-  const meta = docs(s.files.find((f) => f.path === 'metadata.yaml')!.content)[0] as any;
+  const meta: unknown = docs(s.files.find((f) => f.path === 'metadata.yaml')!.content)[0];
   expect(meta).toEqual({
     apiVersion: 'metadata.clusterstack.x-k8s.io/v1alpha1',
     versions: {

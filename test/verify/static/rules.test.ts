@@ -133,7 +133,7 @@ const defects: Array<[string, (s: StackInput) => void]> = [
     'capi/patch-variable',
     (s) => {
       find(s, 'ClusterClass').spec.patches.find(
-        (p: any) => p.name === 'workerFlavor',
+        (p: { name?: string }) => p.name === 'workerFlavor',
       ).definitions[0].jsonPatches[0].valueFrom.variable = 'workerFlavour';
     },
   ],
