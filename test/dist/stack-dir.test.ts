@@ -247,14 +247,16 @@ describe('inputs that are not what they should be: exit 2, the path, what and th
   });
 
   test('an unreadable file (EACCES) is exit 2 naming it, for verify and apply', () => {
-    // A real permission error: as root, the compiled CLI runs as nobody (root reads every file).
+    // A real permission error: root reads every file, so as root the compiled CLI runs in a new user namespace
+    // (`unshare -U`), where root's capabilities no longer apply to the file but the paths to node and lib/ stay
+    // readable (a `nobody` user could not reach a node binary or checkout under /root).
     const cli = path.join(root, 'lib', 'src', 'cli', 'main.js');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-eacces-'));
     fs.chmodSync(dir, 0o755);
     const file = path.join(dir, 'secret.yaml');
     fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
     fs.chmodSync(file, 0o000);
-    const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--'] : [];
+    const asUser = process.getuid?.() === 0 ? ['unshare', '-U'] : [];
     try {
       for (const args of [
         ['verify', file, '--no-lock'],
