@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       const out = kubectl(
         'get',
         'configmaps,clusterclasses,openstackclustertemplates,openstackmachinetemplates,kubeadmconfigtemplates,' +
-          'kubeadmcontrolplanetemplates,dockerclustertemplates,dockermachinetemplates',
+          'kubeadmcontrolplanetemplates,devclustertemplates,devmachinetemplates',
         '-n',
         ns,
         '-o',

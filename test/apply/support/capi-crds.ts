@@ -100,4 +100,7 @@ export const ALL_STACK_CRDS: CrdName[] = [
   'openstackmachinetemplates',
   'dockerclustertemplates',
   'dockermachinetemplates',
+  // the docker-scs stacks' templates since they moved to CAPD's Dev* kinds
+  'devclustertemplates',
+  'devmachinetemplates',
 ];
