@@ -1,4 +1,4 @@
-import { StaticFinding } from '../../../src/verify/static/finding';
+import { findings } from './sample-findings';
 import { xmlEscape } from '../../../src/verify/junit-xml';
 import { junitReport } from '../../../src/verify/static/junit';
 import { parseXml } from './xml';
@@ -7,25 +7,6 @@ const rules = [
   { id: 'capi/patch-op', source: 's', fix: 'f' },
   { id: 'scs-0211/unknown-provisioner', source: 's', fix: 'f' },
   { id: 'scs-0210/branch-missing', source: 's', fix: 'f' },
-];
-const findings: StaticFinding[] = [
-  {
-    rule: 'capi/patch-op',
-    severity: 'error',
-    stack: 'a',
-    message: 'op "move" <not> & \'allowed\'\u0007',
-    fix: 'use add',
-    object: 'ClusterClass a',
-    path: 'spec.patches[0]',
-  },
-  {
-    rule: 'scs-0211/unknown-provisioner',
-    severity: 'warning',
-    stack: 'b',
-    message: 'x.example.com is not known',
-    fix: 'f',
-  },
-  { rule: 'scs-0210/branch-missing', severity: 'error', stack: '(all stacks)', message: 'branch 1.35 missing' },
 ];
 
 test('one testcase per rule and stack, errors fail, set rules in their own suite, text escaped', () => {

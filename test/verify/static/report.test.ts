@@ -1,29 +1,9 @@
 import { stripVTControlCharacters } from 'util';
-import { StaticFinding } from '../../../src/verify/static/finding';
+import { findings } from './sample-findings';
 import { staticJson, staticScs, staticTable } from '../../../src/verify/static/report';
 import { STATIC_RULES } from '../../../src/verify/static/catalog';
 import { standardResults } from '../../../src/verify/static/verdict';
 import { DEFAULT_VERSIONS } from '../../../src/verify/standards';
-
-const findings: StaticFinding[] = [
-  {
-    rule: 'capi/patch-op',
-    severity: 'error',
-    stack: 'a',
-    message: 'op "move" <not> & \'allowed\'\u0007',
-    fix: 'use add',
-    object: 'ClusterClass a',
-    path: 'spec.patches[0]',
-  },
-  {
-    rule: 'scs-0211/unknown-provisioner',
-    severity: 'warning',
-    stack: 'b',
-    message: 'x.example.com is not known',
-    fix: 'f',
-  },
-  { rule: 'scs-0210/branch-missing', severity: 'error', stack: '(all stacks)', message: 'branch 1.35 missing' },
-];
 
 describe('table report', () => {
   const plain = stripVTControlCharacters; // colour codes out: the text must be the same
