@@ -60,6 +60,57 @@ describe('computeDesired: the phase gate from persisted state', () => {
     expect(d.pruneAllowed).toBe(true);
   });
 
+  test(
+    'CAPI waits only for AfterClusterUpgrade (TopologyReconciled False because that hook is pending): every addon ' +
+      'moves, so the hook that waits for them can pass',
+    () => {
+      const st = readClusterState(
+        clusterObject({
+          className: 'stack-1-37-v1',
+          version: 'v1.37.2',
+          topologyReconciled: false,
+          pendingHooks: 'AfterClusterUpgrade',
+        }),
+        controlPlane('v1.37.2'),
+      );
+      expect(st.workersUpgraded).toBe(true);
+      const d = computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied);
+      expect(moving(d)).toEqual(['cni', 'ccm', 'metrics']);
+      expect(d.pruneAllowed).toBe(true);
+    },
+  );
+
+  test.each([
+    ['AfterClusterUpgrade,AfterControlPlaneUpgrade,BeforeWorkersUpgrade,AfterWorkersUpgrade', ['cni', 'ccm']],
+    ['AfterClusterUpgrade,AfterWorkersUpgrade', ['cni', 'ccm']],
+    ['', ['cni', 'ccm']],
+  ])('control plane upgraded, pending hooks "%s": the workers are not done, %j move', (pending, expected) => {
+    const st = readClusterState(
+      clusterObject({
+        className: 'stack-1-37-v1',
+        version: 'v1.37.2',
+        topologyReconciled: false,
+        pendingHooks: pending,
+      }),
+      controlPlane('v1.37.2'),
+    );
+    expect(st.workersUpgraded).toBe(false);
+    expect(moving(computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied))).toEqual(expected);
+  });
+
+  test('AfterClusterUpgrade pending while the control plane is still old: only BeforeClusterUpgrade addons', () => {
+    const st = readClusterState(
+      clusterObject({
+        className: 'stack-1-37-v1',
+        version: 'v1.37.2',
+        topologyReconciled: false,
+        pendingHooks: 'AfterClusterUpgrade',
+      }),
+      controlPlane('v1.36.4'),
+    );
+    expect(moving(computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied))).toEqual(['cni']);
+  });
+
   test('Kubernetes version change alone (same class) is an upgrade gated the same way', () => {
     const st = readClusterState(
       clusterObject({ version: 'v1.36.5', topologyReconciled: false }),
