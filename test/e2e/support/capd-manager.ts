@@ -96,7 +96,7 @@ export class ManagerProcess {
   constructor(
     readonly kubeconfig: string,
     readonly logFile: string,
-    private readonly tls: { cert: string; key: string; ca: string },
+    readonly tlsFiles: { cert: string; key: string; ca: string },
     readonly port: number,
     readonly args: readonly string[],
   ) {
@@ -125,11 +125,11 @@ export class ManagerProcess {
       '--hook-port',
       String(this.port),
       '--tls-cert-file',
-      this.tls.cert,
+      this.tlsFiles.cert,
       '--tls-key-file',
-      this.tls.key,
+      this.tlsFiles.key,
       '--tls-ca-file',
-      this.tls.ca,
+      this.tlsFiles.ca,
       ...this.args,
     ];
     const child = spawn(process.execPath, argv, { stdio: ['ignore', fd, fd] });
