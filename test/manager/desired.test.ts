@@ -98,7 +98,7 @@ describe('computeDesired: the phase gate from persisted state', () => {
     expect(d.pruneAllowed).toBe(false);
   });
 
-  test('before the control plane is initialized a missing input is no render error yet (CAPI fills some in later)', () => {
+  test('before the control plane is initialized a missing input is no render error yet (CAPI adds some later)', () => {
     const b = bundle();
     const needsEndpoint = {
       ...b,
