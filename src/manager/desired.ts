@@ -85,6 +85,10 @@ export function computeDesired(
       }));
       return { addon, objects, hash: contentHash(objects), move, heldReason };
     } catch (e) {
+      // Before the control plane is initialized, inputs CAPI fills in on the way (spec.controlPlaneEndpoint, which
+      // metrics-server's `domain` label reads) may not be there yet, and nothing is applied anyway: not an error
+      // yet. Rendered again once the control plane is up, a missing input is reported then (Failed, Degraded).
+      if (stage === 'waiting') return { addon, objects: [], hash: '', move, heldReason };
       return { addon, objects: [], hash: '', move, heldReason, renderError: (e as Error).message };
     }
   });

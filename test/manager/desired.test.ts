@@ -148,4 +148,19 @@ describe('computeDesired: the phase gate from persisted state', () => {
     expect(d.addons[0].renderError).toMatch(/variable "variables.mtu" is not set for cluster demo/);
     expect(d.pruneAllowed).toBe(false);
   });
+
+  test('before the control plane is initialized a missing input is no render error yet (CAPI adds some later)', () => {
+    const b = bundle();
+    const needsEndpoint = {
+      ...b,
+      addons: [
+        { ...b.addons[0], manifests: [{ ...b.addons[0].manifests[0], data: { x: '{{variables.mtu}}' } }] },
+        ...b.addons.slice(1),
+      ],
+    };
+    const d = computeDesired(needsEndpoint, readClusterState(clusterObject({ initialized: false })), ctx(), undefined);
+    expect(d.stage).toBe('waiting');
+    expect(d.addons.map((a) => a.renderError)).toEqual([undefined, undefined, undefined]);
+    expect(d.addons[0].heldReason).toMatch(/not initialized/);
+  });
 });
