@@ -9,45 +9,36 @@
  * started again (CSO#272).
  * CAPD binds fixed ports: run under the e2e flock like every e2e run.
  */
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { KubeApi } from '../../src/kube/api';
 import { ResourceInfo } from '../../src/kube/apply-types';
 import { ClusterAddons, HookRecord } from '../../src/manager/crd';
 import { CLUSTER_ADDONS } from '../../src/manager/state';
 import { KObject } from '../../src/model/object';
-import { CapiEnv, missingCapdBinary, missingCapiBinaries, startCapi, stopCapi } from '../../testenv/capi';
-import { repoRoot, startEnv, stopEnv } from '../../testenv/harness';
-import { EnvState, freePort } from '../../testenv/supervisor';
-import { Prerequisite, describeWith } from '../support/prerequisite';
-import { cskit } from './support/env';
+import { describeWith } from '../support/prerequisite';
+import {
+  CapdManagerEnv,
+  ManagerProcess,
+  applyStack,
+  capdBuilt,
+  clusterObject,
+  explain,
+  manager,
+  ready,
+  startCapdManagerEnv,
+  stopCapdManagerEnv,
+  until,
+  writeWorkloadSecret,
+} from './support/capd-manager';
 import { DROPPED, FROM, REBASE_TO, UPGRADE_TO, synthUpgradeStacks } from './support/upgrade-stacks';
-
-const capdBuilt: Prerequisite = {
-  what: 'Cluster API managers and CAPD',
-  missing: [...missingCapiBinaries(), ...missingCapdBinary()],
-  fix: 'build them with: bash testenv/build.sh',
-};
 
 const NS = 'default';
 const FM = { fieldManager: 'cskit-e2e', force: true };
-/** Cluster → its workload API server of the testenv. */
-const WORKLOADS: Record<string, string> = { upg: 'workload-1', reb: 'workload-2', kill: 'workload-3' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The Clusters, each with its own workload API server (workload-1…3, in this order). */
+const CLUSTERS = ['upg', 'reb', 'kill'] as const;
 const isNext = (o: KObject | undefined) =>
   JSON.stringify(o?.spec?.template?.spec?.containers?.map((c: { image: string }) => c.image) ?? []).includes('-next');
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, last?: () => string) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last?.() ?? ''}`);
-    await sleep(500);
-  }
-}
 
 /** When `manager` last changed the object (its managedFields entry; seconds, as the API server records it). */
 function changedBy(o: KObject | undefined, manager: string, subresource = ''): number {
@@ -58,36 +49,10 @@ function changedBy(o: KObject | undefined, manager: string, subresource = ''): n
 }
 const second = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
 
-/** The `cskit manager` CLI as a child process (stdout/stderr into a log file of the test's). */
-class ManagerProcess {
-  private child?: ChildProcess;
-  constructor(
-    private readonly args: string[],
-    private readonly log: string,
-  ) {}
-  start(): void {
-    const out = fs.openSync(this.log, 'a');
-    this.child = spawn(process.execPath, [path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js'), ...this.args], {
-      stdio: ['ignore', out, out],
-    });
-    fs.closeSync(out);
-  }
-  async stop(signal: NodeJS.Signals): Promise<void> {
-    const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const gone = new Promise((r) => c.once('exit', r));
-    c.kill(signal);
-    await gone;
-    this.child = undefined;
-  }
-}
-
 describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-memory, real hooks)', () => {
-  let env: EnvState;
-  let capi: CapiEnv;
-  let out: string;
+  let e: CapdManagerEnv;
   let mgmt: KubeApi;
-  let manager: ManagerProcess;
+  let mgr: ManagerProcess;
   const wl: Record<string, KubeApi> = {};
   const res: Record<string, ResourceInfo> = {};
 
@@ -99,32 +64,13 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
   const addons = async (name: string) => (await mgmt.get(CLUSTER_ADDONS, name, NS)) as ClusterAddons | undefined;
   const hook = (ca: ClusterAddons | undefined, h: string): HookRecord | undefined =>
     ca?.status?.hooks?.find((r) => r.hook === h);
-  const readyOf = (ca?: ClusterAddons) => ca?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   const cluster = (name: string) => mgmt.get(res.Cluster, name, NS);
   const controlPlane = async (name: string) => {
     const c = await cluster(name);
     return mgmt.get(res.KubeadmControlPlane, String(c?.spec?.controlPlaneRef?.name), NS);
   };
   const setTopology = (name: string, to: { className: string; version: string }) =>
-    mgmt.apply(
-      res.Cluster,
-      {
-        apiVersion: 'cluster.x-k8s.io/v1beta2',
-        kind: 'Cluster',
-        metadata: { name, namespace: NS },
-        spec: {
-          clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] }, services: { cidrBlocks: ['10.128.0.0/12'] } },
-          topology: {
-            classRef: { name: to.className },
-            version: to.version,
-            controlPlane: { replicas: 1 },
-            workers: { machineDeployments: [{ class: 'default-worker', name: 'md-0', replicas: 1 }] },
-            variables: [{ name: 'backend', value: 'inMemory' }],
-          },
-        },
-      },
-      FM,
-    );
+    mgmt.apply(res.Cluster, clusterObject(name, NS, to.className, to.version), FM);
   /** The workload objects of the three moving addons. */
   const workloadObjects = async (name: string) => {
     const api = wl[name];
@@ -138,87 +84,42 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
   };
 
   beforeAll(async () => {
-    out = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-upgrade-e2e-'));
-    const stacks = synthUpgradeStacks(path.join(out, 'dist'));
+    e = await startCapdManagerEnv({ workloadClusters: CLUSTERS.length, stacks: [] });
+    const dist = path.join(e.dir, 'upgrade-dist');
+    const stacks = synthUpgradeStacks(dist);
     expect(stacks).toEqual([FROM.className, REBASE_TO.className, UPGRADE_TO.className]);
-    env = await startEnv(['mgmt', ...Object.values(WORKLOADS)]);
-    capi = await startCapi(env.clusters.mgmt, { capd: true });
-    const kubeconfig = env.clusters.mgmt.kubeconfig;
-    for (const s of stacks) {
-      const r = await cskit(['apply', path.join(out, 'dist', s), '--kubeconfig', kubeconfig, '-n', NS, '--wait']);
-      if (r.code !== 0) throw new Error(`cskit apply ${s} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-    }
-    mgmt = KubeApi.connect({ kubeconfig });
+    for (const s of stacks) await applyStack({ dist, kubeconfig: e.kubeconfig }, s, NS);
+    mgmt = e.api;
     for (const [g, k] of [
       ['cluster.x-k8s.io', 'Cluster'],
       ['cluster.x-k8s.io', 'Machine'],
       ['controlplane.cluster.x-k8s.io', 'KubeadmControlPlane'],
-      ['', 'Secret'],
       ['', 'Event'],
     ])
       res[k] = await resource(mgmt, g, k);
-    for (const [name, w] of Object.entries(WORKLOADS)) {
-      wl[name] = KubeApi.connect({ kubeconfig: env.clusters[w].kubeconfig });
-      // A second fake node (kwok runs every node with this annotation): cilium's operator runs two replicas that
-      // must not share a node.
-      await wl[name].create(await resource(wl[name], '', 'Node'), {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: {
-          name: 'kwok-node-1',
-          annotations: { 'kwok.x-k8s.io/node': 'fake' },
-          labels: { 'kubernetes.io/hostname': 'kwok-node-1', 'kubernetes.io/os': 'linux', type: 'kwok' },
-        },
-        spec: {},
-      });
-      await mgmt.apply(
-        res.Secret,
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name: `${name}-wl`, namespace: NS },
-          data: { value: fs.readFileSync(env.clusters[w].kubeconfig).toString('base64') },
-        },
-        FM,
-      );
+    for (const [i, name] of CLUSTERS.entries()) {
+      wl[name] = KubeApi.connect({ kubeconfig: e.workloads[i].kubeconfig });
+      await writeWorkloadSecret(e, NS, name, fs.readFileSync(e.workloads[i].kubeconfig, 'utf8'));
     }
-    const port = await freePort();
-    manager = new ManagerProcess(
-      [
-        'manager',
-        '--kubeconfig',
-        kubeconfig,
-        '--kubeconfig-secret',
-        '{cluster}-wl',
-        '--register-extension',
-        '--hook-host',
-        '127.0.0.1',
-        '--hook-port',
-        String(port),
-      ],
-      path.join(out, 'manager.log'),
-    );
-    manager.start();
-    for (const name of Object.keys(WORKLOADS)) await setTopology(name, FROM);
+    mgr = await manager(e);
+    await mgr.start();
+    for (const name of CLUSTERS) await setTopology(name, FROM);
     // Installed at the current stack version everywhere before any scenario starts.
-    for (const name of Object.keys(WORKLOADS))
+    for (const name of CLUSTERS)
       await until(
         `Cluster ${name}: addons of ${FROM.className} Ready`,
-        async () => {
+        async (last) => {
           const ca = await addons(name);
-          return readyOf(ca) && ca?.status?.applied?.className === FROM.className ? ca : undefined;
+          last(ca?.status?.conditions);
+          return ready(ca) && ca?.status?.applied?.className === FROM.className ? ca : undefined;
         },
-        300_000,
+        { timeoutMs: 300_000, explain: explain(e) },
       );
   }, 600_000);
 
   afterAll(async () => {
-    await manager?.stop('SIGTERM');
-    mgmt?.close();
     for (const api of Object.values(wl)) api.close();
-    if (capi) await stopCapi(capi);
-    if (env) await stopEnv(env, { keepDir: !!process.env.CSKIT_KEEP_TESTENV });
-    if (out && !process.env.CSKIT_KEEP_TESTENV) fs.rmSync(out, { recursive: true, force: true });
+    await stopCapdManagerEnv(e);
   });
 
   test(
@@ -252,11 +153,12 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
       await setTopology('reb', REBASE_TO);
       const ca = await until(
         'Cluster reb: addons of the rebased class Ready',
-        async () => {
+        async (last) => {
           const c = await addons('reb');
-          return readyOf(c) && c?.status?.applied?.className === REBASE_TO.className ? c : undefined;
+          last(c?.status);
+          return ready(c) && c?.status?.applied?.className === REBASE_TO.className ? c : undefined;
         },
-        120_000,
+        { timeoutMs: 120_000, explain: explain(e) },
       );
       expect(ca.status?.applied).toEqual({ className: REBASE_TO.className, kubernetesVersion: REBASE_TO.version });
       expect(ca.status?.addons?.map((a) => [a.name, a.version, a.className, a.state])).toEqual([
@@ -324,20 +226,20 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
     const samples: Sample[] = [];
     const ca = await until(
       `Cluster ${name}: upgrade to ${UPGRADE_TO.className} ${UPGRADE_TO.version} done`,
-      async () => {
+      async (last) => {
         const s = await sample(name);
         samples.push(s);
+        last(s);
         await onSample?.(s);
         const c = await addons(name);
         const done =
-          readyOf(c) &&
+          ready(c) &&
           c?.status?.applied?.className === UPGRADE_TO.className &&
           c.status.applied.kubernetesVersion === UPGRADE_TO.version &&
           hook(c, 'AfterClusterUpgrade')?.answer === 'Passed';
         return done ? c : undefined;
       },
-      timeoutMs,
-      () => `; last sample ${JSON.stringify(samples[samples.length - 1])}`,
+      { timeoutMs, explain: explain(e) },
     );
     return { ca, samples };
   }
@@ -361,7 +263,7 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
         const c = await cluster(name);
         return c?.metadata?.annotations?.['runtime.cluster.x-k8s.io/pending-hooks'] ? undefined : c;
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
   }
 
@@ -426,7 +328,7 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
       let killedAt: Sample | undefined;
       const { ca } = await followUpgrade('kill', 480_000, async (s) => {
         if (killedAt || s.before?.answer !== 'Blocking') return;
-        await manager.stop('SIGKILL');
+        await mgr.kill();
         killedAt = s;
         // CAPI's next call meets no server (failurePolicy Fail): the topology controller reports the failed call.
         await until(
@@ -436,10 +338,10 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
             const t = (c?.status?.conditions ?? []).find((x: { type: string }) => x.type === 'TopologyReconciled');
             return t?.status === 'False' && /BeforeClusterUpgrade/.test(String(t.message)) ? t : undefined;
           },
-          60_000,
+          { timeoutMs: 60_000 },
         );
         expect((await controlPlane('kill'))?.spec?.version).toBe(FROM.version);
-        manager.start();
+        await mgr.start();
       });
       expect(killedAt?.kcpSpec).toBe(FROM.version);
       await expectUpgraded('kill', ca);

@@ -11,9 +11,8 @@
  * | metrics-server | AfterClusterUpgrade | `<v>` → `<v>-next`; RoleBinding `metrics-server-auth-reader` dropped |
  * | dev-storage | AfterClusterUpgrade | unchanged |
  *
- * The `-next` versions are the tests' own (no claim about upstream releases; kwok never pulls an image). The real
- * definitions are used otherwise, with one change for the testenv: metrics-server without its APIService, which the
- * testenv's kube-apiservers (no aggregation layer) can never report Available.
+ * The `-next` versions are the tests' own (no claim about upstream releases; kwok never pulls an image); the
+ * definitions are the real ones otherwise.
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -69,12 +68,11 @@ const next = (def: AddonDefinition): AddonDefinition => {
   };
 };
 
-const metricsTestenv = without(metricsServer, ['apiservice']);
-const current: AddonDefinition[] = [cilium, openstackCcm, metricsTestenv, devStorage];
+const current: AddonDefinition[] = [cilium, openstackCcm, metricsServer, devStorage];
 const upcoming: AddonDefinition[] = [
   next(cilium),
   next(openstackCcm),
-  without(next(metricsServer), ['apiservice', 'auth-reader']),
+  without(next(metricsServer), ['auth-reader']),
   devStorage,
 ];
 
