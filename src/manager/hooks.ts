@@ -6,8 +6,8 @@
  * as the one before it did (CSO#272: hook state in memory blocked upgrades forever after a restart).
  */
 import { ClusterState } from './cluster-state';
-import { ClusterAddonsStatus } from './crd';
-import { Desired } from './desired';
+import { AddonStatus, ClusterAddonsStatus } from './crd';
+import { Desired, DesiredAddon } from './desired';
 import { UpgradeStep } from './types';
 
 export const HOOKS_API_VERSION = 'hooks.runtime.cluster.x-k8s.io/v1alpha1';
@@ -80,6 +80,15 @@ const respond = (hook: Hook, status: 'Success' | 'Failure', message: string, ret
   ...(hook !== 'AfterControlPlaneInitialized' && retry !== undefined ? { retryAfterSeconds: retry } : {}),
 });
 
+/** Why an addon is not yet what the hook waits for, from its persisted status (for the answer's message). */
+function whyNot(s: AddonStatus | undefined, d: DesiredAddon): string {
+  if (!s || s.state === 'Pending') return 'not applied yet';
+  if (s.contentHash !== d.hash && s.state !== 'Failed')
+    return `not applied at ${d.addon.version} yet${s.version !== d.addon.version ? `, runs ${s.version}` : ''}`;
+  if (s.state === 'Applied') return `not healthy yet${s.lastError ? `: ${s.lastError}` : ''}`;
+  return s.lastError ? `${s.state}: ${s.lastError}` : s.state;
+}
+
 /** The answer to `hook` from persisted state alone (pure). */
 export function decideHook(hook: Hook, state: LoadedState): HookResponse {
   const who = `Cluster ${state.cluster.namespace}/${state.cluster.name}`;
@@ -102,8 +111,7 @@ export function decideHook(hook: Hook, state: LoadedState): HookResponse {
     if (d.renderError) return respond(hook, 'Failure', `${who}: addon ${d.addon.name}: ${d.renderError}`);
     if (state.cluster.paused.includes(d.addon.name) || state.cluster.paused.includes('*')) continue;
     const s = byName.get(d.addon.name);
-    if (!s || s.contentHash !== d.hash || s.state !== 'Ready')
-      waiting.push(`${d.addon.name} (${s?.lastError ? `error: ${s.lastError}` : (s?.state ?? 'Pending')})`);
+    if (!s || s.contentHash !== d.hash || s.state !== 'Ready') waiting.push(`${d.addon.name} (${whyNot(s, d)})`);
   }
   if (waiting.length)
     return respond(hook, 'Success', `${who}: waiting for addons to be healthy: ${waiting.join(', ')}`, RETRY_SECONDS);

@@ -23,6 +23,7 @@ import {
   applyStack,
   capdBuilt,
   clusterObject,
+  condition,
   explain,
   manager,
   ready,
@@ -196,6 +197,8 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
     readonly ciliumNext: boolean;
     readonly ciliumReadyNext: boolean;
     readonly before?: HookRecord;
+    /** The Cluster's TopologyReconciled, read after metrics-server. */
+    readonly topologyReconciled: boolean;
   }
   const sample = async (name: string): Promise<Sample> => {
     const first = await workloadObjects(name);
@@ -204,6 +207,7 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
       namespace: NS,
       labelSelector: `cluster.x-k8s.io/cluster-name=${name}`,
     });
+    const topologyReconciled = condition(await cluster(name), 'TopologyReconciled')?.status === 'True';
     const cilium = (await workloadObjects(name)).cilium;
     const ca = await addons(name);
     const ciliumStatus = ca?.status?.addons?.find((a) => a.name === 'cilium');
@@ -218,6 +222,7 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
       ciliumNext: isNext(cilium),
       ciliumReadyNext: ciliumStatus?.state === 'Ready' && /-next$/.test(ciliumStatus.version),
       before: hook(ca, 'BeforeClusterUpgrade'),
+      topologyReconciled,
     };
   };
 
@@ -302,6 +307,9 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
       // Each addon was seen at the old version while CAPI had not reached its step (the samples saw the steps).
       expect(samples.some((s) => !s.ccmNext && s.kcpStatus === FROM.version && s.ciliumNext)).toBe(true);
       expect(samples.some((s) => !s.metricsNext && s.ccmNext)).toBe(true);
+      // metrics-server moved while CAPI still held TopologyReconciled False (AfterClusterUpgrade pending): a gate on
+      // TopologyReconciled alone would have waited for the hook that waits for metrics-server.
+      expect(samples.some((s) => s.metricsNext && !s.topologyReconciled)).toBe(true);
 
       // The objects' own times against the hook records: cilium applied before CAPI was let go, which came before
       // the topology controller set the control plane's new version; AfterControlPlaneUpgrade passed only after
@@ -333,10 +341,11 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
         // CAPI's next call meets no server (failurePolicy Fail): the topology controller reports the failed call.
         await until(
           'CAPI to report the failed BeforeClusterUpgrade call',
-          async () => {
+          async (last) => {
             const c = await cluster('kill');
             const t = (c?.status?.conditions ?? []).find((x: { type: string }) => x.type === 'TopologyReconciled');
-            return t?.status === 'False' && /BeforeClusterUpgrade/.test(String(t.message)) ? t : undefined;
+            last(t);
+            return t?.reason === 'ReconcileFailed' && /BeforeClusterUpgrade/.test(String(t.message)) ? t : undefined;
           },
           { timeoutMs: 60_000 },
         );
@@ -345,6 +354,8 @@ describeWith(capdBuilt, 'cskit manager through Cluster API upgrades (CAPD in-mem
       });
       expect(killedAt?.kcpSpec).toBe(FROM.version);
       await expectUpgraded('kill', ca);
+      // The record the killed manager wrote was carried on by the new one (same first call: persisted, not memory).
+      expect(hook(ca, 'BeforeClusterUpgrade')?.firstCallTime).toBe(killedAt?.before?.firstCallTime);
     },
     540_000,
   );

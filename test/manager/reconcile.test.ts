@@ -88,6 +88,10 @@ describe('reconcileCluster against fakes of the management and workload clients'
     const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
     const first = await answerHook('BeforeClusterUpgrade', request, stateSource(mgmt as never, deps.bundles));
     expect(first.retryAfterSeconds).toBeGreaterThan(0);
+    // The status says cni is Ready, but at the old content: the answer says what it waits for.
+    expect(first.message).toMatch(
+      /waiting for addons to be healthy: cni \(not applied at 2\.0\.0 yet, runs 1\.0\.0\)$/,
+    );
     await reconcileCluster(deps, 'default', 'demo'); // cni applied at 2.0.0, not rolled out yet
     const cni = () => [...wl.store.values()].find((o) => o.metadata?.name === 'cni');
     const ccm = () => [...wl.store.values()].find((o) => o.metadata?.name === 'ccm');
@@ -98,7 +102,7 @@ describe('reconcileCluster against fakes of the management and workload clients'
     const held = await answerHook('BeforeClusterUpgrade', request, fresh);
     expect(held.status).toBe('Success');
     expect(held.retryAfterSeconds).toBeGreaterThan(0);
-    expect(held.message).toMatch(/cni/);
+    expect(held.message).toMatch(/cni \(not healthy yet: Deployment kube-system\/cni: 0\/1 replicas updated\)$/);
     wl.rollOut();
     await reconcileCluster(deps, 'default', 'demo');
     const go = await answerHook('BeforeClusterUpgrade', request, stateSource(mgmt as never, deps.bundles));
