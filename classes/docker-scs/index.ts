@@ -56,16 +56,11 @@ const variables: ClassVariable[] = [
 
 // Unset provisioning durations make CAPD's simulated VMs, nodes, etcd and API servers come up at once.
 const IN_MEMORY = { op: 'replace', path: '/spec/template/spec/backend', value: { inMemory: {} } } as const;
-// CAPD's webhook gives a DevClusterTemplate with the docker backend (ours, as stored) the control plane port 6443.
-// The in-memory backend serves each Cluster's simulated API server on a port of its own, picked only when the
-// DevCluster names none: with 6443 copied from the template every in-memory Cluster claimed the same port and only
-// one of them ever got its control plane initialized. `add` first (it replaces an existing member) so the `remove`
-// finds the field whether or not a webhook defaulted it.
-const ENDPOINT = '/spec/template/spec/controlPlaneEndpoint';
-const NO_ENDPOINT = [
-  { op: 'add', path: ENDPOINT, value: { port: 6443 } },
-  { op: 'remove', path: ENDPOINT },
-] as const;
+// The whole cluster spec, not only its backend: CAPD's webhook defaults the template's controlPlaneEndpoint to port
+// 6443 (for the docker backend's load balancer), and an in-memory cluster given a port listens there, so every
+// in-memory Cluster of the class would share 127.0.0.1:6443 and only one would ever come up. Without an endpoint the
+// in-memory backend gives each Cluster a port of its own (20000 and up).
+const IN_MEMORY_CLUSTER = { op: 'replace', path: '/spec/template/spec', value: { backend: { inMemory: {} } } } as const;
 const image = (versionVar: string) => `{{ .nodeImageRepository }}:{{ .${versionVar} }}`;
 const patches: ClassPatch[] = [
   {
@@ -123,7 +118,7 @@ const patches: ClassPatch[] = [
     description: "CAPD's in-memory backend instead of Docker containers, for the cluster and every machine.",
     enabledIf: backendIs(BACKEND.inMemory),
     definitions: [
-      { target: { infrastructureCluster: true }, ops: [IN_MEMORY, ...NO_ENDPOINT] },
+      { target: { infrastructureCluster: true }, ops: [IN_MEMORY_CLUSTER] },
       { target: { controlPlaneMachine: true }, ops: [IN_MEMORY] },
       { target: { workerMachine: ['default-worker'] }, ops: [IN_MEMORY] },
     ],

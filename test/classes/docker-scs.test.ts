@@ -62,3 +62,22 @@ test('docker stack: backend docker by default (socket mounted); inMemory replace
   const backend = cls.spec.variables.find((v: { name: string }) => v.name === 'backend');
   expect(backend.schema.openAPIV3Schema).toMatchObject({ enum: ['docker', 'inMemory'], default: 'docker' });
 });
+
+test('docker stack: an in-memory cluster keeps no controlPlaneEndpoint port from the defaulted template', () => {
+  // The DevClusterTemplate as CAPD's defaulting webhook stores it: the docker backend's endpoint port 6443.
+  const defaulted = built.classObjects.map((o) =>
+    o.kind === 'DevClusterTemplate'
+      ? {
+          ...o,
+          spec: {
+            template: { spec: { backend: { docker: { loadBalancer: {} } }, controlPlaneEndpoint: { port: 6443 } } },
+          },
+        }
+      : o,
+  );
+  const docker = patchedTemplates(defaulted, { version: 'v1.36.4' });
+  expect(docker.infrastructureCluster.spec.template.spec.controlPlaneEndpoint).toEqual({ port: 6443 });
+  // In memory, a fixed port would make every Cluster of the class share one listener (only one comes up).
+  const mem = patchedTemplates(defaulted, { version: 'v1.36.4', variables: { backend: 'inMemory' } });
+  expect(mem.infrastructureCluster.spec.template.spec).toEqual({ backend: { inMemory: {} } });
+});

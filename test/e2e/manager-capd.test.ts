@@ -15,6 +15,7 @@ import type { KObject } from '../../src/model/object';
 import { describeWith } from '../support/prerequisite';
 import {
   CapdManagerEnv,
+  applyStack,
   ManagerProcess,
   capdBuilt,
   clusterObject,
@@ -185,6 +186,43 @@ describeWith(capdBuilt, 'cskit manager on Cluster API (CAPD in-memory, workload 
       condition(x, 'Drifted')?.status === 'False' && ready(x) ? x : undefined,
     );
   }, 120_000);
+
+  test(
+    'a bundle needing a variable the Cluster lacks: the addon is Failed and the Cluster Degraded naming the ' +
+      'variable (not the connection), with an Event; the addons after it wait',
+    async () => {
+      // The stack in a namespace of its own, its bundle changed to read a variable neither class nor Cluster has.
+      await e.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bad' } });
+      await applyStack(e, stack, 'bad');
+      const kube = new TestKube(e.kubeconfig);
+      const path = `/apis/addons.cskit.io/v1alpha1/namespaces/bad/addonbundles/${stack}`;
+      const bundle = await kube.ok('GET', path);
+      const cm = bundle.spec.addons[0].manifests.find((o: KObject) => o.kind === 'ConfigMap');
+      cm.data.mtu = '{{variables.mtu}}';
+      await kube.ok('PUT', path, bundle);
+      // Its Secret names no live server (as for 'lost'): no other Cluster's workload cluster is touched.
+      const dead = fs
+        .readFileSync(e.workloads[1].kubeconfig, 'utf8')
+        .replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1');
+      await writeWorkloadSecret(e, 'bad', 'novar', dead);
+      await e.client.create(clusterObject('novar', 'bad', stack, version));
+      const ca = await waitAddons(e, 'bad', 'novar', 'Degraded', (x) =>
+        condition(x, 'Degraded')?.status === 'True' ? x : undefined,
+      );
+      expect(condition(ca, 'Degraded')?.message).toMatch(/^cilium: .*variable "variables\.mtu" is not set/);
+      expect(condition(ca, 'Ready')?.status).toBe('False');
+      expect(addonStates(ca)).toEqual([
+        ['cilium', 'Failed'],
+        ['dev-storage', 'Pending'],
+        ['metrics-server', 'Pending'],
+      ]);
+      const warn = (await e.client.list('v1', 'Event', { namespace: 'bad' })).filter(
+        (ev) => (ev as { reason?: string }).reason === 'AddonsDegraded',
+      );
+      expect(warn.map((ev) => (ev as { message?: string }).message)).toEqual([expect.stringMatching(/variables\.mtu/)]);
+    },
+    240_000,
+  );
 
   test('a hook request for a Cluster the management cluster does not have is a Failure naming it', async () => {
     const ca = fs.readFileSync(m.tlsFiles.ca);

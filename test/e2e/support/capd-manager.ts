@@ -281,6 +281,18 @@ export async function manager(
   return m;
 }
 
+/** The last lines of the CAPD and KCP logs that name a Cluster (where CAPI stopped, when a Cluster hangs). */
+export function capiLogTail(e: Pick<CapdManagerEnv, 'capi'>, cluster: string, lines = 15): string {
+  return ['capd-manager', 'capi-kubeadm-control-plane', 'capi-manager']
+    .map((m) => {
+      const file = path.join(e.capi.dir, `${m}.log`);
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      const named = text.split('\n').filter((l) => l.includes(cluster));
+      return `--- ${file}, last ${lines} lines naming ${cluster} ---\n${named.slice(-lines).join('\n')}`;
+    })
+    .join('\n');
+}
+
 /** What timeouts add: the running manager's log tail. */
 export const explain = (e: CapdManagerEnv) => () => e.current?.tail() ?? '(no manager started)';
 
@@ -343,10 +355,22 @@ export function waitCluster<T>(
     `Cluster ${namespace}/${name}: ${what}`,
     async (last) => {
       const c = await e.client.get('cluster.x-k8s.io/v1beta2', 'Cluster', name, namespace);
-      last(c?.status?.conditions);
+      // The Machines' conditions say where CAPI/CAPD stopped when the Cluster's do not.
+      const machines = await e.client.list('cluster.x-k8s.io/v1beta2', 'Machine', {
+        namespace,
+        labelSelector: `cluster.x-k8s.io/cluster-name=${name}`,
+      });
+      const notTrue = (o: KObject) =>
+        ((o.status?.conditions ?? []) as Condition[])
+          .filter((x) => x.status !== 'True')
+          .map((x) => `${x.type}: ${x.reason} ${x.message ?? ''}`.trim());
+      last({
+        cluster: c ? notTrue(c) : 'gone',
+        machines: machines.map((m) => ({ name: m.metadata?.name, phase: m.status?.phase, notTrue: notTrue(m) })),
+      });
       return pred(c);
     },
-    { timeoutMs, explain: explain(e) },
+    { timeoutMs, explain: () => `${explain(e)()}\n${capiLogTail(e, name)}` },
   );
 }
 
