@@ -31,6 +31,11 @@ export interface ClusterState {
   readonly optedOut: boolean;
   /** Addons paused by annotation (names, or `*` for all): drift is reported, nothing applied. */
   readonly paused: readonly string[];
+  /**
+   * Why the whole Cluster is paused (`spec.paused`, set by `clusterctl move`, or CAPI's paused annotation); absent
+   * when it is not. A paused Cluster is left alone: no applies, no prunes, hooks asked again later.
+   */
+  readonly pausedBy?: string;
 }
 
 export const OPT_OUT_ANNOTATION = 'addons.cskit.io/disabled';
@@ -44,6 +49,8 @@ const BEFORE_WORKERS_DONE = [
   'BeforeWorkersUpgrade',
   'AfterWorkersUpgrade',
 ];
+/** CAPI's own pause annotation: present (any value) means paused, as CAPI's `annotations.HasPaused`. */
+export const CAPI_PAUSED_ANNOTATION = 'cluster.x-k8s.io/paused';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -75,6 +82,12 @@ export function readClusterState(cluster: KObject, controlPlane?: KObject): Clus
   // AfterClusterUpgrade only once none of those is pending and every MachineDeployment/MachinePool is upgraded.
   const awaitsAfterClusterUpgrade =
     pendingHooks.includes('AfterClusterUpgrade') && !pendingHooks.some((h) => BEFORE_WORKERS_DONE.includes(h));
+  const pausedBy =
+    spec.paused === true
+      ? 'spec.paused is true'
+      : CAPI_PAUSED_ANNOTATION in ann
+        ? `annotation ${CAPI_PAUSED_ANNOTATION} is set`
+        : undefined;
   return {
     name: String(cluster.metadata?.name ?? ''),
     namespace: String(cluster.metadata?.namespace ?? 'default'),
@@ -88,5 +101,6 @@ export function readClusterState(cluster: KObject, controlPlane?: KObject): Clus
     deleting: Boolean(cluster.metadata?.deletionTimestamp),
     optedOut: ann[OPT_OUT_ANNOTATION] === 'true',
     paused: list(ann[PAUSE_ANNOTATION]),
+    ...(pausedBy ? { pausedBy } : {}),
   };
 }

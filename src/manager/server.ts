@@ -25,8 +25,8 @@ export interface HookServerOptions {
   /** Answer "retry" after this long (below CAPI's hook timeout of 10 s). */
   readonly answerWithinMs?: number;
   readonly log?: (line: string) => void;
-  /** Told every answer after it is sent (hook-record.ts persists them); it must not throw. */
-  readonly onAnswer?: (hook: Hook, request: unknown, response: HookResponse) => void;
+  /** Told of every hook answer sent, how long it took and the request it answered (metrics, hook records). */
+  readonly observe?: (hook: Hook, r: HookResponse, ms: number, request: unknown) => void;
 }
 
 const MAX_BODY = 1 << 20;
@@ -82,15 +82,19 @@ export async function startHookServer(source: StateSource, o: HookServerOptions)
       } catch {
         return send(200, { ...retryLater(h), status: 'Failure', message: 'request body is not JSON' });
       }
-      const timer = setTimeout(() => send(200, retryLater(h)), within);
+      const started = Date.now();
+      // Observed only for the answer CAPI got: the real one, or the "retry" sent when the budget ran out first.
+      const answer = (r: HookResponse) => {
+        if (send(200, r)) o.observe?.(h, r, Date.now() - started, request);
+      };
+      const timer = setTimeout(() => answer(retryLater(h)), within);
       answerHook(h, request, source)
         .then((r) => {
           o.log?.(
             `${h} ${JSON.stringify((request as { cluster?: { metadata?: unknown } }).cluster?.metadata ?? {})}: ` +
               `${r.status} ${r.retryAfterSeconds ?? 0}s ${r.message}`,
           );
-          // Recorded only when this answer is the one CAPI got (not after a "retry" sent on the budget).
-          if (send(200, r)) o.onAnswer?.(h, request, r);
+          answer(r);
         })
         .finally(() => clearTimeout(timer));
     });

@@ -57,11 +57,11 @@ describe('the hook server over real https', () => {
     expect((r.json.handlers as unknown[]).length).toBe(5);
   });
 
-  test('a hook POST is answered from the state source; the answer sent is told to onAnswer', async () => {
+  test('a hook POST is answered from the state source; the answer sent is observed with its request', async () => {
     const told: unknown[] = [];
     server = await startHookServer(
       { load: async () => undefined },
-      { cert: cert.cert, key: cert.key, host: '127.0.0.1', onAnswer: (...a) => told.push(a) },
+      { cert: cert.cert, key: cert.key, host: '127.0.0.1', observe: (hook, r, _ms, req) => told.push([hook, req, r]) },
     );
     const r = await post(
       `${base(server)}/beforeclusterupgrade/cskit-before-cluster-upgrade?timeout=10s`,
