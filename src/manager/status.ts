@@ -92,7 +92,10 @@ export function nextStatus(
           ? old && old.state !== 'Pending'
             ? old.state
             : 'Held'
-          : (old?.state ?? 'Pending');
+          : // may move now: Held was the wait for its step (or for the control plane), which is over
+            old && old.state !== 'Held'
+            ? old.state
+            : 'Pending';
     const moved = o && (o.state === 'Applied' || o.state === 'Ready');
     const lastError = d.renderError ?? o?.error ?? (o ? undefined : old?.lastError);
     return {

@@ -5,12 +5,42 @@ import { nextStatus } from '../../src/manager/status';
 import { RenderContext } from '../../src/render/context';
 import { bundle, clusterObject, controlPlane } from './fixtures';
 
-const ctx = (variables: Record<string, unknown>): RenderContext => ({
+const ctx: RenderContext = {
   cluster: { name: 'demo', namespace: 'default', labels: {}, annotations: {} },
-  variables,
-});
+  variables: {},
+};
+const ctxWith = (variables: Record<string, unknown>): RenderContext => ({ ...ctx, variables });
+const states = (s: ReturnType<typeof nextStatus>) => s.addons?.map((a) => [a.name, a.state]);
 
-describe('nextStatus', () => {
+describe('nextStatus: per-addon states', () => {
+  test('Held while the control plane is not initialized; once it is, addons not reached yet are Pending', () => {
+    const waiting = computeDesired(bundle(), readClusterState(clusterObject({ initialized: false })), ctx, undefined);
+    const held = nextStatus(undefined, waiting, new Map(), '2026-11-29T20:00:00Z');
+    expect(states(held)).toEqual([
+      ['cni', 'Held'],
+      ['ccm', 'Held'],
+      ['metrics', 'Held'],
+    ]);
+    const install = computeDesired(
+      bundle(),
+      readClusterState(clusterObject({}), controlPlane('v1.36.4')),
+      ctx,
+      undefined,
+    );
+    // The first addon failed: the ones after it were not reached, and no longer wait for anything but it.
+    const next = nextStatus(
+      held,
+      install,
+      new Map([['cni', { state: 'Failed' as const, error: 'x' }]]),
+      '2026-11-29T20:01:00Z',
+    );
+    expect(states(next)).toEqual([
+      ['cni', 'Failed'],
+      ['ccm', 'Pending'],
+      ['metrics', 'Pending'],
+    ]);
+  });
+
   test('a render error that is fixed while the order has not reached the addon again is no longer Failed', () => {
     const b = bundle();
     const metrics = b.addons[2];
@@ -23,13 +53,13 @@ describe('nextStatus', () => {
     };
     const st = readClusterState(clusterObject({}), controlPlane('v1.36.4'));
     const t0 = '2026-11-29T21:00:00.000Z';
-    const broken = computeDesired(needsHost, st, ctx({}), undefined);
+    const broken = computeDesired(needsHost, st, ctxWith({}), undefined);
     const first = nextStatus(undefined, broken, new Map([['cni', { state: 'Applied' }]]), t0);
     expect(first.addons?.map((a) => a.state)).toEqual(['Applied', 'Pending', 'Failed']);
     expect(first.conditions?.find((c) => c.type === 'Degraded')?.status).toBe('True');
 
     // The variable is there now; cni is still rolling out, so this reconcile stops before metrics.
-    const fixed = computeDesired(needsHost, st, ctx({ host: 'h' }), undefined);
+    const fixed = computeDesired(needsHost, st, ctxWith({ host: 'h' }), undefined);
     const next: ClusterAddonsStatus = nextStatus(first, fixed, new Map([['cni', { state: 'Applied' }]]), t0);
     expect(next.addons?.map((a) => [a.name, a.state, a.lastError])).toEqual([
       ['cni', 'Applied', undefined],
