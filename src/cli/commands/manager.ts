@@ -11,6 +11,7 @@ import { checkSecretTemplate, DEFAULT_KUBECONFIG_SECRET } from '../../manager/se
 import { EXIT_ABORT, UserError } from '../errors';
 import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
 import { table } from '../../util/table';
+import { registerManifests } from './manager-manifests';
 
 interface ManagerFlags {
   kubeconfig?: string;
@@ -63,7 +64,7 @@ const readPem = (flag: string, file: string): string => {
 };
 
 export function register(program: Command): void {
-  program
+  const manager = program
     .command('manager')
     .description(
       'run the addon manager: install, upgrade, repair and remove the addons of every Cluster whose class has a ' +
@@ -189,6 +190,7 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+  registerManifests(manager);
 }
 
 /** `cskit addons status`: one row per Cluster and addon from the ClusterAddons objects. */
