@@ -25,8 +25,8 @@ export const MANAGER_RULES: readonly RuleInfo[] = [
   {
     id: 'manager/extension-ca',
     source:
-      'Cluster API calls the hooks over https and must trust the certificate: the ExtensionConfig needs a caBundle or ' +
-      'the runtime.cluster.x-k8s.io/inject-ca-from-secret annotation, and a Service of the manifests to call',
+      'Cluster API calls the hooks over https and must trust the certificate: the ExtensionConfig needs a caBundle ' +
+      'or the runtime.cluster.x-k8s.io/inject-ca-from-secret annotation, and a Service of the manifests to call',
     fix: 'regenerate with `cskit manager manifests`, or set clientConfig.service to the Service and a CA source',
   },
 ];
