@@ -8,6 +8,7 @@
 import { ClusterState } from './cluster-state';
 import { ClusterAddonsStatus } from './crd';
 import { Desired } from './desired';
+import { asPermissionError } from './permission';
 import { UpgradeStep } from './types';
 
 export const HOOKS_API_VERSION = 'hooks.runtime.cluster.x-k8s.io/v1alpha1';
@@ -124,6 +125,6 @@ export async function answerHook(hook: Hook, request: unknown, source: StateSour
       return respond(hook, 'Success', `Cluster ${md.namespace}/${md.name}: ${state.notManaged}`, 0);
     return decideHook(hook, state);
   } catch (e) {
-    return respond(hook, 'Failure', `Cluster ${md.namespace}/${md.name}: ${(e as Error).message}`);
+    return respond(hook, 'Failure', `Cluster ${md.namespace}/${md.name}: ${(asPermissionError(e) as Error).message}`);
   }
 }

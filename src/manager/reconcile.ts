@@ -12,6 +12,7 @@ import { applyAddon, detectDrift } from './apply';
 import { cleanupStep } from './cleanup';
 import { ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
 import { isInputError } from '../util/errors';
+import { asPermissionError, isForbidden, isPermissionError } from './permission';
 import { liveMembers, prune, readInventory, selectStale, writeInventory } from './inventory';
 import { WorkResult } from './queue';
 import { BundleSource, CLUSTER_ADDONS, FullState, ManagementClient, readState } from './state';
@@ -39,6 +40,15 @@ const WAIT_MS = 5000;
 /** A fix to a bundle or ClusterClass does not touch the Cluster (no watch event): look again this often. */
 const INPUT_RETRY_MS = 30_000;
 
+/** The workload client; a 403 reading its kubeconfig Secret is the manager's missing permission, named as such. */
+async function workloadClient(deps: ReconcileDeps, namespace: string, name: string) {
+  try {
+    return await deps.workload(namespace, name);
+  } catch (e) {
+    throw asPermissionError(e);
+  }
+}
+
 async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAddonsStatus): Promise<void> {
   const m = deps.management;
   if (!s.addonsObject) {
@@ -53,6 +63,23 @@ async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAdd
     { ...addonsObject(s.clusterObject), status },
     { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' },
   );
+}
+
+/**
+ * Writes the status; when the manager may not (a 403 creating ClusterAddons or patching its status), says so in a
+ * Warning Event on the Cluster and the log instead, and returns false: the caller looks again after a while.
+ */
+async function persist(deps: ReconcileDeps, s: FullState, status: ClusterAddonsStatus): Promise<boolean> {
+  try {
+    await writeStatus(deps, s, status);
+    return true;
+  } catch (e) {
+    if (!isForbidden(e)) throw e;
+    const msg = (asPermissionError(e) as Error).message;
+    deps.log?.(`Cluster ${s.clusterObject.metadata?.namespace}/${s.clusterObject.metadata?.name}: ${msg}`);
+    await event(deps, s.clusterObject, 'Warning', 'AddonsPermissionDenied', msg);
+    return false;
+  }
 }
 
 async function event(deps: ReconcileDeps, cluster: KObject, type: 'Normal' | 'Warning', reason: string, msg: string) {
@@ -86,16 +113,29 @@ async function conditionEvents(
   }
 }
 
+type Problem = 'InvalidInput' | 'PermissionDenied';
+
 /**
- * Bad input (a bundle that does not read, a Cluster that cannot be rendered for, a missing ClusterClass) is a
- * Degraded condition and a Warning Event on the Cluster, looked at again after a while — never a crash loop.
+ * Bad input (a bundle that does not read, a Cluster that cannot be rendered for, a missing ClusterClass) or a
+ * permission the manager lacks on the management cluster is a Degraded condition and a Warning Event on the
+ * Cluster, looked at again after a while (fixing either does not touch the Cluster) — never a crash loop.
  */
-async function reportInputError(deps: ReconcileDeps, namespace: string, name: string, e: Error): Promise<WorkResult> {
+async function reportProblem(
+  deps: ReconcileDeps,
+  namespace: string,
+  name: string,
+  e: Error,
+  reason: Problem,
+): Promise<WorkResult> {
   const m = deps.management;
   const clusterRes = await m.resource('cluster.x-k8s.io', 'Cluster');
   const cluster = clusterRes ? await m.get(clusterRes, name, namespace) : undefined;
   if (!cluster) return {};
-  const prev = (await m.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
+  // Without `get` on ClusterAddons the report still goes out (create, then the status), from nothing.
+  const prev = (await m.get(CLUSTER_ADDONS, name, namespace).catch((err: unknown) => {
+    if (isForbidden(err)) return undefined;
+    throw err;
+  })) as ClusterAddons | undefined;
   const now = (deps.now?.() ?? new Date()).toISOString();
   const keep = (type: Condition['type'], status: Condition['status'], reason: string, message: string): Condition => {
     const old = prev?.status?.conditions?.find((c) => c.type === type);
@@ -103,16 +143,22 @@ async function reportInputError(deps: ReconcileDeps, namespace: string, name: st
     return { type, status, reason, message, lastTransitionTime: since };
   };
   const conditions: Condition[] = [
-    keep('Ready', 'False', 'InvalidInput', e.message),
-    keep('Progressing', 'False', 'InvalidInput', 'waiting for the input to be fixed'),
-    keep('Degraded', 'True', 'InvalidInput', e.message),
+    keep('Ready', 'False', reason, e.message),
+    keep('Progressing', 'False', reason, `waiting for the ${reason === 'InvalidInput' ? 'input' : 'permission'}`),
+    keep('Degraded', 'True', reason, e.message),
     ...(prev?.status?.conditions?.filter((c) => c.type === 'Drifted') ?? []),
   ];
   const state = { clusterObject: cluster, addonsObject: prev } as FullState;
-  await writeStatus(deps, state, { ...(prev?.status ?? {}), conditions });
+  if (!(await persist(deps, state, { ...(prev?.status ?? {}), conditions }))) return { requeueAfterMs: INPUT_RETRY_MS };
   const was = prev?.status?.conditions?.find((c) => c.type === 'Degraded');
   if (was?.status !== 'True' || was.message !== e.message)
-    await event(deps, cluster, 'Warning', 'AddonsInvalidInput', e.message);
+    await event(
+      deps,
+      cluster,
+      'Warning',
+      reason === 'InvalidInput' ? 'AddonsInvalidInput' : 'AddonsPermissionDenied',
+      e.message,
+    );
   return { requeueAfterMs: INPUT_RETRY_MS };
 }
 
@@ -121,7 +167,8 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
   try {
     read = await readState(deps.management, deps.bundles, namespace, name);
   } catch (e) {
-    if (isInputError(e)) return reportInputError(deps, namespace, name, e);
+    if (isInputError(e)) return reportProblem(deps, namespace, name, e, 'InvalidInput');
+    if (isForbidden(e)) return reportProblem(deps, namespace, name, asPermissionError(e) as Error, 'PermissionDenied');
     throw e;
   }
   if (!read || 'notManaged' in read) return {};
@@ -132,7 +179,7 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
   let failure: unknown;
   if (s.desired.stage !== 'waiting') {
     try {
-      const wl = await deps.workload(namespace, name);
+      const wl = await workloadClient(deps, namespace, name);
       const inv = await readInventory(wl);
       const moving = s.desired.addons.filter((d) => d.move);
       await writeInventory(
@@ -172,6 +219,7 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
         await writeInventory(wl, desiredObjects);
       }
     } catch (e) {
+      if (isPermissionError(e)) return reportProblem(deps, namespace, name, e, 'PermissionDenied');
       // The workload cluster is unreachable or refused the inventory: reported on the next addon due, then backoff.
       failure = e;
       const next = s.desired.addons.find((d) => d.move && !outcomes.has(d.addon.name));
@@ -185,7 +233,7 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
     now.toISOString(),
     Number(s.clusterObject.metadata?.generation ?? 0) || undefined,
   );
-  await writeStatus(deps, s, status);
+  if (!(await persist(deps, s, status))) return { requeueAfterMs: INPUT_RETRY_MS };
   await conditionEvents(deps, s.clusterObject, s.status?.conditions, status.conditions);
   // A missing or bad kubeconfig Secret is input to fix, not a server to back off from: looked at again every 30 s
   // (its creation does not touch the Cluster, so no watch event would bring the Cluster back sooner).
@@ -200,18 +248,20 @@ async function deleteStep(deps: ReconcileDeps, s: FullState, now: Date): Promise
   const since = s.status?.cleanup?.since ?? now.toISOString();
   let cleanup: NonNullable<ClusterAddonsStatus['cleanup']>;
   try {
-    const wl = await deps.workload(s.cluster.namespace, s.cluster.name);
+    const wl = await workloadClient(deps, s.cluster.namespace, s.cluster.name);
     const step = await cleanupStep(wl, Date.parse(since), now.getTime(), deps.cleanupTimeoutMs ?? 5 * 60_000);
     cleanup = { state: step.state, message: step.message, since };
   } catch (e) {
     const timedOut = now.getTime() - Date.parse(since) >= (deps.cleanupTimeoutMs ?? 5 * 60_000);
     cleanup = {
       state: timedOut ? 'Done' : 'Running',
-      message: `${timedOut ? 'gave up: ' : ''}workload cluster not reachable: ${(e as Error).message}`,
+      message:
+        `${timedOut ? 'gave up: ' : ''}` +
+        (isPermissionError(e) ? e.message : `workload cluster not reachable: ${(e as Error).message}`),
       since,
     };
   }
-  await writeStatus(deps, s, { ...(s.status ?? {}), cleanup });
+  if (!(await persist(deps, s, { ...(s.status ?? {}), cleanup }))) return { requeueAfterMs: INPUT_RETRY_MS };
   if (cleanup.state === 'Done')
     await event(
       deps,

@@ -9,6 +9,7 @@ import { KubeError } from '../kube/types';
 import { FIELD_MANAGER } from '../apply/applyset';
 import { clusterAddonsCrd } from './crd';
 import { registerExtension } from './extension-config';
+import { asPermissionError } from './permission';
 import { StateSource } from './hooks';
 import { DEFAULT_QUEUE, WorkQueue } from './queue';
 import { ReconcileDeps, reconcileCluster } from './reconcile';
@@ -110,7 +111,7 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
       } catch (e) {
         if (stop.signal.aborted) break;
         if (!(e instanceof KubeError && e.kind === 'expired')) {
-          o.log(`watching Clusters: ${(e as Error).message}; listing again in 5 s`);
+          o.log(`watching Clusters: ${(asPermissionError(e) as Error).message}; listing again in 5 s`);
           await new Promise((r) => setTimeout(r, 5000));
         }
       }
