@@ -8,7 +8,7 @@ import { version } from '../../src/cli/version';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-manager-manifests-'));
 const docs = (file: string) => parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
 
-test('manager manifests -o writes one file that cskit verify passes without errors, image tag = package version', async () => {
+test('manager manifests -o writes one file that passes cskit verify; image tag = package version', async () => {
   const out = path.join(tmp, 'out');
   const r = await runCli(['manager', 'manifests', '-o', out]);
   expect(r.stderr).toBe('');
