@@ -91,7 +91,7 @@ async function event(deps: ReconcileDeps, cluster: KObject, type: 'Normal' | 'Wa
   } catch (e) {
     deps.log?.(
       `event ${reason} on Cluster ${cluster.metadata?.namespace}/${cluster.metadata?.name} not written: ` +
-        (e as Error).message,
+        (asPermissionError(e) as Error).message,
     );
   }
 }

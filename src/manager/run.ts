@@ -66,7 +66,8 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
       return reconcileCluster(deps, ns, name);
     },
     { ...DEFAULT_QUEUE, concurrency: o.concurrency ?? DEFAULT_QUEUE.concurrency },
-    (key, e, retry) => o.log(`Cluster ${key}: ${(e as Error).message} (retry in ${Math.round(retry / 1000)} s)`),
+    (key, e, retry) =>
+      o.log(`Cluster ${key}: ${(asPermissionError(e) as Error).message} (retry in ${Math.round(retry / 1000)} s)`),
   );
 
   let server: HookServer | undefined;

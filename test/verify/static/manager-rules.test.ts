@@ -19,9 +19,9 @@ describe('manager/ rules on cskit manager manifests', () => {
 
   test('a wildcard verb, secrets beyond get, a writable root filesystem and no CA each name their field', () => {
     const objs = fresh();
-    const role = find(objs, 'ClusterRole');
+    const role = find(objs, 'ClusterRole') as KObject & { rules: Array<{ resources: string[]; verbs: string[] }> };
     role.rules[0].verbs = ['*'];
-    const secrets = role.rules.findIndex((r: { resources: string[] }) => r.resources.includes('secrets'));
+    const secrets = role.rules.findIndex((r) => r.resources.includes('secrets'));
     role.rules[secrets].verbs = ['get', 'list', 'watch'];
     find(objs, 'Deployment').spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
     delete find(objs, 'ExtensionConfig').metadata?.annotations;
@@ -45,7 +45,7 @@ describe('manager/ rules on cskit manager manifests', () => {
 
   test('objects of a cluster stack are not judged by these rules', () => {
     const objs = fresh();
-    find(objs, 'ClusterRole').rules[0].verbs = ['*'];
+    (find(objs, 'ClusterRole').rules as Array<{ verbs: string[] }>)[0].verbs = ['*'];
     expect(managerFindings(input(objs))).toEqual([]);
   });
 });
