@@ -24,7 +24,9 @@ test('manager manifests -o writes one file that passes cskit verify; image tag =
   expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
   // Only cert-manager's kinds are not validated (no bundled schema); the ExtensionConfig is.
   expect(findings.map((f) => `${f.rule} ${f.object}`).sort()).toEqual([
+    'schema/unknown-kind Certificate cskit-manager-ca',
     'schema/unknown-kind Certificate cskit-manager-tls',
+    'schema/unknown-kind Issuer cskit-manager-ca',
     'schema/unknown-kind Issuer cskit-manager-selfsigned',
   ]);
   // Written again over its own output; a folder of something else is refused.

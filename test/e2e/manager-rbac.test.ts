@@ -266,8 +266,9 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     const w = await cskit(['manager', 'manifests', '-o', out, '--tls', 'secret']);
     expect(w.code).toBe(0);
     const dry = await cskit(['apply', out, '--kubeconfig', kubeconfig, '--dry-run', 'server']);
-    expect(dry.stderr).toBe('');
-    expect(dry.code).toBe(0);
+    expect({ code: dry.code, stderr: dry.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(dry.stdout).toMatch(/CustomResourceDefinition clusteraddons\.addons\.cskit\.io/);
+    expect(dry.stdout).toMatch(/ExtensionConfig cskit-addons/);
     const sa = await admin.get(
       { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true },
       'cskit-manager',
@@ -275,8 +276,7 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     );
     expect(sa).toBeUndefined(); // a dry run stores nothing
     const real = await cskit(['apply', out, '--kubeconfig', kubeconfig]);
-    expect(real.stderr).toBe('');
-    expect(real.code).toBe(0);
+    expect({ code: real.code, stderr: real.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     const ext = await kube.ok('GET', '/apis/runtime.cluster.x-k8s.io/v1beta2/extensionconfigs/cskit-addons');
     expect(ext.spec.clientConfig.service).toMatchObject({ name: 'cskit-manager', namespace: MANAGER_NS, port: 443 });
   }, 180_000);

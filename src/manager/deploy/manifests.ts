@@ -179,22 +179,31 @@ export function managerManifests(o: ManifestOptions): KObject[] {
   });
 
   if ((o.tls ?? 'cert-manager') === 'cert-manager') {
-    new ApiObject(chart, 'issuer', {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Issuer',
-      metadata: meta(`${MANAGER_NAME}-selfsigned`),
-      spec: { selfSigned: {} },
+    // A CA of our own between the self-signed root and the serving certificate: renewing the serving certificate
+    // keeps ca.crt (what CAPI trusts) the same, so a pod still serving the previous certificate stays trusted.
+    const issuer = (id: string, name: string, spec: object) =>
+      new ApiObject(chart, id, { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(name), spec });
+    const certificate = (id: string, name: string, spec: object) =>
+      new ApiObject(chart, id, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(name), spec });
+    issuer('selfsigned-issuer', `${MANAGER_NAME}-selfsigned`, { selfSigned: {} });
+    certificate('ca-certificate', `${MANAGER_NAME}-ca`, {
+      isCA: true,
+      commonName: `${MANAGER_NAME}-ca`,
+      secretName: `${MANAGER_NAME}-ca`,
+      duration: '87600h',
+      privateKey: { algorithm: 'ECDSA', size: 256 },
+      issuerRef: { kind: 'Issuer', name: `${MANAGER_NAME}-selfsigned` },
     });
-    new ApiObject(chart, 'certificate', {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Certificate',
-      metadata: meta(TLS_SECRET),
-      spec: {
-        secretName: TLS_SECRET,
-        // CAPI dials https://<service>.<namespace>.svc (the TLS server name).
-        dnsNames: [`${MANAGER_NAME}.${ns}.svc`, `${MANAGER_NAME}.${ns}.svc.cluster.local`],
-        issuerRef: { kind: 'Issuer', name: `${MANAGER_NAME}-selfsigned` },
-      },
+    issuer('ca-issuer', `${MANAGER_NAME}-ca`, { ca: { secretName: `${MANAGER_NAME}-ca` } });
+    certificate('serving-certificate', TLS_SECRET, {
+      secretName: TLS_SECRET,
+      // CAPI dials https://<service>.<namespace>.svc (the TLS server name).
+      dnsNames: [`${MANAGER_NAME}.${ns}.svc`, `${MANAGER_NAME}.${ns}.svc.cluster.local`],
+      // Renewed 30 days before it ends: the manager reads it at start, so any restart in that month picks it up.
+      duration: '8760h',
+      renewBefore: '720h',
+      privateKey: { algorithm: 'ECDSA', size: 256 },
+      issuerRef: { kind: 'Issuer', name: `${MANAGER_NAME}-ca` },
     });
   }
   return (chart.toJson() as KObject[]).map(tidy);

@@ -21,6 +21,7 @@ describe('cskit manager manifests', () => {
   test('holds exactly the objects an in-cluster manager needs', () => {
     expect(objects.map((o) => `${o.kind} ${o.metadata?.name}`).sort()).toEqual(
       [
+        'Certificate cskit-manager-ca',
         'Certificate cskit-manager-tls',
         'ClusterRole cskit-manager',
         'ClusterRoleBinding cskit-manager',
@@ -28,6 +29,7 @@ describe('cskit manager manifests', () => {
         'CustomResourceDefinition clusteraddons.addons.cskit.io',
         'Deployment cskit-manager',
         'ExtensionConfig cskit-addons',
+        'Issuer cskit-manager-ca',
         'Issuer cskit-manager-selfsigned',
         'Namespace cskit-system',
         'PodDisruptionBudget cskit-manager',
@@ -95,9 +97,14 @@ describe('cskit manager manifests', () => {
     });
     expect(ext.spec.clientConfig.service).toEqual({ name: svc.metadata?.name, namespace: 'cskit-system', port: 443 });
     expect(svc.spec.ports).toEqual(expect.arrayContaining([{ name: 'hooks', port: 443, targetPort: HOOK_PORT }]));
-    const cert = one('Certificate');
-    expect(cert.spec.secretName).toBe(TLS_SECRET);
+    const certs = objects.filter((o) => o.kind === 'Certificate');
+    const cert = certs.find((c) => c.spec.secretName === TLS_SECRET) as KObject;
     expect(cert.spec.dnsNames).toContain('cskit-manager.cskit-system.svc');
+    // Signed by a CA of our own (stable ca.crt across renewals), itself from the self-signed issuer.
+    const ca = certs.find((c) => c.spec.isCA === true) as KObject;
+    const caIssuer = objects.find((o) => o.kind === 'Issuer' && o.spec.ca) as KObject;
+    expect(caIssuer.spec.ca.secretName).toBe(ca.spec.secretName);
+    expect(cert.spec.issuerRef).toEqual({ kind: 'Issuer', name: caIssuer.metadata?.name });
     const own = managerManifests({ version: '1', tls: 'secret', namespace: 'ops' });
     expect(own.filter((o) => String(o.apiVersion).startsWith('cert-manager.io/'))).toEqual([]);
     expect(one('ExtensionConfig', own).metadata?.annotations).toEqual({
