@@ -19,6 +19,7 @@ import { BundledAddon } from '../../src/model/addon-bundle';
 import { KubeApi } from '../../src/kube/api';
 import { ResourceInfo } from '../../src/kube/apply-types';
 import { loadKubeconfig } from '../../src/kube/kubeconfig';
+import { Transport } from '../../src/kube/transport';
 import { KObject } from '../../src/model/object';
 import { makeServingCert } from '../../src/manager/certs';
 import { ClusterAddons } from '../../src/manager/crd';
@@ -318,6 +319,29 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
       }),
       { mode: 0o600 },
     );
+    // The same token as a pod sees it: no kubeconfig anywhere, the in-cluster config (THE reader) against this server.
+    const saDir = path.join(tmp, 'serviceaccount');
+    fs.mkdirSync(saDir);
+    fs.writeFileSync(path.join(saDir, 'token'), token.status.token, { mode: 0o600 });
+    fs.writeFileSync(path.join(saDir, 'ca.crt'), cfg.ca ?? '');
+    fs.writeFileSync(path.join(saDir, 'namespace'), MANAGER_NS);
+    const url = new URL(cfg.server);
+    const inCluster = loadKubeconfig(
+      {},
+      {
+        env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port },
+        home: path.join(tmp, 'no-home'),
+        serviceAccountDir: saDir,
+      },
+    );
+    expect([inCluster.source, inCluster.namespace]).toEqual(['in-cluster config', MANAGER_NS]);
+    const pod = new KubeApi(new Transport(inCluster));
+    try {
+      expect(await pod.allowed({ verb: 'watch', group: 'cluster.x-k8s.io', resource: 'clusters' })).toBe(true);
+      expect(await pod.list(clusters)).toEqual([]);
+    } finally {
+      pod.close();
+    }
     const sa = KubeApi.connect({ kubeconfig: saKubeconfig });
     try {
       // The token is the ServiceAccount's, and RBAC holds it to the synthesized roles.
