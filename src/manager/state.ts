@@ -8,6 +8,7 @@ import { ResourceInfo } from '../kube/apply-types';
 import { KObject } from '../model/object';
 import { buildRenderContext } from '../render/context';
 import { InputError } from '../util/errors';
+import { LabelSelector, selectorMatches } from '../util/label-selector';
 import { ClusterState, readClusterState } from './cluster-state';
 import { ClusterAddons, GROUP, KIND, PLURAL, VERSION } from './crd';
 import { Desired, computeDesired } from './desired';
@@ -28,6 +29,14 @@ export type ManagementClient = Pick<KubeApi, 'resource' | 'get' | 'create' | 'ap
 export interface BundleSource {
   /** The bundle of ClusterClass `className` in `namespace`; undefined when the class has none. */
   get(namespace: string, className: string): Promise<AddonBundle | undefined>;
+}
+
+/** A paused Cluster of ours: only its ClusterAddons (if any) is read; nothing is decided for it. */
+export interface PausedState {
+  readonly pausedBy: string;
+  readonly clusterObject: KObject;
+  readonly cluster: ClusterState;
+  readonly addonsObject?: ClusterAddons;
 }
 
 export interface FullState extends LoadedState {
@@ -67,10 +76,14 @@ export async function readState(
   bundles: BundleSource,
   namespace: string,
   name: string,
-): Promise<FullState | { notManaged: string } | undefined> {
+  shard?: LabelSelector,
+): Promise<FullState | PausedState | { notManaged: string } | undefined> {
   const clusters = await resource(api, 'cluster.x-k8s.io', 'Cluster');
   const clusterObject = await api.get(clusters, name, namespace);
   if (!clusterObject) return undefined;
+  // Sharding: a Cluster outside this manager's --selector is another manager's; never held, never touched here.
+  if (shard && !selectorMatches(shard, clusterObject.metadata?.labels))
+    return { notManaged: `not in this manager's shard (--selector ${shard.text})` };
   const cluster = readClusterState(clusterObject, await controlPlaneOf(api, clusterObject));
   if (cluster.optedOut) return { notManaged: 'opted out of cskit addons by annotation' };
   if (!cluster.className) return { notManaged: 'has no spec.topology class' };
@@ -78,6 +91,15 @@ export async function readState(
     isObj(clusterObject.spec?.topology?.classRef) && typeof clusterObject.spec.topology.classRef.namespace === 'string'
       ? clusterObject.spec.topology.classRef.namespace
       : namespace;
+  if (cluster.pausedBy) {
+    // Paused wins over everything, deletion included (as in CAPI's controllers). Neither the ClusterClass nor a
+    // render is needed (during `clusterctl move` either may not be there yet); a bundle that does not read counts as
+    // ours (leaving a Cluster alone is the safe side).
+    const addonsObject = (await api.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
+    if (!addonsObject && !(await bundles.get(classNs, cluster.className).catch(() => true)))
+      return { notManaged: `ClusterClass ${classNs}/${cluster.className} has no addon bundle` };
+    return { pausedBy: cluster.pausedBy, clusterObject, cluster, addonsObject };
+  }
   if (cluster.deleting) {
     // Deleting: only the cleanup runs, and it needs no bundle or ClusterClass (either may be gone already, and a
     // render error must never block BeforeClusterDelete). Clusters the manager never wrote status for are not ours.
@@ -106,6 +128,6 @@ export async function readState(
 }
 
 /** The hooks' view: the same reader. */
-export function stateSource(api: ManagementClient, bundles: BundleSource): StateSource {
-  return { load: (namespace, name) => readState(api, bundles, namespace, name) };
+export function stateSource(api: ManagementClient, bundles: BundleSource, shard?: LabelSelector): StateSource {
+  return { load: (namespace, name) => readState(api, bundles, namespace, name, shard) };
 }

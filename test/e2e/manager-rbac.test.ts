@@ -146,6 +146,7 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
   const out = path.join(tmp, 'manifests');
   const tls = makeServingCert(path.join(tmp, 'tls'), ['127.0.0.1']);
   let hookUrl = '';
+  let managerCommand: string[] = [];
 
   const clusterApiVersion = () => `cluster.x-k8s.io/${clusters.version}`;
   const statusOf = async (name: string) => (await admin.get(CLUSTER_ADDONS, name, NS)) as ClusterAddons | undefined;
@@ -219,15 +220,16 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     );
   }
 
-  /** The ClusterRole as synthesized, maybe without one rule (applied as `cskit apply` does: field manager cskit). */
+  /** The ClusterRole and Role as synthesized, maybe without one rule (applied as `cskit apply` does it: cskit). */
   async function clusterRole(without?: string): Promise<void> {
-    const role = managerManifests({ version: '0', withoutRules: without ? [without] : [] }).find(
-      (o) => o.kind === 'ClusterRole',
-    ) as KObject;
-    const res = (await admin.resource('rbac.authorization.k8s.io', 'ClusterRole')) as ResourceInfo;
-    const { labels: _labels, ...metadata } = role.metadata ?? {};
-    void _labels;
-    await admin.apply(res, { ...role, metadata }, { fieldManager: 'cskit', force: true });
+    const synthesized = managerManifests({ version: '0', withoutRules: without ? [without] : [] });
+    for (const kind of ['ClusterRole', 'Role']) {
+      const role = synthesized.find((o) => o.kind === kind) as KObject;
+      const res = (await admin.resource('rbac.authorization.k8s.io', kind)) as ResourceInfo;
+      const { labels: _labels, ...metadata } = role.metadata ?? {};
+      void _labels;
+      await admin.apply(res, { ...role, metadata }, { fieldManager: 'cskit', force: true });
+    }
   }
 
   const hook = (hookName: Hook, name: string) =>
@@ -314,7 +316,8 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
           { name: 'c', cluster: { server: cfg.server, 'certificate-authority-data': cfg.ca?.toString('base64') } },
         ],
         users: [{ name: 'sa', user: { token: token.status.token } }],
-        contexts: [{ name: 'sa', context: { cluster: 'c', user: 'sa' } }],
+        // As in the pod: the manager's namespace is the context's (where its Lease lives).
+        contexts: [{ name: 'sa', context: { cluster: 'c', user: 'sa', namespace: MANAGER_NS } }],
         'current-context': 'sa',
       }),
       { mode: 0o600 },
@@ -412,7 +415,8 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     const args = managerArgs()
       .map((a, i, all) => local[all[i - 1]] ?? a)
       .filter((a) => a !== '--leader-elect' || help.stdout.includes('--leader-elect'));
-    manager = new ManagerProcess([...args, '--kubeconfig', saKubeconfig, '--resync', '2s']);
+    managerCommand = [...args, '--kubeconfig', saKubeconfig, '--resync', '2s', '--metrics-bind-address', '127.0.0.1:0'];
+    manager = new ManagerProcess(managerCommand);
     const m = manager;
     const configMaps = (await admin.resource('', 'ConfigMap')) as ResourceInfo;
     const deployments = (await admin.resource('apps', 'Deployment')) as ResourceInfo;
@@ -540,7 +544,8 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
   /**
    * Where a dropped rule shows: the ClusterAddons status when the manager can still write it, an Event on the Cluster
    * when it cannot write status, its log when it can write neither (Events, or the Cluster itself unreadable).
-   * Leases are proven only with leader election (--leader-elect, built by wt/ops): not in this list yet.
+   * Leases (Role in the manager's namespace) last: without them the leader loses its Lease, and a manager that
+   * starts is refused at once by its start check (exit 2 naming the permission).
    */
   const DROPPED: Record<string, { seen: 'status' | 'event' | 'log'; names: RegExp }> = {
     // The open watch still brings the new Cluster; reading it (or listing again) is refused.
@@ -562,7 +567,7 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     events: { seen: 'log', names: /may not create events in namespace rbac-e2e/ },
     secrets: { seen: 'status', names: /may not get secrets in namespace rbac-e2e/ },
   };
-  const NOT_YET = ['leases'];
+  const NOT_YET = ['leases']; // proven by its own test below
 
   test('every rule is needed: dropped, the manager names the permission, and recovers once it is back', async () => {
     expect([...Object.keys(DROPPED), ...NOT_YET].sort()).toEqual(RULES.map((r) => r.id).sort());
@@ -622,4 +627,22 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     expect(await m.stop()).toBe(0);
     manager = undefined;
   }, 300_000);
+
+  test('without the Lease rule a starting manager is refused: exit 2 naming the permission', async () => {
+    expect(managerCommand).toContain('--leader-elect');
+    await clusterRole('leases');
+    const sa = KubeApi.connect({ kubeconfig: saKubeconfig });
+    try {
+      const lease = { verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: MANAGER_NS };
+      await until('RBAC without leases', async () => ((await sa.allowed(lease)) ? undefined : true));
+      const refused = new ManagerProcess(managerCommand);
+      const code = await until('the manager exits', async () => (refused.exited !== undefined ? refused : undefined));
+      expect(code.exited).toBe(2);
+      expect(refused.log).toMatch(/leases\.coordination\.k8s\.io in namespace cskit-system/);
+      expect(refused.log).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      await clusterRole();
+      sa.close();
+    }
+  }, 60_000);
 });

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { RULES } from '../../../src/manager/deploy/rbac';
 
 const doc = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'manager.md'), 'utf8');
-const section = doc.slice(doc.indexOf('### RBAC'), doc.indexOf('\n## ', doc.indexOf('### RBAC')));
+const start = doc.indexOf('### RBAC');
+const section = doc.slice(start, doc.indexOf('\n### ', start + 1));
 
 test("docs/manager.md's RBAC table is the rule list: id, group, resource, verbs, scope, reason", () => {
   const rows = section

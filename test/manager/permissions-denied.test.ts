@@ -1,5 +1,5 @@
 import { answerHook } from '../../src/manager/hooks';
-import { asPermissionError, isPermissionError, missingPermission } from '../../src/manager/permission';
+import { asPermissionError, isPermissionError, missingPermission } from '../../src/manager/permissions';
 import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
 import { stateSource } from '../../src/manager/state';
 import { ClusterAddons } from '../../src/manager/crd';
