@@ -10,7 +10,8 @@ import { KObject } from '../model/object';
 import { FIELD_MANAGER } from '../apply/applyset';
 import { applyAddon, detectDrift } from './apply';
 import { cleanupStep } from './cleanup';
-import { ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
+import { checkpointOf, effectiveStatus } from './checkpoint';
+import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
 import { isInputError } from '../util/errors';
 import { liveMembers, prune, readInventory, selectStale, writeInventory } from './inventory';
 import { WorkResult } from './queue';
@@ -39,11 +40,22 @@ const WAIT_MS = 5000;
 /** A fix to a bundle or ClusterClass does not touch the Cluster (no watch event): look again this often. */
 const INPUT_RETRY_MS = 30_000;
 
+/**
+ * Writes the status, and the checkpoint annotation when what is installed changed (a second write only then): the
+ * status first, so a crash between the two leaves the checkpoint behind the status, never ahead of it.
+ */
 async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAddonsStatus): Promise<void> {
   const m = deps.management;
+  const checkpoint = checkpointOf(status);
+  const withCheckpoint = () => {
+    const o = addonsObject(s.clusterObject);
+    return { ...o, metadata: { ...o.metadata, annotations: { [CHECKPOINT_ANNOTATION]: checkpoint } } };
+  };
+  let current = s.addonsObject?.metadata?.annotations?.[CHECKPOINT_ANNOTATION];
   if (!s.addonsObject) {
     try {
-      await m.create(CLUSTER_ADDONS, addonsObject(s.clusterObject));
+      await m.create(CLUSTER_ADDONS, withCheckpoint());
+      current = checkpoint;
     } catch (e) {
       if ((e as { kind?: string }).kind !== 'conflict') throw e;
     }
@@ -53,6 +65,8 @@ async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAdd
     { ...addonsObject(s.clusterObject), status },
     { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' },
   );
+  if (current !== checkpoint)
+    await m.apply(CLUSTER_ADDONS, withCheckpoint(), { fieldManager: FIELD_MANAGER, force: true });
 }
 
 async function event(deps: ReconcileDeps, cluster: KObject, type: 'Normal' | 'Warning', reason: string, msg: string) {
@@ -95,7 +109,8 @@ async function reportInputError(deps: ReconcileDeps, namespace: string, name: st
   const clusterRes = await m.resource('cluster.x-k8s.io', 'Cluster');
   const cluster = clusterRes ? await m.get(clusterRes, name, namespace) : undefined;
   if (!cluster) return {};
-  const prev = (await m.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
+  const prevObject = (await m.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
+  const prev = prevObject && { ...prevObject, status: effectiveStatus(prevObject) };
   const now = (deps.now?.() ?? new Date()).toISOString();
   const keep = (type: Condition['type'], status: Condition['status'], reason: string, message: string): Condition => {
     const old = prev?.status?.conditions?.find((c) => c.type === type);
@@ -108,7 +123,7 @@ async function reportInputError(deps: ReconcileDeps, namespace: string, name: st
     keep('Degraded', 'True', 'InvalidInput', e.message),
     ...(prev?.status?.conditions?.filter((c) => c.type === 'Drifted') ?? []),
   ];
-  const state = { clusterObject: cluster, addonsObject: prev } as FullState;
+  const state = { clusterObject: cluster, addonsObject: prevObject } as FullState;
   await writeStatus(deps, state, { ...(prev?.status ?? {}), conditions });
   const was = prev?.status?.conditions?.find((c) => c.type === 'Degraded');
   if (was?.status !== 'True' || was.message !== e.message)

@@ -8,6 +8,7 @@ import { ResourceInfo } from '../kube/apply-types';
 import { KObject } from '../model/object';
 import { buildRenderContext } from '../render/context';
 import { InputError } from '../util/errors';
+import { effectiveStatus } from './checkpoint';
 import { ClusterState, readClusterState } from './cluster-state';
 import { ClusterAddons, GROUP, KIND, PLURAL, VERSION } from './crd';
 import { Desired, computeDesired } from './desired';
@@ -85,8 +86,9 @@ export async function readState(
     if (!addonsObject) return { notManaged: 'the manager never installed addons in it' };
     const none: AddonBundle = { class: cluster.className, stack: '', kubernetesVersion: '', addons: [] };
     const ctx = { cluster: { name, namespace, labels: {}, annotations: {} }, variables: {} };
-    const desired = computeDesired(none, cluster, ctx, addonsObject.status?.applied);
-    return { clusterObject, cluster, bundle: none, addonsObject, status: addonsObject.status, desired };
+    const status = effectiveStatus(addonsObject);
+    const desired = computeDesired(none, cluster, ctx, status?.applied);
+    return { clusterObject, cluster, bundle: none, addonsObject, status, desired };
   }
   const bundle = await bundles.get(classNs, cluster.className);
   if (!bundle) return { notManaged: `ClusterClass ${classNs}/${cluster.className} has no addon bundle` };
@@ -101,8 +103,10 @@ export async function readState(
   void _status;
   const ctx = buildRenderContext(forRender, [{ ...cc, kind: 'ClusterClass' }], `Cluster ${namespace}/${name}`);
   const addonsObject = (await api.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
-  const desired = computeDesired(bundle, cluster, ctx, addonsObject?.status?.applied);
-  return { clusterObject, cluster, bundle, addonsObject, status: addonsObject?.status, desired };
+  // After `clusterctl move` the object arrives without status: its checkpoint says what is installed.
+  const status = effectiveStatus(addonsObject);
+  const desired = computeDesired(bundle, cluster, ctx, status?.applied);
+  return { clusterObject, cluster, bundle, addonsObject, status, desired };
 }
 
 /** The hooks' view: the same reader. */
