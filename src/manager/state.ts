@@ -79,6 +79,10 @@ export async function readState(
     isObj(clusterObject.spec?.topology?.classRef) && typeof clusterObject.spec.topology.classRef.namespace === 'string'
       ? clusterObject.spec.topology.classRef.namespace
       : namespace;
+  // Moved away by clusterctl: no BeforeClusterDelete cleanup (that would delete the load balancers and volumes of a
+  // workload cluster that lives on), no status (the ClusterAddons object goes with the move).
+  if (cluster.deletingForMove)
+    return { notManaged: 'deleted by clusterctl move: the manager of the target management cluster takes over' };
   if (cluster.deleting) {
     // Deleting: only the cleanup runs, and it needs no bundle or ClusterClass (either may be gone already, and a
     // render error must never block BeforeClusterDelete). Clusters the manager never wrote status for are not ours.

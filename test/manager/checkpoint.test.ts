@@ -1,4 +1,7 @@
 import { checkpointOf, effectiveStatus, parseCheckpoint } from '../../src/manager/checkpoint';
+import { DELETE_FOR_MOVE_ANNOTATION } from '../../src/manager/cluster-state';
+import { answerHook } from '../../src/manager/hooks';
+import { stateSource } from '../../src/manager/state';
 import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus } from '../../src/manager/crd';
 import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
 import { AddonBundle } from '../../src/manager/types';
@@ -134,5 +137,34 @@ describe('a manager that finds a ClusterAddons without status (after clusterctl 
     expect(label('ccm')).toBe('1.0.0'); // AfterControlPlaneUpgrade waits for the control plane
     const ccm = addonsOf(mgmt)[1].status?.addons?.find((a) => a.name === 'ccm');
     expect(ccm).toMatchObject({ version: '1.0.0', className: 'stack-1-36-v1' }); // still runs what it ran
+  });
+});
+
+describe('the source manager while clusterctl move deletes the Cluster', () => {
+  test('no BeforeClusterDelete cleanup, no status write, and the hook lets go at once', async () => {
+    const { mgmt, wl, deps } = world([bundle()]);
+    const c = clusterObject({ deleting: true });
+    mgmt.put({ ...c, metadata: { ...c.metadata, annotations: { [DELETE_FOR_MOVE_ANNOTATION]: '' } } });
+    mgmt.put({
+      apiVersion: 'addons.cskit.io/v1alpha1',
+      kind: 'ClusterAddons',
+      metadata: { name: 'demo', namespace: 'default' },
+    });
+    wl.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb', namespace: 'app' },
+      spec: { type: 'LoadBalancer' },
+    });
+    const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+    const r = await answerHook('BeforeClusterDelete', request, stateSource(mgmt as never, deps.bundles));
+    expect(r).toMatchObject({ status: 'Success', retryAfterSeconds: 0 });
+    expect(r.message).toMatch(/clusterctl move/);
+    const calls = mgmt.calls.length;
+    expect(await reconcileCluster(deps, 'default', 'demo')).toEqual({});
+    expect(wl.calls).toEqual([]);
+    expect(wl.deleted).toEqual([]);
+    expect(mgmt.calls.slice(calls).filter((x) => !x.startsWith('get') && !x.startsWith('list'))).toEqual([]);
+    expect(addonsOf(mgmt)[1].status).toBeUndefined();
   });
 });
