@@ -60,11 +60,13 @@ export function parseCheckpoint(
 }
 
 /**
- * The status the manager decides from: the object's own status, or, when it has none (the object was just created
- * by `clusterctl move`), the checkpoint in its metadata.
+ * The status the manager decides from: the object's own status when it says what is installed, else (the object was
+ * just created by `clusterctl move`, maybe with only a Paused condition written since) the checkpoint in its
+ * metadata, with the status's conditions.
  */
 export function effectiveStatus(obj: ClusterAddons | undefined): ClusterAddonsStatus | undefined {
   const s = obj?.status;
-  if (s && (s.applied || s.addons?.length || s.conditions?.length || s.cleanup)) return s;
-  return parseCheckpoint(obj?.metadata?.annotations?.[CHECKPOINT_ANNOTATION]) ?? s;
+  if (s?.applied || s?.addons?.length) return s;
+  const cp = parseCheckpoint(obj?.metadata?.annotations?.[CHECKPOINT_ANNOTATION]);
+  return cp ? { ...s, ...cp } : s;
 }

@@ -27,6 +27,11 @@ export interface ClusterState {
   readonly optedOut: boolean;
   /** Addons paused by annotation (names, or `*` for all): drift is reported, nothing applied. */
   readonly paused: readonly string[];
+  /**
+   * Why the whole Cluster is paused (`spec.paused`, set by `clusterctl move`, or CAPI's paused annotation); absent
+   * when it is not. A paused Cluster is left alone: no applies, no prunes, hooks asked again later.
+   */
+  readonly pausedBy?: string;
 }
 
 export const OPT_OUT_ANNOTATION = 'addons.cskit.io/disabled';
@@ -34,6 +39,8 @@ export const PAUSE_ANNOTATION = 'addons.cskit.io/paused';
 /** clusterctl sets it on every object it deletes from the source after creating it on the target (CAPI's own
  * controllers then skip their external cleanup, and so does the manager). */
 export const DELETE_FOR_MOVE_ANNOTATION = 'clusterctl.cluster.x-k8s.io/delete-for-move';
+/** CAPI's own pause annotation: present (any value) means paused, as CAPI's `annotations.HasPaused`. */
+export const CAPI_PAUSED_ANNOTATION = 'cluster.x-k8s.io/paused';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -53,6 +60,12 @@ export function readClusterState(cluster: KObject, controlPlane?: KObject): Clus
   const initialized = init === true || conditionTrue(status, 'ControlPlaneInitialized');
   const cpStatus = controlPlane && isObj(controlPlane.status) ? controlPlane.status : {};
   const ann = cluster.metadata?.annotations ?? {};
+  const pausedBy =
+    spec.paused === true
+      ? 'spec.paused is true'
+      : CAPI_PAUSED_ANNOTATION in ann
+        ? `annotation ${CAPI_PAUSED_ANNOTATION} is set`
+        : undefined;
   return {
     name: String(cluster.metadata?.name ?? ''),
     namespace: String(cluster.metadata?.namespace ?? 'default'),
@@ -68,5 +81,6 @@ export function readClusterState(cluster: KObject, controlPlane?: KObject): Clus
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    ...(pausedBy ? { pausedBy } : {}),
   };
 }

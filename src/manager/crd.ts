@@ -22,7 +22,8 @@ export const API_VERSION = `${GROUP}/${VERSION}`;
  */
 export const CHECKPOINT_ANNOTATION = `${GROUP}/checkpoint`;
 
-export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded', 'Drifted'] as const;
+/** Paused: the Cluster is paused (spec.paused or the cluster.x-k8s.io/paused annotation) and left alone. */
+export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded', 'Drifted', 'Paused'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
 export interface Condition {
@@ -120,6 +121,7 @@ export function clusterAddonsCrd(): KObject {
           subresources: { status: {} },
           additionalPrinterColumns: [
             { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+            { name: 'Paused', type: 'string', jsonPath: '.status.conditions[?(@.type=="Paused")].status' },
             { name: 'Class', type: 'string', jsonPath: '.status.applied.className' },
             { name: 'Version', type: 'string', jsonPath: '.status.applied.kubernetesVersion' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },

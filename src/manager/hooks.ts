@@ -44,7 +44,10 @@ export interface LoadedState {
  * the manager's (its class has no addon bundle, or it opted out), so its hooks must never be held.
  */
 export interface StateSource {
-  load(namespace: string, name: string): Promise<LoadedState | { readonly notManaged: string } | undefined>;
+  load(
+    namespace: string,
+    name: string,
+  ): Promise<LoadedState | { readonly notManaged: string } | { readonly pausedBy: string } | undefined>;
 }
 
 /** The handler name of a hook, as discovery announces it and CAPI calls it (`<hook lower case>/<handler>`). */
@@ -122,6 +125,15 @@ export async function answerHook(hook: Hook, request: unknown, source: StateSour
       return respond(hook, 'Failure', `Cluster ${md.namespace}/${md.name} not found in the management cluster`);
     if ('notManaged' in state)
       return respond(hook, 'Success', `Cluster ${md.namespace}/${md.name}: ${state.notManaged}`, 0);
+    // Paused (e.g. by clusterctl move): no decision that changes anything; CAPI asks again.
+    if ('pausedBy' in state)
+      return respond(
+        hook,
+        'Success',
+        `Cluster ${md.namespace}/${md.name} is paused (${state.pausedBy}): the manager leaves it alone until it is ` +
+          'unpaused; asking again later',
+        RETRY_SECONDS,
+      );
     return decideHook(hook, state);
   } catch (e) {
     return respond(hook, 'Failure', `Cluster ${md.namespace}/${md.name}: ${(e as Error).message}`);

@@ -15,7 +15,7 @@ import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus, Condition } 
 import { isInputError } from '../util/errors';
 import { liveMembers, prune, readInventory, selectStale, writeInventory } from './inventory';
 import { WorkResult } from './queue';
-import { BundleSource, CLUSTER_ADDONS, FullState, ManagementClient, readState } from './state';
+import { BundleSource, CLUSTER_ADDONS, FullState, ManagementClient, PausedState, readState } from './state';
 import { AddonOutcome, addonsObject, clusterEvent, nextStatus } from './status';
 
 export const EVENTS: ResourceInfo = { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true };
@@ -34,6 +34,12 @@ export interface ReconcileDeps {
   /** Re-apply period of a Cluster in sync (drift repair): a no-op server-side apply is cheap. */
   readonly resyncMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Why this manager must stop working on a Cluster now (it was paused, the manager is shutting down or lost its
+   * Lease), checked before each addon apply and before a prune; undefined to go on. Stopping writes nothing: the next
+   * reconcile (by whoever then owns the Cluster) starts from the persisted state again.
+   */
+  readonly interrupted?: (namespace: string, name: string) => string | undefined;
 }
 
 const WAIT_MS = 5000;
@@ -121,6 +127,7 @@ async function reportInputError(deps: ReconcileDeps, namespace: string, name: st
     keep('Ready', 'False', 'InvalidInput', e.message),
     keep('Progressing', 'False', 'InvalidInput', 'waiting for the input to be fixed'),
     keep('Degraded', 'True', 'InvalidInput', e.message),
+    keep('Paused', 'False', 'NotPaused', ''),
     ...(prev?.status?.conditions?.filter((c) => c.type === 'Drifted') ?? []),
   ];
   const state = { clusterObject: cluster, addonsObject: prevObject } as FullState;
@@ -140,6 +147,7 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
     throw e;
   }
   if (!read || 'notManaged' in read) return {};
+  if ('pausedBy' in read) return pauseStep(deps, read);
   const s = read;
   const now = deps.now?.() ?? new Date();
   if (s.cluster.deleting) return deleteStep(deps, s, now);
@@ -159,6 +167,11 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
       for (const d of s.desired.addons) {
         if (!d.move) continue;
         if (d.renderError) break; // status shows it Failed; later addons wait: the order is the contract
+        const stop = deps.interrupted?.(namespace, name);
+        if (stop) {
+          deps.log?.(`Cluster ${namespace}/${name}: stopped before addon ${d.addon.name}: ${stop}`);
+          return {};
+        }
         if (paused.includes('*') || paused.includes(d.addon.name)) {
           const drifted = await detectDrift(wl, d.objects);
           const old = s.status?.addons?.find((a) => a.name === d.addon.name);
@@ -180,6 +193,11 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
       }
       const allReady = s.desired.addons.every((d) => outcomes.get(d.addon.name)?.state === 'Ready');
       if (s.desired.pruneAllowed && allReady && paused.length === 0) {
+        const stop = deps.interrupted?.(namespace, name);
+        if (stop) {
+          deps.log?.(`Cluster ${namespace}/${name}: stopped before pruning: ${stop}`);
+          return {};
+        }
         const desiredObjects = s.desired.addons.flatMap((d) => d.objects);
         const { remove } = selectStale(await liveMembers(wl, await readInventory(wl)), desiredObjects);
         const gone = await prune(wl, remove);
@@ -208,6 +226,35 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
   if (failure) throw failure;
   const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   return { requeueAfterMs: ready ? (deps.resyncMs ?? 60_000) : WAIT_MS };
+}
+
+/**
+ * A paused Cluster is left alone: nothing applied, pruned or cleaned up. Only the Paused condition of an existing
+ * ClusterAddons is set (never created: during `clusterctl move` the object is being copied), and only when it changes,
+ * so a paused Cluster costs no writes. The watch event of the unpause brings the Cluster back.
+ */
+async function pauseStep(deps: ReconcileDeps, s: PausedState): Promise<WorkResult> {
+  const prev = s.addonsObject?.status;
+  if (!s.addonsObject) return {};
+  const old = prev?.conditions?.find((c) => c.type === 'Paused');
+  const message = `Cluster is paused (${s.pausedBy}): no addon is applied, pruned or cleaned up until it is unpaused`;
+  if (old?.status === 'True' && old.message === message) return {};
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const paused: Condition = {
+    type: 'Paused',
+    status: 'True',
+    reason: 'ClusterPaused',
+    message,
+    lastTransitionTime: old?.status === 'True' ? old.lastTransitionTime : now,
+  };
+  const conditions = [...(prev?.conditions ?? []).filter((c) => c.type !== 'Paused'), paused];
+  await deps.management.apply(
+    CLUSTER_ADDONS,
+    { ...addonsObject(s.clusterObject), status: { ...(prev ?? {}), conditions } },
+    { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' },
+  );
+  if (old?.status !== 'True') await event(deps, s.clusterObject, 'Normal', 'AddonsPaused', message);
+  return {};
 }
 
 async function deleteStep(deps: ReconcileDeps, s: FullState, now: Date): Promise<WorkResult> {

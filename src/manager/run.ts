@@ -5,7 +5,8 @@
  * holds state a restart would lose: the queue is rebuilt from the list.
  */
 import { KubeApi } from '../kube/api';
-import { KubeError } from '../kube/types';
+import { KObject, KubeError } from '../kube/types';
+import { readClusterState } from './cluster-state';
 import { FIELD_MANAGER } from '../apply/applyset';
 import { clusterAddonsCrd } from './crd';
 import { registerExtension } from './extension-config';
@@ -51,6 +52,17 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
       `Cluster (cluster.x-k8s.io) is not served by ${api.server}: install Cluster API first`,
     );
   const workloads = new WorkloadClients(api, o.kubeconfigSecret);
+  // Clusters the watch last saw paused, and whether the manager is stopping: only used to STOP a reconcile early
+  // (between addons), never to decide what to apply; that is decided from the persisted Cluster each reconcile.
+  const pausedSeen = new Map<string, string>();
+  let stopping: string | undefined;
+  const seen = (type: string, c: KObject) => {
+    const key = keyOf(String(c.metadata?.namespace), String(c.metadata?.name));
+    const pausedBy = type === 'DELETED' ? undefined : readClusterState(c).pausedBy;
+    if (pausedBy) pausedSeen.set(key, pausedBy);
+    else pausedSeen.delete(key);
+    queue.add(key);
+  };
   const deps: ReconcileDeps = {
     management: api,
     bundles: o.bundles,
@@ -58,6 +70,11 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
     cleanupTimeoutMs: o.cleanupTimeoutMs,
     resyncMs: o.resyncMs,
     log: o.log,
+    interrupted: (ns, name) => {
+      if (stopping) return stopping;
+      const by = pausedSeen.get(keyOf(ns, name));
+      return by ? `the Cluster was paused (${by})` : undefined;
+    },
   };
   const queue = new WorkQueue(
     (key) => {
@@ -103,10 +120,8 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
     while (!stop.signal.aborted) {
       try {
         const { items, resourceVersion } = await api.listWithVersion(clusters);
-        for (const c of items) queue.add(keyOf(String(c.metadata?.namespace), String(c.metadata?.name)));
-        await api.watch(clusters, { resourceVersion, signal: stop.signal }, (_type, c) =>
-          queue.add(keyOf(String(c.metadata?.namespace), String(c.metadata?.name))),
-        );
+        for (const c of items) seen('ADDED', c);
+        await api.watch(clusters, { resourceVersion, signal: stop.signal }, seen);
       } catch (e) {
         if (stop.signal.aborted) break;
         if (!(e instanceof KubeError && e.kind === 'expired')) {
@@ -121,6 +136,7 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
     hookUrl: server?.url,
     queue,
     async stop() {
+      stopping = 'the manager is stopping';
       stop.abort();
       queue.stop();
       await loop;

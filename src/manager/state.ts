@@ -31,6 +31,14 @@ export interface BundleSource {
   get(namespace: string, className: string): Promise<AddonBundle | undefined>;
 }
 
+/** A paused Cluster of ours: only its ClusterAddons (if any) is read; nothing is decided for it. */
+export interface PausedState {
+  readonly pausedBy: string;
+  readonly clusterObject: KObject;
+  readonly cluster: ClusterState;
+  readonly addonsObject?: ClusterAddons;
+}
+
 export interface FullState extends LoadedState {
   readonly clusterObject: KObject;
   readonly addonsObject?: ClusterAddons;
@@ -68,7 +76,7 @@ export async function readState(
   bundles: BundleSource,
   namespace: string,
   name: string,
-): Promise<FullState | { notManaged: string } | undefined> {
+): Promise<FullState | PausedState | { notManaged: string } | undefined> {
   const clusters = await resource(api, 'cluster.x-k8s.io', 'Cluster');
   const clusterObject = await api.get(clusters, name, namespace);
   if (!clusterObject) return undefined;
@@ -83,6 +91,15 @@ export async function readState(
   // workload cluster that lives on), no status (the ClusterAddons object goes with the move).
   if (cluster.deletingForMove)
     return { notManaged: 'deleted by clusterctl move: the manager of the target management cluster takes over' };
+  if (cluster.pausedBy) {
+    // Paused wins over everything, deletion included (as in CAPI's controllers). Neither the ClusterClass nor a
+    // render is needed (during `clusterctl move` either may not be there yet); a bundle that does not read counts as
+    // ours (leaving a Cluster alone is the safe side).
+    const addonsObject = (await api.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
+    if (!addonsObject && !(await bundles.get(classNs, cluster.className).catch(() => true)))
+      return { notManaged: `ClusterClass ${classNs}/${cluster.className} has no addon bundle` };
+    return { pausedBy: cluster.pausedBy, clusterObject, cluster, addonsObject };
+  }
   if (cluster.deleting) {
     // Deleting: only the cleanup runs, and it needs no bundle or ClusterClass (either may be gone already, and a
     // render error must never block BeforeClusterDelete). Clusters the manager never wrote status for are not ours.

@@ -146,6 +146,8 @@ export function nextStatus(
       ].join('; '),
       now,
     ),
+    // A reconcile that runs is a Cluster that is not paused (a paused one only gets its Paused condition set).
+    condition(c, 'Paused', false, 'NotPaused', '', now),
   ];
   return {
     ...(generation !== undefined ? { observedGeneration: generation } : {}),

@@ -59,6 +59,10 @@ describe('checkpoint: the decision state in metadata', () => {
     expect(effectiveStatus(obj(status))?.applied?.className).toBe('stack-1-36-v1');
     expect(effectiveStatus(obj())?.applied?.className).toBe('x');
     expect(effectiveStatus(obj({}))?.applied?.className).toBe('x');
+    // A Paused condition written on arrival (the Cluster comes paused) does not hide the checkpoint.
+    const paused = effectiveStatus(obj({ conditions: [{ ...status.conditions![0], type: 'Paused' }] }));
+    expect(paused?.applied?.className).toBe('x');
+    expect(paused?.conditions?.map((c) => c.type)).toEqual(['Paused']);
   });
 });
 
@@ -117,6 +121,32 @@ describe('a manager that finds a ClusterAddons without status (after clusterctl 
       before.status?.addons?.map((a) => [a.name, a.state, a.contentHash]),
     );
     expect(after.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
+  test('arriving paused (as clusterctl moves it): only Paused is written; unpaused, it goes on from the checkpoint', async () => {
+    const { mgmt, wl, deps } = world([bundle()]);
+    mgmt.put(clusterObject({}));
+    mgmt.put(controlPlane('v1.36.4'));
+    for (let i = 0; i < 4; i++) {
+      wl.rollOut();
+      await reconcileCluster(deps, 'default', 'demo');
+    }
+    const before = addonsOf(mgmt)[1];
+    moved(mgmt);
+    const c = clusterObject({});
+    mgmt.put({ ...c, spec: { ...c.spec, paused: true } });
+    const workload = versions(wl);
+    const calls = wl.calls.length;
+    await reconcileCluster(deps, 'default', 'demo');
+    expect(wl.calls.slice(calls)).toEqual([]);
+    expect(addonsOf(mgmt)[1].status?.conditions?.map((x) => `${x.type}=${x.status}`)).toEqual(['Paused=True']);
+    mgmt.put(clusterObject({}));
+    await reconcileCluster(deps, 'default', 'demo');
+    expect(versions(wl)).toEqual(workload);
+    const after = addonsOf(mgmt)[1].status;
+    expect(after?.applied).toEqual(before.status?.applied);
+    expect(after?.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
+    expect(after?.conditions?.find((x) => x.type === 'Paused')?.status).toBe('False');
   });
 
   test('mid-upgrade: the held addons stay held (no fresh install opening every upgrade step)', async () => {

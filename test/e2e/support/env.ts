@@ -53,6 +53,21 @@ export function cskit(
   });
 }
 
+/** API servers of the test file's own (several: e.g. a management and two workload clusters). Top level only. */
+export function ownClusters(names: string[]): () => EnvState | undefined {
+  let state: EnvState | undefined;
+  beforeAll(async () => {
+    const { startEnv } = await import('../../../testenv/harness');
+    state = await startEnv(names);
+  }, 180_000);
+  afterAll(async () => {
+    if (!state) return;
+    const { stopEnv } = await import('../../../testenv/harness');
+    await stopEnv(state);
+  });
+  return () => state;
+}
+
 /**
  * A cluster of the test file's own (its own API server; etcd and binaries as the shared one), for tests that
  * change cluster-wide state while other files run in parallel. Call in the file's top level.

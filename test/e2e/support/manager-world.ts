@@ -1,0 +1,193 @@
+/**
+ * A management cluster set up for the addon manager's e2e tests without CAPI controllers: the Cluster, ClusterClass,
+ * AddonBundle and ClusterAddons CRDs, a ClusterClass with a one-addon bundle, and Clusters whose control plane is
+ * marked initialized through the status subresource (as CAPI would), each with a kubeconfig Secret naming a real
+ * workload API server of the testenv. The addon is a ConfigMap (templated with the Cluster's name) and a Deployment
+ * that kwok's stages roll out.
+ */
+import * as fs from 'fs';
+import * as https from 'https';
+import { buildBundle } from '../../../src/bundle/build';
+import { KubeApi } from '../../../src/kube/api';
+import { ResourceInfo } from '../../../src/kube/apply-types';
+import { clusterAddonsCrd } from '../../../src/manager/crd';
+import { BundledAddon } from '../../../src/model/addon-bundle';
+import { bundleCrd } from '../../../src/model/addon-bundle-crd';
+import { KObject } from '../../../src/model/object';
+import { capiCrds } from '../../apply/support/capi-crds';
+
+export const FM = { fieldManager: 'cskit-e2e', force: true };
+export const CLASS = 'demo-class';
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
+
+export async function must(api: KubeApi, group: string, kind: string): Promise<ResourceInfo> {
+  const r = await api.resource(group, kind);
+  if (!r) throw new Error(`${kind} not served`);
+  return r;
+}
+
+export const addon: BundledAddon = {
+  name: 'web',
+  order: 1,
+  version: '1.0.0',
+  phase: 'cni',
+  upgrade: 'BeforeClusterUpgrade',
+  namespace: 'demo-addon',
+  dependsOn: [],
+  inputs: [],
+  healthChecks: [{ type: 'rollout', apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'demo-addon' }],
+  manifests: [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo-addon' } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'demo-addon' },
+      data: { cluster: '{{cluster.name}}' },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'demo-addon' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
+        },
+      },
+    },
+  ],
+};
+
+/** Installs the CRDs, the namespace, the ClusterClass and its bundle; returns a client that sees the new kinds. */
+export async function setupManagement(kubeconfig: string, ns: string): Promise<KubeApi> {
+  const setup = KubeApi.connect({ kubeconfig });
+  const crds = await must(setup, 'apiextensions.k8s.io', 'CustomResourceDefinition');
+  for (const crd of [...(capiCrds(['clusters', 'clusterclasses']) as KObject[]), bundleCrd(), clusterAddonsCrd()])
+    await setup.apply(crds, crd, FM);
+  setup.close();
+  // Discovery answers are cached per client: ask a fresh one until every kind is served.
+  const api = await until('the CRDs served', async () => {
+    const probe = KubeApi.connect({ kubeconfig });
+    const kinds = [
+      ['cluster.x-k8s.io', 'Cluster'],
+      ['cluster.x-k8s.io', 'ClusterClass'],
+      ['addons.cskit.io', 'AddonBundle'],
+      ['addons.cskit.io', 'ClusterAddons'],
+    ];
+    for (const [g, k] of kinds)
+      if (!(await probe.resource(g, k))) {
+        probe.close();
+        return undefined;
+      }
+    return probe;
+  });
+  await api.apply(
+    await must(api, '', 'Namespace'),
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    FM,
+  );
+  const cc = await must(api, 'cluster.x-k8s.io', 'ClusterClass');
+  const ref = (apiVersion: string, kind: string) => ({ templateRef: { apiVersion, kind, name: 'x' } });
+  await api.apply(
+    cc,
+    {
+      apiVersion: `cluster.x-k8s.io/${cc.version}`,
+      kind: 'ClusterClass',
+      metadata: { name: CLASS, namespace: ns },
+      spec: {
+        infrastructure: ref('infrastructure.cluster.x-k8s.io/v1beta2', 'DevClusterTemplate'),
+        controlPlane: ref('controlplane.cluster.x-k8s.io/v1beta2', 'KubeadmControlPlaneTemplate'),
+      },
+    },
+    FM,
+  );
+  const bundles = await must(api, 'addons.cskit.io', 'AddonBundle');
+  for (const part of buildBundle({ name: CLASS, id: 'demo', kubernetesVersion: '1.36.4' }, [addon]))
+    await api.apply(bundles, { ...part, metadata: { ...part.metadata, namespace: ns } }, FM);
+  return api;
+}
+
+/**
+ * A Cluster of the class, control plane initialized, whose Secret `<name>-kubeconfig` holds `workloadKubeconfig`.
+ * `spec` is merged into the Cluster's spec (e.g. `paused`).
+ */
+export async function addCluster(
+  api: KubeApi,
+  o: { ns: string; name: string; workloadKubeconfig: string; labels?: Record<string, string>; spec?: object },
+): Promise<void> {
+  await api.apply(
+    await must(api, '', 'Secret'),
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `${o.name}-kubeconfig`, namespace: o.ns },
+      data: { value: fs.readFileSync(o.workloadKubeconfig).toString('base64') },
+    },
+    FM,
+  );
+  await setCluster(api, o);
+  const clusters = await must(api, 'cluster.x-k8s.io', 'Cluster');
+  await api.applyStatus(
+    clusters,
+    {
+      apiVersion: `cluster.x-k8s.io/${clusters.version}`,
+      kind: 'Cluster',
+      metadata: { name: o.name, namespace: o.ns },
+      status: { initialization: { controlPlaneInitialized: true } },
+    },
+    FM,
+  );
+}
+
+/** Applies the Cluster's metadata and spec (the test's field manager owns them). */
+export async function setCluster(
+  api: KubeApi,
+  o: { ns: string; name: string; labels?: Record<string, string>; spec?: object },
+): Promise<void> {
+  const clusters = await must(api, 'cluster.x-k8s.io', 'Cluster');
+  await api.apply(
+    clusters,
+    {
+      apiVersion: `cluster.x-k8s.io/${clusters.version}`,
+      kind: 'Cluster',
+      metadata: { name: o.name, namespace: o.ns, ...(o.labels ? { labels: o.labels } : {}) },
+      spec: { topology: { classRef: { name: CLASS }, version: 'v1.36.4' }, ...(o.spec ?? {}) },
+    },
+    FM,
+  );
+}
+
+/** Calls a hook of the manager's hook server as CAPI would. */
+export function callHook(
+  url: string,
+  ca: string,
+  hook: string,
+  cluster: { name: string; namespace: string },
+): Promise<Record<string, unknown>> {
+  const handler = `cskit-${hook.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      `${url}/hooks.runtime.cluster.x-k8s.io/v1alpha1/${hook.toLowerCase()}/${handler}`,
+      { method: 'POST', ca },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve(JSON.parse(body)));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ cluster: { metadata: cluster } }));
+  });
+}
