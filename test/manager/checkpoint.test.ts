@@ -123,7 +123,7 @@ describe('a manager that finds a ClusterAddons without status (after clusterctl 
     expect(after.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
   });
 
-  test('arriving paused (as clusterctl moves it): only Paused is written; unpaused, it goes on from there', async () => {
+  test('arriving paused (as clusterctl moves it): only Paused written; unpaused, it goes on from there', async () => {
     const { mgmt, wl, deps } = world([bundle()]);
     mgmt.put(clusterObject({}));
     mgmt.put(controlPlane('v1.36.4'));
