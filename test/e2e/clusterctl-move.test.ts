@@ -12,7 +12,7 @@
  * in-memory backend rebuilds the moved Cluster (it is made to survive a CAPD restart). The addons live in a testenv
  * API server reached through the `{cluster}-wl` Secret, which moves with the Cluster by its clusterctl move label.
  */
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -26,7 +26,8 @@ import { bundleCrd } from '../../src/model/addon-bundle-crd';
 import { readLock } from '../../src/model/lock';
 import type { KObject } from '../../src/model/object';
 import { CHECKPOINT_ANNOTATION, ClusterAddons } from '../../src/manager/crd';
-import { INVENTORY, liveMembers, readInventory } from '../../src/manager/inventory';
+import { INVENTORY, inventoryId, readInventory } from '../../src/manager/inventory';
+import { PART_OF_LABEL } from '../../src/apply/applyset';
 import { CLUSTER_ADDONS } from '../../src/manager/state';
 import { SECRETS } from '../../src/manager/workload';
 import { CapiEnv, missingCapdBinary, missingCapiBinaries, startCapi, stopCapi } from '../../testenv/capi';
@@ -110,24 +111,37 @@ const web: BundledAddon = {
   ],
 };
 
-/** Every object the manager manages in the workload cluster, plus its inventory and a user's object: what changed. */
+/**
+ * Every object the manager manages in the workload cluster (the members its inventory names), the inventory Secret
+ * and a user's Service: resourceVersion and managedFields by `Kind namespace/name`, to compare before and after.
+ */
 async function snapshot(kubeconfig: string): Promise<Record<string, string>> {
   const wl = KubeApi.connect({ kubeconfig });
   try {
-    const members = await liveMembers(wl, await readInventory(wl));
+    const inv = await readInventory(wl);
+    const objects: KObject[] = [];
+    for (const gk of inv.groupKinds) {
+      const res = await wl.resource(gk.group, gk.kind);
+      if (!res) throw new Error(`${gk.kind}.${gk.group} of the inventory is not served`);
+      for (const ns of res.namespaced ? inv.namespaces : [undefined]) {
+        const items = await wl.list(res, { namespace: ns, labelSelector: `${PART_OF_LABEL}=${inventoryId()}` });
+        objects.push(...items.map((o) => ({ ...o, kind: res.kind })));
+      }
+    }
     const services = (await wl.resource('', 'Service')) as ResourceInfo;
-    const extra = [
+    for (const o of [
       await wl.get(SECRETS, INVENTORY.name, INVENTORY.namespace),
       await wl.get(services, 'users-lb', 'default'),
-    ];
+    ]) {
+      if (!o) throw new Error("the inventory Secret or the user's Service is missing");
+      objects.push(o);
+    }
     const out: Record<string, string> = {};
-    for (const o of [...members, ...extra]) {
-      if (!o) throw new Error('an object of the snapshot is missing');
-      out[`${o.kind ?? o.apiVersion} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`] = JSON.stringify({
+    for (const o of objects)
+      out[`${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`] = JSON.stringify({
         resourceVersion: o.metadata?.resourceVersion,
         managedFields: o.metadata?.managedFields,
       });
-    }
     return out;
   } finally {
     wl.close();
@@ -205,8 +219,10 @@ describeWith(
 
     beforeAll(async () => {
       out = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-move-e2e-'));
-      const synth = await cskit(['synth', '-o', path.join(out, 'dist')]);
-      if (synth.code !== 0) throw new Error(`cskit synth failed: ${synth.stderr}`);
+      execFileSync(process.execPath, [path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js'), 'synth', '-o', out], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      });
       env = await startEnv(['src', 'dst', 'workload-1']);
       src = env.clusters.src.kubeconfig;
       dst = env.clusters.dst.kubeconfig;
@@ -225,7 +241,7 @@ describeWith(
     });
 
     test('on the source: a docker-scs Cluster (CAPD in-memory) gets its addons Ready from cskit manager', async () => {
-      const applied = await cskit(['apply', path.join(out, 'dist', stack), '--kubeconfig', src, '-n', NS, '--wait']);
+      const applied = await cskit(['apply', path.join(out, stack), '--kubeconfig', src, '-n', NS, '--wait']);
       if (applied.code !== 0) throw new Error(`cskit apply failed:\n${applied.stdout}\n${applied.stderr}`);
       const api = KubeApi.connect({ kubeconfig: src });
       const bundles = (await api.resource('addons.cskit.io', 'AddonBundle')) as ResourceInfo;
