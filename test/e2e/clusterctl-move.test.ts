@@ -21,7 +21,6 @@ import { buildBundle } from '../../src/bundle/build';
 import { KubeApi } from '../../src/kube/api';
 import { ResourceInfo } from '../../src/kube/apply-types';
 import { connect } from '../../src/kube/client';
-import { BundledAddon } from '../../src/model/addon-bundle';
 import { bundleCrd } from '../../src/model/addon-bundle-crd';
 import { readLock } from '../../src/model/lock';
 import type { KObject } from '../../src/model/object';
@@ -36,6 +35,7 @@ import { repoRoot, startEnv, stopEnv } from '../../testenv/harness';
 import type { EnvState } from '../../testenv/supervisor';
 import { Prerequisite, describeWith } from '../support/prerequisite';
 import { CliRun, cskit } from './support/env';
+import { FM, addon, sleep, until } from './support/manager-world';
 
 const built: Prerequisite = {
   what: 'Cluster API managers, CAPD and clusterctl',
@@ -48,19 +48,9 @@ const docker136 = lock.stacks['docker-scs']['1.36'];
 const stack = `docker-scs-1-36-${docker136.version}`;
 const version = `v${docker136.kubernetesVersion}`;
 const NS = 'default';
-const FM = { fieldManager: 'cskit-e2e', force: true };
 const MOVE_LABEL = 'clusterctl.cluster.x-k8s.io/move';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(1000);
-  }
-}
+/** CAPD's in-memory provisioning takes about 40 s on the shared machine; leave room. */
+const CAPI_TIMEOUT = 240_000;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -75,41 +65,6 @@ const conditionTrue = (o: KObject | undefined, type: string) =>
   ((o?.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(
     (c) => c.type === type && c.status === 'True',
   );
-
-/** The test's own addon (the docker-scs addons' APIService never turns Available on kwok's fake node). */
-const web: BundledAddon = {
-  name: 'web',
-  order: 1,
-  version: '1.0.0',
-  phase: 'cni',
-  upgrade: 'BeforeClusterUpgrade',
-  namespace: 'move-addon',
-  dependsOn: [],
-  inputs: [],
-  healthChecks: [{ type: 'rollout', apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'move-addon' }],
-  manifests: [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'move-addon' } },
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'settings', namespace: 'move-addon' },
-      data: { cluster: '{{cluster.name}}' },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'move-addon' },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
-        },
-      },
-    },
-  ],
-};
 
 /**
  * Every object the manager manages in the workload cluster (the members its inventory names), the inventory Secret
@@ -246,7 +201,7 @@ describeWith(
       const api = KubeApi.connect({ kubeconfig: src });
       const bundles = (await api.resource('addons.cskit.io', 'AddonBundle')) as ResourceInfo;
       await api.delete(bundles, stack, NS);
-      for (const part of buildBundle({ name: stack, id: 'docker-scs', kubernetesVersion: version.slice(1) }, [web]))
+      for (const part of buildBundle({ name: stack, id: 'docker-scs', kubernetesVersion: version.slice(1) }, [addon]))
         await api.apply(bundles, { ...part, metadata: { ...part.metadata, namespace: NS } }, FM);
       // The workload kubeconfig Secret of `--kubeconfig-secret '{cluster}-wl'`: not a CAPI secret name, so it carries
       // the clusterctl move label to go with its Cluster (docs/manager.md, "Moving with clusterctl move").
@@ -289,30 +244,38 @@ describeWith(
           },
         },
       });
-      const status = await until('ClusterAddons demo Ready on the source', async () => {
-        const ca = (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
-        return conditionTrue(ca, 'Ready') ? ca : undefined;
-      });
+      const status = await until(
+        'ClusterAddons demo Ready on the source',
+        async () => {
+          const ca = (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
+          return conditionTrue(ca, 'Ready') ? ca : undefined;
+        },
+        CAPI_TIMEOUT,
+      );
       expect(status.status?.addons).toEqual([
         expect.objectContaining({ name: 'web', version: '1.0.0', state: 'Ready' }),
       ]);
       // clusterctl moves only provisioned Clusters: infrastructure ready and every Machine with its Node.
-      await until('the source Cluster provisioned, its Machines with a nodeRef', async () => {
-        const c = await client.get('cluster.x-k8s.io/v1beta2', 'Cluster', 'demo', NS);
-        const machines = await client.list('cluster.x-k8s.io/v1beta2', 'Machine', { namespace: NS });
-        const ok =
-          c?.status?.initialization?.infrastructureProvisioned === true &&
-          machines.length > 0 &&
-          machines.every((m) => m.status?.nodeRef?.name);
-        return ok || undefined;
-      });
+      await until(
+        'the source Cluster provisioned, its Machines with a nodeRef',
+        async () => {
+          const c = await client.get('cluster.x-k8s.io/v1beta2', 'Cluster', 'demo', NS);
+          const machines = await client.list('cluster.x-k8s.io/v1beta2', 'Machine', { namespace: NS });
+          const ok =
+            c?.status?.initialization?.infrastructureProvisioned === true &&
+            machines.length > 0 &&
+            machines.every((m) => m.status?.nodeRef?.name);
+          return ok || undefined;
+        },
+        CAPI_TIMEOUT,
+      );
       await sleep(5000); // two resync periods of the manager in steady state: what "before" means
       before = {
         workload: await snapshot(wlKubeconfig),
         status: (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons,
       };
       expect(Object.keys(before.workload)).toEqual(
-        expect.arrayContaining(['Deployment move-addon/web', 'ConfigMap move-addon/settings', 'Namespace /move-addon']),
+        expect.arrayContaining(['Deployment demo-addon/web', 'ConfigMap demo-addon/settings', 'Namespace /demo-addon']),
       );
       api.close();
     }, 400_000);
@@ -359,14 +322,22 @@ describeWith(
 
         // The target: the Cluster unpaused and initialized again by its CAPI + CAPD; our status Ready again.
         const client = connect({ kubeconfig: dst });
-        await until('the target Cluster unpaused and ControlPlaneInitialized', async () => {
-          const c = await client.get('cluster.x-k8s.io/v1beta2', 'Cluster', 'demo', NS);
-          return c && !c.spec?.paused && c.status?.initialization?.controlPlaneInitialized === true ? c : undefined;
-        });
-        const after = await until('ClusterAddons demo Ready on the target', async () => {
-          const ca = (await dstApi.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
-          return conditionTrue(ca, 'Ready') ? ca : undefined;
-        });
+        await until(
+          'the target Cluster unpaused and ControlPlaneInitialized',
+          async () => {
+            const c = await client.get('cluster.x-k8s.io/v1beta2', 'Cluster', 'demo', NS);
+            return c && !c.spec?.paused && c.status?.initialization?.controlPlaneInitialized === true ? c : undefined;
+          },
+          CAPI_TIMEOUT,
+        );
+        const after = await until(
+          'ClusterAddons demo Ready on the target',
+          async () => {
+            const ca = (await dstApi.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
+            return conditionTrue(ca, 'Ready') ? ca : undefined;
+          },
+          CAPI_TIMEOUT,
+        );
         await sleep(5000); // two resync periods of the target's manager with the Cluster initialized (steady state)
         expect(await snapshot(wlKubeconfig)).toEqual(before.workload);
 
