@@ -366,6 +366,28 @@ describeWith(
         expect(await s.list('addons.cskit.io/v1alpha1', 'AddonBundle', { namespace: NS })).toEqual([]);
         expect(await s.get('v1', 'Secret', 'demo-wl', NS)).toBeUndefined();
 
+        // The target's manager manages the workload cluster now: a hand edit is repaired (the source's manager no
+        // longer has the Cluster), and the status says the Cluster is not paused any more.
+        const wl = KubeApi.connect({ kubeconfig: wlKubeconfig });
+        const configMaps = (await wl.resource('', 'ConfigMap')) as ResourceInfo;
+        await wl.apply(
+          configMaps,
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'settings', namespace: 'demo-addon' },
+            data: { cluster: 'x' },
+          },
+          { fieldManager: 'a-user', force: true },
+        );
+        await until('the hand edit repaired by the target manager', async () => {
+          const cm = await wl.get(configMaps, 'settings', 'demo-addon');
+          return cm?.data?.cluster === 'demo' ? cm : undefined;
+        });
+        wl.close();
+        const drifted = (await dstApi.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons;
+        expect(drifted.status?.conditions?.find((c) => c.type === 'Paused')?.status).toBe('False');
+
         const srcRun = await stopManager(srcManager);
         srcManager = undefined;
         const dstRun = await stopManager(dstManager);
