@@ -382,7 +382,7 @@ describeWith(
         );
         await until('the hand edit repaired by the target manager', async () => {
           const cm = await wl.get(configMaps, 'settings', 'demo-addon');
-          return cm?.data?.cluster === 'demo' ? cm : undefined;
+          return (cm?.data as Record<string, string> | undefined)?.cluster === 'demo' ? cm : undefined;
         });
         wl.close();
         const drifted = (await dstApi.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons;
