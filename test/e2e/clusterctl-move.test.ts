@@ -388,6 +388,13 @@ describeWith(
         const drifted = (await dstApi.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons;
         expect(drifted.status?.conditions?.find((c) => c.type === 'Paused')?.status).toBe('False');
 
+        // No hook left dangling: whatever lifecycle hook CAPI still had pending for the Cluster when it moved, the
+        // target's CAPI called the target's manager, which answered it.
+        await until('no pending Runtime SDK hook on the target Cluster', async () => {
+          const c = await client.get('cluster.x-k8s.io/v1beta2', 'Cluster', 'demo', NS);
+          return c && !c.metadata?.annotations?.['runtime.cluster.x-k8s.io/pending-hooks'] ? c : undefined;
+        });
+
         const srcRun = await stopManager(srcManager);
         srcManager = undefined;
         const dstRun = await stopManager(dstManager);
