@@ -79,7 +79,7 @@ export function ensureBinaries(): string {
 /** Starts clusters (etcd shared, one API server each) and resolves once they are ready. */
 export async function startEnv(
   clusters: string[],
-  opts: { dir?: string; parentPid?: number; timeoutMs?: number } = {},
+  opts: { dir?: string; parentPid?: number; timeoutMs?: number; audit?: boolean } = {},
 ): Promise<EnvState> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-testenv-'));
   const timeoutMs = opts.timeoutMs ?? 180_000;
@@ -90,7 +90,7 @@ export async function startEnv(
     log: 'supervisor.log',
     state: 'state.json',
     timeoutMs,
-    args: [dir, binDir(), String(opts.parentPid ?? process.pid), ...clusters],
+    args: [dir, binDir(), String(opts.parentPid ?? process.pid), ...(opts.audit ? ['--audit'] : []), ...clusters],
     onTimeout: (pid) => {
       try {
         process.kill(pid, 'SIGTERM');

@@ -22,7 +22,22 @@ export interface ClusterState {
   readonly kubeconfig: string;
   /** A user with no roles, for permission tests. */
   readonly restrictedKubeconfig: string;
+  /**
+   * With the `--audit` option: the API server's audit log (JSON lines, Metadata level, writes only: create, update,
+   * patch, delete), so a test can show who wrote what when (e.g. one writer at a time under leader election).
+   */
+  readonly auditLog?: string;
 }
+
+/** Writes only, at Metadata level (who, what, when, answer; no bodies): small, and never a Secret's content. */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+`;
 
 export interface EnvState {
   readonly ready: boolean;
@@ -124,8 +139,21 @@ async function waitReady(url: string, certs: Certs, what: string, timeoutMs = 90
   }
 }
 
+function auditFlags(cdir: string): string[] {
+  const policy = path.join(cdir, 'audit-policy.yaml');
+  fs.writeFileSync(policy, AUDIT_POLICY);
+  // Blocking mode: an event is in the file before the answer goes out (the order in the file is the real order).
+  return [
+    `--audit-policy-file=${policy}`,
+    `--audit-log-path=${path.join(cdir, 'audit.log')}`,
+    '--audit-log-mode=blocking',
+  ];
+}
+
 async function main(): Promise<void> {
-  const [dir, binDir, parentPid, ...names] = process.argv.slice(2);
+  const [dir, binDir, parentPid, ...args] = process.argv.slice(2);
+  const audit = args.includes('--audit');
+  const names = args.filter((a) => a !== '--audit');
   fs.mkdirSync(dir, { recursive: true });
   const bin = (b: string) => path.join(binDir, b);
   for (const b of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']) {
@@ -181,6 +209,7 @@ async function main(): Promise<void> {
         `--service-account-key-file=${certs.sa.pub}`,
         `--service-account-signing-key-file=${certs.sa.key}`,
         '--enable-priority-and-fairness=false',
+        ...(audit ? auditFlags(cdir) : []),
       ]);
       const admin = path.join(cdir, 'kubeconfig');
       const restricted = path.join(cdir, 'restricted.kubeconfig');
@@ -236,7 +265,13 @@ async function main(): Promise<void> {
       void runProvisioner(client, TEST_PROVISIONERS, (l) =>
         fs.appendFileSync(path.join(cdir, 'provisioner.log'), `${new Date().toISOString()} ${l}\n`),
       );
-      clusters[name] = { name, server, kubeconfig: admin, restrictedKubeconfig: restricted };
+      clusters[name] = {
+        name,
+        server,
+        kubeconfig: admin,
+        restrictedKubeconfig: restricted,
+        ...(audit ? { auditLog: path.join(cdir, 'audit.log') } : {}),
+      };
     }),
   );
 

@@ -162,6 +162,22 @@ export class KubeApi implements ApplyClient {
     return r.body as KObject;
   }
 
+  /**
+   * Replaces an object (PUT). It must carry the metadata.resourceVersion it was read at: when someone else changed
+   * it meanwhile the server refuses with 409 (kind 'conflict'). This optimistic concurrency is what makes a Lease
+   * safe: of two writers that read the same version, only one update lands.
+   */
+  async update(res: ResourceInfo, obj: KObject): Promise<KObject> {
+    const ns = obj.metadata?.namespace;
+    const what = `updating ${this.label(res, obj.metadata?.name, ns)}`;
+    if (!obj.metadata?.resourceVersion)
+      throw new KubeError('invalid', `${what}: metadata.resourceVersion is missing (read the object first)`);
+    const r = await this.transport.call(what, 'PUT', this.item(res, obj.metadata?.name as string, ns, what), {
+      body: obj,
+    });
+    return r.body as KObject;
+  }
+
   /** Deletes (background propagation); resolves quietly when already gone. */
   async delete(
     res: ResourceInfo,

@@ -48,6 +48,10 @@ export interface TransportOptions {
   readonly timeouts?: Partial<Timeouts>;
   /** Epoch ms by which every request must be done (the whole command's bound), and how to name it. */
   readonly deadline?: { readonly at: number; readonly what: string };
+  /** Sent as User-Agent (the API server's audit log records it: which process wrote what). */
+  readonly userAgent?: string;
+  /** Told of every finished request (not watches): for latency metrics. */
+  readonly observe?: (r: { readonly method: string; readonly status: number | 'error'; readonly ms: number }) => void;
 }
 
 export interface Reply {
@@ -254,8 +258,9 @@ export class Transport {
 
   private async headers(cred: ExecCredential): Promise<Record<string, string>> {
     const a = this.cfg.auth;
-    if (a.type === 'basic') return { authorization: a.header };
-    return cred.token ? { authorization: `Bearer ${cred.token}` } : {};
+    const ua: Record<string, string> = this.opts.userAgent ? { 'user-agent': this.opts.userAgent } : {};
+    if (a.type === 'basic') return { ...ua, authorization: a.header };
+    return cred.token ? { ...ua, authorization: `Bearer ${cred.token}` } : ua;
   }
 
   /** The time left for one request: its own bound, or less when the command's deadline comes first. */
@@ -427,6 +432,19 @@ export class Transport {
    * are retried for idempotent requests; 401 with an exec plugin runs the plugin again, once.
    */
   async request(what: string, method: string, path: string, o: RequestOptions = {}): Promise<Reply> {
+    if (!this.opts.observe) return this.attempts(what, method, path, o);
+    const start = Date.now();
+    try {
+      const r = await this.attempts(what, method, path, o);
+      this.opts.observe({ method, status: r.status, ms: Date.now() - start });
+      return r;
+    } catch (e) {
+      this.opts.observe({ method, status: 'error', ms: Date.now() - start });
+      throw e;
+    }
+  }
+
+  private async attempts(what: string, method: string, path: string, o: RequestOptions): Promise<Reply> {
     if (this.closed) throw new KubeError('server', `${what}: the connection to ${this.server} was closed`);
     let reauth = this.cfg.auth.type === 'exec';
     for (let attempt = 0; ; attempt++) {

@@ -77,6 +77,16 @@ export class WorkQueue {
     return this.ready.length + this.running;
   }
 
+  /** Resolves once nothing is being worked on (after `stop`: the in-flight work finished), or after `timeoutMs`. */
+  async idle(timeoutMs: number): Promise<boolean> {
+    const end = Date.now() + timeoutMs;
+    while (this.running > 0) {
+      if (Date.now() >= end) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  }
+
   stop(): void {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);

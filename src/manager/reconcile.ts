@@ -13,6 +13,7 @@ import { cleanupStep } from './cleanup';
 import { checkpointOf, effectiveStatus } from './checkpoint';
 import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
 import { isInputError } from '../util/errors';
+import { LabelSelector } from '../util/label-selector';
 import { liveMembers, prune, readInventory, selectStale, writeInventory } from './inventory';
 import { WorkResult } from './queue';
 import { BundleSource, CLUSTER_ADDONS, FullState, ManagementClient, PausedState, readState } from './state';
@@ -40,6 +41,8 @@ export interface ReconcileDeps {
    * reconcile (by whoever then owns the Cluster) starts from the persisted state again.
    */
   readonly interrupted?: (namespace: string, name: string) => string | undefined;
+  /** This manager's shard (`--selector`): Clusters whose labels do not match are left to other managers. */
+  readonly shard?: LabelSelector;
 }
 
 const WAIT_MS = 5000;
@@ -110,7 +113,13 @@ async function conditionEvents(
  * Bad input (a bundle that does not read, a Cluster that cannot be rendered for, a missing ClusterClass) is a
  * Degraded condition and a Warning Event on the Cluster, looked at again after a while — never a crash loop.
  */
-async function reportInputError(deps: ReconcileDeps, namespace: string, name: string, e: Error): Promise<WorkResult> {
+async function reportInputError(
+  deps: ReconcileDeps,
+  namespace: string,
+  name: string,
+  e: Error,
+  reason = 'InvalidInput',
+): Promise<WorkResult> {
   const m = deps.management;
   const clusterRes = await m.resource('cluster.x-k8s.io', 'Cluster');
   const cluster = clusterRes ? await m.get(clusterRes, name, namespace) : undefined;
@@ -124,9 +133,14 @@ async function reportInputError(deps: ReconcileDeps, namespace: string, name: st
     return { type, status, reason, message, lastTransitionTime: since };
   };
   const conditions: Condition[] = [
-    keep('Ready', 'False', 'InvalidInput', e.message),
-    keep('Progressing', 'False', 'InvalidInput', 'waiting for the input to be fixed'),
-    keep('Degraded', 'True', 'InvalidInput', e.message),
+    keep('Ready', 'False', reason, e.message),
+    keep(
+      'Progressing',
+      'False',
+      reason,
+      `waiting for the ${reason === 'InvalidInput' ? 'input' : 'permission'} to be fixed`,
+    ),
+    keep('Degraded', 'True', reason, e.message),
     keep('Paused', 'False', 'NotPaused', ''),
     ...(prev?.status?.conditions?.filter((c) => c.type === 'Drifted') ?? []),
   ];
@@ -134,16 +148,26 @@ async function reportInputError(deps: ReconcileDeps, namespace: string, name: st
   await writeStatus(deps, state, { ...(prev?.status ?? {}), conditions });
   const was = prev?.status?.conditions?.find((c) => c.type === 'Degraded');
   if (was?.status !== 'True' || was.message !== e.message)
-    await event(deps, cluster, 'Warning', 'AddonsInvalidInput', e.message);
+    await event(
+      deps,
+      cluster,
+      'Warning',
+      reason === 'InvalidInput' ? 'AddonsInvalidInput' : 'AddonsPermissionDenied',
+      e.message,
+    );
   return { requeueAfterMs: INPUT_RETRY_MS };
 }
 
 export async function reconcileCluster(deps: ReconcileDeps, namespace: string, name: string): Promise<WorkResult> {
   let read: Awaited<ReturnType<typeof readState>>;
   try {
-    read = await readState(deps.management, deps.bundles, namespace, name);
+    read = await readState(deps.management, deps.bundles, namespace, name, deps.shard);
   } catch (e) {
     if (isInputError(e)) return reportInputError(deps, namespace, name, e);
+    // A permission the manager lacks for this Cluster (its ClusterClass, its control plane): the server's message
+    // names verb, resource and namespace; reported on the Cluster (if its status may be written), others go on.
+    if ((e as { kind?: string }).kind === 'forbidden')
+      return reportInputError(deps, namespace, name, e as Error, 'PermissionDenied');
     throw e;
   }
   if (!read || 'notManaged' in read) return {};

@@ -25,6 +25,8 @@ export interface HookServerOptions {
   /** Answer "retry" after this long (below CAPI's hook timeout of 10 s). */
   readonly answerWithinMs?: number;
   readonly log?: (line: string) => void;
+  /** Told of every hook answer and how long it took (metrics). */
+  readonly observe?: (hook: Hook, r: HookResponse, ms: number) => void;
 }
 
 const MAX_BODY = 1 << 20;
@@ -79,9 +81,15 @@ export async function startHookServer(source: StateSource, o: HookServerOptions)
       } catch {
         return send(200, { ...retryLater(h), status: 'Failure', message: 'request body is not JSON' });
       }
-      const timer = setTimeout(() => send(200, retryLater(h)), within);
+      const started = Date.now();
+      const timer = setTimeout(() => {
+        const r = retryLater(h);
+        o.observe?.(h, r, Date.now() - started);
+        send(200, r);
+      }, within);
       answerHook(h, request, source)
         .then((r) => {
+          if (!res.headersSent) o.observe?.(h, r, Date.now() - started);
           o.log?.(
             `${h} ${JSON.stringify((request as { cluster?: { metadata?: unknown } }).cluster?.metadata ?? {})}: ` +
               `${r.status} ${r.retryAfterSeconds ?? 0}s ${r.message}`,

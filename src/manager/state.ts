@@ -8,6 +8,7 @@ import { ResourceInfo } from '../kube/apply-types';
 import { KObject } from '../model/object';
 import { buildRenderContext } from '../render/context';
 import { InputError } from '../util/errors';
+import { LabelSelector, selectorMatches } from '../util/label-selector';
 import { effectiveStatus } from './checkpoint';
 import { ClusterState, readClusterState } from './cluster-state';
 import { ClusterAddons, GROUP, KIND, PLURAL, VERSION } from './crd';
@@ -76,10 +77,14 @@ export async function readState(
   bundles: BundleSource,
   namespace: string,
   name: string,
+  shard?: LabelSelector,
 ): Promise<FullState | PausedState | { notManaged: string } | undefined> {
   const clusters = await resource(api, 'cluster.x-k8s.io', 'Cluster');
   const clusterObject = await api.get(clusters, name, namespace);
   if (!clusterObject) return undefined;
+  // Sharding: a Cluster outside this manager's --selector is another manager's; never held, never touched here.
+  if (shard && !selectorMatches(shard, clusterObject.metadata?.labels))
+    return { notManaged: `not in this manager's shard (--selector ${shard.text})` };
   const cluster = readClusterState(clusterObject, await controlPlaneOf(api, clusterObject));
   if (cluster.optedOut) return { notManaged: 'opted out of cskit addons by annotation' };
   if (!cluster.className) return { notManaged: 'has no spec.topology class' };
@@ -131,6 +136,6 @@ export async function readState(
 }
 
 /** The hooks' view: the same reader. */
-export function stateSource(api: ManagementClient, bundles: BundleSource): StateSource {
-  return { load: (namespace, name) => readState(api, bundles, namespace, name) };
+export function stateSource(api: ManagementClient, bundles: BundleSource, shard?: LabelSelector): StateSource {
+  return { load: (namespace, name) => readState(api, bundles, namespace, name, shard) };
 }

@@ -8,9 +8,16 @@ import * as os from 'os';
 import { isIP } from 'net';
 import * as path from 'path';
 import { checkSecretTemplate, DEFAULT_KUBECONFIG_SECRET } from '../../manager/secret-template';
-import { EXIT_ABORT, UserError } from '../errors';
+import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
+
+/** Exit code of a leader that lost its Lease (restarted by its Deployment, then a standby). */
+const EXIT_LOST_LEASE = EXIT_FAIL;
 import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
 import { table } from '../../util/table';
+import { LabelSelector, parseLabelSelector } from '../../util/label-selector';
+import { LOG_FORMATS, LogFormat } from '../../manager/log';
+import { DEFAULT_LEASE_NAME, timingsProblem } from '../../manager/lease';
+import { DEFAULT_METRICS_PORT } from '../../manager/ops-server';
 
 interface ManagerFlags {
   kubeconfig?: string;
@@ -29,6 +36,29 @@ interface ManagerFlags {
   installCrd: boolean;
   cleanupTimeout: number;
   resync: number;
+  selector?: LabelSelector;
+  leaderElect?: boolean;
+  leaderElectLeaseName: string;
+  leaderElectNamespace?: string;
+  leaderElectLeaseDuration: number;
+  leaderElectRenewDeadline: number;
+  leaderElectRetryPeriod: number;
+  metricsBindAddress: { host: string; port: number } | undefined;
+  logFormat: LogFormat;
+}
+
+/** `host:port` (`:port` = every address), or `0` to turn the endpoint off (controller-runtime's convention). */
+function parseBindAddress(flag: string, s: string): { host: string; port: number } | undefined {
+  if (s === '0') return undefined;
+  const m = /^(.*):(\d+)$/.exec(s);
+  const host = m ? m[1].replace(/^\[|\]$/g, '') || '0.0.0.0' : '';
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !isIP(host) || port > 65535)
+    throw new UserError(
+      `${flag}: "${s}" is not host:port with an IP address (e.g. 0.0.0.0:8080, 127.0.0.1:0 for any free port, ` +
+        ':8080), or 0 to turn it off',
+    );
+  return { host, port };
 }
 
 /** `k=v[,k=v]` → matchLabels. */
@@ -130,13 +160,57 @@ export function register(program: Command): void {
     .option('--no-install-crd', 'do not apply the ClusterAddons CRD at start')
     .addOption(durationOption('--cleanup-timeout <duration>', 'BeforeClusterDelete wait for LBs and volumes', '5m'))
     .addOption(durationOption('--resync <duration>', 're-apply period of Clusters in sync (drift repair)', '1m'))
+    .addOption(
+      new Option(
+        '--selector <selector>',
+        'label selector on Clusters: this manager owns only those (sharding; e.g. shard=a); default: all Clusters',
+      ).argParser((s: string) => asUsage(() => parseLabelSelector('--selector', s))),
+    )
+    .option(
+      '--leader-elect',
+      'run as one of several replicas: only the holder of a coordination.k8s.io Lease reconciles',
+    )
+    .addOption(
+      new Option('--leader-elect-lease-name <name>', 'name of the Lease')
+        .default(DEFAULT_LEASE_NAME)
+        .argParser((s: string) => parseDnsLabel('--leader-elect-lease-name', s, 253, 'a Lease name')),
+    )
+    .addOption(
+      new Option(
+        '--leader-elect-namespace <namespace>',
+        'namespace of the Lease (default: the namespace of the pod, else of the kubeconfig context, else default)',
+      ).argParser((s: string) => parseDnsLabel('--leader-elect-namespace', s)),
+    )
+    .addOption(durationOption('--leader-elect-lease-duration <duration>', 'how long a Lease not renewed holds', '15s'))
+    .addOption(durationOption('--leader-elect-renew-deadline <duration>', 'the leader gives up after this', '10s'))
+    .addOption(durationOption('--leader-elect-retry-period <duration>', 'between tries to acquire or renew', '2s'))
+    .addOption(
+      new Option('--metrics-bind-address <host:port>', 'http endpoint of /metrics, /healthz and /readyz; 0: off')
+        .default({ host: '0.0.0.0', port: DEFAULT_METRICS_PORT }, `0.0.0.0:${DEFAULT_METRICS_PORT}`)
+        .argParser((s: string) => parseBindAddress('--metrics-bind-address', s)),
+    )
+    .addOption(new Option('--log-format <format>', 'log lines as text or JSON').choices(LOG_FORMATS).default('text'))
     .action(async (flags: ManagerFlags) => {
-      const [{ KubeApi }, { startManager }, { clusterBundles }, { makeServingCert }] = await Promise.all([
-        import('../../kube/api'),
-        import('../../manager/run'),
-        import('../../manager/bundles'),
-        import('../../manager/certs'),
-      ]);
+      const [{ KubeApi }, { startManager }, { clusterBundles }, { makeServingCert }, lease, perms, { createLogger }] =
+        await Promise.all([
+          import('../../kube/api'),
+          import('../../manager/run'),
+          import('../../manager/bundles'),
+          import('../../manager/certs'),
+          import('../../manager/lease'),
+          import('../../manager/permissions'),
+          import('../../manager/log'),
+        ]);
+      const timings = {
+        leaseDurationMs: flags.leaderElectLeaseDuration,
+        renewDeadlineMs: flags.leaderElectRenewDeadline,
+        retryPeriodMs: flags.leaderElectRetryPeriod,
+      };
+      const timing = timingsProblem(timings);
+      if (flags.leaderElect && timing)
+        throw new UserError(
+          `--leader-elect-lease-duration/--leader-elect-renew-deadline/--leader-elect-retry-period: ${timing}`,
+        );
       const own = [flags.tlsCertFile, flags.tlsKeyFile, flags.tlsCaFile].filter(Boolean).length;
       if (own !== 0 && own !== 3)
         throw new UserError('--tls-cert-file, --tls-key-file and --tls-ca-file go together: give all three or none');
@@ -149,12 +223,38 @@ export function register(program: Command): void {
             ca: readPem('--tls-ca-file', flags.tlsCaFile as string),
           }
         : makeServingCert(fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-manager-tls-')), [host, 'localhost']);
-      const log = (l: string) => process.stderr.write(`${new Date().toISOString()} ${l}\n`);
+      const log = createLogger(flags.logFormat);
+      const identity = lease.newIdentity();
+      const userAgent = `cskit-manager/${identity}`;
       let api: InstanceType<typeof KubeApi>;
       try {
-        api = KubeApi.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+        api = KubeApi.connect({ kubeconfig: flags.kubeconfig, context: flags.context, userAgent });
       } catch (e) {
         throw new UserError((e as Error).message, EXIT_ABORT);
+      }
+      const leaseNamespace = flags.leaderElect
+        ? (flags.leaderElectNamespace ?? api.contextNamespace ?? 'default')
+        : undefined;
+      let missing;
+      try {
+        missing = await perms.missingPermissions(
+          api,
+          perms.startPermissions({
+            installCrd: flags.installCrd,
+            registerExtension: flags.registerExtension,
+            leaseNamespace,
+          }),
+        );
+      } catch (e) {
+        api.close();
+        throw new UserError(`cannot start the manager: ${(e as Error).message}`, EXIT_ABORT);
+      }
+      if (missing.length) {
+        api.close();
+        throw new UserError(
+          `cannot start the manager: its identity (${api.transport.describeAuth()}) may not ` +
+            `${missing.map(perms.describePermission).join('; ')}; grant these in its (Cluster)Role`,
+        );
       }
       let running;
       try {
@@ -171,15 +271,31 @@ export function register(program: Command): void {
           cleanupTimeoutMs: flags.cleanupTimeout,
           resyncMs: flags.resync,
           log,
+          selector: flags.selector,
+          leaderElection: leaseNamespace
+            ? { ...timings, name: flags.leaderElectLeaseName, namespace: leaseNamespace, identity }
+            : undefined,
+          // As controller-runtime: a leader that lost its Lease exits at once (its Deployment restarts it as a
+          // standby); in-flight requests are cut off inside the margin between renew deadline and lease duration.
+          onLostLeadership: () => process.exit(EXIT_LOST_LEASE),
+          ops: flags.metricsBindAddress,
+          userAgent,
         });
       } catch (e) {
         api.close();
         throw new UserError(`cannot start the manager: ${(e as Error).message}`, EXIT_ABORT);
       }
-      log('manager running; stop with SIGINT/SIGTERM (the ExtensionConfig stays: Clusters wait for the next one)');
+      log.info(
+        'manager running; stop with SIGINT/SIGTERM (the ExtensionConfig stays: Clusters wait for the next one)',
+        {
+          identity,
+          selector: flags.selector?.text,
+          leaderElection: Boolean(leaseNamespace),
+        },
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
-          log('stopping');
+          log.info('stopping: in-flight reconciles end at their next addon, then the Lease is released');
           void running.stop().then(() => {
             api.close();
             resolve();

@@ -54,11 +54,11 @@ export function cskit(
 }
 
 /** API servers of the test file's own (several: e.g. a management and two workload clusters). Top level only. */
-export function ownClusters(names: string[]): () => EnvState | undefined {
+export function ownClusters(names: string[], opts: { audit?: boolean } = {}): () => EnvState | undefined {
   let state: EnvState | undefined;
   beforeAll(async () => {
     const { startEnv } = await import('../../../testenv/harness');
-    state = await startEnv(names);
+    state = await startEnv(names, opts);
   }, 180_000);
   afterAll(async () => {
     if (!state) return;

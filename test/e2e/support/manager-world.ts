@@ -5,8 +5,10 @@
  * workload API server of the testenv. The addon is a ConfigMap (templated with the Cluster's name) and a Deployment
  * that kwok's stages roll out.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
+import * as path from 'path';
 import { buildBundle } from '../../../src/bundle/build';
 import { KubeApi } from '../../../src/kube/api';
 import { ResourceInfo } from '../../../src/kube/apply-types';
@@ -190,4 +192,64 @@ export function callHook(
     req.on('error', reject);
     req.end(JSON.stringify({ cluster: { metadata: cluster } }));
   });
+}
+
+/** One line of a kube-apiserver audit log (the fields the tests read). */
+export interface AuditEvent {
+  readonly verb: string;
+  readonly userAgent?: string;
+  readonly objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string };
+  readonly requestReceivedTimestamp: string;
+  readonly stageTimestamp: string;
+  readonly responseStatus?: { code?: number };
+}
+
+/** The completed write requests of an audit log whose User-Agent starts with `agentPrefix`. */
+export function auditWrites(file: string, agentPrefix: string): AuditEvent[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditEvent & { stage?: string })
+    .filter((e) => e.stage === 'ResponseComplete' && (e.userAgent ?? '').startsWith(agentPrefix));
+}
+
+/** A `cskit` CLI process whose stderr lines can be waited for while it runs. */
+export interface CliProcess {
+  readonly pid: number;
+  readonly lines: string[];
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startCli(args: string[]): CliProcess {
+  const main = path.join(__dirname, '..', '..', '..', 'lib', 'src', 'cli', 'main.js');
+  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines: string[] = [];
+  let rest = '';
+  child.stderr.on('data', (d: Buffer) => {
+    const parts = (rest + d.toString('utf8')).split('\n');
+    rest = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    pid: child.pid as number,
+    lines,
+    exited,
+    waitFor: (re, timeoutMs = 60_000) =>
+      until(
+        `${re} in the manager's log`,
+        async () => {
+          for (const l of lines) {
+            const m = re.exec(l);
+            if (m) return m;
+          }
+          return undefined;
+        },
+        timeoutMs,
+      ),
+  };
 }

@@ -1,0 +1,63 @@
+import { answerHook } from '../../src/manager/hooks';
+import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
+import { stateSource } from '../../src/manager/state';
+import { parseLabelSelector } from '../../src/util/label-selector';
+import { FakeApi } from './fake-api';
+import { bundle, clusterObject, controlPlane } from './fixtures';
+
+// Sharding: a manager with --selector owns only the Clusters whose labels match; the others are another manager's.
+function world(labels: Record<string, string>) {
+  const mgmt = new FakeApi();
+  const wl = new FakeApi();
+  const b = bundle();
+  mgmt.put({
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'ClusterClass',
+    metadata: { name: b.class, namespace: 'default' },
+    spec: { variables: [] },
+  });
+  mgmt.put(controlPlane('v1.36.4'));
+  const c = clusterObject({});
+  mgmt.put({ ...c, metadata: { ...c.metadata, labels } });
+  const shard = parseLabelSelector('--selector', 'shard=a');
+  const deps: ReconcileDeps = {
+    management: mgmt as never,
+    bundles: { get: async (_ns, cls) => (cls === b.class ? b : undefined) },
+    workload: async () => wl as never,
+    shard,
+  };
+  return { mgmt, wl, deps, source: stateSource(mgmt as never, deps.bundles, shard) };
+}
+
+const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+const hooks = [
+  'BeforeClusterUpgrade',
+  'AfterControlPlaneUpgrade',
+  'AfterClusterUpgrade',
+  'BeforeClusterDelete',
+] as const;
+
+describe('a manager with --selector (one shard of the fleet)', () => {
+  test('a Cluster outside the shard: nothing sent to its workload cluster, no ClusterAddons written', async () => {
+    const { mgmt, wl, deps } = world({ shard: 'b' });
+    expect(await reconcileCluster(deps, 'default', 'demo')).toEqual({});
+    expect(wl.calls).toEqual([]);
+    expect(mgmt.calls.filter((c) => /^(apply|create)/.test(c))).toEqual([]);
+  });
+
+  test('its hooks are let through (Success, no hold), never Failure: CAPI calls every extension', async () => {
+    const { source } = world({});
+    for (const hook of hooks) {
+      const r = await answerHook(hook, request, source);
+      expect(r).toMatchObject({ status: 'Success', retryAfterSeconds: 0 });
+      expect(r.message).toMatch(/not in this manager's shard \(--selector shard=a\)/);
+    }
+  });
+
+  test('a Cluster inside the shard is reconciled and its hooks are held until its addons are healthy', async () => {
+    const { wl, deps, source } = world({ shard: 'a' });
+    await reconcileCluster(deps, 'default', 'demo');
+    expect([...wl.store.values()].some((o) => o.kind === 'Deployment')).toBe(true);
+    expect(await answerHook('BeforeClusterUpgrade', request, source)).toMatchObject({ retryAfterSeconds: 5 });
+  });
+});
