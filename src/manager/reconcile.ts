@@ -10,7 +10,8 @@ import { KObject } from '../model/object';
 import { FIELD_MANAGER } from '../apply/applyset';
 import { applyAddon, detectDrift } from './apply';
 import { cleanupStep } from './cleanup';
-import { ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
+import { checkpointOf, effectiveStatus } from './checkpoint';
+import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
 import { isInputError } from '../util/errors';
 import { asPermissionError, isForbidden, isPermissionError } from './permissions';
 import { LabelSelector } from '../util/label-selector';
@@ -58,11 +59,22 @@ async function workloadClient(deps: ReconcileDeps, namespace: string, name: stri
   }
 }
 
+/**
+ * Writes the status, and the checkpoint annotation when what is installed changed (a second write only then): the
+ * status first, so a crash between the two leaves the checkpoint behind the status, never ahead of it.
+ */
 async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAddonsStatus): Promise<void> {
   const m = deps.management;
+  const checkpoint = checkpointOf(status);
+  const withCheckpoint = () => {
+    const o = addonsObject(s.clusterObject);
+    return { ...o, metadata: { ...o.metadata, annotations: { [CHECKPOINT_ANNOTATION]: checkpoint } } };
+  };
+  let current = s.addonsObject?.metadata?.annotations?.[CHECKPOINT_ANNOTATION];
   if (!s.addonsObject) {
     try {
-      await m.create(CLUSTER_ADDONS, addonsObject(s.clusterObject));
+      await m.create(CLUSTER_ADDONS, withCheckpoint());
+      current = checkpoint;
     } catch (e) {
       if ((e as { kind?: string }).kind !== 'conflict') throw e;
     }
@@ -72,6 +84,8 @@ async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAdd
     { ...addonsObject(s.clusterObject), status },
     { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' },
   );
+  if (current !== checkpoint)
+    await m.apply(CLUSTER_ADDONS, withCheckpoint(), { fieldManager: FIELD_MANAGER, force: true });
 }
 
 /**
@@ -141,10 +155,11 @@ async function reportProblem(
   const cluster = clusterRes ? await m.get(clusterRes, name, namespace) : undefined;
   if (!cluster) return {};
   // Without `get` on ClusterAddons the report still goes out (create, then the status), from nothing.
-  const prev = (await m.get(CLUSTER_ADDONS, name, namespace).catch((err: unknown) => {
+  const prevObject = (await m.get(CLUSTER_ADDONS, name, namespace).catch((err: unknown) => {
     if (isForbidden(err)) return undefined;
     throw err;
   })) as ClusterAddons | undefined;
+  const prev = prevObject && { ...prevObject, status: effectiveStatus(prevObject) };
   const now = (deps.now?.() ?? new Date()).toISOString();
   const keep = (type: Condition['type'], status: Condition['status'], reason: string, message: string): Condition => {
     const old = prev?.status?.conditions?.find((c) => c.type === type);
@@ -163,7 +178,7 @@ async function reportProblem(
     keep('Paused', 'False', 'NotPaused', ''),
     ...(prev?.status?.conditions?.filter((c) => c.type === 'Drifted') ?? []),
   ];
-  const state = { clusterObject: cluster, addonsObject: prev } as FullState;
+  const state = { clusterObject: cluster, addonsObject: prevObject } as FullState;
   if (!(await persist(deps, state, { ...(prev?.status ?? {}), conditions }))) return { requeueAfterMs: INPUT_RETRY_MS };
   const was = prev?.status?.conditions?.find((c) => c.type === 'Degraded');
   if (was?.status !== 'True' || was.message !== e.message)

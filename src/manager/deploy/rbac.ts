@@ -53,9 +53,11 @@ export const RULES: readonly Rule[] = [
     id: 'clusteraddons',
     apiGroup: 'addons.cskit.io',
     resource: 'clusteraddons',
-    verbs: ['get', 'create'],
+    verbs: ['get', 'create', 'patch'],
     scope: 'cluster',
-    why: 'the persisted state every decision is made from (read), created once per Cluster (owned by it)',
+    why:
+      'the persisted state every decision is made from (read), created once per Cluster (owned by it); patch: the ' +
+      'checkpoint annotation that carries the status through clusterctl move',
   },
   {
     id: 'clusteraddons-status',
