@@ -32,7 +32,16 @@ export interface ManagerOptions {
   readonly kubeconfigSecret: string;
   readonly concurrency?: number;
   readonly installCrd?: boolean;
-  readonly hooks?: { cert: string; key: string; ca: string; host: string; port: number; advertise?: string };
+  readonly hooks?: {
+    cert: string;
+    key: string;
+    ca: string;
+    host: string;
+    port: number;
+    advertise?: string;
+    /** Reads the certificate files again (a renewal is picked up without a restart; see server.ts). */
+    reload?: () => { cert: string; key: string };
+  };
   readonly register?: { name: string; namespaceLabels?: Record<string, string> };
   readonly cleanupTimeoutMs?: number;
   readonly resyncMs?: number;
@@ -166,6 +175,7 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
       port: o.hooks.port,
       log: (l) => log.info(l),
       observe: (hook, r, ms) => metrics.hookAnswered(hook, r.status, r.retryAfterSeconds, ms),
+      reload: o.hooks.reload ? { read: o.hooks.reload, everyMs: 60_000 } : undefined,
     });
     log.info(`hook server listening on ${server.url}`);
   }

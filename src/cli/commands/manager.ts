@@ -265,7 +265,19 @@ export function register(program: Command): void {
           kubeconfigSecret: flags.kubeconfigSecret,
           concurrency: flags.concurrency,
           installCrd: flags.installCrd,
-          hooks: { ...tls, host: flags.hookHost, port: flags.hookPort, advertise },
+          hooks: {
+            ...tls,
+            host: flags.hookHost,
+            port: flags.hookPort,
+            advertise,
+            // Given files are renewed in place (cert-manager's Secret mounted in the pod): read them again.
+            reload: own
+              ? () => ({
+                  cert: fs.readFileSync(flags.tlsCertFile as string, 'utf8'),
+                  key: fs.readFileSync(flags.tlsKeyFile as string, 'utf8'),
+                })
+              : undefined,
+          },
           register: flags.registerExtension
             ? { name: flags.extensionName, namespaceLabels: flags.namespaceSelector }
             : undefined,

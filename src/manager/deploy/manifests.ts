@@ -199,7 +199,7 @@ export function managerManifests(o: ManifestOptions): KObject[] {
       secretName: TLS_SECRET,
       // CAPI dials https://<service>.<namespace>.svc (the TLS server name).
       dnsNames: [`${MANAGER_NAME}.${ns}.svc`, `${MANAGER_NAME}.${ns}.svc.cluster.local`],
-      // Renewed 30 days before it ends: the manager reads it at start, so any restart in that month picks it up.
+      // Renewed 30 days before it ends; the manager re-reads the mounted files (server.ts), no restart needed.
       duration: '8760h',
       renewBefore: '720h',
       privateKey: { algorithm: 'ECDSA', size: 256 },
