@@ -69,6 +69,8 @@ const CRDS: Record<'capi' | 'capd' | 'capo', string[]> = {
     'config/crd/bases/cluster.x-k8s.io_machinedeployments.yaml',
     'config/crd/bases/cluster.x-k8s.io_machinehealthchecks.yaml',
     'config/crd/bases/addons.cluster.x-k8s.io_clusterresourcesets.yaml',
+    // the manager's ExtensionConfig (cskit manager manifests)
+    'config/crd/bases/runtime.cluster.x-k8s.io_extensionconfigs.yaml',
     'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.yaml',
     'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigs.yaml',
     'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.yaml',

@@ -5,6 +5,7 @@
 #   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/capi-<CAPI version>/bin/{capi-manager,capi-kubeadm-bootstrap,
 #   capi-kubeadm-control-plane}
 #   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/capd-<CAPD version>/bin/capd-manager   (in-memory backend)
+#   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/clusterctl-<CAPI version>/bin/clusterctl   (the move e2e test)
 # The Cluster API managers live in a folder of their own, keyed on the CAPI version, so building another CAPI version
 # never overwrites the binaries a running e2e test (or another checkout) uses.
 # Reuse is keyed on the wrapper modules' go.sum, the Go version and the architecture. Prints progress, the time
@@ -65,7 +66,16 @@ CAPD_KEY=$(cat capd/go.sum <(go version) <(go env GOARCH) | sha256sum | cut -c1-
 CAPD_LDFLAGS="-s -w -X sigs.k8s.io/cluster-api/version.gitVersion=$CAPD_VERSION -X sigs.k8s.io/cluster-api/version.gitTreeState=clean"
 capd() { KEY=$CAPD_KEY CACHE=$CAPD_CACHE BIN=$CAPD_CACHE/bin build "$1" capd "$2" "$CAPD_LDFLAGS" "$CAPD_VERSION"; }
 
-want=${*:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl capi-manager capi-kubeadm-bootstrap capi-kubeadm-control-plane capd-manager}
+# clusterctl (testenv/clusterctl wrapper, the real CLI for the `clusterctl move` e2e test): its own module, version
+# folder and key like CAPD, pinned to the managers' CAPI version, stamped with CAPI's version variables (clusterctl
+# prints and checks them).
+CTL_VERSION=$(sed -n 's/^\tsigs.k8s.io\/cluster-api \(v[0-9.]*\)\( .*\)\?$/\1/p' clusterctl/go.mod)
+CTL_CACHE=$ROOT/clusterctl-$CTL_VERSION
+CTL_KEY=$(cat clusterctl/go.sum <(go version) <(go env GOARCH) | sha256sum | cut -c1-16)
+CTL_LDFLAGS="-s -w -X sigs.k8s.io/cluster-api/version.gitVersion=$CTL_VERSION -X sigs.k8s.io/cluster-api/version.gitTreeState=clean"
+clusterctl() { KEY=$CTL_KEY CACHE=$CTL_CACHE BIN=$CTL_CACHE/bin build "$1" clusterctl "$2" "$CTL_LDFLAGS" "$CTL_VERSION"; }
+
+want=${*:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl capi-manager capi-kubeadm-bootstrap capi-kubeadm-control-plane capd-manager clusterctl}
 for b in $want; do
   case $b in
     etcd) build etcd etcd go.etcd.io/etcd/server/v3 ;;
@@ -75,6 +85,7 @@ for b in $want; do
     capi-kubeadm-bootstrap) capi capi-kubeadm-bootstrap sigs.k8s.io/cluster-api/bootstrap/kubeadm ;;
     capi-kubeadm-control-plane) capi capi-kubeadm-control-plane sigs.k8s.io/cluster-api/controlplane/kubeadm ;;
     capd-manager) capd capd-manager sigs.k8s.io/cluster-api/test/infrastructure/docker ;;
+    clusterctl) clusterctl clusterctl sigs.k8s.io/cluster-api/cmd/clusterctl ;;
     *) echo "testenv: unknown binary $b" >&2; exit 2 ;;
   esac
 done

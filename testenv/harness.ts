@@ -57,6 +57,18 @@ export function capdBinDir(): string {
   return path.join(cacheRoot(), `capd-${capdBuiltVersion(repo)}`, 'bin');
 }
 
+/**
+ * Where testenv/build.sh puts the real clusterctl (the `clusterctl move` e2e test): a folder per version, the CAPI
+ * version its wrapper module testenv/clusterctl/go.mod pins (the managers' own).
+ */
+export function clusterctlBinDir(): string {
+  if (process.env.CSKIT_TESTENV_BIN) return process.env.CSKIT_TESTENV_BIN;
+  const mod = fs.readFileSync(path.join(repo, 'testenv', 'clusterctl', 'go.mod'), 'utf8');
+  const v = /^\s*sigs\.k8s\.io\/cluster-api (v[\d.]+)/m.exec(mod)?.[1];
+  if (!v) throw new Error('testenv/clusterctl/go.mod: no sigs.k8s.io/cluster-api requirement');
+  return path.join(cacheRoot(), `clusterctl-${v}`, 'bin');
+}
+
 /** Builds the binaries that are missing or stale (cached; prints progress). */
 export function ensureBinaries(): string {
   if (process.env.CSKIT_TESTENV_BIN) return process.env.CSKIT_TESTENV_BIN;

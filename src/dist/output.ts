@@ -11,8 +11,11 @@ import { OutputFile, replaceDirAtomic } from '../util/atomic-write';
 import { InputError } from '../util/errors';
 import { ADDONS_DIR, isStackDir } from './layout';
 
-/** What an output folder holds: synthesized stacks or one cluster's rendered addons (the manager adds its kind). */
-export type OutputKind = 'dist' | 'addons';
+/** What an output folder holds: synthesized stacks, one cluster's rendered addons, or the manager's manifests. */
+export type OutputKind = 'dist' | 'addons' | 'manager';
+
+/** The one file `cskit manager manifests -o` writes (its folder is recognised by it). */
+export const MANAGER_MANIFEST_FILE = 'cskit-manager.yaml';
 
 export interface OutputOptions {
   /** The option the folder came from, for messages (default `-o`). */
@@ -36,6 +39,10 @@ const LAYOUT: Record<OutputKind, { describe: string; entry: (dir: string, e: fs.
         fs
           .readdirSync(path.join(dir, e.name), { withFileTypes: true })
           .every((a) => a.isFile() && /^\d{2}-[a-z0-9-]+\.yaml$/.test(a.name))),
+  },
+  manager: {
+    describe: `only ${MANAGER_MANIFEST_FILE}, as \`cskit manager manifests -o\` writes it`,
+    entry: (_dir, e) => e.isFile() && e.name === MANAGER_MANIFEST_FILE,
   },
 };
 

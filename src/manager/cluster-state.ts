@@ -27,6 +27,11 @@ export interface ClusterState {
    */
   readonly workersUpgraded: boolean;
   readonly deleting: boolean;
+  /**
+   * `clusterctl move` is deleting it from this management cluster (annotation DELETE_FOR_MOVE_ANNOTATION): the
+   * workload cluster lives on under the target management cluster, so this is not a Cluster deletion.
+   */
+  readonly deletingForMove: boolean;
   /** The opt-out annotation is set: the manager leaves this Cluster alone. */
   readonly optedOut: boolean;
   /** Addons paused by annotation (names, or `*` for all): drift is reported, nothing applied. */
@@ -49,6 +54,9 @@ const BEFORE_WORKERS_DONE = [
   'BeforeWorkersUpgrade',
   'AfterWorkersUpgrade',
 ];
+/** clusterctl sets it on every object it deletes from the source after creating it on the target (CAPI's own
+ * controllers then skip their external cleanup, and so does the manager). */
+export const DELETE_FOR_MOVE_ANNOTATION = 'clusterctl.cluster.x-k8s.io/delete-for-move';
 /** CAPI's own pause annotation: present (any value) means paused, as CAPI's `annotations.HasPaused`. */
 export const CAPI_PAUSED_ANNOTATION = 'cluster.x-k8s.io/paused';
 
@@ -99,6 +107,7 @@ export function readClusterState(cluster: KObject, controlPlane?: KObject): Clus
     pendingHooks,
     workersUpgraded: topologyReconciled || awaitsAfterClusterUpgrade,
     deleting: Boolean(cluster.metadata?.deletionTimestamp),
+    deletingForMove: Boolean(cluster.metadata?.deletionTimestamp) && DELETE_FOR_MOVE_ANNOTATION in ann,
     optedOut: ann[OPT_OUT_ANNOTATION] === 'true',
     paused: list(ann[PAUSE_ANNOTATION]),
     ...(pausedBy ? { pausedBy } : {}),

@@ -13,6 +13,15 @@ export const KIND = 'ClusterAddons';
 export const PLURAL = 'clusteraddons';
 export const API_VERSION = `${GROUP}/${VERSION}`;
 
+/**
+ * A copy of the decision state in metadata: `status.applied` and, per addon, what is installed (version, class,
+ * content hash, state). `clusterctl move` creates every object on the target management cluster with a plain create
+ * and never writes status (cmd/clusterctl/client/cluster/mover.go), and the API server drops `status` on create when
+ * the status subresource is on: without this copy the target's manager would find nothing applied and start an
+ * install, and in the middle of an upgrade would open every upgrade step at once. Read only when status is empty.
+ */
+export const CHECKPOINT_ANNOTATION = `${GROUP}/checkpoint`;
+
 /** Paused: the Cluster is paused (spec.paused or the cluster.x-k8s.io/paused annotation) and left alone. */
 export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded', 'Drifted', 'Paused'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
@@ -25,8 +34,9 @@ export interface Condition {
   readonly lastTransitionTime: string;
 }
 
+export const ADDON_STATES = ['Pending', 'Held', 'Applied', 'Ready', 'Failed'] as const;
 /** Pending: not applied at the target yet; Held: waits for its upgrade step; Applied: sent, not healthy yet. */
-export type AddonState = 'Pending' | 'Held' | 'Applied' | 'Ready' | 'Failed';
+export type AddonState = (typeof ADDON_STATES)[number];
 
 export interface AddonStatus {
   readonly name: string;
@@ -101,7 +111,7 @@ const addon = {
     contentHash: str,
     phase: str,
     upgradeStep: { type: 'string', enum: ['BeforeClusterUpgrade', 'AfterControlPlaneUpgrade', 'AfterClusterUpgrade'] },
-    state: { type: 'string', enum: ['Pending', 'Held', 'Applied', 'Ready', 'Failed'] },
+    state: { type: 'string', enum: [...ADDON_STATES] },
     lastTransitionTime: { type: 'string', format: 'date-time' },
     lastError: str,
   },

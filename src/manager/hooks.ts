@@ -8,6 +8,7 @@
 import { ClusterState } from './cluster-state';
 import { AddonStatus, ClusterAddonsStatus } from './crd';
 import { Desired, DesiredAddon } from './desired';
+import { asPermissionError } from './permissions';
 import { UpgradeStep } from './types';
 
 export const HOOKS_API_VERSION = 'hooks.runtime.cluster.x-k8s.io/v1alpha1';
@@ -144,6 +145,6 @@ export async function answerHook(hook: Hook, request: unknown, source: StateSour
       );
     return decideHook(hook, state);
   } catch (e) {
-    return respond(hook, 'Failure', `Cluster ${md.namespace}/${md.name}: ${(e as Error).message}`);
+    return respond(hook, 'Failure', `Cluster ${md.namespace}/${md.name}: ${(asPermissionError(e) as Error).message}`);
   }
 }

@@ -10,8 +10,10 @@ import { KObject } from '../model/object';
 import { FIELD_MANAGER } from '../apply/applyset';
 import { applyAddon, detectDrift } from './apply';
 import { cleanupStep } from './cleanup';
-import { ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
+import { checkpointOf, effectiveStatus } from './checkpoint';
+import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus, Condition } from './crd';
 import { isInputError } from '../util/errors';
+import { asPermissionError, isForbidden, isPermissionError } from './permissions';
 import { LabelSelector } from '../util/label-selector';
 import { liveMembers, prune, readInventory, selectStale, writeInventory } from './inventory';
 import { WorkResult } from './queue';
@@ -48,14 +50,34 @@ const WAIT_MS = 5000;
 /** A fix to a bundle or ClusterClass does not touch the Cluster (no watch event): look again this often. */
 const INPUT_RETRY_MS = 30_000;
 
+/** The workload client; a 403 reading its kubeconfig Secret is the manager's missing permission, named as such. */
+async function workloadClient(deps: ReconcileDeps, namespace: string, name: string) {
+  try {
+    return await deps.workload(namespace, name);
+  } catch (e) {
+    throw asPermissionError(e);
+  }
+}
+
+/**
+ * Writes the status, and the checkpoint annotation when what is installed changed (a second write only then): the
+ * status first, so a crash between the two leaves the checkpoint behind the status, never ahead of it.
+ */
 async function writeStatus(deps: ReconcileDeps, s: FullState, full: ClusterAddonsStatus): Promise<void> {
   const m = deps.management;
   // status.hooks belongs to the hook handlers' field manager (hook-record.ts): never co-owned, never overwritten here.
   const { hooks: _hooks, ...status } = full;
   void _hooks;
+  const checkpoint = checkpointOf(status);
+  const withCheckpoint = () => {
+    const o = addonsObject(s.clusterObject);
+    return { ...o, metadata: { ...o.metadata, annotations: { [CHECKPOINT_ANNOTATION]: checkpoint } } };
+  };
+  let current = s.addonsObject?.metadata?.annotations?.[CHECKPOINT_ANNOTATION];
   if (!s.addonsObject) {
     try {
-      await m.create(CLUSTER_ADDONS, addonsObject(s.clusterObject));
+      await m.create(CLUSTER_ADDONS, withCheckpoint());
+      current = checkpoint;
     } catch (e) {
       if ((e as { kind?: string }).kind !== 'conflict') throw e;
     }
@@ -65,6 +87,25 @@ async function writeStatus(deps: ReconcileDeps, s: FullState, full: ClusterAddon
     { ...addonsObject(s.clusterObject), status },
     { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' },
   );
+  if (current !== checkpoint)
+    await m.apply(CLUSTER_ADDONS, withCheckpoint(), { fieldManager: FIELD_MANAGER, force: true });
+}
+
+/**
+ * Writes the status; when the manager may not (a 403 creating ClusterAddons or patching its status), says so in a
+ * Warning Event on the Cluster and the log instead, and returns false: the caller looks again after a while.
+ */
+async function persist(deps: ReconcileDeps, s: FullState, status: ClusterAddonsStatus): Promise<boolean> {
+  try {
+    await writeStatus(deps, s, status);
+    return true;
+  } catch (e) {
+    if (!isForbidden(e)) throw e;
+    const msg = (asPermissionError(e) as Error).message;
+    deps.log?.(`Cluster ${s.clusterObject.metadata?.namespace}/${s.clusterObject.metadata?.name}: ${msg}`);
+    await event(deps, s.clusterObject, 'Warning', 'AddonsPermissionDenied', msg);
+    return false;
+  }
 }
 
 async function event(deps: ReconcileDeps, cluster: KObject, type: 'Normal' | 'Warning', reason: string, msg: string) {
@@ -76,7 +117,7 @@ async function event(deps: ReconcileDeps, cluster: KObject, type: 'Normal' | 'Wa
   } catch (e) {
     deps.log?.(
       `event ${reason} on Cluster ${cluster.metadata?.namespace}/${cluster.metadata?.name} not written: ` +
-        (e as Error).message,
+        (asPermissionError(e) as Error).message,
     );
   }
 }
@@ -98,22 +139,30 @@ async function conditionEvents(
   }
 }
 
+type Problem = 'InvalidInput' | 'PermissionDenied';
+
 /**
- * Bad input (a bundle that does not read, a Cluster that cannot be rendered for, a missing ClusterClass) is a
- * Degraded condition and a Warning Event on the Cluster, looked at again after a while — never a crash loop.
+ * Bad input (a bundle that does not read, a Cluster that cannot be rendered for, a missing ClusterClass) or a
+ * permission the manager lacks on the management cluster is a Degraded condition and a Warning Event on the
+ * Cluster, looked at again after a while (fixing either does not touch the Cluster) — never a crash loop.
  */
-async function reportInputError(
+async function reportProblem(
   deps: ReconcileDeps,
   namespace: string,
   name: string,
   e: Error,
-  reason = 'InvalidInput',
+  reason: Problem,
 ): Promise<WorkResult> {
   const m = deps.management;
   const clusterRes = await m.resource('cluster.x-k8s.io', 'Cluster');
   const cluster = clusterRes ? await m.get(clusterRes, name, namespace) : undefined;
   if (!cluster) return {};
-  const prev = (await m.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
+  // Without `get` on ClusterAddons the report still goes out (create, then the status), from nothing.
+  const prevObject = (await m.get(CLUSTER_ADDONS, name, namespace).catch((err: unknown) => {
+    if (isForbidden(err)) return undefined;
+    throw err;
+  })) as ClusterAddons | undefined;
+  const prev = prevObject && { ...prevObject, status: effectiveStatus(prevObject) };
   const now = (deps.now?.() ?? new Date()).toISOString();
   const keep = (type: Condition['type'], status: Condition['status'], reason: string, message: string): Condition => {
     const old = prev?.status?.conditions?.find((c) => c.type === type);
@@ -132,8 +181,8 @@ async function reportInputError(
     keep('Paused', 'False', 'NotPaused', ''),
     ...(prev?.status?.conditions?.filter((c) => c.type === 'Drifted') ?? []),
   ];
-  const state = { clusterObject: cluster, addonsObject: prev } as FullState;
-  await writeStatus(deps, state, { ...(prev?.status ?? {}), conditions });
+  const state = { clusterObject: cluster, addonsObject: prevObject } as FullState;
+  if (!(await persist(deps, state, { ...(prev?.status ?? {}), conditions }))) return { requeueAfterMs: INPUT_RETRY_MS };
   const was = prev?.status?.conditions?.find((c) => c.type === 'Degraded');
   if (was?.status !== 'True' || was.message !== e.message)
     await event(
@@ -151,11 +200,10 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
   try {
     read = await readState(deps.management, deps.bundles, namespace, name, deps.shard);
   } catch (e) {
-    if (isInputError(e)) return reportInputError(deps, namespace, name, e);
-    // A permission the manager lacks for this Cluster (its ClusterClass, its control plane): the server's message
-    // names verb, resource and namespace; reported on the Cluster (if its status may be written), others go on.
-    if ((e as { kind?: string }).kind === 'forbidden')
-      return reportInputError(deps, namespace, name, e as Error, 'PermissionDenied');
+    if (isInputError(e)) return reportProblem(deps, namespace, name, e, 'InvalidInput');
+    // A permission the manager lacks for this Cluster (its ClusterClass, its control plane): named in words, the
+    // server's message kept; reported on the Cluster (if its status may be written), the others go on.
+    if (isForbidden(e)) return reportProblem(deps, namespace, name, asPermissionError(e) as Error, 'PermissionDenied');
     throw e;
   }
   if (!read || 'notManaged' in read) return {};
@@ -167,7 +215,7 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
   let failure: unknown;
   if (s.desired.stage !== 'waiting') {
     try {
-      const wl = await deps.workload(namespace, name);
+      const wl = await workloadClient(deps, namespace, name);
       const inv = await readInventory(wl);
       const moving = s.desired.addons.filter((d) => d.move);
       await writeInventory(
@@ -217,6 +265,7 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
         await writeInventory(wl, desiredObjects);
       }
     } catch (e) {
+      if (isPermissionError(e)) return reportProblem(deps, namespace, name, e, 'PermissionDenied');
       // The workload cluster is unreachable or refused the inventory: reported on the next addon due, then backoff.
       failure = e;
       const next = s.desired.addons.find((d) => d.move && !outcomes.has(d.addon.name));
@@ -230,7 +279,7 @@ export async function reconcileCluster(deps: ReconcileDeps, namespace: string, n
     now.toISOString(),
     Number(s.clusterObject.metadata?.generation ?? 0) || undefined,
   );
-  await writeStatus(deps, s, status);
+  if (!(await persist(deps, s, status))) return { requeueAfterMs: INPUT_RETRY_MS };
   await conditionEvents(deps, s.clusterObject, s.status?.conditions, status.conditions);
   // A missing or bad kubeconfig Secret is input to fix, not a server to back off from: looked at again every 30 s
   // (its creation does not touch the Cluster, so no watch event would bring the Cluster back sooner).
@@ -274,18 +323,20 @@ async function deleteStep(deps: ReconcileDeps, s: FullState, now: Date): Promise
   const since = s.status?.cleanup?.since ?? now.toISOString();
   let cleanup: NonNullable<ClusterAddonsStatus['cleanup']>;
   try {
-    const wl = await deps.workload(s.cluster.namespace, s.cluster.name);
+    const wl = await workloadClient(deps, s.cluster.namespace, s.cluster.name);
     const step = await cleanupStep(wl, Date.parse(since), now.getTime(), deps.cleanupTimeoutMs ?? 5 * 60_000);
     cleanup = { state: step.state, message: step.message, since };
   } catch (e) {
     const timedOut = now.getTime() - Date.parse(since) >= (deps.cleanupTimeoutMs ?? 5 * 60_000);
     cleanup = {
       state: timedOut ? 'Done' : 'Running',
-      message: `${timedOut ? 'gave up: ' : ''}workload cluster not reachable: ${(e as Error).message}`,
+      message:
+        `${timedOut ? 'gave up: ' : ''}` +
+        (isPermissionError(e) ? e.message : `workload cluster not reachable: ${(e as Error).message}`),
       since,
     };
   }
-  await writeStatus(deps, s, { ...(s.status ?? {}), cleanup });
+  if (!(await persist(deps, s, { ...(s.status ?? {}), cleanup }))) return { requeueAfterMs: INPUT_RETRY_MS };
   if (cleanup.state === 'Done')
     await event(
       deps,

@@ -16,6 +16,7 @@ import { clusterAddonsCrd } from './crd';
 import { registerExtension } from './extension-config';
 import { Hook, HookResponse, StateSource } from './hooks';
 import { recordHookCall } from './hook-record';
+import { asPermissionError } from './permissions';
 import { LeaderElectionOptions, LeaderElector } from './lease';
 import { Logger } from './log';
 import { ManagerMetrics } from './metrics';
@@ -32,7 +33,16 @@ export interface ManagerOptions {
   readonly kubeconfigSecret: string;
   readonly concurrency?: number;
   readonly installCrd?: boolean;
-  readonly hooks?: { cert: string; key: string; ca: string; host: string; port: number; advertise?: string };
+  readonly hooks?: {
+    cert: string;
+    key: string;
+    ca: string;
+    host: string;
+    port: number;
+    advertise?: string;
+    /** Reads the certificate files again (a renewal is picked up without a restart; see server.ts). */
+    reload?: () => { cert: string; key: string };
+  };
   readonly register?: { name: string; namespaceLabels?: Record<string, string> };
   readonly cleanupTimeoutMs?: number;
   readonly resyncMs?: number;
@@ -130,7 +140,10 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
     },
     { ...DEFAULT_QUEUE, concurrency: o.concurrency ?? DEFAULT_QUEUE.concurrency },
     (key, e, retry) =>
-      log.warn(`reconcile failed: ${(e as Error).message}`, { cluster: key, retryInSeconds: Math.round(retry / 1000) }),
+      log.warn(`reconcile failed: ${(asPermissionError(e) as Error).message}`, {
+        cluster: key,
+        retryInSeconds: Math.round(retry / 1000),
+      }),
   );
   const seen = (type: string, c: KObject) => {
     const key = keyOf(String(c.metadata?.namespace), String(c.metadata?.name));
@@ -176,6 +189,7 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
         // Only the leader writes (one writer at a time); an answer another replica gave is not recorded.
         if (leading) recordAnswer(hook, request, r);
       },
+      reload: o.hooks.reload ? { read: o.hooks.reload, everyMs: 60_000 } : undefined,
     });
     log.info(`hook server listening on ${server.url}`);
   }
@@ -205,7 +219,7 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
       } catch (e) {
         if (stop.signal.aborted) break;
         if (!(e instanceof KubeError && e.kind === 'expired')) {
-          log.warn(`watching Clusters: ${(e as Error).message}; listing again in 5 s`);
+          log.warn(`watching Clusters: ${(asPermissionError(e) as Error).message}; listing again in 5 s`);
           await new Promise((r) => setTimeout(r, 5000));
         }
       }

@@ -27,6 +27,11 @@ export interface HookServerOptions {
   readonly log?: (line: string) => void;
   /** Told of every hook answer sent, how long it took and the request it answered (metrics, hook records). */
   readonly observe?: (hook: Hook, r: HookResponse, ms: number, request: unknown) => void;
+  /**
+   * Reads the certificate and key again (files cert-manager renews in place): looked at every `everyMs`, and a changed
+   * pair is served to new connections from then on, so a renewal needs no restart.
+   */
+  readonly reload?: { readonly read: () => { cert: string; key: string }; readonly everyMs: number };
 }
 
 const MAX_BODY = 1 << 20;
@@ -106,10 +111,29 @@ export async function startHookServer(source: StateSource, o: HookServerOptions)
   });
   const addr = server.address() as AddressInfo;
   const host = o.host && o.host !== '0.0.0.0' ? o.host : '127.0.0.1';
+  let serving = { cert: o.cert, key: o.key };
+  const reloader = o.reload
+    ? setInterval(() => {
+        let next: { cert: string; key: string };
+        try {
+          next = o.reload!.read();
+          if (next.cert === serving.cert && next.key === serving.key) return;
+          server.setSecureContext({ cert: next.cert, key: next.key, minVersion: 'TLSv1.2' });
+        } catch (e) {
+          // Half-written files during a renewal, or a bad pair: keep serving the one that works, look again later.
+          o.log?.(`serving certificate not reloaded: ${(e as Error).message}`);
+          return;
+        }
+        serving = next;
+        o.log?.('serving certificate reloaded');
+      }, o.reload.everyMs)
+    : undefined;
+  reloader?.unref();
   return {
     url: `https://${host.includes(':') ? `[${host}]` : host}:${addr.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        if (reloader) clearInterval(reloader);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

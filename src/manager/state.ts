@@ -9,6 +9,7 @@ import { KObject } from '../model/object';
 import { buildRenderContext } from '../render/context';
 import { InputError } from '../util/errors';
 import { LabelSelector, selectorMatches } from '../util/label-selector';
+import { effectiveStatus } from './checkpoint';
 import { ClusterState, readClusterState } from './cluster-state';
 import { ClusterAddons, GROUP, KIND, PLURAL, VERSION } from './crd';
 import { Desired, computeDesired } from './desired';
@@ -91,6 +92,10 @@ export async function readState(
     isObj(clusterObject.spec?.topology?.classRef) && typeof clusterObject.spec.topology.classRef.namespace === 'string'
       ? clusterObject.spec.topology.classRef.namespace
       : namespace;
+  // Moved away by clusterctl: no BeforeClusterDelete cleanup (that would delete the load balancers and volumes of a
+  // workload cluster that lives on), no status (the ClusterAddons object goes with the move).
+  if (cluster.deletingForMove)
+    return { notManaged: 'deleted by clusterctl move: the manager of the target management cluster takes over' };
   if (cluster.pausedBy) {
     // Paused wins over everything, deletion included (as in CAPI's controllers). Neither the ClusterClass nor a
     // render is needed (during `clusterctl move` either may not be there yet); a bundle that does not read counts as
@@ -107,8 +112,9 @@ export async function readState(
     if (!addonsObject) return { notManaged: 'the manager never installed addons in it' };
     const none: AddonBundle = { class: cluster.className, stack: '', kubernetesVersion: '', addons: [] };
     const ctx = { cluster: { name, namespace, labels: {}, annotations: {} }, variables: {} };
-    const desired = computeDesired(none, cluster, ctx, addonsObject.status?.applied);
-    return { clusterObject, cluster, bundle: none, addonsObject, status: addonsObject.status, desired };
+    const status = effectiveStatus(addonsObject);
+    const desired = computeDesired(none, cluster, ctx, status?.applied);
+    return { clusterObject, cluster, bundle: none, addonsObject, status, desired };
   }
   const bundle = await bundles.get(classNs, cluster.className);
   if (!bundle) return { notManaged: `ClusterClass ${classNs}/${cluster.className} has no addon bundle` };
@@ -123,8 +129,10 @@ export async function readState(
   void _status;
   const ctx = buildRenderContext(forRender, [{ ...cc, kind: 'ClusterClass' }], `Cluster ${namespace}/${name}`);
   const addonsObject = (await api.get(CLUSTER_ADDONS, name, namespace)) as ClusterAddons | undefined;
-  const desired = computeDesired(bundle, cluster, ctx, addonsObject?.status?.applied);
-  return { clusterObject, cluster, bundle, addonsObject, status: addonsObject?.status, desired };
+  // After `clusterctl move` the object arrives without status: its checkpoint says what is installed.
+  const status = effectiveStatus(addonsObject);
+  const desired = computeDesired(bundle, cluster, ctx, status?.applied);
+  return { clusterObject, cluster, bundle, addonsObject, status, desired };
 }
 
 /** The hooks' view: the same reader. */

@@ -41,6 +41,7 @@ test('every command is covered', () => {
       'apply',
       'bump',
       'manager',
+      'manager manifests',
       'synth',
       'verify',
       'verify cluster',

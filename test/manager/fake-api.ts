@@ -40,6 +40,18 @@ export class FakeApi {
   private rv = 1;
   /** Set to make every call fail (an unreachable cluster). */
   unreachable?: string;
+  /** `verb plural` pairs the caller may not do (`get secrets`, `patch clusteraddons/status`): a 403 as RBAC says it. */
+  readonly denied = new Set<string>();
+
+  private guard(verb: string, res: ResourceInfo, ns?: string, sub = '') {
+    const resource = `${res.plural}${sub}`;
+    if (!this.denied.has(`${verb} ${resource}`)) return;
+    const where = res.namespaced && ns ? `in the namespace "${ns}"` : 'at the cluster scope';
+    const msg =
+      `${resource} is forbidden: User "system:serviceaccount:cskit-system:cskit-manager" cannot ${verb} resource ` +
+      `"${resource}" in API group "${res.group}" ${where}`;
+    throw Object.assign(new Error(msg), { kind: 'forbidden', status: 403 });
+  }
 
   private check(what: string) {
     this.calls.push(what);
@@ -67,11 +79,13 @@ export class FakeApi {
 
   async get(res: ResourceInfo, name: string, ns?: string): Promise<KObject | undefined> {
     this.check(`get ${res.kind} ${name}`);
+    this.guard('get', res, ns);
     return this.store.get(this.key(res, name, ns));
   }
 
   async list(res: ResourceInfo, o: { namespace?: string; labelSelector?: string } = {}): Promise<KObject[]> {
     this.check(`list ${res.kind}`);
+    this.guard('list', res, o.namespace);
     const prefix = `${res.group}/${res.plural}/`;
     const [lk, lv] = (o.labelSelector ?? '').split('=');
     return [...this.store.entries()]
@@ -83,6 +97,7 @@ export class FakeApi {
 
   async create(res: ResourceInfo, obj: KObject): Promise<KObject> {
     this.check(`create ${res.kind}`);
+    this.guard('create', res, obj.metadata?.namespace);
     const name = obj.metadata?.name ?? `${obj.metadata?.generateName}${this.rv}`;
     const k = this.key(res, name, obj.metadata?.namespace);
     if (this.store.has(k)) throw Object.assign(new Error('exists'), { kind: 'conflict' });
@@ -91,6 +106,7 @@ export class FakeApi {
 
   async apply(res: ResourceInfo, obj: KObject, o: { subresource?: 'status'; dryRun?: boolean } = {} as never) {
     this.check(`apply ${res.kind} ${obj.metadata?.name}`);
+    this.guard('patch', res, obj.metadata?.namespace, o.subresource ? `/${o.subresource}` : '');
     const k = this.key(res, String(obj.metadata?.name), obj.metadata?.namespace);
     const old = this.store.get(k);
     if (o.subresource === 'status') {

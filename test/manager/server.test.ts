@@ -89,3 +89,46 @@ describe('the hook server over real https', () => {
     expect((await post(`${base(server)}/nosuchhook/x`, cert.ca, request)).status).toBe(404);
   });
 });
+
+describe('a renewed serving certificate', () => {
+  test('is served to new connections without a restart; a broken pair keeps the old one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-hooks-reload-'));
+    const first = makeServingCert(path.join(dir, 'a'), ['127.0.0.1']);
+    const second = makeServingCert(path.join(dir, 'b'), ['127.0.0.1']);
+    let files: { cert: string; key: string } = first;
+    const lines: string[] = [];
+    const source: StateSource = { load: async () => undefined };
+    const server = await startHookServer(source, {
+      ...first,
+      host: '127.0.0.1',
+      port: 0,
+      log: (l) => lines.push(l),
+      reload: { read: () => files, everyMs: 20 },
+    });
+    const discovery = `${server.url}/hooks.runtime.cluster.x-k8s.io/v1alpha1/discovery`;
+    const fresh = (ca: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = https.request(discovery, { method: 'POST', ca, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    try {
+      expect(await fresh(first.ca)).toBe(200);
+      await expect(fresh(second.ca)).rejects.toThrow();
+      files = { cert: second.cert, key: first.key }; // mid-renewal: the key does not match the certificate
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await fresh(first.ca)).toBe(200);
+      expect(lines.join('\n')).toMatch(/serving certificate not reloaded/);
+      files = second;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await fresh(second.ca)).toBe(200);
+      await expect(fresh(first.ca)).rejects.toThrow();
+      expect(lines).toContain('serving certificate reloaded');
+    } finally {
+      await server.close();
+    }
+  });
+});

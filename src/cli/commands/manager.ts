@@ -14,6 +14,7 @@ import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
 const EXIT_LOST_LEASE = EXIT_FAIL;
 import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
 import { table } from '../../util/table';
+import { registerManifests } from './manager-manifests';
 import { LabelSelector, parseLabelSelector } from '../../util/label-selector';
 import { LOG_FORMATS, LogFormat } from '../../manager/log';
 import { DEFAULT_LEASE_NAME, timingsProblem } from '../../manager/lease';
@@ -93,7 +94,7 @@ const readPem = (flag: string, file: string): string => {
 };
 
 export function register(program: Command): void {
-  program
+  const manager = program
     .command('manager')
     .description(
       'run the addon manager: install, upgrade, repair and remove the addons of every Cluster whose class has a ' +
@@ -264,7 +265,19 @@ export function register(program: Command): void {
           kubeconfigSecret: flags.kubeconfigSecret,
           concurrency: flags.concurrency,
           installCrd: flags.installCrd,
-          hooks: { ...tls, host: flags.hookHost, port: flags.hookPort, advertise },
+          hooks: {
+            ...tls,
+            host: flags.hookHost,
+            port: flags.hookPort,
+            advertise,
+            // Given files are renewed in place (cert-manager's Secret mounted in the pod): read them again.
+            reload: own
+              ? () => ({
+                  cert: fs.readFileSync(flags.tlsCertFile as string, 'utf8'),
+                  key: fs.readFileSync(flags.tlsKeyFile as string, 'utf8'),
+                })
+              : undefined,
+          },
           register: flags.registerExtension
             ? { name: flags.extensionName, namespaceLabels: flags.namespaceSelector }
             : undefined,
@@ -305,6 +318,7 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+  registerManifests(manager);
 }
 
 /** `cskit addons status`: one row per Cluster and addon from the ClusterAddons objects. */

@@ -71,7 +71,11 @@ export function register(program: Command): void {
         standards,
       });
       const names = stacks.map((s) => s.name);
-      const verdicts = standardResults(findings, names, ran, standards);
+      // SCS verdicts judge cluster stacks; the manager's own manifests (cskit manager manifests) are not one.
+      const clusterStacks = stacks.filter((s) => s.kind !== 'manager').map((s) => s.name);
+      if (flags.output === 'scs' && !clusterStacks.length)
+        throw new UserError('verify -o scs: no cluster stack among the inputs (the manager manifests are not one)');
+      const verdicts = clusterStacks.length ? standardResults(findings, clusterStacks, ran, standards) : [];
       const out =
         flags.output === 'json'
           ? staticJson(findings, names, { at, strict: flags.strict, standards: verdicts })

@@ -2,6 +2,7 @@ import { CAPI_RULES } from './capi-rules';
 import { RuleInfo } from './finding';
 import { InputError } from '../../util/errors';
 import { LOCK_RULES } from './lock-rules';
+import { MANAGER_RULES } from './manager-rules';
 import { SCHEMA_RULES } from './schema-rules';
 import { SCS_0210_RULES, SCS_0211_RULES } from './scs-rules';
 
@@ -15,6 +16,7 @@ export const STATIC_RULES: readonly RuleInfo[] = [
   ...LOCK_RULES,
   ...SCS_0211_RULES,
   ...SCS_0210_RULES,
+  ...MANAGER_RULES,
 ];
 
 /** The families (`capi/`, `lock/`, …): what `--rules` is usually given, and what its usage error lists. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isStackDir } from '../../dist/layout';
+import { MANAGER_MANIFEST_FILE } from '../../dist/output';
 import { StackMetadata, readStackDir } from '../../dist/stack-dir';
 import { KObject } from '../../model/object';
 import { InputError } from '../../util/errors';
@@ -21,6 +22,16 @@ export interface StackInput {
   readonly objects: Located[];
   /** For a stack folder: every file's path relative to it and its text (the lock's content hash covers them). */
   readonly files?: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+  /** `manager`: the addon manager's own manifests (`cskit manager manifests`), not a cluster stack. */
+  readonly kind?: 'manager';
+}
+
+/** The name the manager's manifests are reported under. */
+export const MANAGER_STACK = 'cskit-manager';
+
+/** A folder `cskit manager manifests -o` wrote: it holds the manager's manifest file. */
+function isManagerOutput(dir: string): boolean {
+  return fs.existsSync(path.join(dir, MANAGER_MANIFEST_FILE));
 }
 
 /** Every mapping document of a loose YAML file (not a stack folder), read with the one YAML reader. */
@@ -61,6 +72,13 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
         objects: dir.objects.map(({ obj, file, doc }) => ({ obj, file, doc })),
         files: dir.files,
       });
+    } else if (st.isDirectory() && isManagerOutput(p)) {
+      stacks.push({
+        name: MANAGER_STACK,
+        dir: p,
+        kind: 'manager',
+        objects: readObjects(path.join(p, MANAGER_MANIFEST_FILE)),
+      });
     } else if (st.isDirectory()) {
       let entries: fs.Dirent[];
       try {
@@ -73,6 +91,8 @@ export function loadStacks(paths: readonly string[]): StackInput[] {
         if (e.isDirectory()) visit(child);
         else if (/\.ya?ml$/.test(e.name)) loose.push(...readObjects(child));
       }
+    } else if (st.isFile() && path.basename(p) === MANAGER_MANIFEST_FILE) {
+      stacks.push({ name: MANAGER_STACK, kind: 'manager', objects: readObjects(p) });
     } else if (st.isFile()) {
       loose.push(...readObjects(p));
     } else {

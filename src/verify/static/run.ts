@@ -10,6 +10,7 @@ import { contractFindings } from './contract-rules';
 import { RuleInfo, StaticFinding } from './finding';
 import { StackInput } from './load';
 import { LOCK_RULES, classNameFindings, lockFindings } from './lock-rules';
+import { managerFindings } from './manager-rules';
 import { schemaFindings, wantsSchema } from './schema-rules';
 import { storageFindings, versionFindings } from './scs-rules';
 
@@ -45,15 +46,18 @@ export function runStatic(stacks: readonly StackInput[], opts: StaticOptions): S
   // without a lock, lock/immutable does not run: it must not be listed (JUnit) as a rule that passed
   const ran = selectRules(opts.rules).filter((r) => opts.lock || r.id !== 'lock/immutable');
   const versions = opts.standards ?? DEFAULT_VERSIONS;
+  // The manager's own manifests are not a cluster stack: only the schema and manager/ rules judge them.
+  const clusterStacks = stacks.filter((s) => s.kind !== 'manager');
   const all = [
-    ...stacks.flatMap((s) => [
+    ...clusterStacks.flatMap((s) => [
       ...capiFindings(s, ran),
       ...contractFindings(s),
       ...storageFindings(s, versions),
       ...lockFindings(s, opts.lock, opts.lockFile),
     ]),
-    ...classNameFindings(stacks),
-    ...versionFindings(stacks, opts.at, opts.data),
+    ...classNameFindings(clusterStacks),
+    ...versionFindings(clusterStacks, opts.at, opts.data),
+    ...stacks.flatMap((s) => (ran.some((r) => r.id.startsWith('manager/')) ? managerFindings(s) : [])),
   ];
   if (wantsSchema(opts.rules)) all.push(...schemaFindings(stacks, all));
   const ids = new Set(ran.map((r) => r.id));
@@ -64,7 +68,11 @@ export function runStatic(stacks: readonly StackInput[], opts: StaticOptions): S
   const notApplicable = new Map<string, string>();
   const classBound = new Set([...CAPI_RULES, ...LOCK_RULES.filter((r) => r.id === 'lock/immutable')]);
   for (const s of stacks)
-    if (!s.objects.some((o) => o.obj.kind === 'ClusterClass'))
+    if (s.kind === 'manager') {
+      for (const r of ran)
+        if (!r.id.startsWith('manager/') && !r.id.startsWith('schema/'))
+          notApplicable.set(`${s.name}\0${r.id}`, "the addon manager's manifests, not a cluster stack");
+    } else if (!s.objects.some((o) => o.obj.kind === 'ClusterClass'))
       for (const r of ran)
         if (classBound.has(r)) notApplicable.set(`${s.name}\0${r.id}`, 'no ClusterClass in the stack');
   return { findings: kept, ran, notApplicable };

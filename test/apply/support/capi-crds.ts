@@ -37,7 +37,9 @@ export type CrdName =
   | 'dockerclustertemplates'
   | 'dockermachinetemplates'
   | 'devclustertemplates'
-  | 'devmachinetemplates';
+  | 'devmachinetemplates'
+  | 'kubeadmcontrolplanes'
+  | 'extensionconfigs';
 
 export function capiCrds(names: readonly CrdName[]): object[] {
   const capi = moduleDir(`sigs.k8s.io/cluster-api@${pin('CAPI_VERSION')}`);
@@ -45,6 +47,10 @@ export function capiCrds(names: readonly CrdName[]): object[] {
     // managerPath: CAPI v1.14 keeps the core CRDs under core/.
     clusters: () => managerPath(capi, 'config/crd/bases/cluster.x-k8s.io_clusters.yaml'),
     clusterclasses: () => managerPath(capi, 'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml'),
+    // the addon manager reads the control plane's status.version and ships an ExtensionConfig
+    kubeadmcontrolplanes: () =>
+      path.join(capi, 'controlplane/kubeadm/config/crd/bases/controlplane.cluster.x-k8s.io_kubeadmcontrolplanes.yaml'),
+    extensionconfigs: () => managerPath(capi, 'config/crd/bases/runtime.cluster.x-k8s.io_extensionconfigs.yaml'),
     kubeadmconfigtemplates: () =>
       path.join(capi, 'bootstrap/kubeadm/config/crd/bases/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.yaml'),
     kubeadmcontrolplanetemplates: () =>

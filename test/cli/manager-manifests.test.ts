@@ -1,0 +1,71 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { runCli } from '../support/cli';
+import { version } from '../../src/cli/version';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-manager-manifests-'));
+const docs = (file: string) => parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+
+test('manager manifests -o writes one file that passes cskit verify; image tag = package version', async () => {
+  const out = path.join(tmp, 'out');
+  const r = await runCli(['manager', 'manifests', '-o', out]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(fs.readdirSync(out)).toEqual(['cskit-manager.yaml']);
+  const objs = docs(path.join(out, 'cskit-manager.yaml'));
+  const dep = objs.find((o) => o.kind === 'Deployment');
+  expect(dep.spec.template.spec.containers[0].image).toBe(`localhost/cskit:${version()}`);
+  const v = await runCli(['verify', out, '-o', 'json']);
+  expect(v.code).toBe(0);
+  const report = JSON.parse(v.stdout);
+  const findings = report.findings as Array<{ rule: string; severity: string; object?: string }>;
+  expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+  // Only cert-manager's kinds are not validated (no bundled schema); the ExtensionConfig is.
+  expect(findings.map((f) => `${f.rule} ${f.object}`).sort()).toEqual([
+    'schema/unknown-kind Certificate cskit-manager-ca',
+    'schema/unknown-kind Certificate cskit-manager-tls',
+    'schema/unknown-kind Issuer cskit-manager-ca',
+    'schema/unknown-kind Issuer cskit-manager-selfsigned',
+  ]);
+  // Written again over its own output; a folder of something else is refused.
+  expect((await runCli(['manager', 'manifests', '-o', out, '--tls', 'secret', '-n', 'ops'])).code).toBe(0);
+  expect(docs(path.join(out, 'cskit-manager.yaml')).some((o) => o.kind === 'Certificate')).toBe(false);
+  const other = path.join(tmp, 'other');
+  fs.mkdirSync(other);
+  fs.writeFileSync(path.join(other, 'notes.txt'), 'x');
+  const refused = await runCli(['manager', 'manifests', '-o', other]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/is not an earlier cskit manager output/);
+  expect(fs.readFileSync(path.join(other, 'notes.txt'), 'utf8')).toBe('x');
+});
+
+test('a broken edit of the manifests fails cskit verify with the manager rule and field', async () => {
+  const out = path.join(tmp, 'edited');
+  expect((await runCli(['manager', 'manifests', '-o', out, '--tls', 'secret'])).code).toBe(0);
+  const file = path.join(out, 'cskit-manager.yaml');
+  fs.writeFileSync(
+    file,
+    fs.readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'),
+  );
+  const v = await runCli(['verify', out]);
+  expect(v.code).toBe(1);
+  expect(v.stdout).toMatch(
+    /manager\/pod-security: .*readOnlyRootFilesystem|readOnlyRootFilesystem.*manager\/pod-security/,
+  );
+});
+
+test.each([
+  [['--image', 'Bad:Ref'], /--image: invalid image reference/],
+  [['--replicas', '0'], /--replicas: invalid value "0"/],
+  [['--tls', 'self'], /--tls.*Allowed choices are cert-manager, secret/],
+  [['--kubeconfig-secret', 'static-name'], /must contain \{cluster\}/],
+  [['-n', 'Bad_NS'], /--namespace/],
+])('bad flag %j is a usage error (exit 2) naming the flag, nothing written', async (args, message) => {
+  const out = path.join(tmp, `bad-${args[0]}`);
+  const r = await runCli(['manager', 'manifests', '-o', out, ...args]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(message);
+  expect(fs.existsSync(out)).toBe(false);
+});
