@@ -121,6 +121,13 @@ function clusterctl(args: string[], home: string): Promise<CliRun> {
 interface Manager {
   pid?: number;
   run: Promise<CliRun>;
+  /** Set when the process ended (a manager must not end before the test stops it). */
+  ended?: CliRun;
+}
+
+/** Fails at once, with what the manager said, when it ended early (rather than timing out waiting for it). */
+function running(m: Manager | undefined, which: string): void {
+  if (m?.ended) throw new Error(`the ${which} manager exited (${m.ended.code}):\n${m.ended.stderr}`);
 }
 
 /** `cskit manager` as a user runs it, registered as the management cluster's Runtime SDK extension. */
@@ -141,9 +148,13 @@ async function startManager(kubeconfig: string): Promise<Manager> {
       '--register-extension',
       '--resync',
       '2s',
+      // two managers on one machine: each its own free port for /metrics, /healthz, /readyz
+      '--metrics-bind-address',
+      '127.0.0.1:0',
     ],
     { onStart: (p) => (m.pid = p), timeoutMs: 900_000 },
   );
+  void m.run.then((r) => (m.ended = r));
   return m;
 }
 
@@ -247,6 +258,7 @@ describeWith(
       const status = await until(
         'ClusterAddons demo Ready on the source',
         async () => {
+          running(srcManager, 'source');
           const ca = (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
           return conditionTrue(ca, 'Ready') ? ca : undefined;
         },
@@ -300,6 +312,7 @@ describeWith(
         );
         dstManager = await startManager(dst);
         await until('the target serves ClusterAddons and AddonBundle', async () => {
+          running(dstManager, 'target');
           const probe = KubeApi.connect({ kubeconfig: dst });
           try {
             const ok =
@@ -333,6 +346,7 @@ describeWith(
         const after = await until(
           'ClusterAddons demo Ready on the target',
           async () => {
+            running(dstManager, 'target');
             const ca = (await dstApi.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
             return conditionTrue(ca, 'Ready') ? ca : undefined;
           },
@@ -381,6 +395,7 @@ describeWith(
           { fieldManager: 'a-user', force: true },
         );
         await until('the hand edit repaired by the target manager', async () => {
+          running(dstManager, 'target');
           const cm = await wl.get(configMaps, 'settings', 'demo-addon');
           return (cm?.data as Record<string, string> | undefined)?.cluster === 'demo' ? cm : undefined;
         });
