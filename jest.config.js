@@ -1,5 +1,7 @@
 // Unit tests run without any cluster. The e2e project (test/e2e) talks to the real control plane that
 // testenv/ builds from the Go module proxy and starts once per run (globalSetup; compiled by `npm test`'s build).
+// `npm test` runs the e2e project in band, one file at a time: CAPD binds fixed ports (one CAPD per machine) and the
+// CAPI files start several API servers each, so files running side by side on a bigger machine would collide.
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const common = {
