@@ -150,6 +150,8 @@ describeWith(capdBuilt, 'cskit manager on Cluster API (CAPD in-memory, workload 
       const late = await waitAddons(e, NS, 'late', 'Ready', (x) => (ready(x) ? x : undefined), 240_000);
       expect(addonStates(late)).toEqual(ADDONS.map((a) => [a, 'Ready']));
       await expectInstalledInOrder(wl2, Math.floor(initAt / 1000) * 1000);
+      // CAPI itself called the hook (the reconciler does not wait for it: level-based).
+      expect(m.log()).toMatch(/AfterControlPlaneInitialized \{"name":"late"[^\n]*: Success/);
       // Still Degraded: the other Cluster's progress did not depend on it.
       const stillLost = await e.client.get('addons.cskit.io/v1alpha1', 'ClusterAddons', 'lost', NS);
       expect(condition(stillLost, 'Degraded')?.status).toBe('True');
@@ -300,6 +302,10 @@ describeWith(capdBuilt, 'cskit manager on Cluster API (CAPD in-memory, workload 
       expect(objectsGoneAt).toBeDefined();
       expect(objectsGoneAt!).toBeLessThanOrEqual(clusterGoneAt);
       expect(cleanup).toMatchObject({ state: 'Done', message: 'no LoadBalancer Services or provisioned volumes left' });
+      // CAPI fired BeforeClusterDelete and was let go once the cleanup was done.
+      expect(m.log()).toMatch(
+        /BeforeClusterDelete \{"name":"early"[^\n]*: Success 0s no LoadBalancer Services or provisioned volumes left/,
+      );
       // The provisioned volume went with its claim (reclaim policy Delete).
       await until('PV of the claim deleted', async () =>
         (await wl1.get('v1', 'PersistentVolume', pvName)) ? undefined : true,

@@ -195,6 +195,8 @@ export interface CapdManagerEnv {
   readonly dir: string;
   /** Set by `manager()`: the running manager, whose log tail `explain()` adds to timeouts. */
   current?: ManagerProcess;
+  /** Every manager `manager()` made: all are killed at the end, so none outlives the test environment. */
+  readonly managers: ManagerProcess[];
 }
 
 /**
@@ -224,6 +226,7 @@ export async function startCapdManagerEnv(
       dist,
       workloads: names.map((n) => env.clusters[n]),
       dir,
+      managers: [],
     };
     for (const stack of o.stacks ?? [dockerStack().stack]) await applyStack(e, stack, o.namespace ?? 'default');
     return e;
@@ -234,10 +237,10 @@ export async function startCapdManagerEnv(
   }
 }
 
-/** Stops the manager (SIGKILL if it hangs), CAPI and the API servers; keeps their logs if CSKIT_KEEP_TESTENV. */
+/** Kills every manager still running, stops CAPI and the API servers; keeps their logs if CSKIT_KEEP_TESTENV. */
 export async function stopCapdManagerEnv(e: CapdManagerEnv | undefined): Promise<void> {
   if (!e) return;
-  await e.current?.kill();
+  for (const m of e.managers) await m.kill();
   e.api.close();
   await stopCapi(e.capi);
   const keep = !!process.env.CSKIT_KEEP_TESTENV;
@@ -278,6 +281,7 @@ export async function manager(
     args,
   );
   e.current = m;
+  e.managers.push(m);
   return m;
 }
 
