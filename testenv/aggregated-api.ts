@@ -20,6 +20,19 @@ export function hostPodIp(): string | undefined {
   return undefined;
 }
 
+/**
+ * kwok's stages (testenv/kwok-stages.yaml) with `ip` as the pod IP of every Running pod, at the `# cskit:pod-ip`
+ * marker of the pod stage's status template; without an address the marker stays a comment (pods get no IP).
+ */
+export function kwokStagesWithPodIp(stages: string, ip: string | undefined): string {
+  const marker = /^( *)# cskit:pod-ip[^\n]*$/m;
+  if (!marker.test(stages)) throw new Error('kwok stages: the "# cskit:pod-ip" marker of the pod stage is missing');
+  if (!ip) return stages;
+  return stages.replace(marker, (_m, indent: string) =>
+    [`podIP: "${ip}"`, 'podIPs:', `- ip: "${ip}"`, `hostIP: "${ip}"`].map((l) => indent + l).join('\n'),
+  );
+}
+
 /** Group versions a stand-in answers discovery for, with their resources (name → kind, namespaced). */
 export interface StandInGroup {
   readonly group: string;

@@ -12,7 +12,7 @@ import * as https from 'https';
 import * as net from 'net';
 import * as path from 'path';
 import { connect } from '../src/kube/client';
-import { hostPodIp } from './aggregated-api';
+import { hostPodIp, kwokStagesWithPodIp } from './aggregated-api';
 import { Certs, kubeconfig, makeCerts } from './certs';
 import { runProvisioner } from './provisioner';
 
@@ -161,12 +161,10 @@ async function main(): Promise<void> {
   const podIp = hostPodIp();
   fs.writeFileSync(
     stages,
-    fs
-      .readFileSync(path.join(__dirname, '..', '..', 'testenv', 'kwok-stages.yaml'), 'utf8')
-      .replace(
-        /# cskit:pod-ip[^\n]*/,
-        podIp ? `podIP: "${podIp}"\n      podIPs:\n      - ip: "${podIp}"\n      hostIP: "${podIp}"` : '',
-      ),
+    kwokStagesWithPodIp(
+      fs.readFileSync(path.join(__dirname, '..', '..', 'testenv', 'kwok-stages.yaml'), 'utf8'),
+      podIp,
+    ),
   );
 
   const clusters: Record<string, ClusterState> = {};
