@@ -45,7 +45,8 @@ import { ensureBinaries, repoRoot, startEnv, stopEnv } from '../testenv/harness'
 import type { EnvState } from '../testenv/supervisor';
 import { definitions } from '../classes';
 
-const USAGE = 'usage: npm run bench:manager -- [--clusters N[,N…]] [--steady SECONDS]   (N: 1–20, default 5)';
+const USAGE =
+  'usage: npm run bench:manager -- [--clusters N[,N…]] [--steady SECONDS] [--profile]   (N: 1–20, default 5)';
 const NS = 'default';
 const FM = 'cskit-bench';
 const cli = path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js');
@@ -53,11 +54,16 @@ let clockTicks: number | undefined;
 /** Clock ticks per second of /proc's CPU times. */
 const TICK_HZ = () => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
 
-export function parseArgs(argv: string[]): { clusters: number[]; steadySeconds: number } {
+export function parseArgs(argv: string[]): { clusters: number[]; steadySeconds: number; profile: boolean } {
   let clusters = [5];
   let steadySeconds = 60;
+  let profile = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
+    if (argv[i] === '--profile') {
+      profile = true;
+      continue;
+    }
     if (flag !== '--clusters' && flag !== '--steady')
       throw new Error(`unknown argument ${JSON.stringify(argv[i])}; ${USAGE}`);
     const value = inline ?? argv[++i];
@@ -72,7 +78,7 @@ export function parseArgs(argv: string[]): { clusters: number[]; steadySeconds: 
       steadySeconds = Number(value);
     }
   }
-  return { clusters, steadySeconds };
+  return { clusters, steadySeconds, profile };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -235,7 +241,7 @@ interface Result {
   readonly cpInitMs: number;
 }
 
-async function runOnce(n: number, steadySeconds: number): Promise<Result> {
+async function runOnce(n: number, steadySeconds: number, profile: boolean): Promise<Result> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-manager-'));
   const dist = path.join(tmp, 'dist');
   const lock = readLock(path.join(repoRoot(), 'stacks.lock.json'));
@@ -340,6 +346,8 @@ async function runOnce(n: number, steadySeconds: number): Promise<Result> {
     manager = spawn(
       process.execPath,
       [
+        // --profile: a V8 CPU profile of the whole manager run, written when it exits (summarized below).
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmp, 'profile')}`] : []),
         cli,
         'manager',
         '--kubeconfig',
@@ -499,10 +507,31 @@ async function runOnce(n: number, steadySeconds: number): Promise<Result> {
       manager.kill('SIGTERM');
       await new Promise((r) => manager!.once('exit', r));
     }
+    if (profile && fs.existsSync(path.join(tmp, 'profile'))) summarizeProfile(path.join(tmp, 'profile'));
     if (capi) await stopCapi(capi);
     if (standIn) await standIn.close();
     if (env) await stopEnv(env);
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The functions with the most self time in the manager's CPU profile (V8 .cpuprofile: nodes with hit counts). */
+function summarizeProfile(dir: string): void {
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+    type Node = { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } };
+    const prof = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { nodes: Node[] };
+    const self = new Map<string, number>();
+    let all = 0;
+    for (const nd of prof.nodes) {
+      const hits = nd.hitCount ?? 0;
+      all += hits;
+      const where = nd.callFrame.url ? nd.callFrame.url.replace(/^.*\/(node_modules|lib)\//, '$1/') : '';
+      const key = `${nd.callFrame.functionName || '(anonymous)'} ${where}:${nd.callFrame.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + hits);
+    }
+    console.log(`  manager CPU profile (${f}), top self time:`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`    ${((100 * v) / all).toFixed(1).padStart(5)} %  ${k}`);
   }
 }
 
@@ -651,14 +680,14 @@ function report(results: Result[]): void {
 }
 
 async function main(): Promise<void> {
-  const { clusters, steadySeconds } = parseArgs(process.argv.slice(2));
+  const { clusters, steadySeconds, profile } = parseArgs(process.argv.slice(2));
   ensureBinaries();
   const missing = [...missingCapiBinaries(), ...missingCapdBinary()];
   if (missing.length) throw new Error(`missing ${missing.join(', ')}; build them with: bash testenv/build.sh`);
   const results: Result[] = [];
   for (const n of clusters) {
     console.log(`N=${n}:`);
-    results.push(await runOnce(n, steadySeconds));
+    results.push(await runOnce(n, steadySeconds, profile));
   }
   console.log(`date: ${new Date().toISOString()}`);
   report(results);
