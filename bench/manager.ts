@@ -367,7 +367,12 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
       workloads.map((w) => `c-${w.index}`),
       async (name) => {
         const c = await mgmt.get(clusters, name, NS);
-        return condition(c, 'ControlPlaneInitialized')?.status === 'True' ? undefined : 'not initialized';
+        if (condition(c, 'ControlPlaneInitialized')?.status === 'True') return undefined;
+        // What CAPI says is missing, for the timeout message.
+        const conds = ((c?.status?.conditions ?? []) as Array<{ type: string; status: string; message?: string }>)
+          .filter((x) => x.status !== 'True' && x.message)
+          .map((x) => `${x.type}: ${x.message}`);
+        return `not initialized (${conds.join('; ').slice(0, 600)})`;
       },
       { timeoutMs: 180_000 + 20_000 * n, everyMs: 2000, what: 'CAPD Clusters reaching ControlPlaneInitialized' },
     );
@@ -510,7 +515,9 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
     if (profile && fs.existsSync(path.join(tmp, 'profile'))) summarizeProfile(path.join(tmp, 'profile'));
     if (capi) await stopCapi(capi);
     if (standIn) await standIn.close();
-    if (env) await stopEnv(env);
+    // CSKIT_KEEP_TESTENV=1 keeps the testenv folder (API server, CAPI and CAPD logs) to look at a failed run.
+    if (env) await stopEnv(env, { keepDir: !!process.env.CSKIT_KEEP_TESTENV });
+    if (env && process.env.CSKIT_KEEP_TESTENV) console.log(`  testenv logs kept in ${env.dir}`);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -549,7 +556,11 @@ function freePort(): Promise<number> {
 
 function spawnSyncOk(cmd: string, args: string[]): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    return execFileSync(cmd, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; status?: number };
     throw new Error(`${path.basename(args[0])} ${args[1]} exited ${err.status}:\n${err.stderr}${err.stdout}`, {
