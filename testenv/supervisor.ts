@@ -12,7 +12,6 @@ import * as https from 'https';
 import * as net from 'net';
 import * as path from 'path';
 import { connect } from '../src/kube/client';
-import { hostPodIp, kwokStagesWithPodIp } from './aggregated-api';
 import { Certs, kubeconfig, makeCerts } from './certs';
 import { runProvisioner } from './provisioner';
 
@@ -156,17 +155,6 @@ async function main(): Promise<void> {
     '--log-level=warn',
   ]);
 
-  // kwok's stages with the host's address as every pod's IP (testenv/aggregated-api.ts says why).
-  const stages = path.join(dir, 'kwok-stages.yaml');
-  const podIp = hostPodIp();
-  fs.writeFileSync(
-    stages,
-    kwokStagesWithPodIp(
-      fs.readFileSync(path.join(__dirname, '..', '..', 'testenv', 'kwok-stages.yaml'), 'utf8'),
-      podIp,
-    ),
-  );
-
   const clusters: Record<string, ClusterState> = {};
   await Promise.all(
     names.map(async (name) => {
@@ -193,9 +181,6 @@ async function main(): Promise<void> {
         `--service-account-key-file=${certs.sa.pub}`,
         `--service-account-signing-key-file=${certs.sa.key}`,
         '--enable-priority-and-fairness=false',
-        // Aggregated APIs (an addon's APIService) are reached at their endpoints (kwok pods carry the host's address),
-        // not at a Service IP no proxy routes here.
-        '--enable-aggregator-routing=true',
       ]);
       const admin = path.join(cdir, 'kubeconfig');
       const restricted = path.join(cdir, 'restricted.kubeconfig');
@@ -224,7 +209,7 @@ async function main(): Promise<void> {
       start(cdir, 'kube-scheduler', bin('kube-scheduler'), [...auth, `--secure-port=${await freePort()}`]);
       start(cdir, 'kwok', bin('kwok'), [
         `--kubeconfig=${admin}`,
-        `--config=${stages}`,
+        `--config=${path.join(__dirname, '..', '..', 'testenv', 'kwok-stages.yaml')}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         // Node leases are the heartbeat: without them kube-controller-manager marks the node unreachable after ~40 s
