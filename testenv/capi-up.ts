@@ -6,6 +6,7 @@
  * Ctrl-C stops everything.
  */
 import { ensureBinaries, startEnv, stopEnv } from './harness';
+import { ensureFakeNodes } from './nodes';
 import { missingCapdBinary, missingCapiBinaries, startCapi, stopCapi } from './capi';
 
 const USAGE = 'usage: node lib/testenv/capi-up.js [--workload-clusters N]   (N: 0–20, default 0)';
@@ -35,6 +36,8 @@ async function main(): Promise<number> {
   const workloads = Array.from({ length: workloadClusters }, (_, i) => `workload-${i + 1}`);
   const env = await startEnv(['mgmt', ...workloads]);
   try {
+    // One fake node per Machine of a docker-scs Cluster (control plane + worker), as testenv/nodes.ts explains.
+    for (const w of workloads) await ensureFakeNodes(env.clusters[w].kubeconfig, 2);
     const capi = await startCapi(env.clusters.mgmt, { capd: true });
     console.log(
       `Kubernetes ${env.kubernetesVersion} with Cluster API ${capi.versions.capi} (RuntimeSDK on), CAPD ` +

@@ -13,6 +13,8 @@ import * as net from 'net';
 import * as path from 'path';
 import { connect } from '../src/kube/client';
 import { Certs, kubeconfig, makeCerts } from './certs';
+import { fakeNode } from './nodes';
+import { egressSelectorConfig, startEgressProxy } from './egress';
 import { runProvisioner } from './provisioner';
 
 export interface ClusterState {
@@ -35,6 +37,9 @@ export interface EnvState {
 
 /** CSI driver names the test provisioner serves: a real network-backed driver's name, as a cloud would have. */
 export const TEST_PROVISIONERS = ['cinder.csi.openstack.org', 'test.csi.cskit.io'];
+
+/** Service IPs of every test cluster; a CONNECT into it reaches testenv/egress.ts's stand-in for the pods. */
+const SERVICE_CIDR = '10.96.0.0/16';
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -165,6 +170,12 @@ async function main(): Promise<void> {
       const certs = makeCerts(path.join(cdir, 'pki'));
       const port = await freePort();
       const server = `https://127.0.0.1:${port}`;
+      // The API server's cluster egress (aggregated APIs such as metrics-server's) goes through testenv/egress.ts.
+      const egress = path.join(cdir, 'egress.sock');
+      await startEgressProxy(egress, SERVICE_CIDR, certs.serving, (l) =>
+        fs.appendFileSync(path.join(cdir, 'egress.log'), `${new Date().toISOString()} ${l}\n`),
+      );
+      fs.writeFileSync(path.join(cdir, 'egress-selector.yaml'), egressSelectorConfig(egress));
       start(cdir, 'kube-apiserver', bin('kube-apiserver'), [
         `--etcd-servers=http://127.0.0.1:${etcdClient}`,
         `--etcd-prefix=/${name}`,
@@ -175,7 +186,8 @@ async function main(): Promise<void> {
         `--tls-private-key-file=${certs.serving.key}`,
         `--client-ca-file=${certs.ca.cert}`,
         '--authorization-mode=RBAC',
-        '--service-cluster-ip-range=10.96.0.0/16',
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        `--egress-selector-config-file=${path.join(cdir, 'egress-selector.yaml')}`,
         '--allow-privileged=true',
         '--service-account-issuer=https://kubernetes.default.svc',
         `--service-account-key-file=${certs.sa.pub}`,
@@ -222,17 +234,7 @@ async function main(): Promise<void> {
 
       const client = connect({ kubeconfig: admin });
       const version = await client.serverVersion();
-      await client.create({
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: {
-          name: 'kwok-node-0',
-          annotations: { 'kwok.x-k8s.io/node': 'fake' },
-          labels: { 'kubernetes.io/hostname': 'kwok-node-0', 'kubernetes.io/os': 'linux', type: 'kwok' },
-        },
-        spec: {},
-        status: { nodeInfo: { kubeletVersion: version } },
-      });
+      await client.create(fakeNode('kwok-node-0', version));
       void runProvisioner(client, TEST_PROVISIONERS, (l) =>
         fs.appendFileSync(path.join(cdir, 'provisioner.log'), `${new Date().toISOString()} ${l}\n`),
       );

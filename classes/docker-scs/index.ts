@@ -56,6 +56,16 @@ const variables: ClassVariable[] = [
 
 // Unset provisioning durations make CAPD's simulated VMs, nodes, etcd and API servers come up at once.
 const IN_MEMORY = { op: 'replace', path: '/spec/template/spec/backend', value: { inMemory: {} } } as const;
+// CAPD's webhook gives a DevClusterTemplate with the docker backend (ours, as stored) the control plane port 6443.
+// The in-memory backend serves each Cluster's simulated API server on a port of its own, picked only when the
+// DevCluster names none: with 6443 copied from the template every in-memory Cluster claimed the same port and only
+// one of them ever got its control plane initialized. `add` first (it replaces an existing member) so the `remove`
+// finds the field whether or not a webhook defaulted it.
+const ENDPOINT = '/spec/template/spec/controlPlaneEndpoint';
+const NO_ENDPOINT = [
+  { op: 'add', path: ENDPOINT, value: { port: 6443 } },
+  { op: 'remove', path: ENDPOINT },
+] as const;
 const image = (versionVar: string) => `{{ .nodeImageRepository }}:{{ .${versionVar} }}`;
 const patches: ClassPatch[] = [
   {
@@ -113,7 +123,7 @@ const patches: ClassPatch[] = [
     description: "CAPD's in-memory backend instead of Docker containers, for the cluster and every machine.",
     enabledIf: backendIs(BACKEND.inMemory),
     definitions: [
-      { target: { infrastructureCluster: true }, ops: [IN_MEMORY] },
+      { target: { infrastructureCluster: true }, ops: [IN_MEMORY, ...NO_ENDPOINT] },
       { target: { controlPlaneMachine: true }, ops: [IN_MEMORY] },
       { target: { workerMachine: ['default-worker'] }, ops: [IN_MEMORY] },
     ],

@@ -47,6 +47,22 @@ export interface AppliedTarget {
   readonly kubernetesVersion: string;
 }
 
+/** Blocking: answered with a retry (CAPI waits); Passed: let CAPI go on; Failed: a Failure answer. */
+export type HookAnswer = 'Blocking' | 'Passed' | 'Failed';
+
+/** The last call of one lifecycle hook for this Cluster and the manager's answer (a record, never an input). */
+export interface HookRecord {
+  readonly hook: string;
+  /** The request's toKubernetesVersion (Before* hooks) or kubernetesVersion (After* hooks); '' when it has none. */
+  readonly kubernetesVersion: string;
+  /** When CAPI first called this hook for this version. */
+  readonly firstCallTime: string;
+  readonly answer: HookAnswer;
+  readonly message: string;
+  /** When the answer last changed (for Passed: when the manager let CAPI go on). */
+  readonly lastTransitionTime: string;
+}
+
 export interface ClusterAddonsStatus {
   readonly observedGeneration?: number;
   readonly applied?: AppliedTarget;
@@ -54,6 +70,8 @@ export interface ClusterAddonsStatus {
   readonly addons?: readonly AddonStatus[];
   /** BeforeClusterDelete cleanup: Done once LoadBalancer Services and provisioned PVCs are gone (or time ran out). */
   readonly cleanup?: { readonly state: 'Running' | 'Done'; readonly message: string; readonly since: string };
+  /** Written by the hook handlers only (field manager cskit-hooks, see hook-record.ts). */
+  readonly hooks?: readonly HookRecord[];
 }
 
 export interface ClusterAddons extends KObject {
@@ -85,6 +103,19 @@ const addon = {
     state: { type: 'string', enum: ['Pending', 'Held', 'Applied', 'Ready', 'Failed'] },
     lastTransitionTime: { type: 'string', format: 'date-time' },
     lastError: str,
+  },
+};
+
+const hookRecord = {
+  type: 'object',
+  required: ['hook', 'answer'],
+  properties: {
+    hook: str,
+    kubernetesVersion: str,
+    firstCallTime: { type: 'string', format: 'date-time' },
+    answer: { type: 'string', enum: ['Blocking', 'Passed', 'Failed'] },
+    message: str,
+    lastTransitionTime: { type: 'string', format: 'date-time' },
   },
 };
 
@@ -149,6 +180,13 @@ export function clusterAddonsCrd(): KObject {
                       items: addon,
                       'x-kubernetes-list-type': 'map',
                       'x-kubernetes-list-map-keys': ['name'],
+                    },
+                    hooks: {
+                      type: 'array',
+                      maxItems: 16,
+                      items: hookRecord,
+                      'x-kubernetes-list-type': 'map',
+                      'x-kubernetes-list-map-keys': ['hook'],
                     },
                     cleanup: {
                       type: 'object',

@@ -1,8 +1,8 @@
 /**
  * The desired addon state of one Cluster, computed purely (CAPI topology-controller style) from the bundle of the
  * Cluster's class, its render context (topology variables) and the upgrade phase read from persisted state: the
- * Cluster (topology version, control plane version, TopologyReconciled) and what the ClusterAddons status records
- * as last fully applied. The hook handlers call the same function, so hooks and reconciler can never disagree.
+ * Cluster (topology version, control plane version, how far the workers got) and what the ClusterAddons status
+ * records as last fully applied. The hook handlers call the same function, so hooks and reconciler can never disagree.
  */
 import { createHash } from 'crypto';
 import { KObject } from '../model/object';
@@ -54,11 +54,11 @@ function openStepsFor(cluster: ClusterState, applied: AppliedTarget | undefined,
       stage: applied.className === target.className ? ('steady' as const) : ('rebase' as const),
       open: [...UPGRADE_STEPS],
     };
-  // A Kubernetes upgrade: the control plane object's status version says whether the control plane moved, the
-  // topology controller's TopologyReconciled whether the workers did too.
+  // A Kubernetes upgrade: the control plane object's status version says whether the control plane moved; whether the
+  // workers did too, TopologyReconciled or CAPI's pending hooks (see ClusterState.workersUpgraded).
   if (cluster.controlPlaneVersion !== target.kubernetesVersion)
     return { stage: 'upgrade' as const, open: ['BeforeClusterUpgrade'] as UpgradeStep[] };
-  if (!cluster.topologyReconciled)
+  if (!cluster.workersUpgraded)
     return { stage: 'upgrade' as const, open: ['BeforeClusterUpgrade', 'AfterControlPlaneUpgrade'] as UpgradeStep[] };
   return { stage: 'upgrade' as const, open: [...UPGRADE_STEPS] };
 }
@@ -85,6 +85,10 @@ export function computeDesired(
       }));
       return { addon, objects, hash: contentHash(objects), move, heldReason };
     } catch (e) {
+      // Before the control plane is initialized, inputs CAPI fills in on the way (spec.controlPlaneEndpoint, which
+      // metrics-server's `domain` label reads) may not be there yet, and nothing is applied anyway: not an error
+      // yet. Rendered again once the control plane is up, a missing input is reported then (Failed, Degraded).
+      if (stage === 'waiting') return { addon, objects: [], hash: '', move, heldReason };
       return { addon, objects: [], hash: '', move, heldReason, renderError: (e as Error).message };
     }
   });

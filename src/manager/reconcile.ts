@@ -39,8 +39,11 @@ const WAIT_MS = 5000;
 /** A fix to a bundle or ClusterClass does not touch the Cluster (no watch event): look again this often. */
 const INPUT_RETRY_MS = 30_000;
 
-async function writeStatus(deps: ReconcileDeps, s: FullState, status: ClusterAddonsStatus): Promise<void> {
+async function writeStatus(deps: ReconcileDeps, s: FullState, full: ClusterAddonsStatus): Promise<void> {
   const m = deps.management;
+  // status.hooks belongs to the hook handlers' field manager (hook-record.ts): never co-owned, never overwritten here.
+  const { hooks: _hooks, ...status } = full;
+  void _hooks;
   if (!s.addonsObject) {
     try {
       await m.create(CLUSTER_ADDONS, addonsObject(s.clusterObject));

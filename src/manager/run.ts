@@ -10,6 +10,7 @@ import { FIELD_MANAGER } from '../apply/applyset';
 import { clusterAddonsCrd } from './crd';
 import { registerExtension } from './extension-config';
 import { StateSource } from './hooks';
+import { recordHookCall } from './hook-record';
 import { DEFAULT_QUEUE, WorkQueue } from './queue';
 import { ReconcileDeps, reconcileCluster } from './reconcile';
 import { HookServer, startHookServer } from './server';
@@ -83,6 +84,13 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
       host: o.hooks.host,
       port: o.hooks.port,
       log: o.log,
+      onAnswer: (hook, request, response) => {
+        const md = (request as { cluster?: { metadata?: { name?: unknown; namespace?: unknown } } }).cluster?.metadata;
+        if (typeof md?.name !== 'string' || typeof md.namespace !== 'string') return;
+        recordHookCall(api, md.namespace, md.name, hook, request, response).catch((e: Error) =>
+          o.log(`Cluster ${md.namespace}/${md.name}: ${hook} answer not recorded: ${e.message}`),
+        );
+      },
     });
     o.log(`hook server listening on ${server.url}`);
     if (o.register) {

@@ -25,6 +25,8 @@ export interface HookServerOptions {
   /** Answer "retry" after this long (below CAPI's hook timeout of 10 s). */
   readonly answerWithinMs?: number;
   readonly log?: (line: string) => void;
+  /** Told every answer after it is sent (hook-record.ts persists them); it must not throw. */
+  readonly onAnswer?: (hook: Hook, request: unknown, response: HookResponse) => void;
 }
 
 const MAX_BODY = 1 << 20;
@@ -51,10 +53,11 @@ function retryLater(hook: Hook): HookResponse {
 export async function startHookServer(source: StateSource, o: HookServerOptions): Promise<HookServer> {
   const within = o.answerWithinMs ?? 8000;
   const server = https.createServer({ cert: o.cert, key: o.key, minVersion: 'TLSv1.2' }, (req, res) => {
-    const send = (code: number, body: unknown) => {
-      if (res.headersSent) return;
+    const send = (code: number, body: unknown): boolean => {
+      if (res.headersSent) return false;
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
+      return true;
     };
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || !path.startsWith(PREFIX)) return send(404, { message: `no handler for ${path}` });
@@ -86,7 +89,8 @@ export async function startHookServer(source: StateSource, o: HookServerOptions)
             `${h} ${JSON.stringify((request as { cluster?: { metadata?: unknown } }).cluster?.metadata ?? {})}: ` +
               `${r.status} ${r.retryAfterSeconds ?? 0}s ${r.message}`,
           );
-          send(200, r);
+          // Recorded only when this answer is the one CAPI got (not after a "retry" sent on the budget).
+          if (send(200, r)) o.onAnswer?.(h, request, r);
         })
         .finally(() => clearTimeout(timer));
     });

@@ -75,7 +75,14 @@ export function nextStatus(
 ): ClusterAddonsStatus {
   const before = new Map((prev?.addons ?? []).map((a) => [a.name, a]));
   const addons: AddonStatus[] = desired.addons.map((d) => {
-    const old = before.get(d.addon.name);
+    const prior = before.get(d.addon.name);
+    // An addon this reconcile did not get to that renders now keeps its state, but not an old Failed: what failed
+    // (a render error since fixed, e.g. a Cluster field CAPI set later, or an apply that will be tried again when
+    // the order reaches it) is no longer known to fail, and a stale Failed would keep Degraded True.
+    const old =
+      prior?.state === 'Failed' && !d.renderError
+        ? { ...prior, state: 'Pending' as const, lastError: undefined }
+        : prior;
     const o = outcomes.get(d.addon.name);
     const state: AddonState = d.renderError
       ? 'Failed'
@@ -97,7 +104,7 @@ export function nextStatus(
       phase: d.addon.phase,
       upgradeStep: d.addon.upgrade,
       state,
-      lastTransitionTime: old && old.state === state ? old.lastTransitionTime : now,
+      lastTransitionTime: prior && prior.state === state ? prior.lastTransitionTime : now,
       ...(lastError ? { lastError } : {}),
     };
   });

@@ -43,6 +43,20 @@ test('docker stack: backend docker by default (socket mounted); inMemory replace
   // Exactly one backend each (CAPD rejects both), and no Docker image patch leaks into the in-memory machines.
   for (const tpl of [mem.infrastructureCluster, mem.controlPlaneMachine, mem['default-worker/infrastructure']])
     expect(tpl.spec.template.spec.backend).toEqual({ inMemory: {} });
+  // No control plane endpoint, also when CAPD's webhook stored the docker default port 6443 in the template: the
+  // in-memory backend then gives each Cluster a port of its own (with 6443 every in-memory Cluster claimed the same).
+  expect(mem.infrastructureCluster.spec.template.spec.controlPlaneEndpoint).toBeUndefined();
+  const infra = built.classObjects.find((o) => o.kind === 'DevClusterTemplate')!;
+  const stored = {
+    ...infra,
+    spec: { template: { spec: { ...infra.spec.template.spec, controlPlaneEndpoint: { port: 6443 } } } },
+  };
+  const memStored = patchedTemplates(
+    built.classObjects.map((o) => (o === infra ? stored : o)),
+    { version: 'v1.36.4', variables: { backend: 'inMemory' } },
+  );
+  expect(memStored.infrastructureCluster.spec.template.spec).toEqual({ backend: { inMemory: {} } });
+  expect(docker.infrastructureCluster.spec.template.spec.controlPlaneEndpoint).toBeUndefined();
 
   const cls = built.classObjects.find((o) => o.kind === 'ClusterClass')!;
   const backend = cls.spec.variables.find((v: { name: string }) => v.name === 'backend');

@@ -7,39 +7,22 @@
  * CAPD binds fixed ports (:19000, :20000+): only one CAPD per machine, so this file runs under the e2e flock like
  * every e2e run, and startCapi fails with a clear message when another CAPD holds the ports.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { connectApply } from '../../src/kube/apply-client';
 import { connect } from '../../src/kube/client';
-import { readLock } from '../../src/model/lock';
 import type { KObject } from '../../src/model/object';
-import { CapiEnv, missingCapdBinary, missingCapiBinaries, startCapi, stopCapi } from '../../testenv/capi';
+import { CapiEnv, startCapi, stopCapi } from '../../testenv/capi';
 import { CAPI_FEATURE_GATES } from '../../testenv/capi-supervisor';
-import { repoRoot, startEnv, stopEnv } from '../../testenv/harness';
+import { startEnv, stopEnv } from '../../testenv/harness';
 import type { EnvState } from '../../testenv/supervisor';
-import { Prerequisite, describeWith } from '../support/prerequisite';
+import { describeWith } from '../support/prerequisite';
+import { capdBuilt, clusterObject, condition, dockerStack, synthDist } from './support/capd-manager';
 import { cskit } from './support/env';
 
-const capdBuilt: Prerequisite = {
-  what: 'Cluster API managers and CAPD',
-  missing: [...missingCapiBinaries(), ...missingCapdBinary()],
-  fix: 'build them with: bash testenv/build.sh',
-};
-
 // The docker stack of the shipped lock's 1.36 minor, at the Kubernetes version the lock pins for it.
-const lock = readLock(path.join(repoRoot(), 'stacks.lock.json'));
-const docker136 = lock.stacks['docker-scs']['1.36'];
-const stack = `docker-scs-1-36-${docker136.version}`;
-const version = `v${docker136.kubernetesVersion}`;
+const { stack, version } = dockerStack();
 const NS = 'default';
-interface Condition {
-  readonly type: string;
-  readonly status: string;
-}
-const condition = (o: KObject | undefined, type: string): Condition | undefined =>
-  ((o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find((c) => c.type === type);
 
 describeWith(capdBuilt, 'CAPD in-memory test environment (real KCP lifecycle, workload API servers)', () => {
   let env: EnvState;
@@ -47,11 +30,7 @@ describeWith(capdBuilt, 'CAPD in-memory test environment (real KCP lifecycle, wo
   let out: string;
 
   beforeAll(async () => {
-    out = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-capd-e2e-'));
-    execFileSync(process.execPath, [path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js'), 'synth', '-o', out], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-    });
+    out = synthDist();
     env = await startEnv(['mgmt', 'workload-1']);
     capi = await startCapi(env.clusters.mgmt, { capd: true });
   }, 300_000);
@@ -84,21 +63,7 @@ describeWith(capdBuilt, 'CAPD in-memory test environment (real KCP lifecycle, wo
     expect(applied.stdout).toMatch(/8 objects, 8 changed \(8 created, 0 configured\), 0 unchanged\n$/);
     expect(applied.stdout).toMatch(/AddonBundle +default +docker-scs-1-36-v\d+ +created/);
     const client = connect({ kubeconfig });
-    await client.create({
-      apiVersion: 'cluster.x-k8s.io/v1beta2',
-      kind: 'Cluster',
-      metadata: { name: 'mem', namespace: NS },
-      spec: {
-        clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] }, services: { cidrBlocks: ['10.128.0.0/12'] } },
-        topology: {
-          classRef: { name: stack },
-          version,
-          controlPlane: { replicas: 1 },
-          workers: { machineDeployments: [{ class: 'default-worker', name: 'md-0', replicas: 1 }] },
-          variables: [{ name: 'backend', value: 'inMemory' }],
-        },
-      },
-    });
+    await client.create(clusterObject('mem', NS, stack, version));
     let last: KObject | undefined;
     const started = Date.now();
     const initialized = await client

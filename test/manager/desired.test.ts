@@ -60,6 +60,57 @@ describe('computeDesired: the phase gate from persisted state', () => {
     expect(d.pruneAllowed).toBe(true);
   });
 
+  test(
+    'CAPI waits only for AfterClusterUpgrade (TopologyReconciled False because that hook is pending): every addon ' +
+      'moves, so the hook that waits for them can pass',
+    () => {
+      const st = readClusterState(
+        clusterObject({
+          className: 'stack-1-37-v1',
+          version: 'v1.37.2',
+          topologyReconciled: false,
+          pendingHooks: 'AfterClusterUpgrade',
+        }),
+        controlPlane('v1.37.2'),
+      );
+      expect(st.workersUpgraded).toBe(true);
+      const d = computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied);
+      expect(moving(d)).toEqual(['cni', 'ccm', 'metrics']);
+      expect(d.pruneAllowed).toBe(true);
+    },
+  );
+
+  test.each([
+    ['AfterClusterUpgrade,AfterControlPlaneUpgrade,BeforeWorkersUpgrade,AfterWorkersUpgrade', ['cni', 'ccm']],
+    ['AfterClusterUpgrade,AfterWorkersUpgrade', ['cni', 'ccm']],
+    ['', ['cni', 'ccm']],
+  ])('control plane upgraded, pending hooks "%s": the workers are not done, %j move', (pending, expected) => {
+    const st = readClusterState(
+      clusterObject({
+        className: 'stack-1-37-v1',
+        version: 'v1.37.2',
+        topologyReconciled: false,
+        pendingHooks: pending,
+      }),
+      controlPlane('v1.37.2'),
+    );
+    expect(st.workersUpgraded).toBe(false);
+    expect(moving(computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied))).toEqual(expected);
+  });
+
+  test('AfterClusterUpgrade pending while the control plane is still old: only BeforeClusterUpgrade addons', () => {
+    const st = readClusterState(
+      clusterObject({
+        className: 'stack-1-37-v1',
+        version: 'v1.37.2',
+        topologyReconciled: false,
+        pendingHooks: 'AfterClusterUpgrade',
+      }),
+      controlPlane('v1.36.4'),
+    );
+    expect(moving(computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied))).toEqual(['cni']);
+  });
+
   test('Kubernetes version change alone (same class) is an upgrade gated the same way', () => {
     const st = readClusterState(
       clusterObject({ version: 'v1.36.5', topologyReconciled: false }),
@@ -96,5 +147,20 @@ describe('computeDesired: the phase gate from persisted state', () => {
     const d = computeDesired(broken, readClusterState(clusterObject({})), ctx(), undefined);
     expect(d.addons[0].renderError).toMatch(/variable "variables.mtu" is not set for cluster demo/);
     expect(d.pruneAllowed).toBe(false);
+  });
+
+  test('before the control plane is initialized a missing input is no render error yet (CAPI adds some later)', () => {
+    const b = bundle();
+    const needsEndpoint = {
+      ...b,
+      addons: [
+        { ...b.addons[0], manifests: [{ ...b.addons[0].manifests[0], data: { x: '{{variables.mtu}}' } }] },
+        ...b.addons.slice(1),
+      ],
+    };
+    const d = computeDesired(needsEndpoint, readClusterState(clusterObject({ initialized: false })), ctx(), undefined);
+    expect(d.stage).toBe('waiting');
+    expect(d.addons.map((a) => a.renderError)).toEqual([undefined, undefined, undefined]);
+    expect(d.addons[0].heldReason).toMatch(/not initialized/);
   });
 });

@@ -46,6 +46,8 @@ export function clusterObject(o: {
   topologyReconciled?: boolean;
   deleting?: boolean;
   name?: string;
+  /** CAPI's `runtime.cluster.x-k8s.io/pending-hooks` annotation. */
+  pendingHooks?: string;
 }): KObject {
   return {
     apiVersion: 'cluster.x-k8s.io/v1beta2',
@@ -54,6 +56,7 @@ export function clusterObject(o: {
       name: o.name ?? 'demo',
       namespace: 'default',
       uid: 'uid-demo',
+      ...(o.pendingHooks ? { annotations: { 'runtime.cluster.x-k8s.io/pending-hooks': o.pendingHooks } } : {}),
       ...(o.deleting ? { deletionTimestamp: '2026-11-29T00:00:00Z' } : {}),
     },
     spec: {

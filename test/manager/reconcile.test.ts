@@ -119,6 +119,37 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect((await answerHook('AfterClusterUpgrade', request, fresh)).retryAfterSeconds).toBe(0);
   });
 
+  test(
+    'AfterClusterUpgrade as CAPI runs it (TopologyReconciled False while the hook is pending): the last addons ' +
+      'move and the hook passes instead of waiting forever',
+    async () => {
+      const { mgmt, wl, deps } = world([bundle(), bundle('stack-1-37-v1', '2.0.0')]);
+      mgmt.put(clusterObject({}));
+      mgmt.put(controlPlane('v1.36.4'));
+      for (let i = 0; i < 4; i++) {
+        wl.rollOut();
+        await reconcileCluster(deps, 'default', 'demo');
+      }
+      // Control plane and workers upgraded; CAPI's only pending hook is AfterClusterUpgrade, which keeps
+      // TopologyReconciled False (reason ClusterUpgrading) until every extension answers it without a retry.
+      mgmt.put(controlPlane('v1.37.2'));
+      const upgraded = { className: 'stack-1-37-v1', version: 'v1.37.2', topologyReconciled: false };
+      mgmt.put(clusterObject({ ...upgraded, pendingHooks: 'AfterClusterUpgrade' }));
+      const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+      const source = stateSource(mgmt as never, deps.bundles);
+      expect((await answerHook('AfterClusterUpgrade', request, source)).retryAfterSeconds).toBeGreaterThan(0);
+      for (let i = 0; i < 4; i++) {
+        await reconcileCluster(deps, 'default', 'demo');
+        wl.rollOut();
+      }
+      await reconcileCluster(deps, 'default', 'demo');
+      const metrics = [...wl.store.values()].find((o) => o.metadata?.name === 'metrics');
+      expect(metrics?.spec.template.metadata.labels.v).toBe('2.0.0');
+      expect(statusOf(mgmt)?.status?.applied).toEqual({ className: 'stack-1-37-v1', kubernetesVersion: 'v1.37.2' });
+      expect(await answerHook('AfterClusterUpgrade', request, source)).toMatchObject({ retryAfterSeconds: 0 });
+    },
+  );
+
   test('objects a new stack version dropped are pruned; a foreign object in the same namespace is not', async () => {
     const v1 = bundle();
     const v2: AddonBundle = { ...v1, class: 'stack-1-36-v2', addons: v1.addons.slice(0, 2) }; // metrics dropped

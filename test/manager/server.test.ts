@@ -57,10 +57,11 @@ describe('the hook server over real https', () => {
     expect((r.json.handlers as unknown[]).length).toBe(5);
   });
 
-  test('a hook POST is answered from the state source', async () => {
+  test('a hook POST is answered from the state source; the answer sent is told to onAnswer', async () => {
+    const told: unknown[] = [];
     server = await startHookServer(
       { load: async () => undefined },
-      { cert: cert.cert, key: cert.key, host: '127.0.0.1' },
+      { cert: cert.cert, key: cert.key, host: '127.0.0.1', onAnswer: (...a) => told.push(a) },
     );
     const r = await post(
       `${base(server)}/beforeclusterupgrade/cskit-before-cluster-upgrade?timeout=10s`,
@@ -69,6 +70,7 @@ describe('the hook server over real https', () => {
     );
     expect(r.json).toMatchObject({ kind: 'BeforeClusterUpgradeResponse', status: 'Failure' });
     expect(String(r.json.message)).toMatch(/default\/demo not found/);
+    expect(told).toEqual([['BeforeClusterUpgrade', request, r.json]]);
   });
 
   test('a state read slower than the answer budget is answered "retry" within it, not left hanging', async () => {
