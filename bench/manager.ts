@@ -22,34 +22,37 @@
  * Run under the e2e lock (CAPD binds fixed ports): `flock /tmp/cskit-e2e.lock npm run bench:manager -- --clusters 5`
  * (`--clusters 5,10,20` runs each N on a fresh testenv and fits the growth; `--steady <seconds>`, default 60).
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { KubeApi } from '../src/kube/api';
 import { ResourceInfo } from '../src/kube/apply-types';
-import { unhealthyReason } from '../src/manager/health';
 import { OPT_OUT_ANNOTATION } from '../src/manager/cluster-state';
+import { unhealthyReason } from '../src/manager/health';
 import { AddonHealthCheck } from '../src/model/addon';
-import { readLock } from '../src/model/lock';
 import { KObject } from '../src/model/object';
 import { clusterResourceSet } from '../src/render/crs';
 import { renderStack } from '../src/render/stack';
-import { synthesize, writeStacks } from '../src/synth/synth';
 import { parseYaml } from '../src/util/yaml';
-import { CapiEnv, missingCapdBinary, missingCapiBinaries, startCapi, stopCapi } from '../testenv/capi';
-import { METRICS_API, StandIn, hostPodIp, startAggregatedStandIn } from '../testenv/aggregated-api';
-import { ensureBinaries, repoRoot, startEnv, stopEnv } from '../testenv/harness';
-import type { EnvState } from '../testenv/supervisor';
-import { definitions } from '../classes';
+import {
+  CapdManagerEnv,
+  ManagerProcess,
+  clusterObject,
+  dockerStack,
+  manager,
+  startCapdManagerEnv,
+  stopCapdManagerEnv,
+  writeWorkloadSecret,
+} from '../test/e2e/support/capd-manager';
+import { missingCapdBinary, missingCapiBinaries } from '../testenv/capi';
+import { ensureBinaries } from '../testenv/harness';
 
 const USAGE =
   'usage: npm run bench:manager -- [--clusters N[,N…]] [--steady SECONDS] [--profile]   (N: 1–20, default 5)';
 const NS = 'default';
 const FM = 'cskit-bench';
-const cli = path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js');
 let clockTicks: number | undefined;
 /** Clock ticks per second of /proc's CPU times. */
 const TICK_HZ = () => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
@@ -242,70 +245,33 @@ interface Result {
 }
 
 async function runOnce(n: number, steadySeconds: number, profile: boolean): Promise<Result> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-manager-'));
-  const dist = path.join(tmp, 'dist');
-  const lock = readLock(path.join(repoRoot(), 'stacks.lock.json'));
-  writeStacks(synthesize(lock, definitions).stacks, dist);
-  const docker = lock.stacks['docker-scs']['1.36'];
-  const stack = `docker-scs-1-36-${docker.version}`;
-  const version = `v${docker.kubernetesVersion}`;
-  const bundleDocs = parseYaml(fs.readFileSync(path.join(dist, stack, 'addon-bundle.yaml')), stack, 'manifest');
-  const bundleAddons = bundleDocs.flatMap(
-    (d) => ((d.value as KObject).spec?.addons ?? []) as Array<{ name: string; healthChecks: AddonHealthCheck[] }>,
-  );
-  const checks = bundleAddons.flatMap((a) => a.healthChecks);
-  const unchecked = new Set(bundleAddons.filter((a) => !a.healthChecks.length).map((a) => a.name));
-
-  const names = Array.from({ length: n }, (_, i) => `workload-${i + 1}`);
-  let env: EnvState | undefined;
-  let capi: CapiEnv | undefined;
-  let standIn: StandIn | undefined;
-  let manager: ChildProcess | undefined;
+  let e: CapdManagerEnv | undefined;
+  let mgr: ManagerProcess | undefined;
   let monitor: ProcMonitor | undefined;
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-manager-profile-'));
   try {
     const t = now();
-    env = await startEnv(['mgmt', ...names], { timeoutMs: 180_000 + 30_000 * n });
-    const ip = hostPodIp();
-    if (!ip) throw new Error('this machine has no non-loopback IPv4 address for kwok pods (metrics APIService)');
-    standIn = await startAggregatedStandIn({ address: ip, port: 10250, groups: [METRICS_API], dir: env.dir });
-    capi = await startCapi(env.clusters.mgmt, { capd: true });
-    console.log(`  testenv: mgmt + CAPI + CAPD + ${n} workload API servers up in ${secs(now() - t)}`);
-    const mgmtKc = env.clusters.mgmt.kubeconfig;
-    const mgmt = KubeApi.connect({ kubeconfig: mgmtKc });
-    const workloads: Workload[] = names.map((w, i) => ({
+    // THE CAPD fixture of the manager's e2e tests: mgmt + CAPI + CAPD + N workload API servers (two kwok nodes each,
+    // metrics-server's APIService reachable through the testenv's egress), the stacks synthesized and the docker 1.36
+    // stack applied with `cskit apply`.
+    e = await startCapdManagerEnv({ workloadClusters: n });
+    const dir = e.dir;
+    console.log(`  testenv: mgmt + CAPI + CAPD + ${n} workload API servers, stack applied, in ${secs(now() - t)}`);
+    const { stack, version } = dockerStack();
+    const dist = e.dist;
+    const bundleDocs = parseYaml(fs.readFileSync(path.join(dist, stack, 'addon-bundle.yaml')), stack, 'manifest');
+    const bundleAddons = bundleDocs.flatMap(
+      (d) => ((d.value as KObject).spec?.addons ?? []) as Array<{ name: string; healthChecks: AddonHealthCheck[] }>,
+    );
+    const checks = bundleAddons.flatMap((a) => a.healthChecks);
+    const unchecked = new Set(bundleAddons.filter((a) => !a.healthChecks.length).map((a) => a.name));
+    const mgmt = e.api;
+    const workloads: Workload[] = e.workloads.map((w, i) => ({
       index: i + 1,
-      api: KubeApi.connect({ kubeconfig: env!.clusters[w].kubeconfig }),
-      kubeconfig: env!.clusters[w].kubeconfig,
+      api: KubeApi.connect({ kubeconfig: w.kubeconfig }),
+      kubeconfig: w.kubeconfig,
       objects: [],
     }));
-    // cilium-operator runs 2 replicas with anti-affinity: a second fake node, as any real cluster has.
-    const nodes = await must(workloads[0].api, '', 'Node');
-    await Promise.all(
-      workloads.map((w) =>
-        w.api.create(nodes, {
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: {
-            name: 'kwok-node-1',
-            annotations: { 'kwok.x-k8s.io/node': 'fake' },
-            labels: { 'kubernetes.io/hostname': 'kwok-node-1', 'kubernetes.io/os': 'linux', type: 'kwok' },
-          },
-          spec: {},
-        }),
-      ),
-    );
-
-    const applied = spawnSyncOk(process.execPath, [
-      cli,
-      'apply',
-      path.join(dist, stack),
-      '--kubeconfig',
-      mgmtKc,
-      '-n',
-      NS,
-      '--wait',
-    ]);
-    if (!/AddonBundle/.test(applied)) throw new Error(`cskit apply did not apply an AddonBundle:\n${applied}`);
 
     const secrets = await must(mgmt, '', 'Secret');
     const clusters = await must(mgmt, 'cluster.x-k8s.io', 'Cluster');
@@ -316,52 +282,34 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
       type: 'cluster.x-k8s.io/secret',
       data: { value: fs.readFileSync(kubeconfig).toString('base64') },
     });
-    const capdCluster = (i: number, optedOut: boolean): KObject => ({
-      apiVersion: 'cluster.x-k8s.io/v1beta2',
-      kind: 'Cluster',
-      metadata: {
-        name: `c-${i}`,
-        namespace: NS,
-        ...(optedOut ? { annotations: { [OPT_OUT_ANNOTATION]: 'true' } } : {}),
-      },
-      spec: {
-        clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] }, services: { cidrBlocks: ['10.128.0.0/12'] } },
-        topology: {
-          classRef: { name: stack },
-          version,
-          controlPlane: { replicas: 1 },
-          variables: [{ name: 'backend', value: 'inMemory' }],
-        },
-      },
-    });
-    for (const w of workloads) await mgmt.create(secrets, secret(`c-${w.index}-wl`, w.kubeconfig, `c-${w.index}`));
+    // The fixture's Cluster without its worker (nothing here runs on workers; half the Machines for CAPD to run).
+    const capdCluster = (i: number, optedOut: boolean): KObject => {
+      const c = clusterObject(`c-${i}`, NS, stack, version);
+      const { workers: _workers, ...topology } = c.spec.topology;
+      void _workers;
+      return {
+        ...c,
+        metadata: { ...c.metadata, ...(optedOut ? { annotations: { [OPT_OUT_ANNOTATION]: 'true' } } : {}) },
+        spec: { ...c.spec, topology },
+      };
+    };
+    for (const w of workloads) await writeWorkloadSecret(e, NS, `c-${w.index}`, fs.readFileSync(w.kubeconfig, 'utf8'));
     const tCreate = now();
     await Promise.all(
       workloads.map((w) => mgmt.apply(clusters, capdCluster(w.index, true), { fieldManager: FM, force: true })),
     );
 
-    // The real manager process, idle while every Cluster is opted out.
-    const logFile = path.join(tmp, 'manager.log');
-    const log = fs.openSync(logFile, 'a');
-    manager = spawn(
-      process.execPath,
-      [
-        // --profile: a V8 CPU profile of the whole manager run, written when it exits (summarized below).
-        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmp, 'profile')}`] : []),
-        cli,
-        'manager',
-        '--kubeconfig',
-        mgmtKc,
-        '--kubeconfig-secret',
-        '{cluster}-wl',
-        '--hook-host',
-        '127.0.0.1',
-        '--hook-port',
-        String(await freePort()),
-      ],
-      { stdio: ['ignore', log, log] },
-    );
-    monitor = new ProcMonitor(manager.pid!);
+    // The real manager process (the fixture's: hook server, ExtensionConfig), idle while every Cluster is opted out.
+    mgr = await manager(e, ['--resync', '1m']);
+    // --profile: a V8 CPU profile of the whole manager run, written when it exits (summarized below). The manager is
+    // spawned synchronously by start(), so NODE_OPTIONS reaches it and nothing started later.
+    const nodeOptions = process.env.NODE_OPTIONS;
+    if (profile) process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
+    const started = mgr.start();
+    if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = nodeOptions;
+    await started;
+    monitor = new ProcMonitor(mgr.pid!);
 
     const initialized = await untilAll(
       workloads.map((w) => `c-${w.index}`),
@@ -382,7 +330,7 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
     // What both tools install into workload-i: the addons rendered for Cluster c-i (its live spec, class defaults).
     for (const w of workloads) {
       const live = (await mgmt.get(clusters, `c-${w.index}`, NS))!;
-      const file = path.join(tmp, `c-${w.index}.yaml`);
+      const file = path.join(dir, `c-${w.index}.yaml`);
       fs.writeFileSync(
         file,
         stringify({
@@ -429,12 +377,12 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
     const configMaps = await must(mgmt, '', 'ConfigMap');
     const crsRes = await must(mgmt, 'addons.cluster.x-k8s.io', 'ClusterResourceSet');
     const crsObjects = workloads.map((w) => {
-      const rendered = renderStack(dist, stack, path.join(tmp, `c-${w.index}.yaml`));
+      const rendered = renderStack(dist, stack, path.join(dir, `c-${w.index}.yaml`));
       return clusterResourceSet(rendered.manifests, { clusterName: `crs-${w.index}`, namespace: NS }) as KObject[];
     });
     for (const objs of crsObjects)
       for (const o of objs.filter((x) => x.kind === 'ConfigMap')) await mgmt.create(configMaps, o);
-    const capiPid = capiManagerPid(capi.pid);
+    const capiPid = capiManagerPid(e.capi.pid);
     const capiBefore = capiPid ? procSample(capiPid) : undefined;
     const t0crs = now();
     await Promise.all(
@@ -502,23 +450,17 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
       capiCpuDuringCrs,
       cpInitMs,
     };
-  } catch (e) {
-    const logFile = path.join(tmp, 'manager.log');
-    if (fs.existsSync(logFile)) console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n'));
-    throw e;
+  } catch (err) {
+    if (mgr) console.error(mgr.tail(30));
+    throw err;
   } finally {
     monitor?.stop();
-    if (manager && manager.exitCode === null) {
-      manager.kill('SIGTERM');
-      await new Promise((r) => manager!.once('exit', r));
-    }
-    if (profile && fs.existsSync(path.join(tmp, 'profile'))) summarizeProfile(path.join(tmp, 'profile'));
-    if (capi) await stopCapi(capi);
-    if (standIn) await standIn.close();
+    if (mgr) await mgr.stop();
+    if (profile) summarizeProfile(profileDir);
     // CSKIT_KEEP_TESTENV=1 keeps the testenv folder (API server, CAPI and CAPD logs) to look at a failed run.
-    if (env) await stopEnv(env, { keepDir: !!process.env.CSKIT_KEEP_TESTENV });
-    if (env && process.env.CSKIT_KEEP_TESTENV) console.log(`  testenv logs kept in ${env.dir}`);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stopCapdManagerEnv(e);
+    if (e && process.env.CSKIT_KEEP_TESTENV) console.log(`  testenv logs kept in ${e.env.dir}`);
+    fs.rmSync(profileDir, { recursive: true, force: true });
   }
 }
 
@@ -539,33 +481,6 @@ function summarizeProfile(dir: string): void {
     console.log(`  manager CPU profile (${f}), top self time:`);
     for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
       console.log(`    ${((100 * v) / all).toFixed(1).padStart(5)} %  ${k}`);
-  }
-}
-
-/** A TCP port free on 127.0.0.1 now (the manager's hook server; nothing calls it: no ExtensionConfig). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function spawnSyncOk(cmd: string, args: string[]): string {
-  try {
-    return execFileSync(cmd, args, {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-    });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; status?: number };
-    throw new Error(`${path.basename(args[0])} ${args[1]} exited ${err.status}:\n${err.stderr}${err.stdout}`, {
-      cause: e,
-    });
   }
 }
 
