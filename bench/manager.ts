@@ -360,7 +360,12 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
         mgmt.create(clusters, {
           apiVersion: 'cluster.x-k8s.io/v1beta2',
           kind: 'Cluster',
-          metadata: { name: `crs-${w.index}`, namespace: NS, labels: { 'cskit.io/bench': 'crs' } },
+          // The label is what the CRS form of `cskit addons render` selects a Cluster by.
+          metadata: {
+            name: `crs-${w.index}`,
+            namespace: NS,
+            labels: { 'cluster.x-k8s.io/cluster-name': `crs-${w.index}` },
+          },
           // No infrastructure or control plane: CAPI marks the infrastructure provisioned at once.
           spec: { clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] } } },
         }),
@@ -369,11 +374,26 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
     await untilAll(
       workloads.map((w) => `crs-${w.index}`),
       async (name) =>
+        (await mgmt.get(clusters, name, NS))?.status?.initialization?.infrastructureProvisioned === true
+          ? undefined
+          : 'infrastructure not provisioned',
+      { timeoutMs: 120_000, everyMs: 1000, what: 'the CRS Clusters being provisioned' },
+    );
+    // CAPI's ClusterCache connects once the infrastructure is provisioned; the Cluster shows it (RemoteConnectionProbe)
+    // on its next reconcile, which may come late: wait for it a while, else the CRS time includes the connect.
+    const connected = await untilAll(
+      workloads.map((w) => `crs-${w.index}`),
+      async (name) =>
         condition(await mgmt.get(clusters, name, NS), 'RemoteConnectionProbe')?.status === 'True'
           ? undefined
           : 'ClusterCache not connected',
-      { timeoutMs: 120_000, everyMs: 1000, what: "CAPI's ClusterCache connecting to the CRS Clusters" },
+      { timeoutMs: 30_000, everyMs: 1000, what: "CAPI's ClusterCache connecting to the CRS Clusters" },
+    ).then(
+      () => true,
+      () => false,
     );
+    if (!connected)
+      console.log('  (RemoteConnectionProbe not True on every CRS Cluster after 30 s: CRS time includes it)');
     const configMaps = await must(mgmt, '', 'ConfigMap');
     const crsRes = await must(mgmt, 'addons.cluster.x-k8s.io', 'ClusterResourceSet');
     const crsObjects = workloads.map((w) => {
