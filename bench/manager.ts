@@ -225,11 +225,18 @@ async function wipe(w: Workload): Promise<void> {
       await sleep(250);
     }
   }
-  // Pods of the deleted workloads go by garbage collection; wait so the next install starts from an empty namespace.
-  const pods = await must(w.api, '', 'Pod');
-  while ((await w.api.list(pods, { namespace: 'kube-system' })).length) {
-    if (now() > end) throw new Error(`workload-${w.index}: pods in kube-system not gone after 120 s`);
-    await sleep(500);
+  // ReplicaSets, revisions and pods of the deleted workloads go by garbage collection; wait for them, so the next
+  // install starts from an empty namespace.
+  for (const [group, kind] of [
+    ['', 'Pod'],
+    ['apps', 'ReplicaSet'],
+    ['apps', 'ControllerRevision'],
+  ]) {
+    const res = await must(w.api, group, kind);
+    while ((await w.api.list(res, { namespace: 'kube-system' })).length) {
+      if (now() > end) throw new Error(`workload-${w.index}: ${kind}s in kube-system not gone after 120 s`);
+      await sleep(500);
+    }
   }
 }
 
