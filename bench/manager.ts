@@ -49,24 +49,18 @@ import {
 import { missingCapdBinary, missingCapiBinaries } from '../testenv/capi';
 import { ensureBinaries } from '../testenv/harness';
 
-const USAGE =
-  'usage: npm run bench:manager -- [--clusters N[,N…]] [--steady SECONDS] [--profile]   (N: 1–20, default 5)';
+const USAGE = 'usage: npm run bench:manager -- [--clusters N[,N…]] [--steady SECONDS]   (N: 1–20, default 5)';
 const NS = 'default';
 const FM = 'cskit-bench';
 let clockTicks: number | undefined;
 /** Clock ticks per second of /proc's CPU times. */
 const TICK_HZ = () => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
 
-export function parseArgs(argv: string[]): { clusters: number[]; steadySeconds: number; profile: boolean } {
+export function parseArgs(argv: string[]): { clusters: number[]; steadySeconds: number } {
   let clusters = [5];
   let steadySeconds = 60;
-  let profile = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
-    if (argv[i] === '--profile') {
-      profile = true;
-      continue;
-    }
     if (flag !== '--clusters' && flag !== '--steady')
       throw new Error(`unknown argument ${JSON.stringify(argv[i])}; ${USAGE}`);
     const value = inline ?? argv[++i];
@@ -81,7 +75,7 @@ export function parseArgs(argv: string[]): { clusters: number[]; steadySeconds: 
       steadySeconds = Number(value);
     }
   }
-  return { clusters, steadySeconds, profile };
+  return { clusters, steadySeconds };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -251,11 +245,10 @@ interface Result {
   readonly cpInitMs: number;
 }
 
-async function runOnce(n: number, steadySeconds: number, profile: boolean): Promise<Result> {
+async function runOnce(n: number, steadySeconds: number): Promise<Result> {
   let e: CapdManagerEnv | undefined;
   let mgr: ManagerProcess | undefined;
   let monitor: ProcMonitor | undefined;
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-bench-manager-profile-'));
   try {
     const t = now();
     // THE CAPD fixture of the manager's e2e tests: mgmt + CAPI + CAPD + N workload API servers (two kwok nodes each,
@@ -308,14 +301,7 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
 
     // The real manager process (the fixture's: hook server, ExtensionConfig), idle while every Cluster is opted out.
     mgr = await manager(e, ['--resync', '1m']);
-    // --profile: a V8 CPU profile of the whole manager run, written when it exits (summarized below). The manager is
-    // spawned synchronously by start(), so NODE_OPTIONS reaches it and nothing started later.
-    const nodeOptions = process.env.NODE_OPTIONS;
-    if (profile) process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
-    const started = mgr.start();
-    if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = nodeOptions;
-    await started;
+    await mgr.start();
     monitor = new ProcMonitor(mgr.pid!);
 
     const initialized = await untilAll(
@@ -483,31 +469,9 @@ async function runOnce(n: number, steadySeconds: number, profile: boolean): Prom
   } finally {
     monitor?.stop();
     if (mgr) await mgr.stop();
-    if (profile) summarizeProfile(profileDir);
     // CSKIT_KEEP_TESTENV=1 keeps the testenv folder (API server, CAPI and CAPD logs) to look at a failed run.
     await stopCapdManagerEnv(e);
     if (e && process.env.CSKIT_KEEP_TESTENV) console.log(`  testenv logs kept in ${e.env.dir}`);
-    fs.rmSync(profileDir, { recursive: true, force: true });
-  }
-}
-
-/** The functions with the most self time in the manager's CPU profile (V8 .cpuprofile: nodes with hit counts). */
-function summarizeProfile(dir: string): void {
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
-    type Node = { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } };
-    const prof = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { nodes: Node[] };
-    const self = new Map<string, number>();
-    let all = 0;
-    for (const nd of prof.nodes) {
-      const hits = nd.hitCount ?? 0;
-      all += hits;
-      const where = nd.callFrame.url ? nd.callFrame.url.replace(/^.*\/(node_modules|lib)\//, '$1/') : '';
-      const key = `${nd.callFrame.functionName || '(anonymous)'} ${where}:${nd.callFrame.lineNumber + 1}`;
-      self.set(key, (self.get(key) ?? 0) + hits);
-    }
-    console.log(`  manager CPU profile (${f}), top self time:`);
-    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
-      console.log(`    ${((100 * v) / all).toFixed(1).padStart(5)} %  ${k}`);
   }
 }
 
@@ -633,14 +597,14 @@ function report(results: Result[]): void {
 }
 
 async function main(): Promise<void> {
-  const { clusters, steadySeconds, profile } = parseArgs(process.argv.slice(2));
+  const { clusters, steadySeconds } = parseArgs(process.argv.slice(2));
   ensureBinaries();
   const missing = [...missingCapiBinaries(), ...missingCapdBinary()];
   if (missing.length) throw new Error(`missing ${missing.join(', ')}; build them with: bash testenv/build.sh`);
   const results: Result[] = [];
   for (const n of clusters) {
     console.log(`N=${n}:`);
-    results.push(await runOnce(n, steadySeconds, profile));
+    results.push(await runOnce(n, steadySeconds));
   }
   console.log(`date: ${new Date().toISOString()}`);
   report(results);

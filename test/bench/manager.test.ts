@@ -2,14 +2,12 @@
 import { parseArgs } from '../../bench/manager';
 
 test('bench:manager: --clusters takes one N or a comma list (each 1–20), --steady seconds; 5 and 60 by default', () => {
-  expect(parseArgs([])).toEqual({ clusters: [5], steadySeconds: 60, profile: false });
-  expect(parseArgs(['--clusters', '10'])).toEqual({ clusters: [10], steadySeconds: 60, profile: false });
+  expect(parseArgs([])).toEqual({ clusters: [5], steadySeconds: 60 });
+  expect(parseArgs(['--clusters', '10'])).toEqual({ clusters: [10], steadySeconds: 60 });
   expect(parseArgs(['--clusters=5,10,20', '--steady', '30'])).toEqual({
     clusters: [5, 10, 20],
     steadySeconds: 30,
-    profile: false,
   });
-  expect(parseArgs(['--profile']).profile).toBe(true);
 });
 
 test('bench:manager: counts out of 1–20, a bad window and unknown arguments are errors naming the usage', () => {
