@@ -348,6 +348,16 @@ async function runOnce(n: number, steadySeconds: number): Promise<Result> {
     // 1. ClusterResourceSet: plain Clusters whose {cluster}-kubeconfig is the real API server.
     for (const w of workloads)
       await mgmt.create(secrets, secret(`crs-${w.index}-kubeconfig`, w.kubeconfig, `crs-${w.index}`));
+    // CAPI's webhook wants an infrastructure (or control plane, or topology) reference: a DevCluster on CAPD's
+    // in-memory backend, provisioned at once; no control plane, no machines. CRS has no control-plane gate.
+    const devClusters = await must(mgmt, 'infrastructure.cluster.x-k8s.io', 'DevCluster');
+    for (const w of workloads)
+      await mgmt.create(devClusters, {
+        apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+        kind: 'DevCluster',
+        metadata: { name: `crs-${w.index}`, namespace: NS },
+        spec: { backend: { inMemory: {} } },
+      });
     await Promise.all(
       workloads.map((w) =>
         mgmt.create(clusters, {
@@ -359,8 +369,14 @@ async function runOnce(n: number, steadySeconds: number): Promise<Result> {
             namespace: NS,
             labels: { 'cluster.x-k8s.io/cluster-name': `crs-${w.index}` },
           },
-          // No infrastructure or control plane: CAPI marks the infrastructure provisioned at once.
-          spec: { clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] } } },
+          spec: {
+            clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] } },
+            infrastructureRef: {
+              apiGroup: 'infrastructure.cluster.x-k8s.io',
+              kind: 'DevCluster',
+              name: `crs-${w.index}`,
+            },
+          },
         }),
       ),
     );
