@@ -355,7 +355,8 @@ async function runOnce(n: number, steadySeconds: number): Promise<Result> {
       await mgmt.create(devClusters, {
         apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
         kind: 'DevCluster',
-        metadata: { name: `crs-${w.index}`, namespace: NS },
+        // An annotation: CAPD's in-memory backend writes one into the map and panics on a DevCluster without any.
+        metadata: { name: `crs-${w.index}`, namespace: NS, annotations: { 'cskit.io/bench': 'crs' } },
         spec: { backend: { inMemory: {} } },
       });
     await Promise.all(
