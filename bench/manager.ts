@@ -14,10 +14,11 @@
  * Why the two tools see different Cluster objects: the cskit Clusters are CAPD in-memory Clusters of the docker-scs
  * class (real KubeadmControlPlane lifecycle); their `{cluster}-kubeconfig` points at CAPD's fake API server, which
  * answers 415 to server-side apply, so the manager reads `{cluster}-wl` Secrets that point at the real API servers.
- * CAPI's ClusterCache (which CRS uses) always reads `{cluster}-kubeconfig`, so the CRS gets plain Clusters (no
- * infrastructure or control plane: provisioned at once, CRS has no control-plane gate) whose `{cluster}-kubeconfig`
- * points at the same real API servers. Both tools start from Clusters already initialized and connected: t0 is the
- * moment the CRS objects are created, resp. the moment the manager's opt-out annotation leaves the Clusters.
+ * CAPI's ClusterCache (which CRS uses) always reads `{cluster}-kubeconfig`, so the CRS gets Clusters of its own (an
+ * in-memory DevCluster, no control plane, no machines: provisioned at once, and CRS has no control-plane gate) whose
+ * `{cluster}-kubeconfig` points at the same real API servers. Both tools start from Clusters already initialized and
+ * connected: t0 is the moment the CRS objects are created, resp. the moment the manager's opt-out annotation leaves
+ * the Clusters.
  *
  * Run under the e2e lock (CAPD binds fixed ports): `flock /tmp/cskit-e2e.lock npm run bench:manager -- --clusters 5`
  * (`--clusters 5,10,20` runs each N on a fresh testenv and fits the growth; `--steady <seconds>`, default 60).
@@ -345,7 +346,7 @@ async function runOnce(n: number, steadySeconds: number): Promise<Result> {
     const observe = (what: string) =>
       untilAll([...byName.keys()], (k) => healthy(byName.get(k)!), { timeoutMs: 300_000, everyMs: 1000, what });
 
-    // 1. ClusterResourceSet: plain Clusters whose {cluster}-kubeconfig is the real API server.
+    // 1. ClusterResourceSet: Clusters of its own whose {cluster}-kubeconfig is the real API server.
     for (const w of workloads)
       await mgmt.create(secrets, secret(`crs-${w.index}-kubeconfig`, w.kubeconfig, `crs-${w.index}`));
     // CAPI's webhook wants an infrastructure (or control plane, or topology) reference: a DevCluster on CAPD's
@@ -598,8 +599,9 @@ function report(results: Result[]): void {
     'compared: the same rendered objects of ' +
       'the docker-scs 1.36 bundle (cilium, dev-storage, metrics-server) into the same N real kube-apiservers (kwok ' +
       'nodes), "healthy" judged by the bench with the manager\'s health checks; CRS = CAPI core manager, ' +
-      'strategy Reconcile, one CRS per plain Cluster, runs first; cskit = `cskit manager` (default --concurrency 8, ' +
-      '--resync 1m) for CAPD in-memory Clusters, runs second into the emptied servers. ' +
+      'strategy Reconcile, one CRS per Cluster without control plane, runs first; ' +
+      'cskit = `cskit manager` (default --concurrency 8, --resync 1m) for CAPD in-memory Clusters, runs second ' +
+      'into the emptied servers. ' +
       'CPU = user+system time of the manager process per wall second (1.0 = one core); RSS from /proc.',
   );
   console.log(
