@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { STATE_ENV } from '../../../testenv/harness';
+import { STATE_ENV, repoRoot } from '../../../testenv/harness';
 import type { EnvState } from '../../../testenv/supervisor';
 
 /** The cluster the e2e globalSetup started (or CSKIT_E2E_KUBECONFIG): admin and restricted kubeconfigs. */
@@ -13,7 +13,8 @@ export function workload(): { kubeconfig: string; restrictedKubeconfig?: string 
   return state.clusters.workload;
 }
 
-const cliMain = path.join(__dirname, '..', '..', '..', 'lib', 'src', 'cli', 'main.js');
+// From the repository root: this file also runs compiled (lib/test/…), from bench:manager.
+const cliMain = path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js');
 
 export interface CliRun {
   code: number | null;
