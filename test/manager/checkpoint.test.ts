@@ -3,10 +3,10 @@ import { DELETE_FOR_MOVE_ANNOTATION } from '../../src/manager/cluster-state';
 import { answerHook } from '../../src/manager/hooks';
 import { stateSource } from '../../src/manager/state';
 import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus } from '../../src/manager/crd';
-import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
+import { reconcileCluster } from '../../src/manager/reconcile';
 import { AddonBundle } from '../../src/manager/types';
 import { FakeApi } from './fake-api';
-import { bundle, clusterObject, controlPlane } from './fixtures';
+import { bundle, clusterObject, controlPlane, fakeWorld } from './fixtures';
 
 const status: ClusterAddonsStatus = {
   applied: { className: 'stack-1-36-v1', kubernetesVersion: 'v1.36.4' },
@@ -66,24 +66,7 @@ describe('checkpoint: the decision state in metadata', () => {
   });
 });
 
-function world(bundles: AddonBundle[]) {
-  const mgmt = new FakeApi();
-  const wl = new FakeApi();
-  for (const b of bundles)
-    mgmt.put({
-      apiVersion: 'cluster.x-k8s.io/v1beta2',
-      kind: 'ClusterClass',
-      metadata: { name: b.class, namespace: 'default' },
-      spec: { variables: [] },
-    });
-  const deps: ReconcileDeps = {
-    management: mgmt as never,
-    bundles: { get: async (_ns, cls) => bundles.find((b) => b.class === cls) },
-    workload: async () => wl as never,
-    now: () => new Date('2026-11-29T19:00:00Z'),
-  };
-  return { mgmt, wl, deps };
-}
+const world = (bundles: AddonBundle[]) => fakeWorld(bundles);
 
 const addonsOf = (mgmt: FakeApi) =>
   [...mgmt.store.entries()].find(([, o]) => o.kind === 'ClusterAddons') as [string, ClusterAddons];

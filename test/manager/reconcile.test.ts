@@ -6,27 +6,9 @@ import { stateSource } from '../../src/manager/state';
 import { AddonBundle } from '../../src/manager/types';
 import { InputError } from '../../src/util/errors';
 import { FakeApi } from './fake-api';
-import { bundle, clusterObject, controlPlane } from './fixtures';
+import { bundle, clusterObject, controlPlane, fakeWorld } from './fixtures';
 
-const classObject = (name: string) => ({
-  apiVersion: 'cluster.x-k8s.io/v1beta2',
-  kind: 'ClusterClass',
-  metadata: { name, namespace: 'default' },
-  spec: { variables: [] },
-});
-
-function world(bundles: AddonBundle[]) {
-  const mgmt = new FakeApi();
-  const wl = new FakeApi();
-  for (const b of bundles) mgmt.put(classObject(b.class));
-  const deps: ReconcileDeps = {
-    management: mgmt as never,
-    bundles: { get: async (_ns, cls) => bundles.find((b) => b.class === cls) },
-    workload: async () => wl as never,
-    now: () => new Date('2026-11-29T19:00:00Z'),
-  };
-  return { mgmt, wl, deps };
-}
+const world = (bundles: AddonBundle[]) => fakeWorld(bundles);
 
 const statusOf = (mgmt: FakeApi): ClusterAddons | undefined =>
   [...mgmt.store.values()].find((o) => o.kind === 'ClusterAddons') as ClusterAddons | undefined;
