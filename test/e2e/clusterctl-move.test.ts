@@ -14,7 +14,6 @@
  */
 import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { buildBundle } from '../../src/bundle/build';
@@ -32,7 +31,7 @@ import { SECRETS } from '../../src/manager/workload';
 import { CapiEnv, missingCapdBinary, missingCapiBinaries, startCapi, stopCapi } from '../../testenv/capi';
 import { clusterctlBinary, initAsClusterctl, missingClusterctl } from '../../testenv/clusterctl';
 import { repoRoot, startEnv, stopEnv } from '../../testenv/harness';
-import type { EnvState } from '../../testenv/supervisor';
+import { type EnvState, freePort } from '../../testenv/supervisor';
 import { Prerequisite, describeWith } from '../support/prerequisite';
 import { CliRun, cskit } from './support/env';
 import { FM, addon, sleep, until } from './support/manager-world';
@@ -51,15 +50,6 @@ const NS = 'default';
 const MOVE_LABEL = 'clusterctl.cluster.x-k8s.io/move';
 /** CAPD's in-memory provisioning takes about 40 s on the shared machine; leave room. */
 const CAPI_TIMEOUT = 240_000;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 
 const conditionTrue = (o: KObject | undefined, type: string) =>
   ((o?.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(

@@ -27,7 +27,8 @@ import { CLUSTER_ADDONS } from '../../src/manager/state';
 import { capiCrds } from '../apply/support/capi-crds';
 import { cskit, ownCluster } from './support/env';
 import { TestKube } from './support/kube';
-import { FM, applyClass, callHook, freePort, until } from './support/manager-world';
+import { freePort } from '../../testenv/supervisor';
+import { FM, applyClass, callHook, until } from './support/manager-world';
 
 const current = ownCluster();
 const NS = 'rbac-e2e';

@@ -9,7 +9,8 @@ import { ClusterAddons } from '../../src/manager/crd';
 import { RunningManager, startManager } from '../../src/manager/run';
 import { CLUSTER_ADDONS } from '../../src/manager/state';
 import { cskit, ownCluster } from './support/env';
-import { addCluster, callHook, freePort, setupManagement, until } from './support/manager-world';
+import { freePort } from '../../testenv/supervisor';
+import { addCluster, callHook, setupManagement, until } from './support/manager-world';
 
 // The manager against a real kube-apiserver of the testenv, used as both management and workload cluster (a
 // second API server as workload cluster comes with wt/capd). No CAPI controllers run: the Cluster's control plane

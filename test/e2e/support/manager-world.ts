@@ -8,7 +8,6 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
-import * as net from 'net';
 import * as path from 'path';
 import { buildBundle } from '../../../src/bundle/build';
 import { KubeApi } from '../../../src/kube/api';
@@ -196,16 +195,6 @@ export async function setCluster(
     FM,
   );
   return object;
-}
-
-/** A TCP port free on 127.0.0.1 a moment ago (for a hook server the test must name before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 /** Calls a hook of the manager's hook server as CAPI would. */
