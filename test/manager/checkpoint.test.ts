@@ -6,7 +6,7 @@ import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus } from '../..
 import { reconcileCluster } from '../../src/manager/reconcile';
 import { AddonBundle } from '../../src/manager/types';
 import { FakeApi } from './fake-api';
-import { bundle, clusterObject, controlPlane, fakeWorld } from './fixtures';
+import { bundle, clusterAddonsObject, clusterObject, controlPlane, fakeWorld, loadBalancer, request } from './fixtures';
 
 const status: ClusterAddonsStatus = {
   applied: { className: 'stack-1-36-v1', kubernetesVersion: 'v1.36.4' },
@@ -158,18 +158,8 @@ describe('the source manager while clusterctl move deletes the Cluster', () => {
     const { mgmt, wl, deps } = world([bundle()]);
     const c = clusterObject({ deleting: true });
     mgmt.put({ ...c, metadata: { ...c.metadata, annotations: { [DELETE_FOR_MOVE_ANNOTATION]: '' } } });
-    mgmt.put({
-      apiVersion: 'addons.cskit.io/v1alpha1',
-      kind: 'ClusterAddons',
-      metadata: { name: 'demo', namespace: 'default' },
-    });
-    wl.put({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'lb', namespace: 'app' },
-      spec: { type: 'LoadBalancer' },
-    });
-    const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+    mgmt.put(clusterAddonsObject());
+    wl.put(loadBalancer());
     const r = await answerHook('BeforeClusterDelete', request, stateSource(mgmt as never, deps.bundles));
     expect(r).toMatchObject({ status: 'Success', retryAfterSeconds: 0 });
     expect(r.message).toMatch(/clusterctl move/);

@@ -110,3 +110,21 @@ export function fakeWorld(
   };
   return { mgmt, wl, deps };
 }
+
+/** The body of a Runtime SDK hook request for the Cluster `default/demo` (the fixtures' Cluster). */
+export const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+
+/** A ClusterAddons of `default/demo` as the manager first writes it: no status yet. */
+export const clusterAddonsObject = (): KObject => ({
+  apiVersion: 'addons.cskit.io/v1alpha1',
+  kind: 'ClusterAddons',
+  metadata: { name: 'demo', namespace: 'default' },
+});
+
+/** A user's LoadBalancer Service in the workload cluster (what BeforeClusterDelete cleanup deletes). */
+export const loadBalancer = (name = 'lb'): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'app' },
+  spec: { type: 'LoadBalancer' },
+});

@@ -5,7 +5,7 @@ import { reconcileCluster } from '../../src/manager/reconcile';
 import { stateSource } from '../../src/manager/state';
 import { KObject } from '../../src/model/object';
 import { FakeApi } from './fake-api';
-import { clusterObject, controlPlane, fakeWorld } from './fixtures';
+import { clusterObject, controlPlane, fakeWorld, request } from './fixtures';
 
 // Pause: what `clusterctl move` sets (spec.paused) and CAPI's paused annotation leave a Cluster alone.
 function world() {
@@ -23,7 +23,6 @@ const pausedCluster = (how: 'spec' | 'annotation', o: Parameters<typeof clusterO
     ? { ...c, spec: { ...c.spec, paused: true } }
     : { ...c, metadata: { ...c.metadata, annotations: { 'cluster.x-k8s.io/paused': '' } } };
 };
-const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
 
 describe('a paused Cluster is left alone', () => {
   test('spec.paused and the cluster.x-k8s.io/paused annotation (any value) both pause; neither: not paused', () => {

@@ -2,7 +2,7 @@ import { answerHook } from '../../src/manager/hooks';
 import { reconcileCluster } from '../../src/manager/reconcile';
 import { stateSource } from '../../src/manager/state';
 import { parseLabelSelector } from '../../src/util/label-selector';
-import { bundle, clusterObject, controlPlane, fakeWorld } from './fixtures';
+import { bundle, clusterObject, controlPlane, fakeWorld, request } from './fixtures';
 
 // Sharding: a manager with --selector owns only the Clusters whose labels match; the others are another manager's.
 function world(labels: Record<string, string>) {
@@ -14,7 +14,6 @@ function world(labels: Record<string, string>) {
   return { mgmt, wl, deps, source: stateSource(mgmt as never, deps.bundles, shard) };
 }
 
-const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
 const hooks = [
   'BeforeClusterUpgrade',
   'AfterControlPlaneUpgrade',
