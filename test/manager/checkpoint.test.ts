@@ -68,6 +68,18 @@ describe('checkpoint: the decision state in metadata', () => {
 
 const world = (bundles: AddonBundle[]) => fakeWorld(bundles);
 
+/** A world whose Cluster (at v1.36.4, the first bundle's class) has every addon installed and rolled out. */
+async function installed(bundles: AddonBundle[]) {
+  const w = world(bundles);
+  w.mgmt.put(clusterObject({}));
+  w.mgmt.put(controlPlane('v1.36.4'));
+  for (let i = 0; i < 4; i++) {
+    w.wl.rollOut();
+    await reconcileCluster(w.deps, 'default', 'demo');
+  }
+  return w;
+}
+
 const addonsOf = (mgmt: FakeApi) =>
   [...mgmt.store.entries()].find(([, o]) => o.kind === 'ClusterAddons') as [string, ClusterAddons];
 
@@ -84,13 +96,7 @@ const versions = (wl: FakeApi) =>
 
 describe('a manager that finds a ClusterAddons without status (after clusterctl move)', () => {
   test('reads the checkpoint: nothing in the workload cluster changes and the status is Ready again', async () => {
-    const { mgmt, wl, deps } = world([bundle()]);
-    mgmt.put(clusterObject({}));
-    mgmt.put(controlPlane('v1.36.4'));
-    for (let i = 0; i < 4; i++) {
-      wl.rollOut();
-      await reconcileCluster(deps, 'default', 'demo');
-    }
+    const { mgmt, wl, deps } = await installed([bundle()]);
     const before = addonsOf(mgmt)[1];
     expect(before.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(before.metadata?.annotations?.[CHECKPOINT_ANNOTATION]).toBe(checkpointOf(before.status!));
@@ -107,13 +113,7 @@ describe('a manager that finds a ClusterAddons without status (after clusterctl 
   });
 
   test('arriving paused (as clusterctl moves it): only Paused written; unpaused, it goes on from there', async () => {
-    const { mgmt, wl, deps } = world([bundle()]);
-    mgmt.put(clusterObject({}));
-    mgmt.put(controlPlane('v1.36.4'));
-    for (let i = 0; i < 4; i++) {
-      wl.rollOut();
-      await reconcileCluster(deps, 'default', 'demo');
-    }
+    const { mgmt, wl, deps } = await installed([bundle()]);
     const before = addonsOf(mgmt)[1];
     moved(mgmt);
     const c = clusterObject({});
@@ -133,13 +133,7 @@ describe('a manager that finds a ClusterAddons without status (after clusterctl 
   });
 
   test('mid-upgrade: the held addons stay held (no fresh install opening every upgrade step)', async () => {
-    const { mgmt, wl, deps } = world([bundle(), bundle('stack-1-37-v1', '2.0.0')]);
-    mgmt.put(clusterObject({}));
-    mgmt.put(controlPlane('v1.36.4'));
-    for (let i = 0; i < 4; i++) {
-      wl.rollOut();
-      await reconcileCluster(deps, 'default', 'demo');
-    }
+    const { mgmt, wl, deps } = await installed([bundle(), bundle('stack-1-37-v1', '2.0.0')]);
     // The upgrade started (control plane still at the old version), then the Cluster was moved.
     mgmt.put(clusterObject({ className: 'stack-1-37-v1', version: 'v1.37.2', topologyReconciled: false }));
     moved(mgmt);
