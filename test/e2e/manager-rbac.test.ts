@@ -28,7 +28,7 @@ import { capiCrds } from '../apply/support/capi-crds';
 import { cskit, ownCluster } from './support/env';
 import { TestKube } from './support/kube';
 import { freePort } from '../../testenv/supervisor';
-import { FM, applyClass, callHook, until } from './support/manager-world';
+import { FM, applyClass, callHook, until, webDeployment } from './support/manager-world';
 
 const current = ownCluster();
 const NS = 'rbac-e2e';
@@ -79,19 +79,7 @@ const addons: BundledAddon[] = [
       metadata: { name: 'early', namespace: 'rbac-addon' },
       data: { version: '{{cluster.version}}' },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'rbac-addon' },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
-        },
-      },
-    },
+    webDeployment('rbac-addon'),
   ]),
   addon('late', 'AfterClusterUpgrade', 2, [
     {

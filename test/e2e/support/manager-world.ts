@@ -39,6 +39,23 @@ export async function must(api: KubeApi, group: string, kind: string): Promise<R
   return r;
 }
 
+/** The Deployment `web` (one pause container) that kwok's stages roll out: the addons' health check. */
+export function webDeployment(namespace: string): KObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
+      },
+    },
+  };
+}
+
 export const addon: BundledAddon = {
   name: 'web',
   order: 1,
@@ -57,19 +74,7 @@ export const addon: BundledAddon = {
       metadata: { name: 'settings', namespace: 'demo-addon' },
       data: { cluster: '{{cluster.name}}' },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'demo-addon' },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
-        },
-      },
-    },
+    webDeployment('demo-addon'),
   ],
 };
 
