@@ -120,6 +120,19 @@ function running(m: Manager | undefined, which: string): void {
   if (m?.ended) throw new Error(`the ${which} manager exited (${m.ended.code}):\n${m.ended.stderr}`);
 }
 
+/** Waits until `api` shows ClusterAddons demo Ready, failing at once if that side's manager has exited. */
+function addonsReady(api: KubeApi, m: Manager | undefined, which: string): Promise<ClusterAddons> {
+  return until(
+    `ClusterAddons demo Ready on the ${which}`,
+    async () => {
+      running(m, which);
+      const ca = (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
+      return conditionTrue(ca, 'Ready') ? ca : undefined;
+    },
+    CAPI_TIMEOUT,
+  );
+}
+
 /** `cskit manager` as a user runs it, registered as the management cluster's Runtime SDK extension. */
 async function startManager(kubeconfig: string): Promise<Manager> {
   const m: Manager = { run: Promise.resolve({ code: 0, signal: null, stdout: '', stderr: '' }) };
@@ -245,15 +258,7 @@ describeWith(
           },
         },
       });
-      const status = await until(
-        'ClusterAddons demo Ready on the source',
-        async () => {
-          running(srcManager, 'source');
-          const ca = (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
-          return conditionTrue(ca, 'Ready') ? ca : undefined;
-        },
-        CAPI_TIMEOUT,
-      );
+      const status = await addonsReady(api, srcManager, 'source');
       expect(status.status?.addons).toEqual([
         expect.objectContaining({ name: 'web', version: '1.0.0', state: 'Ready' }),
       ]);
@@ -333,15 +338,7 @@ describeWith(
           },
           CAPI_TIMEOUT,
         );
-        const after = await until(
-          'ClusterAddons demo Ready on the target',
-          async () => {
-            running(dstManager, 'target');
-            const ca = (await dstApi.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
-            return conditionTrue(ca, 'Ready') ? ca : undefined;
-          },
-          CAPI_TIMEOUT,
-        );
+        const after = await addonsReady(dstApi, dstManager, 'target');
         await sleep(5000); // two resync periods of the target's manager with the Cluster initialized (steady state)
         expect(await snapshot(wlKubeconfig)).toEqual(before.workload);
 
