@@ -14,7 +14,6 @@
  */
 import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { buildBundle } from '../../src/bundle/build';
@@ -32,7 +31,7 @@ import { SECRETS } from '../../src/manager/workload';
 import { CapiEnv, missingCapdBinary, missingCapiBinaries, startCapi, stopCapi } from '../../testenv/capi';
 import { clusterctlBinary, initAsClusterctl, missingClusterctl } from '../../testenv/clusterctl';
 import { repoRoot, startEnv, stopEnv } from '../../testenv/harness';
-import type { EnvState } from '../../testenv/supervisor';
+import { type EnvState, freePort } from '../../testenv/supervisor';
 import { Prerequisite, describeWith } from '../support/prerequisite';
 import { CliRun, cskit } from './support/env';
 import { FM, addon, sleep, until } from './support/manager-world';
@@ -51,15 +50,6 @@ const NS = 'default';
 const MOVE_LABEL = 'clusterctl.cluster.x-k8s.io/move';
 /** CAPD's in-memory provisioning takes about 40 s on the shared machine; leave room. */
 const CAPI_TIMEOUT = 240_000;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 
 const conditionTrue = (o: KObject | undefined, type: string) =>
   ((o?.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(
@@ -128,6 +118,19 @@ interface Manager {
 /** Fails at once, with what the manager said, when it ended early (rather than timing out waiting for it). */
 function running(m: Manager | undefined, which: string): void {
   if (m?.ended) throw new Error(`the ${which} manager exited (${m.ended.code}):\n${m.ended.stderr}`);
+}
+
+/** Waits until `api` shows ClusterAddons demo Ready, failing at once if that side's manager has exited. */
+function addonsReady(api: KubeApi, m: Manager | undefined, which: string): Promise<ClusterAddons> {
+  return until(
+    `ClusterAddons demo Ready on the ${which}`,
+    async () => {
+      running(m, which);
+      const ca = (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
+      return conditionTrue(ca, 'Ready') ? ca : undefined;
+    },
+    CAPI_TIMEOUT,
+  );
 }
 
 /** `cskit manager` as a user runs it, registered as the management cluster's Runtime SDK extension. */
@@ -255,15 +258,7 @@ describeWith(
           },
         },
       });
-      const status = await until(
-        'ClusterAddons demo Ready on the source',
-        async () => {
-          running(srcManager, 'source');
-          const ca = (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
-          return conditionTrue(ca, 'Ready') ? ca : undefined;
-        },
-        CAPI_TIMEOUT,
-      );
+      const status = await addonsReady(api, srcManager, 'source');
       expect(status.status?.addons).toEqual([
         expect.objectContaining({ name: 'web', version: '1.0.0', state: 'Ready' }),
       ]);
@@ -343,15 +338,7 @@ describeWith(
           },
           CAPI_TIMEOUT,
         );
-        const after = await until(
-          'ClusterAddons demo Ready on the target',
-          async () => {
-            running(dstManager, 'target');
-            const ca = (await dstApi.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
-            return conditionTrue(ca, 'Ready') ? ca : undefined;
-          },
-          CAPI_TIMEOUT,
-        );
+        const after = await addonsReady(dstApi, dstManager, 'target');
         await sleep(5000); // two resync periods of the target's manager with the Cluster initialized (steady state)
         expect(await snapshot(wlKubeconfig)).toEqual(before.workload);
 

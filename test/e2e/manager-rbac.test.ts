@@ -10,11 +10,8 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as https from 'https';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { buildBundle } from '../../src/bundle/build';
 import { BundledAddon } from '../../src/model/addon-bundle';
 import { KubeApi } from '../../src/kube/api';
 import { ResourceInfo } from '../../src/kube/apply-types';
@@ -23,32 +20,22 @@ import { Transport } from '../../src/kube/transport';
 import { KObject } from '../../src/model/object';
 import { makeServingCert } from '../../src/manager/certs';
 import { ClusterAddons } from '../../src/manager/crd';
-import { Hook, handlerName } from '../../src/manager/hooks';
+import { Hook } from '../../src/manager/hooks';
 import { managerArgs, managerManifests } from '../../src/manager/deploy/manifests';
 import { RULES } from '../../src/manager/deploy/rbac';
 import { CLUSTER_ADDONS } from '../../src/manager/state';
 import { capiCrds } from '../apply/support/capi-crds';
 import { cskit, ownCluster } from './support/env';
 import { TestKube } from './support/kube';
+import { freePort } from '../../testenv/supervisor';
+import { FM, applyClass, callHook, until, webDeployment } from './support/manager-world';
 
 const current = ownCluster();
 const NS = 'rbac-e2e';
 const MANAGER_NS = 'cskit-system';
-const FM = { fieldManager: 'cskit-e2e', force: true };
 const dataOf = (o: KObject | undefined) => o?.data as Record<string, string> | undefined;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cliMain = path.join(__dirname, '..', '..', 'lib', 'src', 'cli', 'main.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cskit-rbac-e2e-'));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
 
 async function must(api: KubeApi, group: string, kind: string): Promise<ResourceInfo> {
   const r = await until(`${kind} served`, async () => {
@@ -92,19 +79,7 @@ const addons: BundledAddon[] = [
       metadata: { name: 'early', namespace: 'rbac-addon' },
       data: { version: '{{cluster.version}}' },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'rbac-addon' },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
-        },
-      },
-    },
+    webDeployment('rbac-addon'),
   ]),
   addon('late', 'AfterClusterUpgrade', 2, [
     {
@@ -232,18 +207,7 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     }
   }
 
-  const hook = (hookName: Hook, name: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const base = `${hookUrl}/hooks.runtime.cluster.x-k8s.io/v1alpha1`;
-      const url = `${base}/${hookName.toLowerCase()}/${handlerName(hookName)}`;
-      const req = https.request(url, { method: 'POST', ca: tls.ca }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve(JSON.parse(body)));
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify({ cluster: { metadata: { name, namespace: NS } } }));
-    });
+  const hook = (hookName: Hook, name: string) => callHook(hookUrl, tls.ca, hookName, { name, namespace: NS });
 
   beforeAll(async () => {
     const { kubeconfig } = current();
@@ -356,45 +320,17 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
       sa.close();
     }
 
-    const ns = (await admin.resource('', 'Namespace')) as ResourceInfo;
-    await admin.apply(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, FM);
-    const cc = await must(admin, 'cluster.x-k8s.io', 'ClusterClass');
-    await admin.apply(
-      cc,
-      {
-        apiVersion: `cluster.x-k8s.io/${cc.version}`,
-        kind: 'ClusterClass',
-        metadata: { name: 'rbac-class', namespace: NS },
-        spec: {
-          infrastructure: {
-            templateRef: {
-              apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
-              kind: 'DevClusterTemplate',
-              name: 'x',
-            },
-          },
-          controlPlane: {
-            templateRef: {
-              apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2',
-              kind: 'KubeadmControlPlaneTemplate',
-              name: 'x',
-            },
-          },
-        },
-      },
-      FM,
-    );
-    const bundles = await must(admin, 'addons.cskit.io', 'AddonBundle');
-    for (const part of buildBundle({ name: 'rbac-class', id: 'rbac', kubernetesVersion: '1.36.4' }, addons))
-      await admin.apply(bundles, { ...part, metadata: { ...part.metadata, namespace: NS } }, FM);
+    await applyClass(admin, {
+      ns: NS,
+      name: 'rbac-class',
+      id: 'rbac',
+      addons,
+      classes: await must(admin, 'cluster.x-k8s.io', 'ClusterClass'),
+      bundles: await must(admin, 'addons.cskit.io', 'AddonBundle'),
+    });
     await makeCluster('demo');
 
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     hookUrl = `https://127.0.0.1:${port}`;
     for (const [f, pem] of [
       ['tls.crt', tls.cert],

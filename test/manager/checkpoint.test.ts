@@ -3,10 +3,10 @@ import { DELETE_FOR_MOVE_ANNOTATION } from '../../src/manager/cluster-state';
 import { answerHook } from '../../src/manager/hooks';
 import { stateSource } from '../../src/manager/state';
 import { CHECKPOINT_ANNOTATION, ClusterAddons, ClusterAddonsStatus } from '../../src/manager/crd';
-import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
+import { reconcileCluster } from '../../src/manager/reconcile';
 import { AddonBundle } from '../../src/manager/types';
 import { FakeApi } from './fake-api';
-import { bundle, clusterObject, controlPlane } from './fixtures';
+import { bundle, clusterAddonsObject, clusterObject, controlPlane, fakeWorld, loadBalancer, request } from './fixtures';
 
 const status: ClusterAddonsStatus = {
   applied: { className: 'stack-1-36-v1', kubernetesVersion: 'v1.36.4' },
@@ -66,23 +66,18 @@ describe('checkpoint: the decision state in metadata', () => {
   });
 });
 
-function world(bundles: AddonBundle[]) {
-  const mgmt = new FakeApi();
-  const wl = new FakeApi();
-  for (const b of bundles)
-    mgmt.put({
-      apiVersion: 'cluster.x-k8s.io/v1beta2',
-      kind: 'ClusterClass',
-      metadata: { name: b.class, namespace: 'default' },
-      spec: { variables: [] },
-    });
-  const deps: ReconcileDeps = {
-    management: mgmt as never,
-    bundles: { get: async (_ns, cls) => bundles.find((b) => b.class === cls) },
-    workload: async () => wl as never,
-    now: () => new Date('2026-11-29T19:00:00Z'),
-  };
-  return { mgmt, wl, deps };
+const world = (bundles: AddonBundle[]) => fakeWorld(bundles);
+
+/** A world whose Cluster (at v1.36.4, the first bundle's class) has every addon installed and rolled out. */
+async function installed(bundles: AddonBundle[]) {
+  const w = world(bundles);
+  w.mgmt.put(clusterObject({}));
+  w.mgmt.put(controlPlane('v1.36.4'));
+  for (let i = 0; i < 4; i++) {
+    w.wl.rollOut();
+    await reconcileCluster(w.deps, 'default', 'demo');
+  }
+  return w;
 }
 
 const addonsOf = (mgmt: FakeApi) =>
@@ -101,13 +96,7 @@ const versions = (wl: FakeApi) =>
 
 describe('a manager that finds a ClusterAddons without status (after clusterctl move)', () => {
   test('reads the checkpoint: nothing in the workload cluster changes and the status is Ready again', async () => {
-    const { mgmt, wl, deps } = world([bundle()]);
-    mgmt.put(clusterObject({}));
-    mgmt.put(controlPlane('v1.36.4'));
-    for (let i = 0; i < 4; i++) {
-      wl.rollOut();
-      await reconcileCluster(deps, 'default', 'demo');
-    }
+    const { mgmt, wl, deps } = await installed([bundle()]);
     const before = addonsOf(mgmt)[1];
     expect(before.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(before.metadata?.annotations?.[CHECKPOINT_ANNOTATION]).toBe(checkpointOf(before.status!));
@@ -124,13 +113,7 @@ describe('a manager that finds a ClusterAddons without status (after clusterctl 
   });
 
   test('arriving paused (as clusterctl moves it): only Paused written; unpaused, it goes on from there', async () => {
-    const { mgmt, wl, deps } = world([bundle()]);
-    mgmt.put(clusterObject({}));
-    mgmt.put(controlPlane('v1.36.4'));
-    for (let i = 0; i < 4; i++) {
-      wl.rollOut();
-      await reconcileCluster(deps, 'default', 'demo');
-    }
+    const { mgmt, wl, deps } = await installed([bundle()]);
     const before = addonsOf(mgmt)[1];
     moved(mgmt);
     const c = clusterObject({});
@@ -150,13 +133,7 @@ describe('a manager that finds a ClusterAddons without status (after clusterctl 
   });
 
   test('mid-upgrade: the held addons stay held (no fresh install opening every upgrade step)', async () => {
-    const { mgmt, wl, deps } = world([bundle(), bundle('stack-1-37-v1', '2.0.0')]);
-    mgmt.put(clusterObject({}));
-    mgmt.put(controlPlane('v1.36.4'));
-    for (let i = 0; i < 4; i++) {
-      wl.rollOut();
-      await reconcileCluster(deps, 'default', 'demo');
-    }
+    const { mgmt, wl, deps } = await installed([bundle(), bundle('stack-1-37-v1', '2.0.0')]);
     // The upgrade started (control plane still at the old version), then the Cluster was moved.
     mgmt.put(clusterObject({ className: 'stack-1-37-v1', version: 'v1.37.2', topologyReconciled: false }));
     moved(mgmt);
@@ -175,18 +152,8 @@ describe('the source manager while clusterctl move deletes the Cluster', () => {
     const { mgmt, wl, deps } = world([bundle()]);
     const c = clusterObject({ deleting: true });
     mgmt.put({ ...c, metadata: { ...c.metadata, annotations: { [DELETE_FOR_MOVE_ANNOTATION]: '' } } });
-    mgmt.put({
-      apiVersion: 'addons.cskit.io/v1alpha1',
-      kind: 'ClusterAddons',
-      metadata: { name: 'demo', namespace: 'default' },
-    });
-    wl.put({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'lb', namespace: 'app' },
-      spec: { type: 'LoadBalancer' },
-    });
-    const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+    mgmt.put(clusterAddonsObject());
+    wl.put(loadBalancer());
     const r = await answerHook('BeforeClusterDelete', request, stateSource(mgmt as never, deps.bundles));
     expect(r).toMatchObject({ status: 'Success', retryAfterSeconds: 0 });
     expect(r.message).toMatch(/clusterctl move/);

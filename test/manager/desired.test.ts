@@ -9,6 +9,15 @@ const ctx = (name = 'demo'): RenderContext => ({
 });
 const moving = (d: ReturnType<typeof computeDesired>) => d.addons.filter((a) => a.move).map((a) => a.addon.name);
 const applied = { className: 'stack-1-36-v1', kubernetesVersion: 'v1.36.4' };
+/**
+ * A Cluster being upgraded from the applied stack-1-36-v1 to stack-1-37-v1 at v1.37.2 (topology not reconciled yet),
+ * its control plane at `controlPlaneVersion`, CAPI's pending hooks `pendingHooks`.
+ */
+const upgrading = (controlPlaneVersion: string, pendingHooks?: string) =>
+  readClusterState(
+    clusterObject({ className: 'stack-1-37-v1', version: 'v1.37.2', topologyReconciled: false, pendingHooks }),
+    controlPlane(controlPlaneVersion),
+  );
 
 describe('computeDesired: the phase gate from persisted state', () => {
   test('before the control plane is initialized no addon moves and nothing may be pruned', () => {
@@ -31,10 +40,7 @@ describe('computeDesired: the phase gate from persisted state', () => {
   });
 
   test('Kubernetes upgrade, control plane still old: only BeforeClusterUpgrade addons move, no prune', () => {
-    const st = readClusterState(
-      clusterObject({ className: 'stack-1-37-v1', version: 'v1.37.2', topologyReconciled: false }),
-      controlPlane('v1.36.4'),
-    );
+    const st = upgrading('v1.36.4');
     const d = computeDesired(bundle('stack-1-37-v1', '2.0.0'), st, ctx(), applied);
     expect(d.stage).toBe('upgrade');
     expect(moving(d)).toEqual(['cni']);
@@ -43,10 +49,7 @@ describe('computeDesired: the phase gate from persisted state', () => {
   });
 
   test('control plane at the new version, workers not yet: AfterControlPlaneUpgrade addons move too', () => {
-    const st = readClusterState(
-      clusterObject({ className: 'stack-1-37-v1', version: 'v1.37.2', topologyReconciled: false }),
-      controlPlane('v1.37.2'),
-    );
+    const st = upgrading('v1.37.2');
     expect(moving(computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied))).toEqual(['cni', 'ccm']);
   });
 
@@ -64,15 +67,7 @@ describe('computeDesired: the phase gate from persisted state', () => {
     'CAPI waits only for AfterClusterUpgrade (TopologyReconciled False because that hook is pending): every addon ' +
       'moves, so the hook that waits for them can pass',
     () => {
-      const st = readClusterState(
-        clusterObject({
-          className: 'stack-1-37-v1',
-          version: 'v1.37.2',
-          topologyReconciled: false,
-          pendingHooks: 'AfterClusterUpgrade',
-        }),
-        controlPlane('v1.37.2'),
-      );
+      const st = upgrading('v1.37.2', 'AfterClusterUpgrade');
       expect(st.workersUpgraded).toBe(true);
       const d = computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied);
       expect(moving(d)).toEqual(['cni', 'ccm', 'metrics']);
@@ -85,29 +80,13 @@ describe('computeDesired: the phase gate from persisted state', () => {
     ['AfterClusterUpgrade,AfterWorkersUpgrade', ['cni', 'ccm']],
     ['', ['cni', 'ccm']],
   ])('control plane upgraded, pending hooks "%s": the workers are not done, %j move', (pending, expected) => {
-    const st = readClusterState(
-      clusterObject({
-        className: 'stack-1-37-v1',
-        version: 'v1.37.2',
-        topologyReconciled: false,
-        pendingHooks: pending,
-      }),
-      controlPlane('v1.37.2'),
-    );
+    const st = upgrading('v1.37.2', pending);
     expect(st.workersUpgraded).toBe(false);
     expect(moving(computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied))).toEqual(expected);
   });
 
   test('AfterClusterUpgrade pending while the control plane is still old: only BeforeClusterUpgrade addons', () => {
-    const st = readClusterState(
-      clusterObject({
-        className: 'stack-1-37-v1',
-        version: 'v1.37.2',
-        topologyReconciled: false,
-        pendingHooks: 'AfterClusterUpgrade',
-      }),
-      controlPlane('v1.36.4'),
-    );
+    const st = upgrading('v1.36.4', 'AfterClusterUpgrade');
     expect(moving(computeDesired(bundle('stack-1-37-v1'), st, ctx(), applied))).toEqual(['cni']);
   });
 

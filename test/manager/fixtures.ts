@@ -1,7 +1,12 @@
-/** A small bundle and Cluster objects in the shapes the manager reads, for the manager's unit tests. */
+/**
+ * A small bundle, Cluster objects in the shapes the manager reads, and the one fake world (management and workload
+ * FakeApis with the reconciler's deps) that the manager's unit tests start from.
+ */
 import { KObject } from '../../src/model/object';
+import { ReconcileDeps } from '../../src/manager/reconcile';
 import { AddonBundle, ManagedAddon, UpgradeStep } from '../../src/manager/types';
 import { AddonPhase } from '../../src/model/addon';
+import { FakeApi } from './fake-api';
 
 export function addon(name: string, phase: AddonPhase, upgradeStep: UpgradeStep, version = '1.0.0'): ManagedAddon {
   return {
@@ -75,4 +80,51 @@ export const controlPlane = (version: string): KObject => ({
   kind: 'KubeadmControlPlane',
   metadata: { name: 'demo-cp', namespace: 'default' },
   status: { version },
+});
+
+const classObject = (name: string): KObject => ({
+  apiVersion: 'cluster.x-k8s.io/v1beta2',
+  kind: 'ClusterClass',
+  metadata: { name, namespace: 'default' },
+  spec: { variables: [] },
+});
+
+/**
+ * A management FakeApi holding a ClusterClass per bundle, a workload FakeApi, and reconciler deps that serve the
+ * bundles by class and hand out the workload client; `extra` replaces or adds deps (a clock, a log, a shard), or
+ * makes them from the two FakeApis.
+ */
+export function fakeWorld(
+  bundles: AddonBundle[] = [bundle()],
+  extra: Partial<ReconcileDeps> | ((mgmt: FakeApi, wl: FakeApi) => Partial<ReconcileDeps>) = {},
+) {
+  const mgmt = new FakeApi();
+  const wl = new FakeApi();
+  for (const b of bundles) mgmt.put(classObject(b.class));
+  const deps: ReconcileDeps = {
+    management: mgmt as never,
+    bundles: { get: async (_ns, cls) => bundles.find((b) => b.class === cls) },
+    workload: async () => wl as never,
+    now: () => new Date('2026-11-29T19:00:00Z'),
+    ...(typeof extra === 'function' ? extra(mgmt, wl) : extra),
+  };
+  return { mgmt, wl, deps };
+}
+
+/** The body of a Runtime SDK hook request for the Cluster `default/demo` (the fixtures' Cluster). */
+export const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+
+/** A ClusterAddons of `default/demo` as the manager first writes it: no status yet. */
+export const clusterAddonsObject = (): KObject => ({
+  apiVersion: 'addons.cskit.io/v1alpha1',
+  kind: 'ClusterAddons',
+  metadata: { name: 'demo', namespace: 'default' },
+});
+
+/** A user's LoadBalancer Service in the workload cluster (what BeforeClusterDelete cleanup deletes). */
+export const loadBalancer = (name = 'lb'): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'app' },
+  spec: { type: 'LoadBalancer' },
 });

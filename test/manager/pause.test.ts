@@ -1,31 +1,17 @@
 import { readClusterState } from '../../src/manager/cluster-state';
 import { ClusterAddons } from '../../src/manager/crd';
 import { answerHook } from '../../src/manager/hooks';
-import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
+import { reconcileCluster } from '../../src/manager/reconcile';
 import { stateSource } from '../../src/manager/state';
 import { KObject } from '../../src/model/object';
 import { FakeApi } from './fake-api';
-import { bundle, clusterObject, controlPlane } from './fixtures';
+import { clusterObject, controlPlane, fakeWorld, request } from './fixtures';
 
 // Pause: what `clusterctl move` sets (spec.paused) and CAPI's paused annotation leave a Cluster alone.
 function world() {
-  const mgmt = new FakeApi();
-  const wl = new FakeApi();
-  const b = bundle();
-  mgmt.put({
-    apiVersion: 'cluster.x-k8s.io/v1beta2',
-    kind: 'ClusterClass',
-    metadata: { name: b.class, namespace: 'default' },
-    spec: { variables: [] },
-  });
-  mgmt.put(controlPlane('v1.36.4'));
-  const deps: ReconcileDeps = {
-    management: mgmt as never,
-    bundles: { get: async (_ns, cls) => (cls === b.class ? b : undefined) },
-    workload: async () => wl as never,
-    now: () => new Date('2026-11-29T19:00:00Z'),
-  };
-  return { mgmt, wl, deps };
+  const w = fakeWorld();
+  w.mgmt.put(controlPlane('v1.36.4'));
+  return w;
 }
 
 const statusOf = (mgmt: FakeApi) =>
@@ -37,7 +23,6 @@ const pausedCluster = (how: 'spec' | 'annotation', o: Parameters<typeof clusterO
     ? { ...c, spec: { ...c.spec, paused: true } }
     : { ...c, metadata: { ...c.metadata, annotations: { 'cluster.x-k8s.io/paused': '' } } };
 };
-const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
 
 describe('a paused Cluster is left alone', () => {
   test('spec.paused and the cluster.x-k8s.io/paused annotation (any value) both pause; neither: not paused', () => {

@@ -1,11 +1,11 @@
 import { answerHook } from '../../src/manager/hooks';
 import { asPermissionError, isPermissionError, missingPermission } from '../../src/manager/permissions';
-import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
+import { reconcileCluster } from '../../src/manager/reconcile';
 import { stateSource } from '../../src/manager/state';
 import { ClusterAddons } from '../../src/manager/crd';
 import { KubeError } from '../../src/kube/types';
 import { FakeApi } from './fake-api';
-import { bundle, clusterObject } from './fixtures';
+import { bundle, clusterObject, fakeWorld } from './fixtures';
 
 const API_SERVER_403 =
   'reading Secret default/demo-kubeconfig: secrets "demo-kubeconfig" is forbidden: User ' +
@@ -13,28 +13,17 @@ const API_SERVER_403 =
   'namespace "default"';
 
 function world() {
-  const mgmt = new FakeApi();
-  const wl = new FakeApi();
-  const b = bundle();
-  mgmt.put({
-    apiVersion: 'cluster.x-k8s.io/v1beta2',
-    kind: 'ClusterClass',
-    metadata: { name: b.class, namespace: 'default' },
-    spec: { variables: [] },
-  });
-  mgmt.put(clusterObject({}));
   const lines: string[] = [];
-  const deps: ReconcileDeps = {
-    management: mgmt as never,
-    bundles: { get: async (_ns, cls) => (cls === b.class ? b : undefined) },
+  const { mgmt, wl, deps } = fakeWorld([bundle()], (m, w) => ({
     // What WorkloadClients does: read the kubeconfig Secret from the management cluster first.
     workload: async (ns, name) => {
-      await mgmt.get({ group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true }, name, ns);
-      return wl as never;
+      await m.get({ group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true }, name, ns);
+      return w as never;
     },
     now: () => new Date('2026-11-29T21:00:00Z'),
     log: (l) => lines.push(l),
-  };
+  }));
+  mgmt.put(clusterObject({}));
   return { mgmt, wl, deps, lines };
 }
 

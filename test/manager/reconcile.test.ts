@@ -6,27 +6,9 @@ import { stateSource } from '../../src/manager/state';
 import { AddonBundle } from '../../src/manager/types';
 import { InputError } from '../../src/util/errors';
 import { FakeApi } from './fake-api';
-import { bundle, clusterObject, controlPlane } from './fixtures';
+import { bundle, clusterAddonsObject, clusterObject, controlPlane, fakeWorld, loadBalancer, request } from './fixtures';
 
-const classObject = (name: string) => ({
-  apiVersion: 'cluster.x-k8s.io/v1beta2',
-  kind: 'ClusterClass',
-  metadata: { name, namespace: 'default' },
-  spec: { variables: [] },
-});
-
-function world(bundles: AddonBundle[]) {
-  const mgmt = new FakeApi();
-  const wl = new FakeApi();
-  for (const b of bundles) mgmt.put(classObject(b.class));
-  const deps: ReconcileDeps = {
-    management: mgmt as never,
-    bundles: { get: async (_ns, cls) => bundles.find((b) => b.class === cls) },
-    workload: async () => wl as never,
-    now: () => new Date('2026-11-29T19:00:00Z'),
-  };
-  return { mgmt, wl, deps };
-}
+const world = (bundles: AddonBundle[]) => fakeWorld(bundles);
 
 const statusOf = (mgmt: FakeApi): ClusterAddons | undefined =>
   [...mgmt.store.values()].find((o) => o.kind === 'ClusterAddons') as ClusterAddons | undefined;
@@ -85,7 +67,6 @@ describe('reconcileCluster against fakes of the management and workload clients'
     expect(ready(mgmt)).toBe('True');
     // The user moves the Cluster to the next stack and Kubernetes version; CAPI asks BeforeClusterUpgrade.
     mgmt.put(clusterObject({ className: 'stack-1-37-v1', version: 'v1.37.2', topologyReconciled: false }));
-    const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
     const first = await answerHook('BeforeClusterUpgrade', request, stateSource(mgmt as never, deps.bundles));
     expect(first.retryAfterSeconds).toBeGreaterThan(0);
     // The status says cni is Ready, but at the old content: the answer says what it waits for.
@@ -139,7 +120,6 @@ describe('reconcileCluster against fakes of the management and workload clients'
       mgmt.put(controlPlane('v1.37.2'));
       const upgraded = { className: 'stack-1-37-v1', version: 'v1.37.2', topologyReconciled: false };
       mgmt.put(clusterObject({ ...upgraded, pendingHooks: 'AfterClusterUpgrade' }));
-      const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
       const source = stateSource(mgmt as never, deps.bundles);
       expect((await answerHook('AfterClusterUpgrade', request, source)).retryAfterSeconds).toBeGreaterThan(0);
       for (let i = 0; i < 4; i++) {
@@ -176,17 +156,8 @@ describe('reconcileCluster against fakes of the management and workload clients'
   test('BeforeClusterDelete: LoadBalancer Services and provisioned PVCs deleted, then the hook lets go', async () => {
     const { mgmt, wl, deps } = world([]); // the bundle and ClusterClass may be gone already: cleanup needs neither
     mgmt.put(clusterObject({ deleting: true }));
-    mgmt.put({
-      apiVersion: 'addons.cskit.io/v1alpha1',
-      kind: 'ClusterAddons',
-      metadata: { name: 'demo', namespace: 'default' },
-    });
-    wl.put({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'lb', namespace: 'app' },
-      spec: { type: 'LoadBalancer' },
-    });
+    mgmt.put(clusterAddonsObject());
+    wl.put(loadBalancer());
     wl.put({
       apiVersion: 'v1',
       kind: 'Service',
@@ -199,7 +170,6 @@ describe('reconcileCluster against fakes of the management and workload clients'
       metadata: { name: 'data', namespace: 'app', annotations: { 'volume.kubernetes.io/storage-provisioner': 'csi' } },
     });
     wl.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'static', namespace: 'app' } });
-    const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
     const src = stateSource(mgmt as never, deps.bundles);
     expect((await answerHook('BeforeClusterDelete', request, src)).retryAfterSeconds).toBeGreaterThan(0);
     // The first step requests the deletes and waits; the next one sees them gone.
@@ -238,13 +208,7 @@ describe('reconcileCluster against fakes of the management and workload clients'
   test('a deleting Cluster the manager never installed addons in is let go, its workload untouched', async () => {
     const { mgmt, wl, deps } = world([bundle()]);
     mgmt.put(clusterObject({ deleting: true }));
-    wl.put({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'lb', namespace: 'app' },
-      spec: { type: 'LoadBalancer' },
-    });
-    const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
+    wl.put(loadBalancer());
     const r = await answerHook('BeforeClusterDelete', request, stateSource(mgmt as never, deps.bundles));
     expect(r).toMatchObject({ status: 'Success', retryAfterSeconds: 0 });
     expect(await reconcileCluster(deps, 'default', 'demo')).toEqual({});

@@ -1,35 +1,19 @@
 import { answerHook } from '../../src/manager/hooks';
-import { ReconcileDeps, reconcileCluster } from '../../src/manager/reconcile';
+import { reconcileCluster } from '../../src/manager/reconcile';
 import { stateSource } from '../../src/manager/state';
 import { parseLabelSelector } from '../../src/util/label-selector';
-import { FakeApi } from './fake-api';
-import { bundle, clusterObject, controlPlane } from './fixtures';
+import { bundle, clusterObject, controlPlane, fakeWorld, request } from './fixtures';
 
 // Sharding: a manager with --selector owns only the Clusters whose labels match; the others are another manager's.
 function world(labels: Record<string, string>) {
-  const mgmt = new FakeApi();
-  const wl = new FakeApi();
-  const b = bundle();
-  mgmt.put({
-    apiVersion: 'cluster.x-k8s.io/v1beta2',
-    kind: 'ClusterClass',
-    metadata: { name: b.class, namespace: 'default' },
-    spec: { variables: [] },
-  });
+  const shard = parseLabelSelector('--selector', 'shard=a');
+  const { mgmt, wl, deps } = fakeWorld([bundle()], { shard });
   mgmt.put(controlPlane('v1.36.4'));
   const c = clusterObject({});
   mgmt.put({ ...c, metadata: { ...c.metadata, labels } });
-  const shard = parseLabelSelector('--selector', 'shard=a');
-  const deps: ReconcileDeps = {
-    management: mgmt as never,
-    bundles: { get: async (_ns, cls) => (cls === b.class ? b : undefined) },
-    workload: async () => wl as never,
-    shard,
-  };
   return { mgmt, wl, deps, source: stateSource(mgmt as never, deps.bundles, shard) };
 }
 
-const request = { cluster: { metadata: { name: 'demo', namespace: 'default' } } };
 const hooks = [
   'BeforeClusterUpgrade',
   'AfterControlPlaneUpgrade',

@@ -13,6 +13,7 @@ import { buildBundle } from '../../../src/bundle/build';
 import { KubeApi } from '../../../src/kube/api';
 import { ResourceInfo } from '../../../src/kube/apply-types';
 import { clusterAddonsCrd } from '../../../src/manager/crd';
+import { Hook, handlerName } from '../../../src/manager/hooks';
 import { BundledAddon } from '../../../src/model/addon-bundle';
 import { bundleCrd } from '../../../src/model/addon-bundle-crd';
 import { KObject } from '../../../src/model/object';
@@ -38,6 +39,23 @@ export async function must(api: KubeApi, group: string, kind: string): Promise<R
   return r;
 }
 
+/** The Deployment `web` (one pause container) that kwok's stages roll out: the addons' health check. */
+export function webDeployment(namespace: string): KObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
+      },
+    },
+  };
+}
+
 export const addon: BundledAddon = {
   name: 'web',
   order: 1,
@@ -56,19 +74,7 @@ export const addon: BundledAddon = {
       metadata: { name: 'settings', namespace: 'demo-addon' },
       data: { cluster: '{{cluster.name}}' },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'demo-addon' },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
-        },
-      },
-    },
+    webDeployment('demo-addon'),
   ],
 };
 
@@ -95,19 +101,37 @@ export async function setupManagement(kubeconfig: string, ns: string): Promise<K
       }
     return probe;
   });
+  await applyClass(api, {
+    ns,
+    name: CLASS,
+    id: 'demo',
+    addons: [addon],
+    classes: await must(api, 'cluster.x-k8s.io', 'ClusterClass'),
+    bundles: await must(api, 'addons.cskit.io', 'AddonBundle'),
+  });
+  return api;
+}
+
+/**
+ * The namespace `ns`, a ClusterClass `name` in it (its templates are never read: no CAPI controllers run) and the
+ * AddonBundle built from `addons` for it. `classes` and `bundles` are the served kinds, resolved by the caller.
+ */
+export async function applyClass(
+  api: KubeApi,
+  o: { ns: string; name: string; id: string; addons: BundledAddon[]; classes: ResourceInfo; bundles: ResourceInfo },
+): Promise<void> {
   await api.apply(
     await must(api, '', 'Namespace'),
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.ns } },
     FM,
   );
-  const cc = await must(api, 'cluster.x-k8s.io', 'ClusterClass');
   const ref = (apiVersion: string, kind: string) => ({ templateRef: { apiVersion, kind, name: 'x' } });
   await api.apply(
-    cc,
+    o.classes,
     {
-      apiVersion: `cluster.x-k8s.io/${cc.version}`,
+      apiVersion: `cluster.x-k8s.io/${o.classes.version}`,
       kind: 'ClusterClass',
-      metadata: { name: CLASS, namespace: ns },
+      metadata: { name: o.name, namespace: o.ns },
       spec: {
         infrastructure: ref('infrastructure.cluster.x-k8s.io/v1beta2', 'DevClusterTemplate'),
         controlPlane: ref('controlplane.cluster.x-k8s.io/v1beta2', 'KubeadmControlPlaneTemplate'),
@@ -115,31 +139,36 @@ export async function setupManagement(kubeconfig: string, ns: string): Promise<K
     },
     FM,
   );
-  const bundles = await must(api, 'addons.cskit.io', 'AddonBundle');
-  for (const part of buildBundle({ name: CLASS, id: 'demo', kubernetesVersion: '1.36.4' }, [addon]))
-    await api.apply(bundles, { ...part, metadata: { ...part.metadata, namespace: ns } }, FM);
-  return api;
+  for (const part of buildBundle({ name: o.name, id: o.id, kubernetesVersion: '1.36.4' }, o.addons))
+    await api.apply(o.bundles, { ...part, metadata: { ...part.metadata, namespace: o.ns } }, FM);
 }
 
 /**
- * A Cluster of the class, control plane initialized, whose Secret `<name>-kubeconfig` holds `workloadKubeconfig`.
- * `spec` is merged into the Cluster's spec (e.g. `paused`).
+ * A Cluster of the class, control plane initialized, whose Secret (`secret`, by default `<name>-kubeconfig`) holds
+ * `workloadKubeconfig`. `spec` is merged into the Cluster's spec (e.g. `paused`). Returns the Cluster as applied.
  */
 export async function addCluster(
   api: KubeApi,
-  o: { ns: string; name: string; workloadKubeconfig: string; labels?: Record<string, string>; spec?: object },
-): Promise<void> {
+  o: {
+    ns: string;
+    name: string;
+    workloadKubeconfig: string;
+    secret?: string;
+    labels?: Record<string, string>;
+    spec?: object;
+  },
+): Promise<KObject> {
   await api.apply(
     await must(api, '', 'Secret'),
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: `${o.name}-kubeconfig`, namespace: o.ns },
+      metadata: { name: o.secret ?? `${o.name}-kubeconfig`, namespace: o.ns },
       data: { value: fs.readFileSync(o.workloadKubeconfig).toString('base64') },
     },
     FM,
   );
-  await setCluster(api, o);
+  const cluster = await setCluster(api, o);
   const clusters = await must(api, 'cluster.x-k8s.io', 'Cluster');
   await api.applyStatus(
     clusters,
@@ -151,15 +180,16 @@ export async function addCluster(
     },
     FM,
   );
+  return cluster;
 }
 
-/** Applies the Cluster's metadata and spec (the test's field manager owns them). */
+/** Applies the Cluster's metadata and spec (the test's field manager owns them); returns the Cluster as applied. */
 export async function setCluster(
   api: KubeApi,
   o: { ns: string; name: string; labels?: Record<string, string>; spec?: object },
-): Promise<void> {
+): Promise<KObject> {
   const clusters = await must(api, 'cluster.x-k8s.io', 'Cluster');
-  await api.apply(
+  const { object } = await api.apply(
     clusters,
     {
       apiVersion: `cluster.x-k8s.io/${clusters.version}`,
@@ -169,6 +199,7 @@ export async function setCluster(
     },
     FM,
   );
+  return object;
 }
 
 /** Calls a hook of the manager's hook server as CAPI would. */
@@ -178,7 +209,7 @@ export function callHook(
   hook: string,
   cluster: { name: string; namespace: string },
 ): Promise<Record<string, unknown>> {
-  const handler = `cskit-${hook.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
+  const handler = handlerName(hook as Hook);
   return new Promise((resolve, reject) => {
     const req = https.request(
       `${url}/hooks.runtime.cluster.x-k8s.io/v1alpha1/${hook.toLowerCase()}/${handler}`,
