@@ -245,9 +245,17 @@ describe('cskit manager operations on real API servers', () => {
         expect(held.leaseTransitions).toBe((last?.leaseTransitions ?? 0) + 1);
 
         await until('le Ready', async () => ((await readyOf(api, 'le')) ? true : undefined), 60_000);
-        expect(await (await fetch(`${b.ops}/metrics`)).text()).toMatch(
-          /^cskit_manager_cluster_sync_age_seconds\{namespace="ops-e2e",cluster="le"\} \d/m,
+        // The reconcile that wrote Ready records its sync time when it returns, a moment after the status write.
+        const syncAge = /^cskit_manager_cluster_sync_age_seconds\{namespace="ops-e2e",cluster="le"\} \d/m;
+        const metrics = await until(
+          'the new leader reports the sync age of le',
+          async () => {
+            const text = await (await fetch(`${b.ops}/metrics`)).text();
+            return syncAge.test(text) ? text : undefined;
+          },
+          10_000,
         );
+        expect(metrics).toMatch(syncAge);
         // One writer at a time: every write of A (workload objects, ClusterAddons, Events) ended before the first
         // write of B began, and B wrote only after it held the Lease.
         for (const server of ['wl-b', 'mgmt']) {
