@@ -33,7 +33,7 @@ import {
   withConversion,
 } from './capi-manifests';
 import { repoRoot } from './harness';
-import { freePort, killAndExit, writeStateFile } from './supervisor';
+import { freePort, killAndExit, logTail, writeStateFile } from './supervisor';
 
 export interface CapiManagerState {
   readonly name: string;
@@ -270,7 +270,7 @@ async function main(): Promise<void> {
     const child = spawn(path.join(running[i].bin, m.name), m.args, { stdio: ['ignore', log, log], env });
     children.push(child);
     child.on('exit', (code, signal) => {
-      if (!stopping) fail(dir, `${m.name} exited (${signal ?? code}); see ${m.log}`);
+      if (!stopping) fail(dir, `${m.name} exited (${signal ?? code}); see ${m.log}: ${logTail(m.log)}`);
     });
   }
   await Promise.all(
@@ -318,5 +318,8 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  // Whatever ends the supervisor is written to the state file, so the test says why (a bare exit says nothing).
+  for (const ev of ['uncaughtException', 'unhandledRejection'] as const)
+    process.on(ev, (e) => fail(process.argv[2], `${ev}: ${(e as Error)?.stack ?? String(e)}`));
   main().catch((e) => fail(process.argv[2], (e as Error).message));
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { capdBuiltVersion } from './capi-manifests';
-import type { EnvState } from './supervisor';
+import { logTail, type EnvState } from './supervisor';
 
 /**
  * Starts and stops the test control plane (testenv/supervisor.ts) from tests and from `npm run testenv`.
@@ -132,7 +132,10 @@ export async function spawnSupervisor<S extends { ready: boolean; error?: string
       return state;
     }
     if (child.exitCode !== null)
-      throw new Error(`${o.what} supervisor exited (${child.exitCode}); see ${path.join(o.dir, o.log)}`);
+      {
+      const log = path.join(o.dir, o.log);
+      throw new Error(`${o.what} supervisor exited (${child.exitCode}); see ${log}: ${logTail(log)}`);
+    }
     if (Date.now() > until) {
       await o.onTimeout(child.pid!);
       throw new Error(`${o.what} not ready after ${o.timeoutMs / 1000} s; logs in ${o.dir}`);

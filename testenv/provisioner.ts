@@ -46,47 +46,65 @@ export function pvFor(pvc: KObject, provisioner: string, sc: KObject | undefined
   };
 }
 
+/**
+ * Runs `watch` again whenever it ends, forever. Each watch restarts on its own: with both in one Promise.race, the
+ * one that did not end kept running beside its restarted copy, and its later failure was an unhandled rejection,
+ * which ends the whole test supervisor.
+ */
+async function keepWatching(what: string, watch: () => Promise<unknown>, log: (s: string) => void): Promise<never> {
+  for (;;) {
+    try {
+      await watch();
+    } catch (e) {
+      log(`${what} watch ended (${(e as Error).message}); restarting`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 export async function runProvisioner(
   client: ClusterClient,
   names: readonly string[],
   log: (s: string) => void,
 ): Promise<never> {
   const created = new Set<string>();
-  for (;;) {
-    try {
-      await Promise.race([
-        client.watchUntil('v1', 'PersistentVolumeClaim', { timeoutMs: 3_600_000 }, (_type, pvc) => {
-          const by = pvc.metadata?.annotations?.['volume.kubernetes.io/storage-provisioner'];
-          if (!by || !names.includes(by) || pvc.spec?.volumeName || pvc.metadata?.deletionTimestamp) return undefined;
-          const key = pvc.metadata!.uid!;
-          if (created.has(key)) return undefined;
-          created.add(key);
-          void (async () => {
-            const sc = pvc.spec.storageClassName
-              ? await client.get('storage.k8s.io/v1', 'StorageClass', pvc.spec.storageClassName)
-              : undefined;
-            await client.create(pvFor(pvc, by, sc));
-            log(`provisioned PV for ${pvc.metadata!.namespace}/${pvc.metadata!.name} (${by})`);
-          })().catch((e) => {
-            created.delete(key);
-            log(`provisioning ${pvc.metadata!.name} failed: ${(e as Error).message}`);
-          });
-          return undefined;
-        }),
-        client.watchUntil('v1', 'PersistentVolume', { timeoutMs: 3_600_000 }, (_type, pv) => {
-          if (
-            pv.status?.phase === 'Released' &&
-            names.includes(pv.metadata?.annotations?.[PROVISIONED_BY] ?? '') &&
-            pv.spec?.persistentVolumeReclaimPolicy === 'Delete'
-          ) {
-            void client.delete('v1', 'PersistentVolume', pv.metadata!.name!).catch(() => undefined);
-          }
-          return undefined;
-        }),
-      ]);
-    } catch (e) {
-      log(`provisioner watch ended (${(e as Error).message}); restarting`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const claims = keepWatching(
+    'PersistentVolumeClaim',
+    () =>
+      client.watchUntil('v1', 'PersistentVolumeClaim', { timeoutMs: 3_600_000 }, (_type, pvc) => {
+        const by = pvc.metadata?.annotations?.['volume.kubernetes.io/storage-provisioner'];
+        if (!by || !names.includes(by) || pvc.spec?.volumeName || pvc.metadata?.deletionTimestamp) return undefined;
+        const key = pvc.metadata!.uid!;
+        if (created.has(key)) return undefined;
+        created.add(key);
+        void (async () => {
+          const sc = pvc.spec.storageClassName
+            ? await client.get('storage.k8s.io/v1', 'StorageClass', pvc.spec.storageClassName)
+            : undefined;
+          await client.create(pvFor(pvc, by, sc));
+          log(`provisioned PV for ${pvc.metadata!.namespace}/${pvc.metadata!.name} (${by})`);
+        })().catch((e) => {
+          created.delete(key);
+          log(`provisioning ${pvc.metadata!.name} failed: ${(e as Error).message}`);
+        });
+        return undefined;
+      }),
+    log,
+  );
+  const released = keepWatching(
+    'PersistentVolume',
+    () =>
+      client.watchUntil('v1', 'PersistentVolume', { timeoutMs: 3_600_000 }, (_type, pv) => {
+        if (
+          pv.status?.phase === 'Released' &&
+          names.includes(pv.metadata?.annotations?.[PROVISIONED_BY] ?? '') &&
+          pv.spec?.persistentVolumeReclaimPolicy === 'Delete'
+        ) {
+          void client.delete('v1', 'PersistentVolume', pv.metadata!.name!).catch(() => undefined);
+        }
+        return undefined;
+      }),
+    log,
+  );
+  return Promise.race([claims, released]);
 }

@@ -59,25 +59,52 @@ const SERVICE_CIDR = '10.96.0.0/16';
 const children: ChildProcess[] = [];
 let stopping = false;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Listen ports for the test processes, taken below the kernel's ephemeral range (32768+ on Linux) and above CAPD's
+ * fixed in-memory ports (testenv/capi-manifests.ts): a port from `listen(0)` is an ephemeral one, and between our
+ * probe and the server's own bind, seconds later, any outbound connection on the machine may take it as its local
+ * port (kube-apiserver then exits "address already in use"; CI saw a supervisor die so). Each process walks the range
+ * from a random start, never handing out a port twice, so two processes of one test rarely meet.
+ */
+const PORTS = { first: 24_000, end: 32_768 } as const;
+let nextPort = PORTS.first + Math.floor(Math.random() * (PORTS.end - PORTS.first));
+
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
-function start(dir: string, name: string, bin: string, args: string[]): ChildProcess {
-  const log = fs.openSync(path.join(dir, `${name}.log`), 'a');
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < PORTS.end - PORTS.first; tries++) {
+    const port = nextPort;
+    nextPort = nextPort + 1 >= PORTS.end ? PORTS.first : nextPort + 1;
+    if (await listenable(port)) return port;
+  }
+  throw new Error(`no free port in ${PORTS.first}-${PORTS.end - 1} on 127.0.0.1`);
+}
+
+/** `logDir`: the cluster's folder for per-cluster processes; the state file always goes to the env's root. */
+function start(logDir: string, name: string, bin: string, args: string[]): ChildProcess {
+  const logFile = path.join(logDir, `${name}.log`);
+  const log = fs.openSync(logFile, 'a');
   const child = spawn(bin, args, { stdio: ['ignore', log, log] });
   children.push(child);
   child.on('exit', (code, signal) => {
-    if (!stopping) fail(dir, `${name} exited (${signal ?? code}); see ${path.join(dir, `${name}.log`)}`);
+    if (!stopping) fail(process.argv[2], `${name} exited (${signal ?? code}); see ${logFile}: ${logTail(logFile)}`);
   });
   return child;
+}
+
+/** The last lines of a log, for a failure message that says why without opening the file (CI keeps no files). */
+export function logTail(file: string, lines = 8): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 /** Writes a state file atomically: the harness polls for it and must never read half of one. */
@@ -307,5 +334,8 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  // Whatever ends the supervisor is written to the state file, so the test says why (a bare exit says nothing).
+  for (const ev of ['uncaughtException', 'unhandledRejection'] as const)
+    process.on(ev, (e) => fail(process.argv[2], `${ev}: ${(e as Error)?.stack ?? String(e)}`));
   main().catch((e) => fail(process.argv[2], (e as Error).message));
 }
