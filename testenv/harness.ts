@@ -131,8 +131,7 @@ export async function spawnSupervisor<S extends { ready: boolean; error?: string
       if (!state.ready) throw new Error(`${o.what} failed to start: ${state.error} (logs in ${o.dir})`);
       return state;
     }
-    if (child.exitCode !== null)
-      {
+    if (child.exitCode !== null) {
       const log = path.join(o.dir, o.log);
       throw new Error(`${o.what} supervisor exited (${child.exitCode}); see ${log}: ${logTail(log)}`);
     }

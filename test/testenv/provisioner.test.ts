@@ -2,7 +2,7 @@ import { runProvisioner } from '../../testenv/provisioner';
 import type { ClusterClient } from '../../src/kube/types';
 
 describe('testenv provisioner', () => {
-  test('a watch that ends restarts on its own: the other is not started twice and no rejection goes unhandled', async () => {
+  test('a watch that ends restarts alone: the other is not started twice, no rejection goes unhandled', async () => {
     const calls: string[] = [];
     let pvCalls = 0;
     const unhandled: unknown[] = [];

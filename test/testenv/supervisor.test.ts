@@ -12,7 +12,7 @@ const listen = (port: number) =>
   });
 
 describe('testenv supervisor helpers', () => {
-  test('freePort: listenable ports below the ephemeral range and above CAPD fixed ports, never the same twice', async () => {
+  test('freePort: listenable ports between CAPD fixed ports and the ephemeral range, never twice', async () => {
     const ports = [];
     for (let i = 0; i < 40; i++) ports.push(await freePort());
     expect(new Set(ports).size).toBe(40);
