@@ -130,8 +130,12 @@ export async function startManager(o: ManagerOptions): Promise<RunningManager> {
       try {
         const r = await reconcileCluster(deps, ns, name);
         metrics.reconciled(key, 'success', Date.now() - started);
-        // Not requeued: not ours (any more), paused or deleted; no sync age to watch for it.
-        if (r.requeueAfterMs === undefined) metrics.forget(key);
+        // Not requeued: not ours (any more), paused or deleted; no sync age to watch for it, and its workload client
+        // (a TLS connection, certificates) goes: the next reconcile, if any, reads the Secret again.
+        if (r.requeueAfterMs === undefined) {
+          metrics.forget(key);
+          workloads.forget(ns, name);
+        }
         return r;
       } catch (e) {
         metrics.reconciled(key, 'error', Date.now() - started);

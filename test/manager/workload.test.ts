@@ -42,4 +42,26 @@ describe('workload cluster access from the kubeconfig Secret', () => {
     await clients.get('default', 'demo');
     expect(made).toEqual(['one', 'two']);
   });
+
+  test('forget closes the client of a Cluster no longer managed; the next get connects anew', async () => {
+    const mgmt = new FakeApi();
+    mgmt.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'demo-wl', namespace: 'default' },
+      data: { value: Buffer.from('one').toString('base64') },
+    });
+    const closed: number[] = [];
+    let n = 0;
+    const clients = new WorkloadClients(mgmt as never, '{cluster}-wl', () => {
+      const id = ++n;
+      return { id, close: () => closed.push(id) } as never;
+    });
+    await clients.get('default', 'demo');
+    clients.forget('default', 'demo');
+    expect(closed).toEqual([1]);
+    clients.forget('default', 'other');
+    expect(closed).toEqual([1]);
+    expect(await clients.get('default', 'demo')).toMatchObject({ id: 2 });
+  });
 });

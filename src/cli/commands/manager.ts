@@ -13,7 +13,6 @@ import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
 /** Exit code of a leader that lost its Lease (restarted by its Deployment, then a standby). */
 const EXIT_LOST_LEASE = EXIT_FAIL;
 import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
-import { table } from '../../util/table';
 import { registerManifests } from './manager-manifests';
 import { LabelSelector, parseLabelSelector } from '../../util/label-selector';
 import { LOG_FORMATS, LogFormat } from '../../manager/log';
@@ -335,9 +334,10 @@ export function registerAddonsStatus(addons: Command): void {
     )
     .addOption(outputOption(['table', 'json']))
     .action(async (flags: { kubeconfig?: string; context?: string; namespace?: string; output: string }) => {
-      const [{ KubeApi }, { CLUSTER_ADDONS }] = await Promise.all([
+      const [{ KubeApi }, { CLUSTER_ADDONS }, { clusterRows, statusTable }] = await Promise.all([
         import('../../kube/api'),
         import('../../manager/state'),
+        import('../../manager/report'),
       ]);
       let api: InstanceType<typeof KubeApi> | undefined;
       let items;
@@ -355,41 +355,9 @@ export function registerAddonsStatus(addons: Command): void {
       } finally {
         api?.close();
       }
-      type Row = {
-        namespace: string;
-        cluster: string;
-        ready: string;
-        applied?: unknown;
-        conditions: unknown[];
-        addons: Array<Record<string, string>>;
-      };
-      const rows: Row[] = items.map((o) => ({
-        namespace: String(o.metadata?.namespace),
-        cluster: String(o.metadata?.name),
-        ready: (o.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready')?.status ?? 'Unknown',
-        applied: o.status?.applied,
-        conditions: o.status?.conditions ?? [],
-        addons: o.status?.addons ?? [],
-      }));
-      if (flags.output === 'json') {
-        process.stdout.write(`${JSON.stringify({ clusters: rows }, null, 2)}\n`);
-        return;
-      }
-      const lines = rows.flatMap((r) =>
-        (r.addons.length ? r.addons : [{ name: '-', state: '-' }]).map((a) => [
-          `${r.namespace}/${r.cluster}`,
-          r.ready,
-          a.name,
-          a.version ?? '',
-          a.state ?? '',
-          a.lastTransitionTime ?? '',
-          a.lastError ?? '',
-        ]),
-      );
+      const rows = clusterRows(items);
       process.stdout.write(
-        rows.length
-          ? table(['CLUSTER', 'READY', 'ADDON', 'VERSION', 'STATE', 'SINCE', 'LAST ERROR'], lines)
-          : 'no ClusterAddons found\n',
+        flags.output === 'json' ? `${JSON.stringify({ clusters: rows }, null, 2)}\n` : statusTable(rows),
       );
     });
 }
