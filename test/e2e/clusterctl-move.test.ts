@@ -129,7 +129,7 @@ function addonsReady(api: KubeApi, m: Manager | undefined, which: string): Promi
       const ca = (await api.get(CLUSTER_ADDONS, 'demo', NS)) as ClusterAddons | undefined;
       return conditionTrue(ca, 'Ready') ? ca : undefined;
     },
-    CAPI_TIMEOUT,
+    { timeoutMs: CAPI_TIMEOUT },
   );
 }
 
@@ -274,7 +274,7 @@ describeWith(
             machines.every((m) => m.status?.nodeRef?.name);
           return ok || undefined;
         },
-        CAPI_TIMEOUT,
+        { timeoutMs: CAPI_TIMEOUT },
       );
       await sleep(5000); // two resync periods of the manager in steady state: what "before" means
       before = {
@@ -336,7 +336,7 @@ describeWith(
             const c = await client.get('cluster.x-k8s.io/v1beta2', 'Cluster', 'demo', NS);
             return c && !c.spec?.paused && c.status?.initialization?.controlPlaneInitialized === true ? c : undefined;
           },
-          CAPI_TIMEOUT,
+          { timeoutMs: CAPI_TIMEOUT },
         );
         const after = await addonsReady(dstApi, dstManager, 'target');
         await sleep(5000); // two resync periods of the target's manager with the Cluster initialized (steady state)

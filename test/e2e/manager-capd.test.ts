@@ -26,11 +26,11 @@ import {
   ready,
   startCapdManagerEnv,
   stopCapdManagerEnv,
-  until,
   waitAddons,
   waitCluster,
   writeWorkloadSecret,
 } from './support/capd-manager';
+import { until } from './support/until';
 import { TestKube, storageClass } from './support/kube';
 
 const NS = 'default';

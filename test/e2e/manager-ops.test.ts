@@ -235,7 +235,7 @@ describe('cskit manager operations on real API servers', () => {
             const l = await lease();
             return l?.holderIdentity === b.identity ? l : undefined;
           },
-          40_000,
+          { timeoutMs: 40_000 },
         );
         const gap = Date.parse(held.acquireTime) - Date.parse(last?.renewTime);
         // Never before A's lease ran out (15 s after its last renew), and within two retry periods (2 s x 1.2) after.
@@ -244,7 +244,7 @@ describe('cskit manager operations on real API servers', () => {
         expect(Date.parse(held.acquireTime) - killedAt).toBeLessThanOrEqual(15_000 + 2 * 2_400 + 500);
         expect(held.leaseTransitions).toBe((last?.leaseTransitions ?? 0) + 1);
 
-        await until('le Ready', async () => ((await readyOf(api, 'le')) ? true : undefined), 60_000);
+        await until('le Ready', async () => ((await readyOf(api, 'le')) ? true : undefined), { timeoutMs: 60_000 });
         // The reconcile that wrote Ready records its sync time when it returns, a moment after the status write.
         const syncAge = /^cskit_manager_cluster_sync_age_seconds\{namespace="ops-e2e",cluster="le"\} \d/m;
         const metrics = await until(
@@ -253,7 +253,7 @@ describe('cskit manager operations on real API servers', () => {
             const text = await (await fetch(`${b.ops}/metrics`)).text();
             return syncAge.test(text) ? text : undefined;
           },
-          10_000,
+          { timeoutMs: 10_000 },
         );
         expect(metrics).toMatch(syncAge);
         // One writer at a time: every write of A (workload objects, ClusterAddons, Events) ended before the first

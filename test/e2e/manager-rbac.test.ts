@@ -369,7 +369,7 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
 
       // Drift: a hand-deleted object comes back.
       await admin.delete(configMaps, 'early', 'rbac-addon');
-      await until('ConfigMap early back', () => admin.get(configMaps, 'early', 'rbac-addon'), 30_000);
+      await until('ConfigMap early back', () => admin.get(configMaps, 'early', 'rbac-addon'), { timeoutMs: 30_000 });
 
       // Upgrade: the BeforeClusterUpgrade addon moves at once, the AfterClusterUpgrade one waits for CAPI.
       await admin.apply(

@@ -29,9 +29,9 @@ import {
   ready,
   startCapdManagerEnv,
   stopCapdManagerEnv,
-  until,
   writeWorkloadSecret,
 } from './support/capd-manager';
+import { until } from './support/until';
 import { DROPPED, FROM, REBASE_TO, UPGRADE_TO, synthUpgradeStacks } from './support/upgrade-stacks';
 
 const NS = 'default';

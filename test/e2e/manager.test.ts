@@ -75,7 +75,9 @@ describe('cskit manager on a real API server', () => {
       expect(answer).toMatchObject({ status: 'Success', retryAfterSeconds: 0 });
 
       await api.delete(cms, 'settings', 'demo-addon');
-      const back = await until('ConfigMap settings put back', () => api.get(cms, 'settings', 'demo-addon'), 30_000);
+      const back = await until('ConfigMap settings put back', () => api.get(cms, 'settings', 'demo-addon'), {
+        timeoutMs: 30_000,
+      });
       expect(back.data).toEqual({ cluster: 'demo' });
       await manager.stop();
       manager = undefined;

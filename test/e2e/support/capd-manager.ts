@@ -26,6 +26,7 @@ import { ensureFakeNodes } from '../../../testenv/nodes';
 import { type ClusterState, type EnvState, freePort } from '../../../testenv/supervisor';
 import type { Prerequisite } from '../../support/prerequisite';
 import { cskit } from './env';
+import { until } from './until';
 
 export const capdBuilt: Prerequisite = {
   what: 'Cluster API managers and CAPD',
@@ -34,7 +35,6 @@ export const capdBuilt: Prerequisite = {
 };
 
 const cliMain = path.join(repoRoot(), 'lib', 'src', 'cli', 'main.js');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The docker stack of a minor of the shipped lock, at the Kubernetes version the lock pins for it. */
 export function dockerStack(minor = '1.36'): { stack: string; version: string } {
@@ -52,30 +52,6 @@ export interface Condition {
 }
 export const condition = (o: KObject | undefined, type: string): Condition | undefined =>
   ((o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find((c) => c.type === type);
-
-/**
- * Polls `fn` until it returns something other than undefined; on timeout the error names what was awaited, the
- * last value seen (`fn` may return it through `last`) and whatever `explain` adds (e.g. the manager's log).
- */
-export async function until<T>(
-  what: string,
-  fn: (last: (v: unknown) => void) => Promise<T | undefined>,
-  o: { timeoutMs?: number; everyMs?: number; explain?: () => string } = {},
-): Promise<T> {
-  const end = Date.now() + (o.timeoutMs ?? 120_000);
-  let seen: unknown;
-  for (;;) {
-    const v = await fn((x) => (seen = x));
-    if (v !== undefined) return v;
-    if (Date.now() > end)
-      throw new Error(
-        `timed out after ${Math.round((o.timeoutMs ?? 120_000) / 1000)} s waiting for ${what}` +
-          (seen === undefined ? '' : `; last seen: ${JSON.stringify(seen, null, 1)}`) +
-          (o.explain ? `\n${o.explain()}` : ''),
-      );
-    await sleep(o.everyMs ?? 500);
-  }
-}
 
 /** Synthesizes every stack into a fresh temp dir with the real CLI (once per file: ~10 s). */
 export function synthDist(): string {

@@ -21,17 +21,9 @@ import { capiCrds } from '../../apply/support/capi-crds';
 
 export const FM = { fieldManager: 'cskit-e2e', force: true };
 export const CLASS = 'demo-class';
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { until } from './until';
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
+export { sleep, until } from './until';
 
 export async function must(api: KubeApi, group: string, kind: string): Promise<ResourceInfo> {
   const r = await api.resource(group, kind);
@@ -280,7 +272,7 @@ export function startCli(args: string[]): CliProcess {
           }
           return undefined;
         },
-        timeoutMs,
+        { timeoutMs },
       ),
   };
 }
