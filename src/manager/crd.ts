@@ -4,6 +4,7 @@
  * never from memory, so a restarted manager answers exactly as the one before it. Labelled for `clusterctl move`
  * (the object moves with its owning Cluster).
  */
+import { namespacedCrd } from '../model/crd';
 import { KObject } from '../model/object';
 import { UpgradeStep } from './types';
 
@@ -131,86 +132,72 @@ const hookRecord = {
 };
 
 /** The CRD as an object (applied by `cskit manager --install-crds` / the tests); our own schema. */
-export function clusterAddonsCrd(): KObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: {
-      name: `${PLURAL}.${GROUP}`,
-      // clusterctl move discovers kinds by this label and moves objects linked to a Cluster by ownerReference.
-      labels: { 'clusterctl.cluster.x-k8s.io': '', 'clusterctl.cluster.x-k8s.io/move': '' },
-    },
+const SCHEMA = {
+  type: 'object',
+  properties: {
+    apiVersion: str,
+    kind: str,
+    metadata: { type: 'object' },
     spec: {
-      group: GROUP,
-      scope: 'Namespaced',
-      names: { kind: KIND, listKind: `${KIND}List`, plural: PLURAL, singular: 'clusteraddons', categories: ['cskit'] },
-      versions: [
-        {
-          name: VERSION,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          additionalPrinterColumns: [
-            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-            { name: 'Paused', type: 'string', jsonPath: '.status.conditions[?(@.type=="Paused")].status' },
-            { name: 'Class', type: 'string', jsonPath: '.status.applied.className' },
-            { name: 'Version', type: 'string', jsonPath: '.status.applied.kubernetesVersion' },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                apiVersion: str,
-                kind: str,
-                metadata: { type: 'object' },
-                spec: {
-                  type: 'object',
-                  required: ['clusterName'],
-                  properties: {
-                    clusterName: { ...str, description: 'The Cluster (same namespace) these addons belong to.' },
-                  },
-                },
-                status: {
-                  type: 'object',
-                  properties: {
-                    observedGeneration: { type: 'integer', format: 'int64' },
-                    applied: {
-                      type: 'object',
-                      properties: { className: str, kubernetesVersion: str },
-                    },
-                    conditions: {
-                      type: 'array',
-                      maxItems: 16,
-                      items: condition,
-                      'x-kubernetes-list-type': 'map',
-                      'x-kubernetes-list-map-keys': ['type'],
-                    },
-                    addons: {
-                      type: 'array',
-                      maxItems: 256,
-                      items: addon,
-                      'x-kubernetes-list-type': 'map',
-                      'x-kubernetes-list-map-keys': ['name'],
-                    },
-                    hooks: {
-                      type: 'array',
-                      maxItems: 16,
-                      items: hookRecord,
-                      'x-kubernetes-list-type': 'map',
-                      'x-kubernetes-list-map-keys': ['hook'],
-                    },
-                    cleanup: {
-                      type: 'object',
-                      properties: { state: { type: 'string', enum: ['Running', 'Done'] }, message: str, since: str },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      ],
+      type: 'object',
+      required: ['clusterName'],
+      properties: {
+        clusterName: { ...str, description: 'The Cluster (same namespace) these addons belong to.' },
+      },
     },
-  };
+    status: {
+      type: 'object',
+      properties: {
+        observedGeneration: { type: 'integer', format: 'int64' },
+        applied: {
+          type: 'object',
+          properties: { className: str, kubernetesVersion: str },
+        },
+        conditions: {
+          type: 'array',
+          maxItems: 16,
+          items: condition,
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['type'],
+        },
+        addons: {
+          type: 'array',
+          maxItems: 256,
+          items: addon,
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['name'],
+        },
+        hooks: {
+          type: 'array',
+          maxItems: 16,
+          items: hookRecord,
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['hook'],
+        },
+        cleanup: {
+          type: 'object',
+          properties: { state: { type: 'string', enum: ['Running', 'Done'] }, message: str, since: str },
+        },
+      },
+    },
+  },
+};
+
+export function clusterAddonsCrd(): KObject {
+  return namespacedCrd({
+    group: GROUP,
+    version: VERSION,
+    kind: KIND,
+    plural: PLURAL,
+    singular: 'clusteraddons',
+    categories: ['cskit'],
+    statusSubresource: true,
+    openAPIV3Schema: SCHEMA,
+    printerColumns: [
+      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+      { name: 'Paused', type: 'string', jsonPath: '.status.conditions[?(@.type=="Paused")].status' },
+      { name: 'Class', type: 'string', jsonPath: '.status.applied.className' },
+      { name: 'Version', type: 'string', jsonPath: '.status.applied.kubernetesVersion' },
+    ],
+  });
 }

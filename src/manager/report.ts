@@ -2,14 +2,8 @@
  * What `cskit addons status` prints: one row per Cluster from its ClusterAddons object, as JSON or as a table with one
  * line per addon. Only reads the status the manager wrote; decides nothing.
  */
-import { KObject } from '../model/object';
 import { table } from '../util/table';
-
-interface Condition {
-  readonly type: string;
-  readonly status: string;
-  readonly reason?: string;
-}
+import { AddonStatus, ClusterAddons, Condition } from './crd';
 
 export interface ClusterRow {
   readonly namespace: string;
@@ -18,12 +12,12 @@ export interface ClusterRow {
   readonly ready: string;
   readonly applied?: unknown;
   readonly conditions: readonly Condition[];
-  readonly addons: ReadonlyArray<Record<string, string>>;
+  readonly addons: readonly AddonStatus[];
 }
 
-export function clusterRows(items: readonly KObject[]): ClusterRow[] {
+export function clusterRows(items: readonly ClusterAddons[]): ClusterRow[] {
   return items.map((o) => {
-    const conditions: Condition[] = o.status?.conditions ?? [];
+    const conditions = o.status?.conditions ?? [];
     return {
       namespace: String(o.metadata?.namespace),
       cluster: String(o.metadata?.name),
@@ -48,17 +42,10 @@ export function activeConditions(r: ClusterRow): string {
 
 export function statusTable(rows: readonly ClusterRow[]): string {
   if (!rows.length) return 'no ClusterAddons found\n';
-  const lines = rows.flatMap((r) =>
-    (r.addons.length ? r.addons : [{ name: '-', state: '-' }]).map((a) => [
-      `${r.namespace}/${r.cluster}`,
-      r.ready,
-      activeConditions(r),
-      a.name,
-      a.version ?? '',
-      a.state ?? '',
-      a.lastTransitionTime ?? '',
-      a.lastError ?? '',
-    ]),
-  );
+  const lines = rows.flatMap((r) => {
+    const head = [`${r.namespace}/${r.cluster}`, r.ready, activeConditions(r)];
+    if (!r.addons.length) return [[...head, '-', '', '-', '', '']];
+    return r.addons.map((a) => [...head, a.name, a.version, a.state, a.lastTransitionTime, a.lastError ?? '']);
+  });
   return table(['CLUSTER', 'READY', 'CONDITIONS', 'ADDON', 'VERSION', 'STATE', 'SINCE', 'LAST ERROR'], lines);
 }

@@ -4,12 +4,12 @@
  * openAPIV3Schema, so the API server, `cskit verify` and the manager's reader judge a bundle by the same rules.
  *
  * Namespaced, so a bundle lives next to its ClusterClass (apply puts both in --namespace) and `clusterctl move`
- * can take it along: the CRD carries `clusterctl.cluster.x-k8s.io` (move only discovers kinds whose CRD has it)
- * and `clusterctl.cluster.x-k8s.io/move` (every object of the kind moves, like CAPI's own ClusterClasses).
+ * can take it along (src/model/crd.ts: every object of the kind moves, like CAPI's own ClusterClasses).
  */
 import { ADDON_PHASES, ADDON_UPGRADE_PHASES, HEALTH_CHECK_TYPES } from './addon';
 import { KObject } from './object';
-import { BUNDLE_GROUP, BUNDLE_KIND, BUNDLE_PLURAL, BUNDLE_VERSION, CLUSTERCTL_LABEL, MOVE_LABEL } from './addon-bundle';
+import { BUNDLE_GROUP, BUNDLE_KIND, BUNDLE_PLURAL, BUNDLE_VERSION } from './addon-bundle';
+import { namespacedCrd } from './crd';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const str = (extra: Record<string, unknown> = {}) => ({ type: 'string', ...extra });
@@ -94,32 +94,18 @@ export const BUNDLE_SCHEMA = {
 
 /** The CRD object; apply sends it at the CustomResourceDefinitions level. */
 export function bundleCrd(): KObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: {
-      name: `${BUNDLE_PLURAL}.${BUNDLE_GROUP}`,
-      labels: { [CLUSTERCTL_LABEL]: '', [MOVE_LABEL]: '', 'app.kubernetes.io/managed-by': 'cskit' },
-    },
-    spec: {
-      group: BUNDLE_GROUP,
-      scope: 'Namespaced',
-      names: { kind: BUNDLE_KIND, listKind: `${BUNDLE_KIND}List`, plural: BUNDLE_PLURAL, singular: 'addonbundle' },
-      versions: [
-        {
-          name: BUNDLE_VERSION,
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: BUNDLE_SCHEMA },
-          additionalPrinterColumns: [
-            { name: 'Class', type: 'string', jsonPath: '.spec.class' },
-            { name: 'Kubernetes', type: 'string', jsonPath: '.spec.kubernetesVersion' },
-            { name: 'Part', type: 'integer', jsonPath: '.spec.part' },
-            { name: 'Parts', type: 'integer', jsonPath: '.spec.parts' },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
-        },
-      ],
-    },
-  };
+  return namespacedCrd({
+    group: BUNDLE_GROUP,
+    version: BUNDLE_VERSION,
+    kind: BUNDLE_KIND,
+    plural: BUNDLE_PLURAL,
+    singular: 'addonbundle',
+    openAPIV3Schema: BUNDLE_SCHEMA,
+    printerColumns: [
+      { name: 'Class', type: 'string', jsonPath: '.spec.class' },
+      { name: 'Kubernetes', type: 'string', jsonPath: '.spec.kubernetesVersion' },
+      { name: 'Part', type: 'integer', jsonPath: '.spec.part' },
+      { name: 'Parts', type: 'integer', jsonPath: '.spec.parts' },
+    ],
+  });
 }

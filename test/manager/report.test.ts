@@ -1,10 +1,14 @@
+import type { AddonStatus, ClusterAddons, Condition } from '../../src/manager/crd';
 import { clusterRows, statusTable } from '../../src/manager/report';
 
-const addons = (conditions: Array<[string, string]>, addons: Array<Record<string, string>>) => ({
+const addons = (conditions: Array<[string, string]>, addons: Array<Partial<AddonStatus>>): ClusterAddons => ({
   apiVersion: 'addons.cskit.io/v1alpha1',
   kind: 'ClusterAddons',
   metadata: { name: 'demo', namespace: 'default' },
-  status: { conditions: conditions.map(([type, status]) => ({ type, status, reason: 'R' })), addons },
+  status: {
+    conditions: conditions.map(([type, status]) => ({ type, status, reason: 'R' }) as unknown as Condition),
+    addons: addons as AddonStatus[],
+  },
 });
 
 describe('cskit addons status report', () => {
