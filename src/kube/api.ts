@@ -298,7 +298,15 @@ export class KubeApi implements ApplyClient {
         body: {
           apiVersion: 'authorization.k8s.io/v1',
           kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, namespace: p.namespace } },
+          spec: {
+            resourceAttributes: {
+              verb: p.verb,
+              group: p.group,
+              resource: p.resource,
+              namespace: p.namespace,
+              name: p.name,
+            },
+          },
         },
       },
     );

@@ -13,6 +13,8 @@ export interface Permission {
   readonly group: string;
   readonly resource: string;
   readonly namespace?: string;
+  /** One object by name (an RBAC rule may be limited to resourceNames). */
+  readonly name?: string;
 }
 
 export interface ClusterClient {

@@ -11,16 +11,17 @@ import { KubeError, Permission } from '../kube/types';
 export interface StartNeeds {
   readonly installCrd?: boolean;
   readonly registerExtension?: boolean;
-  /** The Lease's namespace, with leader election. */
-  readonly leaseNamespace?: string;
+  /** The Lease, with leader election. */
+  readonly lease?: { readonly namespace: string; readonly name: string };
 }
 
 export function startPermissions(n: StartNeeds): Permission[] {
-  const p = (verb: string, group: string, resource: string, namespace?: string): Permission => ({
+  const p = (verb: string, group: string, resource: string, namespace?: string, name?: string): Permission => ({
     verb,
     group,
     resource,
     ...(namespace ? { namespace } : {}),
+    ...(name ? { name } : {}),
   });
   return [
     p('list', 'cluster.x-k8s.io', 'clusters'),
@@ -38,14 +39,19 @@ export function startPermissions(n: StartNeeds): Permission[] {
           p('patch', 'runtime.cluster.x-k8s.io', 'extensionconfigs'),
         ]
       : []),
-    ...(n.leaseNamespace
-      ? ['get', 'create', 'update'].map((v) => p(v, 'coordination.k8s.io', 'leases', n.leaseNamespace))
+    // Create cannot be limited to a name (the object does not exist yet); get and update are, to this one Lease.
+    ...(n.lease
+      ? [
+          p('create', 'coordination.k8s.io', 'leases', n.lease.namespace),
+          p('get', 'coordination.k8s.io', 'leases', n.lease.namespace, n.lease.name),
+          p('update', 'coordination.k8s.io', 'leases', n.lease.namespace, n.lease.name),
+        ]
       : []),
   ];
 }
 
 export const describePermission = (x: Permission): string =>
-  `${x.verb} ${x.resource}${x.group ? `.${x.group}` : ''} ` +
+  `${x.verb} ${x.resource}${x.group ? `.${x.group}` : ''} ${x.name ? `${x.name} ` : ''}` +
   (x.namespace ? `in namespace ${x.namespace}` : '(all namespaces)');
 
 /** The permissions of `wanted` the manager's identity lacks. */

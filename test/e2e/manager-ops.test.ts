@@ -303,7 +303,8 @@ describe('cskit manager operations on real API servers', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/may not list clusters\.cluster\.x-k8s\.io \(all namespaces\)/);
-    expect(r.stderr).toMatch(/get leases\.coordination\.k8s\.io in namespace ops-e2e/);
+    expect(r.stderr).toMatch(/create leases\.coordination\.k8s\.io in namespace ops-e2e/);
+    expect(r.stderr).toMatch(/get leases\.coordination\.k8s\.io cskit-manager in namespace ops-e2e/);
     expect(r.stderr).toMatch(/grant these in its \(Cluster\)Role/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -503,7 +503,7 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     events: { seen: 'log', names: /may not create events in namespace rbac-e2e/ },
     secrets: { seen: 'status', names: /may not get secrets in namespace rbac-e2e/ },
   };
-  const NOT_YET = ['leases']; // proven by its own test below
+  const NOT_YET = ['leases', 'lease']; // proven by their own test below
 
   test('every rule is needed: dropped, the manager names the permission, and recovers once it is back', async () => {
     expect([...Object.keys(DROPPED), ...NOT_YET].sort()).toEqual(RULES.map((r) => r.id).sort());
@@ -564,21 +564,33 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     manager = undefined;
   }, 300_000);
 
-  test('without the Lease rule a starting manager is refused: exit 2 naming the permission', async () => {
-    expect(managerCommand).toContain('--leader-elect');
-    await clusterRole('leases');
-    const sa = KubeApi.connect({ kubeconfig: saKubeconfig });
-    try {
-      const lease = { verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: MANAGER_NS };
-      await until('RBAC without leases', async () => ((await sa.allowed(lease)) ? undefined : true));
-      const refused = new ManagerProcess(managerCommand);
-      const code = await until('the manager exits', async () => (refused.exited !== undefined ? refused : undefined));
-      expect(code.exited).toBe(2);
-      expect(refused.log).toMatch(/leases\.coordination\.k8s\.io in namespace cskit-system/);
-      expect(refused.log).not.toMatch(/\n\s+at /); // no stack trace
-    } finally {
-      await clusterRole();
-      sa.close();
-    }
-  }, 60_000);
+  test.each([
+    ['leases', 'create', undefined, /may not create leases\.coordination\.k8s\.io in namespace cskit-system/],
+    [
+      'lease',
+      'get',
+      'cskit-manager',
+      /may not get leases\.coordination\.k8s\.io cskit-manager in namespace cskit-system/,
+    ],
+  ])(
+    'without the Lease rule %s a starting manager is refused: exit 2 naming %s of the Lease',
+    async (id, verb, name, names) => {
+      expect(managerCommand).toContain('--leader-elect');
+      await clusterRole(id);
+      const sa = KubeApi.connect({ kubeconfig: saKubeconfig });
+      try {
+        const lease = { verb, group: 'coordination.k8s.io', resource: 'leases', namespace: MANAGER_NS, name };
+        await until(`RBAC without ${id}`, async () => ((await sa.allowed(lease)) ? undefined : true));
+        const refused = new ManagerProcess(managerCommand);
+        const code = await until('the manager exits', async () => (refused.exited !== undefined ? refused : undefined));
+        expect(code.exited).toBe(2);
+        expect(refused.log).toMatch(names);
+        expect(refused.log).not.toMatch(/\n\s+at /); // no stack trace
+      } finally {
+        await clusterRole();
+        sa.close();
+      }
+    },
+    60_000,
+  );
 });

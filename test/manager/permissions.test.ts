@@ -12,16 +12,28 @@ describe('permissions', () => {
       'watch clusters.cluster.x-k8s.io (all namespaces)',
       'get clusters.cluster.x-k8s.io (all namespaces)',
     ]);
-    const all = startPermissions({ installCrd: true, registerExtension: true, leaseNamespace: 'cskit-system' });
+    const all = startPermissions({
+      installCrd: true,
+      registerExtension: true,
+      lease: { namespace: 'cskit-system', name: 'cskit-manager' },
+    });
     expect(all.map(describePermission)).toEqual(
       expect.arrayContaining([
         'patch customresourcedefinitions.apiextensions.k8s.io (all namespaces)',
         'create extensionconfigs.runtime.cluster.x-k8s.io (all namespaces)',
-        'update leases.coordination.k8s.io in namespace cskit-system',
+        'create leases.coordination.k8s.io in namespace cskit-system',
+        'get leases.coordination.k8s.io cskit-manager in namespace cskit-system',
+        'update leases.coordination.k8s.io cskit-manager in namespace cskit-system',
       ]),
     );
     const missing = await missingPermissions({ allowed: async (p) => p.resource !== 'leases' }, all);
-    expect(missing.map((p) => `${p.verb} ${p.resource}`)).toEqual(['get leases', 'create leases', 'update leases']);
+    expect(missing.map((p) => `${p.verb} ${p.resource}`)).toEqual(['create leases', 'get leases', 'update leases']);
+    // A Role limited to the Lease's name allows get/update of that name only: the check asks by name.
+    const byName = await missingPermissions(
+      { allowed: async (p) => p.resource !== 'leases' || p.verb === 'create' || p.name === 'cskit-manager' },
+      all,
+    );
+    expect(byName).toEqual([]);
   });
 
   test('a permission missing for one Cluster is a Degraded condition (PermissionDenied) naming it', async () => {

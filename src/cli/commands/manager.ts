@@ -242,7 +242,7 @@ export function register(program: Command): void {
           perms.startPermissions({
             installCrd: flags.installCrd,
             registerExtension: flags.registerExtension,
-            leaseNamespace,
+            ...(leaseNamespace ? { lease: { namespace: leaseNamespace, name: flags.leaderElectLeaseName } } : {}),
           }),
         );
       } catch (e) {

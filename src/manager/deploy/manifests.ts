@@ -68,7 +68,12 @@ export function managerArgs(o: { kubeconfigSecret?: string } = {}): string[] {
   ];
 }
 
-const resource = (r: Rule) => kplus.ApiResource.custom({ apiGroup: r.apiGroup, resourceType: r.resource });
+const resource = (r: Rule, resourceName?: string): kplus.IApiEndpoint & kplus.IApiResource => {
+  const api = { apiGroup: r.apiGroup, resourceType: r.resource, resourceName };
+  return { ...api, asApiResource: () => api, asNonApiResource: () => undefined };
+};
+/** One endpoint per allowed name (cdk8s-plus writes one rule each), or the whole resource. */
+const endpoints = (r: Rule) => (r.resourceNames ?? [undefined]).map((n) => resource(r, n));
 
 /** The synthesized objects, in cdk8s order (CRDs and the Namespace first is apply's business: it orders by kind). */
 export function managerManifests(o: ManifestOptions): KObject[] {
@@ -92,7 +97,7 @@ export function managerManifests(o: ManifestOptions): KObject[] {
   const rules = RULES.filter((r) => !o.withoutRules?.includes(r.id));
   const cluster = new kplus.ClusterRole(chart, 'clusterrole', { metadata: { name: MANAGER_NAME } });
   const local = new kplus.Role(chart, 'role', { metadata: meta(MANAGER_NAME) });
-  for (const r of rules) (r.scope === 'cluster' ? cluster : local).allow([...r.verbs], resource(r));
+  for (const r of rules) (r.scope === 'cluster' ? cluster : local).allow([...r.verbs], ...endpoints(r));
   new kplus.ClusterRoleBinding(chart, 'clusterrolebinding', {
     metadata: { name: MANAGER_NAME },
     role: cluster,

@@ -5,12 +5,16 @@
  * Workload clusters are reached with the kubeconfig from each Cluster's Secret: no RBAC of ours applies there.
  * No wildcards; Secrets only `get` (the names come from `--kubeconfig-secret`), never list or watch.
  */
+import { DEFAULT_LEASE_NAME } from '../lease';
+
 export interface Rule {
   /** Short id used by tests and the docs. */
   readonly id: string;
   readonly apiGroup: string;
   readonly resource: string;
   readonly verbs: readonly string[];
+  /** Only these objects (RBAC resourceNames); a rule with `create` cannot be limited so (no name yet). */
+  readonly resourceNames?: readonly string[];
   /** cluster: ClusterRole bound cluster-wide (Clusters live in any namespace); namespace: Role in the manager's. */
   readonly scope: 'cluster' | 'namespace';
   readonly why: string;
@@ -90,8 +94,17 @@ export const RULES: readonly Rule[] = [
     id: 'leases',
     apiGroup: 'coordination.k8s.io',
     resource: 'leases',
-    verbs: ['get', 'create', 'update'],
+    verbs: ['create'],
     scope: 'namespace',
-    why: "leader election (--leader-elect): one Lease in the manager's own namespace",
+    why: "leader election (--leader-elect): the Lease is created once, in the manager's own namespace",
+  },
+  {
+    id: 'lease',
+    apiGroup: 'coordination.k8s.io',
+    resource: 'leases',
+    verbs: ['get', 'update'],
+    resourceNames: [DEFAULT_LEASE_NAME],
+    scope: 'namespace',
+    why: 'leader election: read and renew its own Lease, no other',
   },
 ];

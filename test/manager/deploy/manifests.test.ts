@@ -42,12 +42,15 @@ describe('cskit manager manifests', () => {
   });
 
   test('the ClusterRole and Role grant exactly the rule list (no wildcard), bound to the ServiceAccount', () => {
+    type Granted = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
     const granted = (o: KObject) =>
-      (o.rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>).map(
-        (r) => `${r.apiGroups.join()}|${r.resources.join()}|${[...r.verbs].sort().join()}`,
+      (o.rules as Granted[]).map(
+        (r) => `${r.apiGroups.join()}|${r.resources.join()}|${[...r.verbs].sort().join()}|${r.resourceNames ?? ''}`,
       );
     const want = (scope: string) =>
-      RULES.filter((r) => r.scope === scope).map((r) => `${r.apiGroup}|${r.resource}|${[...r.verbs].sort().join()}`);
+      RULES.filter((r) => r.scope === scope).map(
+        (r) => `${r.apiGroup}|${r.resource}|${[...r.verbs].sort().join()}|${r.resourceNames ?? ''}`,
+      );
     expect(granted(one('ClusterRole')).sort()).toEqual(want('cluster').sort());
     expect(granted(one('Role')).sort()).toEqual(want('namespace').sort());
     expect(JSON.stringify([one('ClusterRole').rules, one('Role').rules])).not.toContain('*');
@@ -58,6 +61,18 @@ describe('cskit manager manifests', () => {
       ]);
     const without = managerManifests({ version: '1', withoutRules: ['secrets'] });
     expect(JSON.stringify(one('ClusterRole', without).rules)).not.toContain('secrets');
+    // The Lease: created by anyone's name, read and renewed only by its own.
+    expect(one('Role').rules).toEqual(
+      expect.arrayContaining([
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          resourceNames: ['cskit-manager'],
+          verbs: ['get', 'update'],
+        },
+      ]),
+    );
   });
 
   test('the Deployment runs the versioned image with --leader-elect, non-root, read-only root filesystem', () => {

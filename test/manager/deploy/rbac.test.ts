@@ -14,7 +14,8 @@ test("docs/manager.md's RBAC table is the rule list: id, group, resource, verbs,
   expect(rows.map((r) => r[1].replace(/`/g, ''))).toEqual(RULES.map((r) => r.id));
   for (const [row, rule] of rows.map((r, i) => [r, RULES[i]] as const)) {
     expect(row[2]).toBe(rule.apiGroup || '(core)');
-    expect(row[3]).toBe(`\`${rule.resource}\``);
+    const names = rule.resourceNames?.map((n) => `\`${n}\``).join(', ');
+    expect(row[3]).toBe(`\`${rule.resource}\`${names ? ` named ${names}` : ''}`);
     expect(row[4]).toBe(rule.verbs.join(', '));
     expect(row[5]).toBe(rule.scope === 'cluster' ? 'cluster' : 'manager namespace');
     expect(row[6]).toBe(rule.why);
