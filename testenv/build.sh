@@ -6,6 +6,7 @@
 #   capi-kubeadm-control-plane}
 #   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/capd-<CAPD version>/bin/capd-manager   (in-memory backend)
 #   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/clusterctl-<CAPI version>/bin/clusterctl   (the move e2e test)
+#   ${CSKIT_TESTENV_CACHE:-~/.cache/cskit-testenv}/clusterctl-<CAPI version>/cert-manager-crds/*.yaml   (copied, not built)
 # The Cluster API managers live in a folder of their own, keyed on the CAPI version, so building another CAPI version
 # never overwrites the binaries a running e2e test (or another checkout) uses.
 # Reuse is keyed on the wrapper modules' go.sum, the Go version and the architecture. Prints progress, the time
@@ -75,7 +76,28 @@ CTL_KEY=$(cat clusterctl/go.sum <(go version) <(go env GOARCH) | sha256sum | cut
 CTL_LDFLAGS="-s -w -X sigs.k8s.io/cluster-api/version.gitVersion=$CTL_VERSION -X sigs.k8s.io/cluster-api/version.gitTreeState=clean"
 clusterctl() { KEY=$CTL_KEY CACHE=$CTL_CACHE BIN=$CTL_CACHE/bin build "$1" clusterctl "$2" "$CTL_LDFLAGS" "$CTL_VERSION"; }
 
-want=${*:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl capi-manager capi-kubeadm-bootstrap capi-kubeadm-control-plane capd-manager clusterctl}
+# cert-manager's CRDs (Issuer, Certificate, …) at the version `clusterctl init` of this CAPI version installs
+# (CertManagerDefaultVersion in clusterctl's source), from the cert-manager Go module's deploy/crds: the manager's
+# default manifests (cert-manager mode) are dry-run against them. Only copied; nothing of cert-manager runs.
+cert_manager_crds() {
+  local out=$CTL_CACHE/cert-manager-crds capi_dir version dir
+  capi_dir=$(go list -C clusterctl -m -f '{{.Dir}}' sigs.k8s.io/cluster-api)
+  version=$(sed -n 's/^\s*CertManagerDefaultVersion = "\(v[0-9.]*\)"$/\1/p' \
+    "$capi_dir/cmd/clusterctl/client/config/cert_manager_client.go")
+  if [ -z "$version" ]; then echo "testenv: no CertManagerDefaultVersion in clusterctl $CTL_VERSION" >&2; exit 1; fi
+  if [ "$(cat "$out/.version" 2>/dev/null)" = "$version" ]; then
+    echo "testenv: cert-manager $version CRDs: cached ($out)"
+    return
+  fi
+  dir=$(go mod download -json "github.com/cert-manager/cert-manager@$version" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+  rm -rf "$out" && mkdir -p "$out"
+  cp "$dir"/deploy/crds/cert-manager.io_*.yaml "$out/"
+  chmod u+w "$out"/*.yaml
+  echo "$version" > "$out/.version"
+  echo "testenv: cert-manager $version CRDs copied to $out"
+}
+
+want=${*:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl capi-manager capi-kubeadm-bootstrap capi-kubeadm-control-plane capd-manager clusterctl cert-manager-crds}
 for b in $want; do
   case $b in
     etcd) build etcd etcd go.etcd.io/etcd/server/v3 ;;
@@ -86,6 +108,7 @@ for b in $want; do
     capi-kubeadm-control-plane) capi capi-kubeadm-control-plane sigs.k8s.io/cluster-api/controlplane/kubeadm ;;
     capd-manager) capd capd-manager sigs.k8s.io/cluster-api/test/infrastructure/docker ;;
     clusterctl) clusterctl clusterctl sigs.k8s.io/cluster-api/cmd/clusterctl ;;
+    cert-manager-crds) cert_manager_crds ;;
     *) echo "testenv: unknown binary $b" >&2; exit 2 ;;
   esac
 done

@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import type { KObject } from '../src/model/object';
 import type { CapiEnv } from './capi';
 import { goModDir } from './capi-manifests';
 import { clusterctlBinDir } from './harness';
@@ -28,6 +29,29 @@ export function missingClusterctl(dir = clusterctlBinDir()): string[] {
 }
 
 export const clusterctlBinary = (): string => path.join(clusterctlBinDir(), CLUSTERCTL);
+
+/**
+ * cert-manager's CRDs at the version `clusterctl init` installs (testenv/build.sh copies them from the cert-manager Go
+ * module): what a management cluster has for the manager's Issuer and Certificate; nothing of cert-manager runs.
+ */
+export const certManagerCrdDir = (): string => path.join(clusterctlBinDir(), '..', 'cert-manager-crds');
+
+/** The cert-manager.io Issuer and Certificate CRD files when they are not copied yet (empty when they are). */
+export function missingCertManagerCrds(dir = certManagerCrdDir()): string[] {
+  return ['cert-manager.io_issuers.yaml', 'cert-manager.io_certificates.yaml']
+    .map((f) => path.join(dir, f))
+    .filter((f) => !fs.existsSync(f));
+}
+
+/** Every CRD of the copied cert-manager.io group, with the version it came from. */
+export function certManagerCrds(dir = certManagerCrdDir()): { version: string; crds: KObject[] } {
+  const crds = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS() as KObject))
+    .filter((o) => o?.kind === 'CustomResourceDefinition');
+  return { version: fs.readFileSync(path.join(dir, '.version'), 'utf8').trim(), crds };
+}
 
 /** One provider as clusterctl's inventory names it (ManifestLabel: `cluster-api`, `<type prefix>-<name>`). */
 interface ProviderSpec {

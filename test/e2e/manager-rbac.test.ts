@@ -27,7 +27,9 @@ import { CLUSTER_ADDONS } from '../../src/manager/state';
 import { capiCrds } from '../apply/support/capi-crds';
 import { cskit, ownCluster } from './support/env';
 import { TestKube } from './support/kube';
+import { certManagerCrds, missingCertManagerCrds } from '../../testenv/clusterctl';
 import { freePort } from '../../testenv/supervisor';
+import { testWith } from '../support/prerequisite';
 import { FM, applyClass, callHook, until, webDeployment } from './support/manager-world';
 
 const current = ownCluster();
@@ -261,6 +263,56 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     const ext = await kube.ok('GET', '/apis/runtime.cluster.x-k8s.io/v1beta2/extensionconfigs/cskit-addons');
     expect(ext.spec.clientConfig.service).toMatchObject({ name: 'cskit-manager', namespace: MANAGER_NS, port: 443 });
   }, 180_000);
+
+  testWith(
+    { what: "cert-manager's CRDs", missing: missingCertManagerCrds(), fix: 'copy them with: bash testenv/build.sh' },
+    "the default manifests (certificate by cert-manager) pass a server-side dry run against cert-manager's CRDs",
+    async () => {
+      const { kubeconfig } = current();
+      // The CRDs `clusterctl init` installs with cert-manager, as on a real management cluster (no controller runs).
+      const { version, crds } = certManagerCrds();
+      const crdRes = (await admin.resource('apiextensions.k8s.io', 'CustomResourceDefinition')) as ResourceInfo;
+      for (const crd of crds) await admin.apply(crdRes, crd, FM);
+      // A fresh client per look: a client's discovery cache keeps a miss.
+      const served = async (kind: string) => {
+        const fresh = KubeApi.connect({ kubeconfig });
+        try {
+          return await fresh.resource('cert-manager.io', kind);
+        } finally {
+          fresh.close();
+        }
+      };
+      for (const kind of ['Issuer', 'Certificate'])
+        await until(`cert-manager ${version} ${kind} served`, () => served(kind), { timeoutMs: 30_000 });
+      const dir = path.join(tmp, 'manifests-cert-manager');
+      const w = await cskit(['manager', 'manifests', '-o', dir]);
+      expect(w.code).toBe(0);
+      const dry = await cskit(['apply', dir, '--kubeconfig', kubeconfig, '--dry-run', 'server', '-o', 'json']);
+      expect({ code: dry.code, stderr: dry.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+      const report = JSON.parse(dry.stdout) as {
+        objects: Array<{ kind: string; name: string; action: string; message?: string }>;
+      };
+      const synthesized = managerManifests({ version: '0' });
+      expect(
+        synthesized
+          .filter((o) => o.apiVersion?.startsWith('cert-manager.io/'))
+          .map((o) => o.kind)
+          .sort(),
+      ).toEqual(expect.arrayContaining(['Certificate', 'Issuer']));
+      expect(report.objects.map((o) => `${o.kind} ${o.name}`).sort()).toEqual(
+        synthesized.map((o) => `${o.kind} ${o.metadata?.name}`).sort(),
+      );
+      // The Issuers and Certificates too went through the API server's validation against cert-manager's schema.
+      expect(report.objects.filter((o) => o.action === 'failed' || o.message)).toEqual([]);
+      // ... which the server enforces: the same Certificate with a wrongly typed field is refused.
+      const cert = synthesized.find((o) => o.kind === 'Certificate') as KObject;
+      const certs = (await admin.resource('cert-manager.io', 'Certificate')) as ResourceInfo;
+      await expect(
+        admin.create(certs, { ...cert, spec: { ...cert.spec, isCA: 'yes' } }, { dryRun: true }),
+      ).rejects.toThrow(/isCA/);
+    },
+    60_000,
+  );
 
   test('as its ServiceAccount the manager installs, answers hooks, repairs drift, upgrades, cleans up', async () => {
     // A token for the ServiceAccount (TokenRequest) in a kubeconfig of its own: the manager has nothing else.
