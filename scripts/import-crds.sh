@@ -10,6 +10,9 @@ CAPO_VERSION=v0.14.2          # sigs.k8s.io/cluster-api-provider-openstack (Open
 # The public checksum database does not know CAPO releases, so verify the module hash ourselves (recorded when
 # this version was first downloaded from the Go module proxy, 2026-11-29).
 CAPO_SUM='h1:NMgU0ngsJLYd5JB0gcIfd2Rk34be5+SjEzrv4aNMso0='
+# cert-manager: the version `clusterctl init` of CAPI_VERSION installs (CertManagerDefaultVersion in clusterctl's
+# source); only its Issuer and Certificate schemas are used (scripts/import-schemas.ts: the manager's manifests).
+CERT_MANAGER_VERSION=v1.21.1
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod
 cd "$(dirname "$0")/.."

@@ -3,8 +3,8 @@
  *
  * - Kubernetes built-in kinds: the official OpenAPI v3 documents of k8s.io/kubernetes (api/openapi-spec/v3/), at the
  *   version the test control plane pins (testenv/k8s/go.mod), only the kinds below and the definitions they reach.
- * - Cluster API, CAPO and CAPD kinds: the openAPIV3Schema of every served version of their CRDs, at the versions pinned
- *   in scripts/import-crds.sh (one source of truth for the CRD pins).
+ * - Cluster API, CAPO, CAPD and cert-manager kinds: the openAPIV3Schema of every served version of their CRDs, at the
+ *   versions pinned in scripts/import-crds.sh (one source of truth for the CRD pins).
  *
  * Descriptions, defaults, examples and patch/CEL annotations are dropped: they do not take part in the structural
  * checks
@@ -61,8 +61,12 @@ const CORE_KINDS: ReadonlyArray<[string, string[]]> = [
   ['coordination.k8s.io/v1', ['Lease']],
 ];
 
-/** CRD files per module (relative to the module root): the kinds a cluster stack or a cluster built from it uses. */
-const CRDS: Record<'capi' | 'capd' | 'capo', string[]> = {
+/**
+ * CRD files per module (relative to the module root): the kinds a cluster stack or a cluster built from it uses, and
+ * those of the manager's own manifests (`cskit manager manifests`: the ExtensionConfig, cert-manager's Issuer and
+ * Certificate).
+ */
+const CRDS: Record<'capi' | 'capd' | 'capo' | 'certManager', string[]> = {
   capi: [
     'config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml',
     'config/crd/bases/cluster.x-k8s.io_clusters.yaml',
@@ -89,6 +93,7 @@ const CRDS: Record<'capi' | 'capd' | 'capo', string[]> = {
     'devclusters',
     'devmachines',
   ].map((n) => `infrastructure/docker/config/crd/bases/infrastructure.cluster.x-k8s.io_${n}.yaml`),
+  certManager: ['deploy/crds/cert-manager.io_issuers.yaml', 'deploy/crds/cert-manager.io_certificates.yaml'],
 };
 
 /** Schema keywords that take part in validation; everything else is dropped. */
@@ -323,6 +328,7 @@ function main(): void {
     'sigs.k8s.io/cluster-api': pin(crdPins, 'CAPI_VERSION'),
     'sigs.k8s.io/cluster-api/test': pin(crdPins, 'CAPD_VERSION'),
     'sigs.k8s.io/cluster-api-provider-openstack': pin(crdPins, 'CAPO_VERSION'),
+    'github.com/cert-manager/cert-manager': pin(crdPins, 'CERT_MANAGER_VERSION'),
   };
   const definitions: Record<string, Json> = {};
   const kinds: Record<string, Json> = {};
@@ -346,6 +352,11 @@ function main(): void {
       { GONOSUMDB: 'sigs.k8s.io/cluster-api-provider-openstack' },
     ),
     CRDS.capo,
+    kinds,
+  );
+  crdSchemas(
+    moduleDir(`github.com/cert-manager/cert-manager@${sources['github.com/cert-manager/cert-manager']}`),
+    CRDS.certManager,
     kinds,
   );
   write({

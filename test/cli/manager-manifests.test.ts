@@ -22,13 +22,15 @@ test('manager manifests -o writes one file that passes cskit verify; image tag =
   const report = JSON.parse(v.stdout);
   const findings = report.findings as Array<{ rule: string; severity: string; object?: string }>;
   expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
-  // Only cert-manager's kinds are not validated (no bundled schema); the ExtensionConfig is.
-  expect(findings.map((f) => `${f.rule} ${f.object}`).sort()).toEqual([
-    'schema/unknown-kind Certificate cskit-manager-ca',
-    'schema/unknown-kind Certificate cskit-manager-tls',
-    'schema/unknown-kind Issuer cskit-manager-ca',
-    'schema/unknown-kind Issuer cskit-manager-selfsigned',
-  ]);
+  // Every object is validated against a bundled schema: the ExtensionConfig (Cluster API's CRD), the Issuers and
+  // Certificates (cert-manager's CRDs at the version clusterctl init installs).
+  expect(findings).toEqual([]);
+  expect(
+    objs
+      .filter((o) => o.apiVersion === 'cert-manager.io/v1')
+      .map((o) => o.kind)
+      .sort(),
+  ).toEqual(['Certificate', 'Certificate', 'Issuer', 'Issuer']);
   // Written again over its own output; a folder of something else is refused.
   expect((await runCli(['manager', 'manifests', '-o', out, '--tls', 'secret', '-n', 'ops'])).code).toBe(0);
   expect(docs(path.join(out, 'cskit-manager.yaml')).some((o) => o.kind === 'Certificate')).toBe(false);
@@ -54,6 +56,20 @@ test('a broken edit of the manifests fails cskit verify with the manager rule an
   expect(v.stdout).toMatch(
     /manager\/pod-security: .*readOnlyRootFilesystem|readOnlyRootFilesystem.*manager\/pod-security/,
   );
+});
+
+test("a Certificate edited against cert-manager's schema fails cskit verify naming the object and field", async () => {
+  const out = path.join(tmp, 'edited-certificate');
+  expect((await runCli(['manager', 'manifests', '-o', out])).code).toBe(0);
+  const file = path.join(out, 'cskit-manager.yaml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('isCA: true', 'isCA: "yes"'));
+  const v = await runCli(['verify', out, '-o', 'json']);
+  expect(v.code).toBe(1);
+  const findings = JSON.parse(v.stdout).findings as Array<{ rule: string; object?: string; path?: string }>;
+  expect(findings).toEqual([
+    expect.objectContaining({ rule: expect.stringMatching(/^schema\//), object: 'Certificate cskit-manager-ca' }),
+  ]);
+  expect(JSON.stringify(findings[0])).toMatch(/isCA/);
 });
 
 test.each([

@@ -28,6 +28,7 @@ import { capiCrds } from '../apply/support/capi-crds';
 import { cskit, ownCluster } from './support/env';
 import { TestKube } from './support/kube';
 import { certManagerCrds, missingCertManagerCrds } from '../../testenv/clusterctl';
+import { repoRoot } from '../../testenv/harness';
 import { freePort } from '../../testenv/supervisor';
 import { testWith } from '../support/prerequisite';
 import { FM, applyClass, callHook, until, webDeployment } from './support/manager-world';
@@ -271,6 +272,9 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
       const { kubeconfig } = current();
       // The CRDs `clusterctl init` installs with cert-manager, as on a real management cluster (no controller runs).
       const { version, crds } = certManagerCrds();
+      // The schemas `cskit verify` bundles are of the same release (scripts/import-crds.sh): move the pin with CAPI.
+      const bundled = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'src/schema/bundle.json'), 'utf8')).sources;
+      expect(bundled['github.com/cert-manager/cert-manager']).toBe(version);
       const crdRes = (await admin.resource('apiextensions.k8s.io', 'CustomResourceDefinition')) as ResourceInfo;
       for (const crd of crds) await admin.apply(crdRes, crd, FM);
       // A fresh client per look: a client's discovery cache keeps a miss.

@@ -437,6 +437,7 @@ test('the bundle is generated data from the current pins (re-run scripts/import-
     'sigs.k8s.io/cluster-api': pin('CAPI_VERSION'),
     'sigs.k8s.io/cluster-api/test': pin('CAPD_VERSION'),
     'sigs.k8s.io/cluster-api-provider-openstack': pin('CAPO_VERSION'),
+    'github.com/cert-manager/cert-manager': pin('CERT_MANAGER_VERSION'),
   });
   // both served CAPI versions, and only validation keywords (descriptions dropped)
   expect(Object.keys(bundle.kinds)).toEqual(
