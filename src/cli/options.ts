@@ -69,6 +69,15 @@ export function kubernetesVersionOption(flags: string, description: string): Opt
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** `flag`'s value must be a DNS-1123 label of at most `max` characters (namespace names, prefixes of them). */
+/** Our InputError from a flag check becomes a usage error (exit 2) naming the flag. */
+export const asUsage = <T>(fn: () => T): T => {
+  try {
+    return fn();
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+};
+
 export function parseDnsLabel(flag: string, s: string, max = 63, what = 'a namespace name'): string {
   if (!DNS_LABEL.test(s) || s.length > max) {
     throw new UserError(

@@ -58,6 +58,20 @@ test('a broken edit of the manifests fails cskit verify with the manager rule an
   );
 });
 
+test('a shard (--shard a --selector shard=a) passes cskit verify; its args carry the selector and Lease', async () => {
+  const out = path.join(tmp, 'shard-a');
+  const r = await runCli(['manager', 'manifests', '-o', out, '--shard', 'a', '--selector', 'shard=a']);
+  expect(r.code).toBe(0);
+  const objs = docs(path.join(out, 'cskit-manager.yaml'));
+  const args = objs.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args;
+  expect(args).toEqual(
+    expect.arrayContaining(['--selector', 'shard=a', '--leader-elect-lease-name', 'cskit-manager-a']),
+  );
+  const v = await runCli(['verify', out, '-o', 'json']);
+  expect(v.code).toBe(0);
+  expect(JSON.parse(v.stdout).findings).toEqual([]);
+});
+
 test("a Certificate edited against cert-manager's schema fails cskit verify naming the object and field", async () => {
   const out = path.join(tmp, 'edited-certificate');
   expect((await runCli(['manager', 'manifests', '-o', out])).code).toBe(0);
@@ -78,6 +92,9 @@ test.each([
   [['--tls', 'self'], /--tls.*Allowed choices are cert-manager, secret/],
   [['--kubeconfig-secret', 'static-name'], /must contain \{cluster\}/],
   [['-n', 'Bad_NS'], /--namespace/],
+  [['--shard', 'a'], /--shard needs --selector/],
+  [['--shard', 'A_b', '--selector', 'shard=a'], /--shard: invalid value "A_b"/],
+  [['--shard', 'a', '--selector', 'shard in (a'], /--selector/],
 ])('bad flag %j is a usage error (exit 2) naming the flag, nothing written', async (args, message) => {
   const out = path.join(tmp, `bad-${args[0]}`);
   const r = await runCli(['manager', 'manifests', '-o', out, ...args]);

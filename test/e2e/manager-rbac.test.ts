@@ -265,6 +265,26 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     expect(ext.spec.clientConfig.service).toMatchObject({ name: 'cskit-manager', namespace: MANAGER_NS, port: 443 });
   }, 180_000);
 
+  test('two shards of the manifests (--shard a, --shard b) pass a server-side dry run side by side', async () => {
+    const { kubeconfig } = current();
+    for (const shard of ['a', 'b']) {
+      const dir = path.join(tmp, `manifests-shard-${shard}`);
+      const sel = `shard=${shard}`;
+      expect(
+        (await cskit(['manager', 'manifests', '-o', dir, '--tls', 'secret', '--shard', shard, '--selector', sel])).code,
+      ).toBe(0);
+      const dry = await cskit(['apply', dir, '--kubeconfig', kubeconfig, '--dry-run', 'server', '-o', 'json']);
+      expect({ code: dry.code, stderr: dry.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+      const objects = (
+        JSON.parse(dry.stdout) as { objects: Array<{ kind: string; name: string; action: string; message?: string }> }
+      ).objects;
+      expect(objects.filter((o) => o.action === 'failed' || o.message)).toEqual([]);
+      expect(objects.map((o) => `${o.kind} ${o.name}`)).toEqual(
+        expect.arrayContaining([`Deployment cskit-manager-${shard}`, `ExtensionConfig cskit-addons-${shard}`]),
+      );
+    }
+  }, 60_000);
+
   testWith(
     { what: "cert-manager's CRDs", missing: missingCertManagerCrds(), fix: 'copy them with: bash testenv/build.sh' },
     "the default manifests (certificate by cert-manager) pass a server-side dry run against cert-manager's CRDs",

@@ -4,9 +4,10 @@
  */
 import { Command, Option } from 'commander';
 import { checkSecretTemplate } from '../../manager/secret-template';
+import { LabelSelector, parseLabelSelector } from '../../util/label-selector';
 import { UserError } from '../errors';
 import { parseImageReference } from '../image-reference';
-import { countOption, parseDnsLabel } from '../options';
+import { asUsage, countOption, parseDnsLabel } from '../options';
 import { version } from '../version';
 
 interface Flags {
@@ -16,6 +17,8 @@ interface Flags {
   replicas: number;
   kubeconfigSecret: string;
   tls: 'cert-manager' | 'secret';
+  shard?: string;
+  selector?: LabelSelector;
 }
 
 export function registerManifests(manager: Command): void {
@@ -40,24 +43,35 @@ export function registerManifests(manager: Command): void {
     .addOption(
       new Option('--kubeconfig-secret <template>', "the workload kubeconfig Secret's name; {cluster}: the Cluster")
         .default('{cluster}-kubeconfig')
-        .argParser((s: string) => {
-          try {
-            return checkSecretTemplate(s);
-          } catch (e) {
-            throw new UserError((e as Error).message);
-          }
-        }),
+        .argParser((s: string) => asUsage(() => checkSecretTemplate(s))),
     )
     .addOption(
       new Option(
         '--tls <source>',
-        'serving certificate: cert-manager issues it, or secret: you create Secret cskit-manager-tls ' +
+        'serving certificate: cert-manager issues it, or secret: you create Secret cskit-manager[-<shard>]-tls ' +
           '(tls.crt, tls.key, ca.crt) in the namespace',
       )
         .choices(['cert-manager', 'secret'])
         .default('cert-manager'),
     )
+    .addOption(
+      new Option(
+        '--shard <name>',
+        'one shard of a fleet split between managers: its objects, Lease and ExtensionConfig named for it ' +
+          '(with --selector)',
+      ).argParser((s: string) => parseDnsLabel('--shard', s, 40, 'a shard name')),
+    )
+    .addOption(
+      new Option(
+        '--selector <selector>',
+        "label selector on Clusters: the manager's --selector (e.g. shard=a)",
+      ).argParser((s: string) => asUsage(() => parseLabelSelector('--selector', s))),
+    )
     .action(async (flags: Flags) => {
+      if (flags.shard && !flags.selector)
+        throw new UserError(
+          '--shard needs --selector: a shard without a selector would take every Cluster and overlap the other shards',
+        );
       const [{ manifestFiles }, { writeOutputDir }] = await Promise.all([
         import('../../manager/deploy/manifests'),
         import('../../dist/output'),
@@ -69,6 +83,8 @@ export function registerManifests(manager: Command): void {
         replicas: flags.replicas,
         kubeconfigSecret: flags.kubeconfigSecret,
         tls: flags.tls,
+        shard: flags.shard,
+        selector: flags.selector?.text,
       });
       writeOutputDir(flags.output, 'manager', files);
       process.stdout.write(`wrote ${files.map((f) => `${flags.output}/${f.path}`).join(', ')}\n`);

@@ -12,7 +12,7 @@ import { EXIT_ABORT, EXIT_FAIL, UserError } from '../errors';
 
 /** Exit code of a leader that lost its Lease (restarted by its Deployment, then a standby). */
 const EXIT_LOST_LEASE = EXIT_FAIL;
-import { countOption, durationOption, outputOption, parseDnsLabel } from '../options';
+import { asUsage, countOption, durationOption, outputOption, parseDnsLabel } from '../options';
 import { registerManifests } from './manager-manifests';
 import { LabelSelector, parseLabelSelector } from '../../util/label-selector';
 import { LOG_FORMATS, LogFormat } from '../../manager/log';
@@ -74,15 +74,6 @@ function parseMatchLabels(s: string): Record<string, string> {
   }
   return out;
 }
-
-/** Our InputError from a flag check becomes a usage error naming the flag. */
-const asUsage = <T>(fn: () => T): T => {
-  try {
-    return fn();
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
-};
 
 const readPem = (flag: string, file: string): string => {
   try {

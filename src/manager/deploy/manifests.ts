@@ -17,7 +17,7 @@ import { bundleCrd } from '../../model/addon-bundle-crd';
 import { KObject } from '../../model/object';
 import { clusterAddonsCrd } from '../crd';
 import { DEFAULT_KUBECONFIG_SECRET } from '../secret-template';
-import { RULES, Rule } from './rbac';
+import { Rule, rulesFor } from './rbac';
 
 export const MANAGER_NAME = 'cskit-manager';
 export const DEFAULT_NAMESPACE = 'cskit-system';
@@ -43,15 +43,37 @@ export interface ManifestOptions {
   readonly tls?: 'cert-manager' | 'secret';
   /** Rule ids to leave out (the RBAC e2e proves each one is needed). */
   readonly withoutRules?: readonly string[];
+  /**
+   * One shard of a fleet split between manager Deployments: its objects, Lease and ExtensionConfig are named
+   * `cskit-manager-<shard>` / `cskit-addons-<shard>`, so shards live side by side in one namespace.
+   */
+  readonly shard?: string;
+  /** The Clusters this manager owns (label selector, the manager's --selector); required with a shard. */
+  readonly selector?: string;
+}
+
+/** The names of one manager Deployment's objects: `cskit-manager…`, or `cskit-manager-<shard>…` for a shard. */
+export function manifestNames(shard?: string) {
+  const base = shard ? `${MANAGER_NAME}-${shard}` : MANAGER_NAME;
+  return {
+    base,
+    /** Where the serving certificate is (cert-manager writes it, the pod mounts it). */
+    tlsSecret: `${base}-tls`,
+    extension: shard ? `${EXTENSION_NAME}-${shard}` : EXTENSION_NAME,
+    /** The leader-election Lease (the manager's default name without a shard). */
+    lease: base,
+  };
 }
 
 export const defaultImage = (version: string): string => `localhost/cskit:${version}`;
 
 /** The container arguments of the manager in the cluster. */
-export function managerArgs(o: { kubeconfigSecret?: string } = {}): string[] {
+export function managerArgs(o: Pick<ManifestOptions, 'kubeconfigSecret' | 'shard' | 'selector'> = {}): string[] {
   return [
     'manager',
     '--leader-elect',
+    ...(o.shard ? ['--leader-elect-lease-name', manifestNames(o.shard).lease] : []),
+    ...(o.selector ? ['--selector', o.selector] : []),
     '--no-install-crd',
     '--kubeconfig-secret',
     o.kubeconfigSecret ?? DEFAULT_KUBECONFIG_SECRET,
@@ -78,37 +100,42 @@ const endpoints = (r: Rule) => (r.resourceNames ?? [undefined]).map((n) => resou
 /** The synthesized objects, in cdk8s order (CRDs and the Namespace first is apply's business: it orders by kind). */
 export function managerManifests(o: ManifestOptions): KObject[] {
   const ns = o.namespace ?? DEFAULT_NAMESPACE;
+  if (o.shard && !o.selector)
+    throw new Error('a shard needs a selector: without one it would take every Cluster and overlap the other shards');
+  const n = manifestNames(o.shard);
+  // On every object, the same in every shard (the Namespace and CRDs are shared: applying two shards must agree).
   const labels = {
     'app.kubernetes.io/name': MANAGER_NAME,
     'app.kubernetes.io/part-of': 'cskit',
     'app.kubernetes.io/version': o.version,
   };
-  const select = { 'app.kubernetes.io/name': MANAGER_NAME };
+  // The pods of this Deployment (of this shard): what its Service and PodDisruptionBudget select.
+  const select = { 'app.kubernetes.io/name': n.base };
   const app = new App({ outdir: '.cskit-unused' });
   // No chart namespace: it would be stamped on the cluster-scoped objects too.
-  const chart = new Chart(app, MANAGER_NAME, { disableResourceNameHashes: true, labels });
+  const chart = new Chart(app, n.base, { disableResourceNameHashes: true, labels });
   const meta = (name: string) => ({ name, namespace: ns });
 
   for (const crd of [clusterAddonsCrd(), bundleCrd()])
     new ApiObject(chart, `crd-${crd.metadata?.name}`, crd as ConstructorParameters<typeof ApiObject>[2]);
   new kplus.Namespace(chart, 'namespace', { metadata: { name: ns } });
-  const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: meta(MANAGER_NAME), automountToken: true });
+  const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: meta(n.base), automountToken: true });
 
-  const rules = RULES.filter((r) => !o.withoutRules?.includes(r.id));
-  const cluster = new kplus.ClusterRole(chart, 'clusterrole', { metadata: { name: MANAGER_NAME } });
-  const local = new kplus.Role(chart, 'role', { metadata: meta(MANAGER_NAME) });
+  const rules = rulesFor(n.lease).filter((r) => !o.withoutRules?.includes(r.id));
+  const cluster = new kplus.ClusterRole(chart, 'clusterrole', { metadata: { name: n.base } });
+  const local = new kplus.Role(chart, 'role', { metadata: meta(n.base) });
   for (const r of rules) (r.scope === 'cluster' ? cluster : local).allow([...r.verbs], ...endpoints(r));
   new kplus.ClusterRoleBinding(chart, 'clusterrolebinding', {
-    metadata: { name: MANAGER_NAME },
+    metadata: { name: n.base },
     role: cluster,
   }).addSubjects(sa);
-  new kplus.RoleBinding(chart, 'rolebinding', { metadata: meta(MANAGER_NAME), role: local }).addSubjects(sa);
+  new kplus.RoleBinding(chart, 'rolebinding', { metadata: meta(n.base), role: local }).addSubjects(sa);
 
   const deployment = new kplus.Deployment(chart, 'deployment', {
-    metadata: meta(MANAGER_NAME),
+    metadata: meta(n.base),
     replicas: o.replicas ?? 2,
     select: false,
-    podMetadata: { labels: { ...labels } },
+    podMetadata: { labels: { ...labels, ...select } },
     serviceAccount: sa,
     automountServiceAccountToken: true,
     securityContext: { ensureNonRoot: true, user: RUN_AS_USER, group: RUN_AS_USER, fsGroup: RUN_AS_USER },
@@ -147,14 +174,14 @@ export function managerManifests(o: ManifestOptions): KObject[] {
     ],
   });
   deployment.select(kplus.LabelSelector.of({ labels: select }));
-  const tlsSecret = kplus.Secret.fromSecretName(chart, 'tls-secret', TLS_SECRET);
+  const tlsSecret = kplus.Secret.fromSecretName(chart, 'tls-secret', n.tlsSecret);
   deployment.containers[0].mount(TLS_DIR, kplus.Volume.fromSecret(chart, 'tls-volume', tlsSecret, { name: 'tls' }), {
     readOnly: true,
   });
   deployment.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(chart, 'tmp-volume', 'tmp'));
 
   new kplus.Service(chart, 'service', {
-    metadata: meta(MANAGER_NAME),
+    metadata: meta(n.base),
     selector: kplus.Pods.select(chart, 'pods', { labels: select }),
     ports: [
       { name: 'hooks', port: 443, targetPort: HOOK_PORT },
@@ -165,7 +192,7 @@ export function managerManifests(o: ManifestOptions): KObject[] {
   new ApiObject(chart, 'pdb', {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
-    metadata: meta(MANAGER_NAME),
+    metadata: meta(n.base),
     spec: { minAvailable: 1, selector: { matchLabels: select } },
   });
 
@@ -173,12 +200,12 @@ export function managerManifests(o: ManifestOptions): KObject[] {
     apiVersion: 'runtime.cluster.x-k8s.io/v1beta2',
     kind: 'ExtensionConfig',
     metadata: {
-      name: EXTENSION_NAME,
+      name: n.extension,
       // Cluster API's ExtensionConfig controller copies ca.crt of this Secret into spec.clientConfig.caBundle.
-      annotations: { 'runtime.cluster.x-k8s.io/inject-ca-from-secret': `${ns}/${TLS_SECRET}` },
+      annotations: { 'runtime.cluster.x-k8s.io/inject-ca-from-secret': `${ns}/${n.tlsSecret}` },
     },
     spec: {
-      clientConfig: { service: { name: MANAGER_NAME, namespace: ns, port: 443 } },
+      clientConfig: { service: { name: n.base, namespace: ns, port: 443 } },
       namespaceSelector: {},
     },
   });
@@ -190,25 +217,25 @@ export function managerManifests(o: ManifestOptions): KObject[] {
       new ApiObject(chart, id, { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(name), spec });
     const certificate = (id: string, name: string, spec: object) =>
       new ApiObject(chart, id, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(name), spec });
-    issuer('selfsigned-issuer', `${MANAGER_NAME}-selfsigned`, { selfSigned: {} });
-    certificate('ca-certificate', `${MANAGER_NAME}-ca`, {
+    issuer('selfsigned-issuer', `${n.base}-selfsigned`, { selfSigned: {} });
+    certificate('ca-certificate', `${n.base}-ca`, {
       isCA: true,
-      commonName: `${MANAGER_NAME}-ca`,
-      secretName: `${MANAGER_NAME}-ca`,
+      commonName: `${n.base}-ca`,
+      secretName: `${n.base}-ca`,
       duration: '87600h',
       privateKey: { algorithm: 'ECDSA', size: 256 },
-      issuerRef: { kind: 'Issuer', name: `${MANAGER_NAME}-selfsigned` },
+      issuerRef: { kind: 'Issuer', name: `${n.base}-selfsigned` },
     });
-    issuer('ca-issuer', `${MANAGER_NAME}-ca`, { ca: { secretName: `${MANAGER_NAME}-ca` } });
-    certificate('serving-certificate', TLS_SECRET, {
-      secretName: TLS_SECRET,
+    issuer('ca-issuer', `${n.base}-ca`, { ca: { secretName: `${n.base}-ca` } });
+    certificate('serving-certificate', n.tlsSecret, {
+      secretName: n.tlsSecret,
       // CAPI dials https://<service>.<namespace>.svc (the TLS server name).
-      dnsNames: [`${MANAGER_NAME}.${ns}.svc`, `${MANAGER_NAME}.${ns}.svc.cluster.local`],
+      dnsNames: [`${n.base}.${ns}.svc`, `${n.base}.${ns}.svc.cluster.local`],
       // Renewed 30 days before it ends; the manager re-reads the mounted files (server.ts), no restart needed.
       duration: '8760h',
       renewBefore: '720h',
       privateKey: { algorithm: 'ECDSA', size: 256 },
-      issuerRef: { kind: 'Issuer', name: `${MANAGER_NAME}-ca` },
+      issuerRef: { kind: 'Issuer', name: `${n.base}-ca` },
     });
   }
   return (chart.toJson() as KObject[]).map(tidy);

@@ -6,7 +6,9 @@ import {
   TLS_SECRET,
   managerArgs,
   managerManifests,
+  manifestNames,
 } from '../../../src/manager/deploy/manifests';
+import { DEFAULT_LEASE_NAME } from '../../../src/manager/lease';
 import { RULES } from '../../../src/manager/deploy/rbac';
 import { KObject } from '../../../src/model/object';
 
@@ -125,6 +127,51 @@ describe('cskit manager manifests', () => {
     expect(one('ExtensionConfig', own).metadata?.annotations).toEqual({
       'runtime.cluster.x-k8s.io/inject-ca-from-secret': `ops/${TLS_SECRET}`,
     });
+  });
+
+  test('shards side by side: only the Namespace and CRDs are shared, each has its own Lease and extension', () => {
+    const a = managerManifests({ version: '1', shard: 'a', selector: 'shard=a' });
+    const b = managerManifests({ version: '1', shard: 'b', selector: 'shard in (b,c)' });
+    const names = (l: KObject[]) =>
+      new Set(l.map((o) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`));
+    const shared = [...names(a)].filter((k) => names(b).has(k));
+    expect(shared.sort()).toEqual([
+      'CustomResourceDefinition /addonbundles.addons.cskit.io',
+      'CustomResourceDefinition /clusteraddons.addons.cskit.io',
+      'Namespace /cskit-system',
+    ]);
+    // The shared objects are the same in both, so applying both outputs agrees.
+    for (const k of shared) {
+      const find = (l: KObject[]) =>
+        l.find((o) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}` === k);
+      expect(find(a)).toEqual(find(b));
+    }
+    const args = one('Deployment', a).spec.template.spec.containers[0].args as string[];
+    expect(args).toEqual(managerArgs({ shard: 'a', selector: 'shard=a' }));
+    expect(args.join(' ')).toContain('--leader-elect-lease-name cskit-manager-a --selector shard=a');
+    // The Role may renew exactly the Lease the args name; the pods, Service and PDB select only this shard.
+    expect(one('Role', a).rules).toContainEqual(
+      expect.objectContaining({ resources: ['leases'], resourceNames: ['cskit-manager-a'] }),
+    );
+    const selected = { 'app.kubernetes.io/name': 'cskit-manager-a' };
+    expect(one('Deployment', a).spec.selector.matchLabels).toEqual(selected);
+    expect(one('Service', a).spec.selector).toEqual(selected);
+    expect(one('PodDisruptionBudget', a).spec.selector.matchLabels).toEqual(selected);
+    expect(one('ExtensionConfig', a).metadata?.name).toBe('cskit-addons-a');
+    expect(one('ExtensionConfig', a).spec.clientConfig.service.name).toBe('cskit-manager-a');
+    const serving = a.find((o) => o.kind === 'Certificate' && o.spec.secretName === 'cskit-manager-a-tls');
+    expect(serving?.spec.dnsNames).toContain('cskit-manager-a.cskit-system.svc');
+  });
+
+  test('without a shard the names are the defaults the manager itself uses; a shard needs a selector', () => {
+    expect(manifestNames()).toEqual({
+      base: 'cskit-manager',
+      tlsSecret: TLS_SECRET,
+      extension: 'cskit-addons',
+      lease: DEFAULT_LEASE_NAME,
+    });
+    expect(managerArgs()).not.toContain('--leader-elect-lease-name');
+    expect(() => managerManifests({ version: '1', shard: 'a' })).toThrow(/a shard needs a selector/);
   });
 
   test('the Dockerfile runs as the numeric user the Deployment asks for, on a Node LTS image', () => {
