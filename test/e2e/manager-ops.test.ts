@@ -86,6 +86,9 @@ describe('cskit manager operations on real API servers', () => {
           (await condition('p1', 'Paused'))?.status === 'True' ? true : undefined,
         );
         expect((await condition('p1', 'Paused'))?.message).toMatch(/spec.paused is true/);
+        // `cskit addons status` shows it in its table, not only in -o json.
+        const table = await cskit(['addons', 'status', '--kubeconfig', clusterOf('mgmt').kubeconfig, '-n', NS]);
+        expect(table.stdout).toMatch(new RegExp(`${NS}/p1\\s+\\S+\\s+(\\S+,)?Paused\\s+web`));
         const cms = (await wl['wl-a'].resource('', 'ConfigMap')) as ResourceInfo;
         await wl['wl-a'].delete(cms, 'settings', 'demo-addon');
         const hook = await callHook(String(manager.hookUrl), tls.ca, 'BeforeClusterUpgrade', {
