@@ -68,7 +68,6 @@ export function kubernetesVersionOption(flags: string, description: string): Opt
 // A DNS-1123 label (RFC 1123): what Kubernetes requires of a namespace name.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** `flag`'s value must be a DNS-1123 label of at most `max` characters (namespace names, prefixes of them). */
 /** Our InputError from a flag check becomes a usage error (exit 2) naming the flag. */
 export const asUsage = <T>(fn: () => T): T => {
   try {
@@ -78,6 +77,7 @@ export const asUsage = <T>(fn: () => T): T => {
   }
 };
 
+/** `flag`'s value must be a DNS-1123 label of at most `max` characters (namespace names, prefixes of them). */
 export function parseDnsLabel(flag: string, s: string, max = 63, what = 'a namespace name'): string {
   if (!DNS_LABEL.test(s) || s.length > max) {
     throw new UserError(
