@@ -66,8 +66,19 @@ let stopping = false;
  * port (kube-apiserver then exits "address already in use"; CI saw a supervisor die so). Each process walks the range
  * from a random start, never handing out a port twice, so two processes of one test rarely meet.
  */
-const PORTS = { first: 24_000, end: 32_768 } as const;
+const PORTS = { first: 24_000, end: ephemeralStart() } as const;
 let nextPort = PORTS.first + Math.floor(Math.random() * (PORTS.end - PORTS.first));
+
+/** Where the kernel's ephemeral ports start (Linux default 32768); the range ends there, unless that leaves none. */
+function ephemeralStart(): number {
+  try {
+    const first = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (first > 25_000 && first <= 32_768) return first;
+  } catch {
+    /* not Linux: keep the default */
+  }
+  return 32_768;
+}
 
 function listenable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
