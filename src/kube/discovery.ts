@@ -87,8 +87,21 @@ export class Discovery {
 
   /**
    * The resource serving `kind` in `group`, at `version` or else the preferred version; undefined when not served.
+   * A miss is never answered from the cache: a CRD created since (by an earlier addon, by an operator at run time, by
+   * a test) adds a group or a kind, and a long-lived client (the manager's, per workload cluster) would otherwise
+   * never see it. So the group is asked again, once, before "not served" is believed; hits stay cached.
    */
   async resource(group: string, kind: string, version?: string): Promise<ResourceInfo | undefined> {
+    const cached = await this.lookup(group, kind, version);
+    if (cached) return cached;
+    const versions = await this.groups.get(group);
+    this.groups.delete(group);
+    for (const v of versions ?? []) this.lists.delete(group ? `${group}/${v}` : v);
+    if (version) this.lists.delete(group ? `${group}/${version}` : version);
+    return this.lookup(group, kind, version);
+  }
+
+  private async lookup(group: string, kind: string, version?: string): Promise<ResourceInfo | undefined> {
     const versions = await this.groupVersions(group);
     if (!versions) return undefined;
     const v = version ?? versions[0];

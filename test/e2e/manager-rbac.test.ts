@@ -31,7 +31,7 @@ import { certManagerCrds, missingCertManagerCrds } from '../../testenv/clusterct
 import { repoRoot } from '../../testenv/harness';
 import { freePort } from '../../testenv/supervisor';
 import { testWith } from '../support/prerequisite';
-import { FM, applyClass, callHook, until, webDeployment } from './support/manager-world';
+import { FM, addCluster, applyClass, callHook, setCluster, until, webDeployment } from './support/manager-world';
 
 const current = ownCluster();
 const NS = 'rbac-e2e';
@@ -119,7 +119,6 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
   let manager: ManagerProcess | undefined;
   let clusters: ResourceInfo;
   let kcps: ResourceInfo;
-  let secrets: ResourceInfo;
   let saKubeconfig: string;
   const out = path.join(tmp, 'manifests');
   const tls = makeServingCert(path.join(tmp, 'tls'), ['127.0.0.1']);
@@ -131,17 +130,8 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
   const condition = async (name: string, type: string) =>
     (await statusOf(name))?.status?.conditions?.find((c) => c.type === type);
 
+  /** A Cluster whose control plane (a KubeadmControlPlane with its status.version) is initialized at `version`. */
   async function makeCluster(name: string, version = 'v1.36.4'): Promise<void> {
-    await admin.apply(
-      secrets,
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: `${name}-kubeconfig`, namespace: NS },
-        data: { value: fs.readFileSync(current().kubeconfig).toString('base64') },
-      },
-      FM,
-    );
     await admin.apply(
       kcps,
       {
@@ -169,33 +159,15 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
       },
       FM,
     );
-    await admin.apply(
-      clusters,
-      {
-        apiVersion: clusterApiVersion(),
-        kind: 'Cluster',
-        metadata: { name, namespace: NS },
-        spec: {
-          topology: { classRef: { name: 'rbac-class' }, version },
-          controlPlaneRef: {
-            apiGroup: 'controlplane.cluster.x-k8s.io',
-            kind: 'KubeadmControlPlane',
-            name: `${name}-cp`,
-          },
-        },
+    await addCluster(admin, {
+      ns: NS,
+      name,
+      workloadKubeconfig: current().kubeconfig,
+      spec: {
+        topology: { classRef: { name: 'rbac-class' }, version },
+        controlPlaneRef: { apiGroup: 'controlplane.cluster.x-k8s.io', kind: 'KubeadmControlPlane', name: `${name}-cp` },
       },
-      FM,
-    );
-    await admin.applyStatus(
-      clusters,
-      {
-        apiVersion: clusterApiVersion(),
-        kind: 'Cluster',
-        metadata: { name, namespace: NS },
-        status: { initialization: { controlPlaneInitialized: true } },
-      },
-      FM,
-    );
+    });
   }
 
   /** The ClusterRole and Role as synthesized, maybe without one rule (applied as `cskit apply` does it: cskit). */
@@ -222,7 +194,6 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
     clusters = await must(admin, 'cluster.x-k8s.io', 'Cluster');
     kcps = await must(admin, 'controlplane.cluster.x-k8s.io', 'KubeadmControlPlane');
     await must(admin, 'runtime.cluster.x-k8s.io', 'ExtensionConfig');
-    secrets = (await admin.resource('', 'Secret')) as ResourceInfo;
   }, 180_000);
 
   afterAll(async () => {
@@ -297,17 +268,10 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
       expect(bundled['github.com/cert-manager/cert-manager']).toBe(version);
       const crdRes = (await admin.resource('apiextensions.k8s.io', 'CustomResourceDefinition')) as ResourceInfo;
       for (const crd of crds) await admin.apply(crdRes, crd, FM);
-      // A fresh client per look: a client's discovery cache keeps a miss.
-      const served = async (kind: string) => {
-        const fresh = KubeApi.connect({ kubeconfig });
-        try {
-          return await fresh.resource('cert-manager.io', kind);
-        } finally {
-          fresh.close();
-        }
-      };
       for (const kind of ['Issuer', 'Certificate'])
-        await until(`cert-manager ${version} ${kind} served`, () => served(kind), { timeoutMs: 30_000 });
+        await until(`cert-manager ${version} ${kind} served`, () => admin.resource('cert-manager.io', kind), {
+          timeoutMs: 30_000,
+        });
       const dir = path.join(tmp, 'manifests-cert-manager');
       const w = await cskit(['manager', 'manifests', '-o', dir]);
       expect(w.code).toBe(0);
@@ -448,23 +412,14 @@ describe('cskit manager deployed with its manifests, running as its ServiceAccou
       await until('ConfigMap early back', () => admin.get(configMaps, 'early', 'rbac-addon'), { timeoutMs: 30_000 });
 
       // Upgrade: the BeforeClusterUpgrade addon moves at once, the AfterClusterUpgrade one waits for CAPI.
-      await admin.apply(
-        clusters,
-        {
-          apiVersion: clusterApiVersion(),
-          kind: 'Cluster',
-          metadata: { name: 'demo', namespace: NS },
-          spec: {
-            topology: { classRef: { name: 'rbac-class' }, version: 'v1.36.5' },
-            controlPlaneRef: {
-              apiGroup: 'controlplane.cluster.x-k8s.io',
-              kind: 'KubeadmControlPlane',
-              name: 'demo-cp',
-            },
-          },
+      await setCluster(admin, {
+        ns: NS,
+        name: 'demo',
+        spec: {
+          topology: { classRef: { name: 'rbac-class' }, version: 'v1.36.5' },
+          controlPlaneRef: { apiGroup: 'controlplane.cluster.x-k8s.io', kind: 'KubeadmControlPlane', name: 'demo-cp' },
         },
-        FM,
-      );
+      });
       await until('early at v1.36.5', async () =>
         dataOf(await admin.get(configMaps, 'early', 'rbac-addon'))?.version === 'v1.36.5' ? true : undefined,
       );

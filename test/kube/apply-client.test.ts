@@ -99,6 +99,31 @@ test('discovery: preferred version, resource names and scope; unknown groups are
   c.close!();
 });
 
+test('discovery: a miss is asked again (a CRD created later is found by the same client), hits cached', async () => {
+  const c = await connectApply({ kubeconfig });
+  let served = false; // the example.com group and its Widget kind appear once "a CRD is created"
+  script = (x) => {
+    if (!served && x.url.startsWith('/apis/example.com')) return { status: 404, body: { kind: 'Status' } };
+    if (x.url === '/apis/example.com')
+      return { status: 200, body: { versions: [{ version: 'v1' }], preferredVersion: { version: 'v1' } } };
+    if (x.url === '/apis/example.com/v1')
+      return { status: 200, body: { resources: [{ name: 'widgets', kind: 'Widget', namespaced: true }] } };
+    return undefined;
+  };
+  expect(await c.resource('example.com', 'Widget')).toBeUndefined();
+  served = true;
+  expect(await c.resource('example.com', 'Widget')).toMatchObject({ plural: 'widgets', version: 'v1' });
+  seen = [];
+  expect(await c.resource('example.com', 'Widget')).toMatchObject({ plural: 'widgets' });
+  expect(await c.resource('cluster.x-k8s.io', 'ClusterClass')).toMatchObject({ plural: 'clusterclasses' });
+  expect(seen.filter((x) => x.url === '/apis/example.com' || x.url === '/apis/example.com/v1')).toHaveLength(0);
+  // A kind missing from a served group-version is asked for again too (a new CRD of an existing group).
+  seen = [];
+  expect(await c.resource('cluster.x-k8s.io', 'Cluster')).toBeUndefined();
+  expect(seen.map((x) => x.url)).toEqual(['/apis/cluster.x-k8s.io', '/apis/cluster.x-k8s.io/v1beta2']);
+  c.close!();
+});
+
 test('apply: apply-patch+yaml, field manager, strict validation, force/dry run if asked, 201 = created', async () => {
   const c = await connectApply({ kubeconfig });
   const res = (await c.resource('cluster.x-k8s.io', 'ClusterClass'))!;
