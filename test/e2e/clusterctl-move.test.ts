@@ -33,6 +33,7 @@ import { clusterctlBinary, initAsClusterctl, missingClusterctl } from '../../tes
 import { repoRoot, startEnv, stopEnv } from '../../testenv/harness';
 import { type EnvState, freePort } from '../../testenv/supervisor';
 import { Prerequisite, describeWith } from '../support/prerequisite';
+import { clusterObject } from './support/capd-manager';
 import { CliRun, cskit } from './support/env';
 import { FM, addon, sleep, until } from './support/manager-world';
 
@@ -244,20 +245,7 @@ describeWith(
       wl.close();
       srcManager = await startManager(src);
       const client = connect({ kubeconfig: src });
-      await client.create({
-        apiVersion: 'cluster.x-k8s.io/v1beta2',
-        kind: 'Cluster',
-        metadata: { name: 'demo', namespace: NS },
-        spec: {
-          clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] }, services: { cidrBlocks: ['10.128.0.0/12'] } },
-          topology: {
-            classRef: { name: stack },
-            version,
-            controlPlane: { replicas: 1 },
-            variables: [{ name: 'backend', value: 'inMemory' }],
-          },
-        },
-      });
+      await client.create(clusterObject('demo', NS, stack, version, [], 0)); // control plane only
       const status = await addonsReady(api, srcManager, 'source');
       expect(status.status?.addons).toEqual([
         expect.objectContaining({ name: 'web', version: '1.0.0', state: 'Ready' }),

@@ -297,13 +297,14 @@ export async function writeWorkloadSecret(
   );
 }
 
-/** A Cluster of a docker-scs class on CAPD's in-memory backend: one control plane machine, one worker. */
+/** A Cluster of a docker-scs class on CAPD's in-memory backend: one control plane machine, `workers` workers. */
 export function clusterObject(
   name: string,
   namespace: string,
   stack: string,
   version: string,
   variables: ReadonlyArray<{ name: string; value: unknown }> = [],
+  workers = 1,
 ): KObject {
   return {
     apiVersion: 'cluster.x-k8s.io/v1beta2',
@@ -315,7 +316,9 @@ export function clusterObject(
         classRef: { name: stack },
         version,
         controlPlane: { replicas: 1 },
-        workers: { machineDeployments: [{ class: 'default-worker', name: 'md-0', replicas: 1 }] },
+        ...(workers
+          ? { workers: { machineDeployments: [{ class: 'default-worker', name: 'md-0', replicas: workers }] } }
+          : {}),
         variables: [{ name: 'backend', value: 'inMemory' }, ...variables],
       },
     },
